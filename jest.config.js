@@ -1,0 +1,22 @@
+/** One jest run covers every workspace; tests share one PostgreSQL and Redis, so they run in band. */
+const swcTransform = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: false },
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
+  testMatch: ['**/test/**/*.test.ts'],
+  transform: { '^.+\\.ts$': swcTransform },
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  setupFiles: ['<rootDir>/test/support/setupEnv.ts'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,64 @@
+import { Client } from 'pg';
+import { DataSource, type MixedList } from 'typeorm';
+import type { DatabaseSettings } from './databaseSettings';
+
+function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Serializes concurrent migrate runs (several replicas or test files starting at once). */
+const MIGRATION_LOCK_KEY = 4_711_2024;
+
+/**
+ * Prepares roles and schema with the admin connection, then runs the subgraph's TypeORM
+ * migrations as the schema owner. Runtime code never uses the admin connection.
+ */
+export async function migrateDatabase(
+  settings: DatabaseSettings,
+  // eslint-style `Function` is what TypeORM accepts for migration classes
+  migrations: MixedList<Function | string>,
+): Promise<string[]> {
+  const admin = new Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const { rows } = await admin.query<{ rolname: string }>('select rolname from pg_roles where rolname = any($1)', [
+      [settings.ownerRole, settings.appRole],
+    ]);
+    const existing = new Set(rows.map((row) => row.rolname));
+    if (!existing.has(settings.ownerRole)) await admin.query(`CREATE ROLE "${settings.ownerRole}" NOLOGIN`);
+    const appAttributes = `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${quoteLiteral(settings.appPassword)}`;
+    await admin.query(
+      existing.has(settings.appRole)
+        ? `ALTER ROLE "${settings.appRole}" ${appAttributes}`
+        : `CREATE ROLE "${settings.appRole}" ${appAttributes}`,
+    );
+    await admin.query(`GRANT "${settings.ownerRole}" TO current_user`);
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS "${settings.schema}" AUTHORIZATION "${settings.ownerRole}"`);
+    await admin.query(`GRANT USAGE ON SCHEMA "${settings.schema}" TO "${settings.appRole}"`);
+    const { rows: db } = await admin.query<{ name: string }>('select current_database() as name');
+    await admin.query(`GRANT CONNECT ON DATABASE "${db[0]!.name}" TO "${settings.appRole}"`);
+
+    const owner = new DataSource({
+      type: 'postgres',
+      url: settings.adminUrl,
+      schema: settings.schema,
+      migrations,
+      migrationsTableName: 'typeorm_migrations',
+      migrationsTransactionMode: 'each',
+      // Every DDL statement runs as the owner, so tables belong to the owner, not to the admin.
+      extra: { options: `-c role=${settings.ownerRole} -c search_path=${settings.schema}` },
+      logging: false,
+    });
+    await owner.initialize();
+    try {
+      const applied = await owner.runMigrations();
+      return applied.map((migration) => migration.name);
+    } finally {
+      await owner.destroy();
+    }
+  } finally {
+    await admin.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await admin.end();
+  }
+}

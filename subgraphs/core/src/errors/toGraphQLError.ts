@@ -1,0 +1,44 @@
+import { GraphQLError } from 'graphql';
+import type { Logger } from '../logging/logger';
+import { DomainError } from './domainErrors';
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+function rootCause(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const driverError = (error as { driverError?: { code?: unknown } }).driverError;
+  return (error as { code?: unknown }).code === PG_UNIQUE_VIOLATION || driverError?.code === PG_UNIQUE_VIOLATION;
+}
+
+/**
+ * The one place where errors become client-visible. Typed domain errors keep their message and
+ * code; GraphQL errors raised by the engine (parse, validation) pass through; anything else is
+ * logged server-side and masked as INTERNAL, so no stack trace, SQL or driver text leaks.
+ */
+export function toGraphQLError(error: unknown, logger: Logger): GraphQLError {
+  const cause = rootCause(error);
+  const located = error instanceof GraphQLError ? error : undefined;
+  const location = { nodes: located?.nodes, path: located?.path };
+
+  if (cause instanceof DomainError) {
+    return new GraphQLError(cause.message, { ...location, extensions: { ...cause.details, code: cause.code } });
+  }
+  if (cause instanceof GraphQLError) {
+    // Raised by graphql-js or a plugin with its own code; masking would hide useful, safe text.
+    return cause === error ? cause : new GraphQLError(cause.message, { ...location, extensions: cause.extensions });
+  }
+  if (isUniqueViolation(cause)) {
+    return new GraphQLError('A record with the same unique value already exists', {
+      ...location,
+      extensions: { code: 'CONFLICT' },
+    });
+  }
+  logger.error({ err: cause, path: located?.path }, 'unexpected error while resolving');
+  return new GraphQLError('Internal server error', { ...location, extensions: { code: 'INTERNAL' } });
+}

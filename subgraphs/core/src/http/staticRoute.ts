@@ -1,0 +1,13 @@
+import type { Plugin } from 'graphql-yoga';
+
+/** Serves a JSON document on a fixed GET path (e.g. the JWKS). */
+export function useJsonRoute(path: string, body: () => unknown | Promise<unknown>): Plugin {
+  return {
+    async onRequest({ url, request, fetchAPI, endResponse }) {
+      if (url.pathname !== path || request.method !== 'GET') return;
+      endResponse(
+        fetchAPI.Response.json(await body(), { headers: { 'cache-control': 'public, max-age=300' } }),
+      );
+    },
+  };
+}

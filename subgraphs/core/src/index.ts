@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+
+export * from './config/env';
+export * from './logging/logger';
+export * from './errors/domainErrors';
+export * from './errors/toGraphQLError';
+export * from './identity/identity';
+export * from './identity/tokenClaims';
+export * from './identity/tokenVerifier';
+export * from './db/databaseSettings';
+export * from './db/rlsMigrationHelpers';
+export * from './db/migrator';
+export * from './db/appDataSource';
+export * from './db/tenantDatabase';
+export * from './pubsub/pubsub';
+export * from './outbox/cloudEvent';
+export * from './outbox/outboxTable';
+export * from './outbox/outboxWriter';
+export * from './outbox/outboxRelay';
+export * from './loaders/loaderRegistry';
+export * from './http/healthEndpoints';
+export * from './http/staticRoute';
+export * from './http/requestId';
+export * from './http/listen';
+export * from './subgraph/subgraphContext';
+export * from './subgraph/createSubgraph';

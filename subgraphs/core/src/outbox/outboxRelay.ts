@@ -1,0 +1,194 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../logging/logger';
+import { channelFor, toCloudEvent } from './cloudEvent';
+import { OUTBOX_TABLE, outboxChannel } from './outboxTable';
+
+/** The one thing the relay needs from pub/sub. */
+export interface EventPublisher {
+  publish(channel: string, payload: unknown): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  dataSource: DataSource;
+  schema: string;
+  /** Connection string for the dedicated LISTEN connection (the app role's). */
+  listenUrl: string;
+  publisher: EventPublisher;
+  logger: Logger;
+  /** Polling fallback for missed notifications and for retries (default 1 s). */
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** Upper bound of the retry back-off while pub/sub is unreachable (default 30 s). */
+  maxBackoffMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  org_id: string | null;
+  type: string;
+  source: string;
+  subject: string | null;
+  correlation_id: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * Publishes committed outbox rows to pub/sub and marks them sent: at-least-once, in id order.
+ * Woken by LISTEN/NOTIFY; a timer covers lost notifications and retries after pub/sub failures.
+ */
+export class OutboxRelay {
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly maxBackoffMs: number;
+  private listener: Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
+  private failures = 0;
+  private retryAt = 0;
+  private stopped = true;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.batchSize = options.batchSize ?? 100;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listen();
+    this.timer = setInterval(() => this.wake(), this.pollIntervalMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+    await this.draining;
+  }
+
+  /** Publishes everything pending now; resolves when the outbox is empty or pub/sub failed. */
+  async flush(): Promise<void> {
+    this.retryAt = 0;
+    this.wake();
+    while (this.draining) await this.draining;
+  }
+
+  private wake(): void {
+    if (this.stopped || Date.now() < this.retryAt) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  private async drainLoop(): Promise<void> {
+    do {
+      this.drainAgain = false;
+      try {
+        while (!this.stopped && (await this.publishBatch()) === this.batchSize) {
+          // a full batch means more may be waiting
+        }
+        this.failures = 0;
+      } catch (error) {
+        this.failures += 1;
+        const backoff = Math.min(this.pollIntervalMs * 2 ** (this.failures - 1), this.maxBackoffMs);
+        this.retryAt = Date.now() + backoff;
+        this.options.logger.warn({ err: error, retryInMs: backoff }, 'outbox relay could not publish; will retry');
+        return;
+      }
+    } while (this.drainAgain && !this.stopped);
+  }
+
+  /** One transaction: lock a batch, publish in order, mark what was published. */
+  private async publishBatch(): Promise<number> {
+    const { dataSource, schema, publisher } = this.options;
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    const published: string[] = [];
+    let failure: unknown = null;
+    try {
+      await runner.startTransaction();
+      await runner.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
+      const rows: OutboxRow[] = await runner.query(
+        `SELECT id, event_id, org_id, type, source, subject, correlation_id, data, created_at
+           FROM "${schema}"."${OUTBOX_TABLE}"
+          WHERE published_at IS NULL
+          ORDER BY id
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [this.batchSize],
+      );
+      for (const row of rows) {
+        const envelope = toCloudEvent({
+          id: row.event_id,
+          source: row.source,
+          type: row.type,
+          time: row.created_at,
+          subject: row.subject,
+          orgId: row.org_id,
+          correlationId: row.correlation_id,
+          data: row.data,
+        });
+        try {
+          await publisher.publish(channelFor(row.type, row.org_id), envelope);
+        } catch (error) {
+          failure = error;
+          break;
+        }
+        published.push(row.id);
+      }
+      if (published.length > 0) {
+        await runner.query(`UPDATE "${schema}"."${OUTBOX_TABLE}" SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+          published,
+        ]);
+      }
+      await runner.commitTransaction();
+      if (failure) throw failure;
+      return rows.length;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.options.listenUrl });
+    const reconnect = () => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
+    };
+    client.on('notification', () => this.wake());
+    client.on('error', (error) => {
+      this.options.logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
+      reconnect();
+    });
+    client.on('end', reconnect);
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${outboxChannel(this.options.schema)}"`);
+      this.listener = client;
+      this.wake();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'outbox relay could not LISTEN; retrying');
+      await client.end().catch(() => undefined);
+      setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
+    }
+  }
+}

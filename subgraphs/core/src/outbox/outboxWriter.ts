@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { DomainEvent } from './cloudEvent';
+import { OUTBOX_TABLE, outboxChannel } from './outboxTable';
+
+/** Writes events into the outbox inside the caller's transaction; NOTIFY fires only on commit. */
+export class OutboxWriter {
+  constructor(
+    private readonly schema: string,
+    private readonly source: string,
+  ) {}
+
+  async write(manager: EntityManager, event: DomainEvent, defaultOrgId: string | null): Promise<string> {
+    const eventId = randomUUID();
+    const orgId = event.orgId === undefined ? defaultOrgId : event.orgId;
+    await manager.query(
+      `INSERT INTO "${this.schema}"."${OUTBOX_TABLE}" (event_id, org_id, type, source, subject, correlation_id, data)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [eventId, orgId, event.type, this.source, event.subject ?? null, event.correlationId ?? null, event.data],
+    );
+    await manager.query('SELECT pg_notify($1, $2)', [outboxChannel(this.schema), '']);
+    return eventId;
+  }
+}

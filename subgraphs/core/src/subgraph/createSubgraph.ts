@@ -1,0 +1,99 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { DocumentNode } from 'graphql';
+import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { TenantDatabase } from '../db/tenantDatabase';
+import { UnauthenticatedError } from '../errors/domainErrors';
+import { toGraphQLError } from '../errors/toGraphQLError';
+import type { Identity } from '../identity/identity';
+import { bearerToken, type TokenVerifier } from '../identity/tokenVerifier';
+import { useHealthEndpoints, type ReadinessChecks } from '../http/healthEndpoints';
+import { listen, type RunningServer } from '../http/listen';
+import { requestIdOf, useRequestIdHeader } from '../http/requestId';
+import { LoaderRegistry } from '../loaders/loaderRegistry';
+import type { Logger } from '../logging/logger';
+import type { SubgraphContext } from './subgraphContext';
+
+export interface SubgraphOptions<TServices> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** The subgraph's resolver map (typed per subgraph by codegen). */
+  resolvers: GraphQLResolverMap<SubgraphContext<TServices>>;
+  verifyToken: TokenVerifier;
+  database: TenantDatabase;
+  services: TServices;
+  logger: Logger;
+  readiness?: ReadinessChecks;
+  plugins?: Plugin[];
+}
+
+export interface Subgraph<TServices> {
+  yoga: YogaServerInstance<Record<string, never>, SubgraphContext<TServices>>;
+  listen(port: number, host?: string): Promise<RunningServer>;
+}
+
+async function identityOf(request: Request, verifyToken: TokenVerifier): Promise<Identity | null> {
+  try {
+    const token = bearerToken(request.headers.get('authorization'));
+    return token ? await verifyToken(token) : null;
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) {
+      throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+    }
+    throw error;
+  }
+}
+
+/**
+ * The one way a hub serves its subgraph: federation schema, verified identity, per-request
+ * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints.
+ */
+export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): Subgraph<TServices> {
+  const { logger, database } = options;
+  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap }]);
+
+  const yoga = createYoga<Record<string, never>, SubgraphContext<TServices>>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    maskedErrors: { maskError: (error) => toGraphQLError(error, logger) },
+    plugins: [
+      useRequestIdHeader(),
+      useHealthEndpoints({
+        database: async () => {
+          await database.dataSource.query('SELECT 1');
+          return true;
+        },
+        ...options.readiness,
+      }),
+      ...(options.plugins ?? []),
+    ],
+    context: async ({ request }) => {
+      const identity = await identityOf(request, options.verifyToken);
+      const requestId = requestIdOf(request);
+      const requestLogger = logger.child({ requestId, orgId: identity?.orgId, userId: identity?.userId });
+      return {
+        requestId,
+        identity,
+        logger: requestLogger,
+        loaders: new LoaderRegistry(),
+        db: {
+          run: (work) => database.run({ orgId: identity?.orgId ?? null, userId: identity?.userId ?? null }, work),
+        },
+        services: options.services,
+      };
+    },
+  });
+
+  return {
+    yoga,
+    listen: (port, host) => listen(yoga, port, host),
+  };
+}

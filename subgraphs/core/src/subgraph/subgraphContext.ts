@@ -1,0 +1,19 @@
+import type { Identity } from '../identity/identity';
+import type { UnitOfWork } from '../db/tenantDatabase';
+import type { LoaderRegistry } from '../loaders/loaderRegistry';
+import type { Logger } from '../logging/logger';
+
+/** Runs a unit of work as the caller: their organization and user pin row-level security. */
+export interface RequestDatabase {
+  run<T>(work: (unit: UnitOfWork) => Promise<T>): Promise<T>;
+}
+
+/** What every resolver of every subgraph receives. `services` is the subgraph's own domain layer. */
+export interface SubgraphContext<TServices> {
+  requestId: string;
+  identity: Identity | null;
+  logger: Logger;
+  loaders: LoaderRegistry;
+  db: RequestDatabase;
+  services: TServices;
+}
