@@ -1,12 +1,11 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
-import { createGraphQLError, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { TenantDatabase } from '../db/tenantDatabase';
-import { UnauthenticatedError } from '../errors/domainErrors';
 import { toGraphQLError } from '../errors/toGraphQLError';
-import type { Identity } from '../identity/identity';
-import { bearerToken, type TokenVerifier } from '../identity/tokenVerifier';
+import { identityFromRequest } from '../identity/requestIdentity';
+import type { TokenVerifier } from '../identity/tokenVerifier';
 import { useHealthEndpoints, type ReadinessChecks } from '../http/healthEndpoints';
 import { listen, type RunningServer } from '../http/listen';
 import { requestIdOf, useRequestIdHeader } from '../http/requestId';
@@ -30,18 +29,6 @@ export interface SubgraphOptions<TServices> {
 export interface Subgraph<TServices> {
   yoga: YogaServerInstance<Record<string, never>, SubgraphContext<TServices>>;
   listen(port: number, host?: string): Promise<RunningServer>;
-}
-
-async function identityOf(request: Request, verifyToken: TokenVerifier): Promise<Identity | null> {
-  try {
-    const token = bearerToken(request.headers.get('authorization'));
-    return token ? await verifyToken(token) : null;
-  } catch (error) {
-    if (error instanceof UnauthenticatedError) {
-      throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
-    }
-    throw error;
-  }
 }
 
 /**
@@ -76,7 +63,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
       ...(options.plugins ?? []),
     ],
     context: async ({ request }) => {
-      const identity = await identityOf(request, options.verifyToken);
+      const identity = await identityFromRequest(request, options.verifyToken);
       const requestId = requestIdOf(request);
       const requestLogger = logger.child({ requestId, orgId: identity?.orgId, userId: identity?.userId });
       return {

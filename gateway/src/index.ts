@@ -1,0 +1,5 @@
+export * from './config';
+export * from './server';
+export * from './supergraph/supergraphConfig';
+export * from './supergraph/composeSupergraph';
+export type { GatewayContext } from './gatewayContext';

@@ -1,0 +1,145 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BadUserInputError, ConflictError, UnauthenticatedError, type TenantDatabase } from '@hub/core';
+import type { EntityManager } from 'typeorm';
+import { Membership } from '../organizations/membership.entity';
+import { Organization } from '../organizations/organization.entity';
+import { AccessTokenIssuer, type IssuedToken } from '../tokens/accessTokenIssuer';
+import { User } from '../users/user.entity';
+import { PasswordHasher } from './passwordHasher';
+import { isRole, type Role } from './roles';
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  displayName: string;
+  organizationName: string;
+}
+
+export interface AuthResult {
+  token: IssuedToken;
+  user: User;
+  organization: Organization;
+  role: Role;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MIN_PASSWORD = 12;
+const MAX_PASSWORD = 256;
+
+function requireText(field: string, value: string, max: number): string {
+  const trimmed = value.trim();
+  if (trimmed.length === 0 || trimmed.length > max) {
+    throw new BadUserInputError(`${field} must be 1 to ${max} characters`, { field });
+  }
+  return trimmed;
+}
+
+function normalizeEmail(email: string): string {
+  const normalized = email.trim().toLowerCase();
+  if (!EMAIL.test(normalized) || normalized.length > 254) {
+    throw new BadUserInputError('email is not a valid address', { field: 'email' });
+  }
+  return normalized;
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return slug || 'org';
+}
+
+const INVALID_CREDENTIALS = 'Invalid email or password';
+
+/** Sign-up and login: the only operations that run before the caller has an identity. */
+export class AccountService {
+  constructor(
+    private readonly database: TenantDatabase,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: AccessTokenIssuer,
+  ) {}
+
+  async signUp(input: SignUpInput): Promise<AuthResult> {
+    const email = normalizeEmail(input.email);
+    const displayName = requireText('displayName', input.displayName, 100);
+    const organizationName = requireText('organizationName', input.organizationName, 100);
+    if (input.password.length < MIN_PASSWORD || input.password.length > MAX_PASSWORD) {
+      throw new BadUserInputError(`password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`, { field: 'password' });
+    }
+    const passwordHash = await this.hasher.hash(input.password);
+    const userId = randomUUID();
+    const orgId = randomUUID();
+
+    const { user, organization } = await this.database.run({ orgId, userId }, async (unit) => {
+      const created = await unit.manager.query(
+        `INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (email) DO NOTHING RETURNING id`,
+        [userId, email, displayName, passwordHash],
+      );
+      if (created.length === 0) throw new ConflictError('An account with this email already exists', { field: 'email' });
+      const organization = await this.insertOrganization(unit.manager, orgId, organizationName);
+      await unit.manager.insert(Membership, { orgId, userId, role: 'owner' });
+      await unit.emit({
+        type: 'plattform.organization.created',
+        subject: orgId,
+        data: { organizationId: orgId, name: organization.name, slug: organization.slug, ownerId: userId },
+      });
+      await unit.emit({ type: 'plattform.user.signed_up', subject: userId, data: { userId, organizationId: orgId } });
+      const user = await unit.manager.findOneByOrFail(User, { id: userId });
+      return { user, organization };
+    });
+    const token = await this.tokens.issue(user.id, organization.id, 'owner');
+    return { token, user, organization, role: 'owner' };
+  }
+
+  async login(emailInput: string, password: string, organizationId?: string | null): Promise<AuthResult> {
+    const email = emailInput.trim().toLowerCase();
+    // Only the row with this exact email is visible to the lookup (policy `login_lookup`).
+    const found = await this.database.run({ orgId: null, userId: null, settings: { login_email: email } }, (unit) =>
+      unit.manager
+        .createQueryBuilder(User, 'user')
+        .addSelect('user.passwordHash')
+        .where('user.email = :email', { email })
+        .getOne(),
+    );
+    const valid = await this.hasher.verify(password, found?.passwordHash ?? null);
+    if (!found || !valid) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+
+    const chosen = await this.database.run({ orgId: null, userId: found.id }, async (unit) => {
+      const memberships = await unit.manager.find(Membership, {
+        where: { userId: found.id, ...(organizationId ? { orgId: organizationId } : {}) },
+        order: { createdAt: 'ASC' },
+        take: 1,
+      });
+      return memberships[0] ?? null;
+    });
+    if (!chosen || !isRole(chosen.role)) {
+      // Same answer as a wrong password: callers learn nothing about other organizations.
+      throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    }
+    const organization = await this.database.run({ orgId: chosen.orgId, userId: found.id }, (unit) =>
+      unit.manager.findOneByOrFail(Organization, { id: chosen.orgId }),
+    );
+    const token = await this.tokens.issue(found.id, chosen.orgId, chosen.role);
+    const { passwordHash: _hash, ...user } = found;
+    return { token, user: Object.assign(new User(), user), organization, role: chosen.role };
+  }
+
+  /** Slugs are unique platform-wide; a taken one gets a short random suffix. */
+  private async insertOrganization(manager: EntityManager, id: string, name: string): Promise<Organization> {
+    const base = slugify(name);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
+      const rows = await manager.query(
+        `INSERT INTO organizations (id, name, slug) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING RETURNING id`,
+        [id, name, slug],
+      );
+      if (rows.length > 0) return manager.findOneByOrFail(Organization, { id });
+    }
+    throw new ConflictError('Could not find a free slug for this organization name');
+  }
+}

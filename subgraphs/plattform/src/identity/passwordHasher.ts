@@ -1,0 +1,43 @@
+import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCallback(password, salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+const KEY_LENGTH = 32;
+
+/**
+ * scrypt password hashes (`scrypt$N$r$p$salt$hash`, base64). The parameters live in the hash,
+ * so they can be raised later without invalidating stored passwords.
+ */
+export class PasswordHasher {
+  private readonly dummyHash: Promise<string>;
+
+  constructor(private readonly cost = { N: 16384, r: 8, p: 1 }) {
+    // Verifying unknown emails against a real hash keeps login timing the same for both cases.
+    this.dummyHash = this.hash(randomBytes(16).toString('hex'));
+  }
+
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const { N, r, p } = this.cost;
+    const key = await scrypt(password, salt, KEY_LENGTH, { N, r, p, maxmem: 64 * 1024 * 1024 });
+    return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
+  }
+
+  async verify(password: string, stored: string | null): Promise<boolean> {
+    const encoded = stored ?? (await this.dummyHash);
+    const [scheme, n, r, p, salt, hash] = encoded.split('$');
+    if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+    const expected = Buffer.from(hash, 'base64');
+    const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: 64 * 1024 * 1024,
+    });
+    return timingSafeEqual(actual, expected) && stored !== null;
+  }
+}

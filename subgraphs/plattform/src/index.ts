@@ -1,0 +1,4 @@
+export * from './config';
+export * from './plattformSubgraph';
+export * from './seed/demoSeed';
+export type { PlattformServices } from './services';
