@@ -8,6 +8,7 @@ import {
   toGraphQLError,
   useHealthEndpoints,
   useRequestIdHeader,
+  yogaLogger,
   type Logger,
   type RunningServer,
   type TokenVerifier,
@@ -58,12 +59,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     landingPage: false,
     graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
     maskedErrors: { maskError: (error) => toGraphQLError(error, logger) },
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
+    logging: yogaLogger(logger),
     plugins,
     context: async ({ request }) => {
       const identity = await identityFromRequest(request, verifyToken);

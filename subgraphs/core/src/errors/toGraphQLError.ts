@@ -6,7 +6,9 @@ const PG_UNIQUE_VIOLATION = '23505';
 
 function rootCause(error: unknown): unknown {
   let current = error;
-  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  // Only real Error causes are unwrapped: the gateway receives subgraph errors as GraphQL errors
+  // whose `originalError` is plain JSON, and those already carry a safe message and code.
+  while (current instanceof GraphQLError && current.originalError instanceof Error) current = current.originalError;
   return current;
 }
 

@@ -10,7 +10,7 @@ import { useHealthEndpoints, type ReadinessChecks } from '../http/healthEndpoint
 import { listen, type RunningServer } from '../http/listen';
 import { requestIdOf, useRequestIdHeader } from '../http/requestId';
 import { LoaderRegistry } from '../loaders/loaderRegistry';
-import type { Logger } from '../logging/logger';
+import { yogaLogger, type Logger } from '../logging/logger';
 import type { SubgraphContext } from './subgraphContext';
 
 export interface SubgraphOptions<TServices> {
@@ -44,12 +44,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: false,
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
-    },
+    logging: yogaLogger(logger),
     maskedErrors: { maskError: (error) => toGraphQLError(error, logger) },
     plugins: [
       useRequestIdHeader(),

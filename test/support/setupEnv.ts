@@ -1,0 +1,9 @@
+import { TEST_DATA_DIR, TEST_DATABASE_URL } from './testEnvironment';
+
+// Every service under test reads its settings from the environment, exactly as in production.
+process.env.DATABASE_URL = TEST_DATABASE_URL;
+process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+process.env.DATA_DIR = TEST_DATA_DIR;
+delete process.env.REDIS_URL;
+delete process.env.DATABASE_APP_URL;
+delete process.env.NODE_ENV;
