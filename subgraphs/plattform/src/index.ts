@@ -2,3 +2,4 @@ export * from './config';
 export * from './plattformSubgraph';
 export * from './seed/demoSeed';
 export type { PlattformServices } from './services';
+export { loadSigningKeys, type SigningKeys } from './tokens/signingKeys';
