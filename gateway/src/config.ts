@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { envInt, envOptional, envString, type TokenSettings } from '@hub/core';
+import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 export interface GatewayConfig {
   port: number;
@@ -10,6 +11,8 @@ export interface GatewayConfig {
   tokens: TokenSettings;
   /** Production turns off GraphiQL and introspection. */
   production: boolean;
+  /** Subgraph URL replacements by upper-cased subgraph name (SUBGRAPH_URL_<NAME>). */
+  routingOverrides: Record<string, string>;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -30,5 +33,6 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
       audience: envString('JWT_AUDIENCE', 'urn:hub:graph'),
     },
     production: envOptional('NODE_ENV') === 'production',
+    routingOverrides: routingOverridesFromEnv(),
   };
 }

@@ -19,6 +19,7 @@ import type { GatewayConfig } from './config';
 import { createFederatedExecution, type FederatedExecution } from './execution/federatedExecution';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
+import { applyRoutingOverrides } from './supergraph/routingOverrides';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
 
 export interface Gateway {
@@ -40,7 +41,10 @@ export interface GatewayOptions {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway');
-  const supergraphSdl = options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
+  const supergraphSdl = applyRoutingOverrides(
+    options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8')),
+    config.routingOverrides,
+  );
   const execution: FederatedExecution = await createFederatedExecution(supergraphSdl, logger);
   const verifyToken = options.verifyToken ?? createTokenVerifier({ ...config.tokens, jwksUrl: config.jwksUrl });
 
