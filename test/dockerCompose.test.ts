@@ -1,0 +1,80 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+/**
+ * docker-compose.yml cannot be run on the CI machine (no Docker engine), so it is kept honest by
+ * reading it: every Dockerfile, copied path, port and environment variable it relies on must exist.
+ */
+const ROOT = resolve(__dirname, '..');
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string>;
+  ports?: string[];
+  depends_on?: Record<string, unknown>;
+  healthcheck?: { test: string[] };
+}
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+const services = Object.entries(compose.services);
+const built = services.filter(([, service]) => service.build);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (entry === 'node_modules' || entry === 'generated' || entry === 'test') return [];
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+const code = ['subgraphs', 'gateway'].flatMap((dir) => sourceFiles(join(ROOT, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL 16, Redis 7 and a built image for the gateway and every subgraph of supergraph.yaml', () => {
+    expect(compose.services.postgres?.image).toMatch(/^postgres:16/);
+    expect(compose.services.redis?.image).toMatch(/^redis:7/);
+    const supergraph = parse(readFileSync(join(ROOT, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, unknown> };
+    const expected = ['gateway', ...Object.keys(supergraph.subgraphs)].sort();
+    expect(built.map(([name]) => name).sort()).toEqual(expected);
+  });
+
+  it.each(built)('%s: its Dockerfile and every path it copies exist', (_name, service) => {
+    const context = resolve(ROOT, service.build!.context);
+    const dockerfile = join(context, service.build!.dockerfile);
+    expect(existsSync(dockerfile)).toBe(true);
+    const copies = readFileSync(dockerfile, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('COPY '))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const source of copies) expect([source, existsSync(join(context, source))]).toEqual([source, true]);
+  });
+
+  it.each(built)('%s: the port it serves on is the one it exposes and is probed on', (_name, service) => {
+    const dockerfile = readFileSync(join(resolve(ROOT, service.build!.context), service.build!.dockerfile), 'utf8');
+    const exposed = /^EXPOSE (\d+)/m.exec(dockerfile)?.[1];
+    const env = service.environment ?? {};
+    const configured = env.PORT ?? env.PLATTFORM_PORT;
+    expect(configured).toBe(exposed);
+    expect(service.healthcheck?.test.join(' ')).toContain(`:${exposed}/`);
+    for (const mapping of service.ports ?? []) expect(mapping.split(':').pop()).toBe(exposed);
+  });
+
+  it.each(built)('%s: every environment variable it sets is read by the code', (_name, service) => {
+    for (const name of Object.keys(service.environment ?? {})) {
+      const readByCode = code.includes(`'${name}'`) || (name.startsWith('SUBGRAPH_URL_') && code.includes("'SUBGRAPH_URL_'"));
+      expect([name, readByCode]).toEqual([name, true]);
+    }
+  });
+
+  it('the gateway routes every subgraph to its compose service, and dependencies exist', () => {
+    const gatewayEnv = compose.services.gateway!.environment ?? {};
+    for (const [name] of built.filter(([serviceName]) => serviceName !== 'gateway')) {
+      const key = `SUBGRAPH_URL_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+      expect(gatewayEnv[key]).toMatch(new RegExp(`^http://${name}:\\d+/graphql$`));
+    }
+    for (const [, service] of services) {
+      for (const dependency of Object.keys(service.depends_on ?? {})) expect(compose.services[dependency]).toBeDefined();
+    }
+  });
+});
