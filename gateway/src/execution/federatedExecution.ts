@@ -27,7 +27,16 @@ function gatewayLogger(logger: Logger) {
   };
 }
 
+/**
+ * @apollo/gateway sends usage metrics to Apollo and probes cloud metadata endpoints unless told
+ * not to. Our gateway does not phone home: off unless an operator sets the variable explicitly.
+ */
+function disableVendorTelemetry(): void {
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+}
+
 export async function createFederatedExecution(supergraphSdl: string, logger: Logger): Promise<FederatedExecution> {
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: gatewayLogger(logger),

@@ -1,0 +1,12 @@
+import { migratePlattform, plattformConfigFromEnv } from '@hub/plattform';
+
+/** `npm run migrate`: every subgraph's migrations against DATABASE_URL (the admin connection). */
+async function main(): Promise<void> {
+  const applied = await migratePlattform(plattformConfigFromEnv());
+  console.log(applied.length ? `plattform: applied ${applied.join(', ')}` : 'plattform: up to date');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
