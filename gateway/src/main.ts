@@ -1,4 +1,4 @@
-import { createLogger } from '@hub/core';
+import { createLogger, stopOnSignal } from '@hub/core';
 import { gatewayConfigFrom } from './config';
 import { createGateway } from './server';
 
@@ -9,18 +9,7 @@ async function main(): Promise<void> {
   const gateway = await createGateway({ config, logger });
   const server = await gateway.listen();
   logger.info({ url: `${server.url}/graphql`, supergraph: config.supergraphPath }, 'gateway ready');
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    gateway.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(() => gateway.stop(), logger);
 }
 
 main().catch((error: unknown) => {

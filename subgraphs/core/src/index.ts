@@ -23,5 +23,6 @@ export * from './http/healthEndpoints';
 export * from './http/staticRoute';
 export * from './http/requestId';
 export * from './http/listen';
+export * from './http/stopOnSignal';
 export * from './subgraph/subgraphContext';
 export * from './subgraph/createSubgraph';

@@ -1,4 +1,4 @@
-import { createLogger } from '@hub/core';
+import { createLogger, stopOnSignal } from '@hub/core';
 import { plattformConfigFromEnv, SUBGRAPH_NAME } from './config';
 import { migratePlattform, startPlattform } from './plattformSubgraph';
 
@@ -10,18 +10,7 @@ async function main(): Promise<void> {
   const plattform = await startPlattform(config, { logger });
   const server = await plattform.listen();
   logger.info({ url: `${server.url}/graphql` }, 'plattform subgraph ready');
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    plattform.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  stopOnSignal(() => plattform.stop(), logger);
 }
 
 main().catch((error: unknown) => {
