@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createEventBus, createLogger, envInt, envOptional } from '@hub/core';
+import { createEventBus, createLogger, envInt, envOptional, type RunningHubSubgraph } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import {
   DEMO_ACCOUNT,
@@ -10,6 +10,7 @@ import {
   startPlattform,
 } from '@hub/plattform';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embeddedDatabase';
+import { HUB_SUBGRAPHS } from './hubSubgraphs';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -34,14 +35,25 @@ async function main(): Promise<void> {
   const plattform = await startPlattform(plattformConfig, { eventBus, logger: createLogger('plattform') });
   const plattformServer = await plattform.listen();
   const seeded = await seedDemoTenant(plattform.services);
-  log(`demo tenant ${DEMO_ACCOUNT.organizationName}: ${seeded}`);
+  log(`demo tenant ${DEMO_ACCOUNT.organizationName}: ${seeded.status}`);
+  // Hub subgraphs verify tokens against plattform's keys wherever it actually listens.
+  process.env.JWKS_URL ??= `${plattformServer.url}${JWKS_PATH}`;
+
+  const routing: Record<string, string> = { plattform: `${plattformServer.url}/graphql` };
+  const hubs: RunningHubSubgraph<unknown>[] = [];
+  for (const module of HUB_SUBGRAPHS) {
+    const settings = module.settingsFromEnv();
+    await module.migrate(settings);
+    const running = await module.start(settings, { eventBus, logger: createLogger(module.name) });
+    hubs.push(running);
+    const server = await running.listen();
+    routing[module.name] = `${server.url}/graphql`;
+    if (module.seedDemo) log(`${module.name} demo data: ${await module.seedDemo(running, seeded.tenant)}`);
+  }
 
   // Route to the ports the subgraphs actually run on.
   const supergraph = await readSupergraphConfig(resolve(ROOT, 'supergraph.yaml'));
-  const supergraphSdl = await composeSupergraph(supergraph.subgraphs, {
-    plattform: `${plattformServer.url}/graphql`,
-  });
-  process.env.JWKS_URL ??= `${plattformServer.url}${JWKS_PATH}`;
+  const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
   const gateway = await createGateway({ config: gatewayConfigFrom([]), supergraphSdl, logger: createLogger('gateway') });
   const gatewayServer = await gateway.listen(envInt('PORT', 4000));
 
@@ -61,6 +73,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping`);
     await gateway.stop();
+    for (const hub of hubs.reverse()) await hub.stop();
     await plattform.stop();
     await eventBus.close();
     await embedded?.stop();

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { portVariableFor } from '@hub/core';
 
 /**
  * docker-compose.yml cannot be run on the CI machine (no Docker engine), so it is kept honest by
@@ -50,19 +51,23 @@ describe('docker-compose.yml', () => {
     for (const source of copies) expect([source, existsSync(join(context, source))]).toEqual([source, true]);
   });
 
-  it.each(built)('%s: the port it serves on is the one it exposes and is probed on', (_name, service) => {
+  it.each(built)('%s: the port it serves on is the one it exposes and is probed on', (name, service) => {
     const dockerfile = readFileSync(join(resolve(ROOT, service.build!.context), service.build!.dockerfile), 'utf8');
     const exposed = /^EXPOSE (\d+)/m.exec(dockerfile)?.[1];
     const env = service.environment ?? {};
-    const configured = env.PORT ?? env.PLATTFORM_PORT;
+    const configured = env.PORT ?? env[portVariableFor(name)];
     expect(configured).toBe(exposed);
     expect(service.healthcheck?.test.join(' ')).toContain(`:${exposed}/`);
     for (const mapping of service.ports ?? []) expect(mapping.split(':').pop()).toBe(exposed);
   });
 
-  it.each(built)('%s: every environment variable it sets is read by the code', (_name, service) => {
+  it.each(built)('%s: every environment variable it sets is read by the code', (serviceName, service) => {
     for (const name of Object.keys(service.environment ?? {})) {
-      const readByCode = code.includes(`'${name}'`) || (name.startsWith('SUBGRAPH_URL_') && code.includes("'SUBGRAPH_URL_'"));
+      const readByCode =
+        code.includes(`'${name}'`) ||
+        (name.startsWith('SUBGRAPH_URL_') && code.includes("'SUBGRAPH_URL_'")) ||
+        // the subgraph kit derives `<NAME>_PORT` from the subgraph's name
+        name === portVariableFor(serviceName);
       expect([name, readByCode]).toEqual([name, true]);
     }
   });

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform, type RunningPlattform } from '@hub/plattform';
+import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
 
 export interface TestStack {
   gatewayUrl: string;
   plattformUrl: string;
   plattform: RunningPlattform;
+  /** The hub subgraphs started next to plattform, by name. */
+  hubs: Record<string, RunningHubSubgraph<unknown>>;
   /** A query through the gateway. */
   query<TData = Record<string, unknown>>(
     query: string,
@@ -17,14 +20,28 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** plattform and the gateway on free ports, wired as in production (remote JWKS, HTTP between them). */
-export async function startTestStack(): Promise<TestStack> {
+export interface TestStackOptions {
+  /** Hub subgraphs to run next to plattform (each migrated, on a free port, behind the gateway). */
+  hubs?: HubSubgraphModule[];
+}
+
+/** plattform, the chosen hubs and the gateway on free ports, wired as in production (remote JWKS, HTTP). */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const config = plattformConfigFromEnv();
   await migratePlattform(config);
   const plattform = await startPlattform(config);
   const plattformServer = await plattform.listen(0);
+  const routing: Record<string, string> = { plattform: `${plattformServer.url}/graphql` };
+  const hubs: Record<string, RunningHubSubgraph<unknown>> = {};
+  for (const module of options.hubs ?? []) {
+    const settings = { ...module.settingsFromEnv(), jwksUrl: `${plattformServer.url}${JWKS_PATH}` };
+    await module.migrate(settings);
+    const running = await module.start(settings);
+    hubs[module.name] = running;
+    routing[module.name] = `${(await running.listen(0)).url}/graphql`;
+  }
   const supergraph = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
-  const supergraphSdl = await composeSupergraph(supergraph.subgraphs, { plattform: `${plattformServer.url}/graphql` });
+  const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
   const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}` };
   const gateway = await createGateway({ config: gatewayConfig, supergraphSdl });
   const gatewayServer = await gateway.listen(0);
@@ -33,9 +50,11 @@ export async function startTestStack(): Promise<TestStack> {
     gatewayUrl,
     plattformUrl: plattformServer.url,
     plattform,
+    hubs,
     query: (query, variables, token) => postGraphQL(gatewayUrl, query, variables, token),
     stop: async () => {
       await gateway.stop();
+      for (const hub of Object.values(hubs).reverse()) await hub.stop();
       await plattform.stop();
     },
   };

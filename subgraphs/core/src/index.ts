@@ -26,3 +26,5 @@ export * from './http/listen';
 export * from './http/stopOnSignal';
 export * from './subgraph/subgraphContext';
 export * from './subgraph/createSubgraph';
+export * from './subgraph/hubSubgraph';
+export * from './subgraph/runStandalone';

@@ -1,14 +1,10 @@
 import { resolve } from 'node:path';
-import { databaseSettings, envInt, envOptional, envString, type DatabaseSettings, type TokenSettings } from '@hub/core';
+import { envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
 import { readFileSync } from 'node:fs';
 
 export const SUBGRAPH_NAME = 'plattform';
 
-export interface PlattformConfig {
-  port: number;
-  database: DatabaseSettings;
-  redisUrl?: string;
-  tokens: TokenSettings;
+export interface PlattformConfig extends HubSubgraphSettings {
   signingKeyPem?: string;
   /** Where a generated development signing key is kept (only when no key is configured). */
   devKeyFile?: string;
@@ -19,13 +15,7 @@ export function plattformConfigFromEnv(): PlattformConfig {
   const keyFile = envOptional('JWT_PRIVATE_KEY_FILE');
   const production = envString('NODE_ENV', 'development') === 'production';
   return {
-    port: envInt('PLATTFORM_PORT', 4001),
-    database: databaseSettings(SUBGRAPH_NAME),
-    redisUrl: envOptional('REDIS_URL'),
-    tokens: {
-      issuer: envString('JWT_ISSUER', 'urn:hub:plattform'),
-      audience: envString('JWT_AUDIENCE', 'urn:hub:graph'),
-    },
+    ...hubSubgraphSettingsFromEnv(SUBGRAPH_NAME, 4001),
     signingKeyPem: envOptional('JWT_PRIVATE_KEY') ?? (keyFile ? readFileSync(keyFile, 'utf8') : undefined),
     // Production never falls back to a generated key: tokens must survive restarts and replicas.
     devKeyFile: production ? undefined : resolve(envString('DATA_DIR', '.data'), 'keys', 'plattform-signing-key.json'),

@@ -1,4 +1,4 @@
-import { ConflictError } from '@hub/core';
+import { ConflictError, type DemoTenant } from '@hub/core';
 import type { PlattformServices } from '../services';
 
 /** The demo tenant every fresh dev stack gets; the README shows this login. */
@@ -9,13 +9,30 @@ export const DEMO_ACCOUNT = {
   displayName: 'Demo User',
 } as const;
 
+export interface DemoSeedResult {
+  status: 'created' | 'existing';
+  /** Other subgraphs seed their demo data into this tenant. */
+  tenant: DemoTenant;
+  /** A token of the demo user, for seeds that go through a service as that user. */
+  accessToken: string;
+}
+
 /** Creates the demo tenant once; running it again leaves existing data alone. */
-export async function seedDemoTenant(services: PlattformServices): Promise<'created' | 'existing'> {
+export async function seedDemoTenant(services: PlattformServices): Promise<DemoSeedResult> {
   try {
-    await services.accounts.signUp(DEMO_ACCOUNT);
-    return 'created';
+    const created = await services.accounts.signUp(DEMO_ACCOUNT);
+    return {
+      status: 'created',
+      tenant: { orgId: created.organization.id, userId: created.user.id },
+      accessToken: created.token.token,
+    };
   } catch (error) {
-    if (error instanceof ConflictError) return 'existing';
-    throw error;
+    if (!(error instanceof ConflictError)) throw error;
+    const existing = await services.accounts.login(DEMO_ACCOUNT.email, DEMO_ACCOUNT.password);
+    return {
+      status: 'existing',
+      tenant: { orgId: existing.organization.id, userId: existing.user.id },
+      accessToken: existing.token.token,
+    };
   }
 }

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse, type DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { envInt, envOptional, envString } from '../config/env';
+import { openAppDataSource } from '../db/appDataSource';
+import { databaseSettings, type DatabaseSettings } from '../db/databaseSettings';
+import { migrateDatabase } from '../db/migrator';
+import { TenantDatabase } from '../db/tenantDatabase';
+import type { RunningServer } from '../http/listen';
+import type { TokenSettings } from '../identity/tokenClaims';
+import { createTokenVerifier, type TokenVerifier } from '../identity/tokenVerifier';
+import { createLogger, type Logger } from '../logging/logger';
+import { OutboxRelay } from '../outbox/outboxRelay';
+import { OutboxWriter } from '../outbox/outboxWriter';
+import { createEventBus, type EventBus } from '../pubsub/pubsub';
+import { createSubgraph, type Subgraph } from './createSubgraph';
+import type { SubgraphContext } from './subgraphContext';
+
+/** Where plattform publishes its signing keys when nothing else is configured (dev default). */
+export const DEFAULT_JWKS_URL = 'http://127.0.0.1:4001/.well-known/jwks.json';
+
+/** Runtime settings every hub subgraph shares; each reads them from the environment the same way. */
+export interface HubSubgraphSettings {
+  name: string;
+  port: number;
+  database: DatabaseSettings;
+  redisUrl?: string;
+  tokens: TokenSettings;
+  jwksUrl: string;
+}
+
+/** `risk-hub` → `RISK_HUB_PORT`. */
+export function portVariableFor(name: string): string {
+  return `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
+}
+
+export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): HubSubgraphSettings {
+  return {
+    name,
+    port: envInt(portVariableFor(name), defaultPort),
+    database: databaseSettings(name),
+    redisUrl: envOptional('REDIS_URL'),
+    tokens: {
+      issuer: envString('JWT_ISSUER', 'urn:hub:plattform'),
+      audience: envString('JWT_AUDIENCE', 'urn:hub:graph'),
+    },
+    jwksUrl: envString('JWKS_URL', DEFAULT_JWKS_URL),
+  };
+}
+
+/** Reads a subgraph's `schema.graphql` (the contract) once at start. */
+export function loadSchemaFile(path: string): DocumentNode {
+  return parse(readFileSync(path, 'utf8'));
+}
+
+/** What a domain layer is built from: nothing GraphQL-specific. */
+export interface HubServiceWiring {
+  settings: HubSubgraphSettings;
+  database: TenantDatabase;
+  dataSource: DataSource;
+  eventBus: EventBus;
+  logger: Logger;
+}
+
+/** Background work a subgraph runs next to its HTTP server (schedulers, consumers). */
+export interface BackgroundTask {
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything that makes one hub subgraph: its contract, tables and domain services. The kit
+ * supplies database roles, RLS-pinned transactions, outbox relay, pub/sub, auth and HTTP.
+ */
+export interface HubSubgraphDefinition<TServices> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<SubgraphContext<TServices>>;
+  // TypeORM's own types for entity and migration classes
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+  createServices(wiring: HubServiceWiring): TServices | Promise<TServices>;
+  /** Started after the services, stopped before them (e.g. a scheduled check). */
+  startBackground?(services: TServices, wiring: HubServiceWiring): BackgroundTask[] | Promise<BackgroundTask[]>;
+  /** Extra yoga plugins (routes, subscriptions transport). */
+  plugins?(services: TServices, wiring: HubServiceWiring): Plugin[];
+  /** Overrides the remote-JWKS verifier (plattform verifies with its own keys). */
+  verifyToken?(services: TServices, wiring: HubServiceWiring): TokenVerifier;
+}
+
+export interface HubSubgraphDependencies {
+  /** Share one bus with other in-process services (dev stack, tests); otherwise one is created. */
+  eventBus?: EventBus;
+  logger?: Logger;
+}
+
+export interface RunningHubSubgraph<TServices> {
+  name: string;
+  subgraph: Subgraph<TServices>;
+  services: TServices;
+  dataSource: DataSource;
+  database: TenantDatabase;
+  relay: OutboxRelay;
+  eventBus: EventBus;
+  listen(port?: number): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+export function migrateHubSubgraph<TServices>(
+  definition: HubSubgraphDefinition<TServices>,
+  settings: HubSubgraphSettings,
+): Promise<string[]> {
+  return migrateDatabase(settings.database, definition.migrations);
+}
+
+/** Opens the restricted connection, starts the outbox relay and background tasks, builds the subgraph. */
+export async function startHubSubgraph<TServices>(
+  definition: HubSubgraphDefinition<TServices>,
+  settings: HubSubgraphSettings,
+  dependencies: HubSubgraphDependencies = {},
+): Promise<RunningHubSubgraph<TServices>> {
+  const logger = dependencies.logger ?? createLogger(definition.name);
+  const dataSource = await openAppDataSource(settings.database, { entities: definition.entities });
+  const ownBus = dependencies.eventBus ? null : createEventBus({ redisUrl: settings.redisUrl, logger });
+  const eventBus = dependencies.eventBus ?? ownBus!;
+  const database = new TenantDatabase(dataSource, new OutboxWriter(settings.database.schema, `hub.${definition.name}`));
+  const relay = new OutboxRelay({
+    dataSource,
+    schema: settings.database.schema,
+    listenUrl: settings.database.appUrl,
+    publisher: eventBus,
+    logger,
+  });
+  await relay.start();
+
+  const wiring: HubServiceWiring = { settings, database, dataSource, eventBus, logger };
+  const services = await definition.createServices(wiring);
+  const background = (await definition.startBackground?.(services, wiring)) ?? [];
+  const subgraph = createSubgraph<TServices>({
+    name: definition.name,
+    typeDefs: definition.typeDefs,
+    resolvers: definition.resolvers,
+    verifyToken:
+      definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
+    database,
+    services,
+    logger,
+    readiness: { pubsub: async () => eventBus.isReady() },
+    plugins: definition.plugins?.(services, wiring) ?? [],
+  });
+
+  let server: RunningServer | null = null;
+  return {
+    name: definition.name,
+    subgraph,
+    services,
+    dataSource,
+    database,
+    relay,
+    eventBus,
+    listen: async (port = settings.port) => {
+      server = await subgraph.listen(port);
+      return server;
+    },
+    stop: async () => {
+      await server?.close();
+      for (const task of background) await task.stop();
+      await relay.stop();
+      await dataSource.destroy();
+      await ownBus?.close();
+    },
+  };
+}
+
+/** The tenant the demo data belongs to (created by plattform's seed). */
+export interface DemoTenant {
+  orgId: string;
+  userId: string;
+}
+
+/**
+ * How the dev stack, the tests and a subgraph's own `main.ts` run a hub subgraph. Adding a
+ * subgraph to `dev/hubSubgraphs.ts` is all `npm start` needs.
+ */
+export interface HubSubgraphModule<TServices = unknown> {
+  name: string;
+  settingsFromEnv(): HubSubgraphSettings;
+  migrate(settings: HubSubgraphSettings): Promise<string[]>;
+  start(settings: HubSubgraphSettings, dependencies?: HubSubgraphDependencies): Promise<RunningHubSubgraph<TServices>>;
+  /** Creates the subgraph's demo data for the demo tenant; idempotent. Returns a short summary. */
+  seedDemo?(running: RunningHubSubgraph<TServices>, tenant: DemoTenant): Promise<string>;
+}
+
+/** Builds the standard module for a definition (most subgraphs need nothing more). */
+export function hubSubgraphModule<TServices>(
+  definition: HubSubgraphDefinition<TServices>,
+  options: {
+    defaultPort: number;
+    seedDemo?: (running: RunningHubSubgraph<TServices>, tenant: DemoTenant) => Promise<string>;
+  },
+): HubSubgraphModule<TServices> {
+  return {
+    name: definition.name,
+    settingsFromEnv: () => hubSubgraphSettingsFromEnv(definition.name, options.defaultPort),
+    migrate: (settings) => migrateHubSubgraph(definition, settings),
+    start: (settings, dependencies) => startHubSubgraph(definition, settings, dependencies),
+    seedDemo: options.seedDemo,
+  };
+}
