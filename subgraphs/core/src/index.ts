@@ -28,3 +28,4 @@ export * from './subgraph/subgraphContext';
 export * from './subgraph/createSubgraph';
 export * from './subgraph/hubSubgraph';
 export * from './subgraph/runStandalone';
+export * from './serviceConfig/configReader';
