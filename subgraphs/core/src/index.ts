@@ -8,6 +8,7 @@ export * from './identity/identity';
 export * from './identity/tokenClaims';
 export * from './identity/tokenVerifier';
 export * from './identity/requestIdentity';
+export * from './identity/tokenDenylist';
 export * from './db/databaseSettings';
 export * from './db/rlsMigrationHelpers';
 export * from './db/migrator';
