@@ -77,15 +77,32 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
   client.on('error', (error: Error) => options.logger.debug({ err: error }, 'denylist redis connection error'));
   const cache = new NotRevokedCache(options.cacheMs ?? 2000);
   const failMode = options.failMode ?? 'open';
+  // Without an offline queue a command sent while (re)connecting fails at once; wait briefly instead.
+  const connected = async (): Promise<void> => {
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.off('ready', onReady);
+        reject(new Error('Redis is not reachable'));
+      }, 1000);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.once('ready', onReady);
+    });
+  };
   return {
     kind: 'redis',
     revoke: async (jti, expiresAt) => {
       cache.forget(jti);
+      await connected();
       await client.set(denylistKey(jti), '1', 'EX', secondsLeft(expiresAt));
     },
     isRevoked: async (jti) => {
       if (cache.has(jti)) return false;
       try {
+        await connected();
         const revoked = (await client.exists(denylistKey(jti))) === 1;
         if (!revoked) cache.remember(jti);
         return revoked;
