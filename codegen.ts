@@ -19,6 +19,8 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       Membership: '../organizations/membership.entity#Membership as MembershipModel',
       AuthPayload: '../identity/accountService#AuthResult as AuthResultModel',
       Viewer: '@hub/core#Identity as IdentityModel',
+      QuotaChange: '../quotas/quotaChange.entity#QuotaChange as QuotaChangeModel',
+      ProvisioningStep: '../tenants/provisioningStepRecord.entity#ProvisioningStepRecord as ProvisioningStepModel',
     },
   },
 };

@@ -1,4 +1,5 @@
 import { IdentitySlice1763683200000 } from '../migrations/1763683200000-IdentitySlice';
+import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-TenantsAndQuotas';
 
 /** Every migration of this subgraph, in order. */
-export const migrations = [IdentitySlice1763683200000];
+export const migrations = [IdentitySlice1763683200000, TenantsAndQuotas1763800000000];

@@ -17,7 +17,12 @@ import { migrations } from './migrations';
 import { Membership } from './organizations/membership.entity';
 import { Organization } from './organizations/organization.entity';
 import { OrganizationService } from './organizations/organizationService';
+import { createProvisioner } from './provisioning/createProvisioner';
+import { QuotaChange } from './quotas/quotaChange.entity';
+import { QuotaService } from './quotas/quotaService';
 import { resolvers } from './resolvers';
+import { ProvisioningStepRecord } from './tenants/provisioningStepRecord.entity';
+import { TenantService } from './tenants/tenantService';
 import type { PlattformContext, PlattformServices } from './services';
 import { AccessTokenIssuer } from './tokens/accessTokenIssuer';
 import { loadSigningKeys } from './tokens/signingKeys';
@@ -45,13 +50,19 @@ export async function startPlattform(
     name: SUBGRAPH_NAME,
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<PlattformContext>,
-    entities: [Organization, User, Membership],
+    entities: [Organization, User, Membership, QuotaChange, ProvisioningStepRecord],
     migrations,
-    createServices: ({ database }) => ({
-      accounts: new AccountService(database, new PasswordHasher(), new AccessTokenIssuer(keys, config.tokens)),
-      organizations: new OrganizationService(),
-      users: new UserService(),
-    }),
+    createServices: ({ database, logger }) => {
+      const provisioner = createProvisioner(config.provisioner, logger);
+      const quotas = new QuotaService(database, provisioner);
+      return {
+        accounts: new AccountService(database, new PasswordHasher(), new AccessTokenIssuer(keys, config.tokens)),
+        organizations: new OrganizationService(),
+        users: new UserService(),
+        tenants: new TenantService(database, provisioner, quotas, logger),
+        quotas,
+      };
+    },
     verifyToken: () => createTokenVerifier({ ...config.tokens, keys: keys.verificationKeys }),
     plugins: () => [useJsonRoute(JWKS_PATH, () => keys.jwks)],
   };

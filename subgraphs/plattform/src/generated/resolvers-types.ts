@@ -5,6 +5,8 @@ import type { User as UserModel } from '../users/user.entity';
 import type { Membership as MembershipModel } from '../organizations/membership.entity';
 import type { AuthResult as AuthResultModel } from '../identity/accountService';
 import type { Identity as IdentityModel } from '@hub/core';
+import type { QuotaChange as QuotaChangeModel } from '../quotas/quotaChange.entity';
+import type { ProvisioningStepRecord as ProvisioningStepModel } from '../tenants/provisioningStepRecord.entity';
 import type { PlattformContext } from '../services';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -36,6 +38,16 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CreateOrganizationInput = {
+  /** 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /**
+   * Chosen by the client once per intended organization (e.g. a UUID) and resent on retries;
+   * 1 to 100 letters, digits or `. _ : -`.
+   */
+  operationId: Scalars['ID']['input'];
+};
+
 export type Membership = {
   __typename?: 'Membership';
   createdAt: Scalars['DateTime']['output'];
@@ -47,12 +59,31 @@ export type Membership = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Creates an organization owned by the caller (any signed-in user): inserted PENDING, provisioned
+   * through the configured TenantProvisioner, then COMMITTED; FAILED (with a reason) after a failed
+   * step, whose earlier steps are undone. Idempotent per caller and `operationId`: a retry, even a
+   * concurrent one, returns the same organization in its current state and never provisions again.
+   * Use `login(organizationId:)` to get a token for the new organization once it is COMMITTED.
+   */
+  createOrganization: Organization;
+  /**
    * Exchanges email and password for an access token. Without `organizationId` the token speaks
    * for the user's oldest membership. Wrong credentials give UNAUTHENTICATED without saying which.
    */
   login: AuthPayload;
+  /**
+   * Sets the compute and storage quota of the caller's organization; applied through the
+   * provisioner (the Kubernetes ResourceQuota), then recorded in the quota history. Needs
+   * `plattform.organization.manage`. New limits apply to new pods; running pods keep theirs.
+   */
+  setQuota: QuotaChange;
   /** Creates a user, a new organization and makes the user its owner; returns an access token. */
   signUp: AuthPayload;
+};
+
+
+export type MutationCreateOrganizationArgs = {
+  input: CreateOrganizationInput;
 };
 
 
@@ -63,6 +94,11 @@ export type MutationLoginArgs = {
 };
 
 
+export type MutationSetQuotaArgs = {
+  input: SetQuotaInput;
+};
+
+
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
@@ -70,10 +106,40 @@ export type MutationSignUpArgs = {
 export type Organization = {
   __typename?: 'Organization';
   createdAt: Scalars['DateTime']['output'];
+  /** Why provisioning failed (FAILED only). */
+  failureReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   members: Array<Membership>;
   name: Scalars['String']['output'];
+  /** The creator's idempotency key; null for organizations not made by `createOrganization`. */
+  operationId?: Maybe<Scalars['ID']['output']>;
+  /** The creation saga's journal, in order (empty for organizations made without provisioning). */
+  provisioningSteps: Array<ProvisioningStep>;
+  /** The quota in force: the latest quota change; null when none was ever recorded. */
+  quota?: Maybe<QuotaChange>;
   slug: Scalars['String']['output'];
+  status: OrganizationStatus;
+  statusChangedAt: Scalars['DateTime']['output'];
+};
+
+export type OrganizationStatus =
+  | 'COMMITTED'
+  | 'FAILED'
+  | 'PENDING';
+
+export type ProvisioningOutcome =
+  | 'APPLIED'
+  | 'FAILED'
+  | 'UNDONE'
+  | 'UNDO_FAILED';
+
+export type ProvisioningStep = {
+  __typename?: 'ProvisioningStep';
+  detail?: Maybe<Scalars['String']['output']>;
+  outcome: ProvisioningOutcome;
+  recordedAt: Scalars['DateTime']['output'];
+  /** e.g. `namespace`, `resource-quota`, `network-policy`, `owner-role-binding`, `isolation-ready`. */
+  step: Scalars['String']['output'];
 };
 
 export type Query = {
@@ -85,6 +151,16 @@ export type Query = {
    * Any other organization is not visible and yields NOT_FOUND.
    */
   organization: Organization;
+  /**
+   * The organization the caller created with this `operationId` (see `createOrganization`), in
+   * whatever state its creation is; null when the caller never used this id. Only the creator sees it.
+   */
+  organizationCreation?: Maybe<Organization>;
+  /**
+   * Quota changes of the caller's organization, oldest first, for billing and audit. Needs
+   * `plattform.organization.read`. Any other organization yields NOT_FOUND.
+   */
+  quotaHistory: Array<QuotaChange>;
   /** A member of the caller's organization. Users outside it are not visible (NOT_FOUND). */
   user: User;
 };
@@ -95,8 +171,51 @@ export type QueryOrganizationArgs = {
 };
 
 
+export type QueryOrganizationCreationArgs = {
+  operationId: Scalars['ID']['input'];
+};
+
+
+export type QueryQuotaHistoryArgs = {
+  filter?: InputMaybe<QuotaHistoryFilter>;
+};
+
+
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A quota an organization had from `effectiveAt` until the next change. */
+export type QuotaChange = {
+  __typename?: 'QuotaChange';
+  /** The user who made the change; null when they are no longer visible to the caller. */
+  actor?: Maybe<User>;
+  actorId: Scalars['ID']['output'];
+  /** Kubernetes quantities, normalized (`10`, `500m`; `20Gi`). */
+  cpu: Scalars['String']['output'];
+  /** The same amounts as exact numbers, for billing (bytes exceed Int's 32 bits, hence Float). */
+  cpuMillicores: Scalars['Int']['output'];
+  effectiveAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  memory: Scalars['String']['output'];
+  memoryBytes: Scalars['Float']['output'];
+  organization: Organization;
+  reason: Scalars['String']['output'];
+  storage: Scalars['String']['output'];
+  storageBytes: Scalars['Float']['output'];
+};
+
+export type QuotaHistoryFilter = {
+  /** Only changes made by this user. */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** At most this many changes (1 to 1000, default 1000). */
+  first?: InputMaybe<Scalars['Int']['input']>;
+  /** Changes effective at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Defaults to the token's organization; any other one yields NOT_FOUND. */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Changes effective before this instant. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type Role =
@@ -104,6 +223,19 @@ export type Role =
   | 'MEMBER'
   | 'OWNER'
   | 'VIEWER';
+
+export type SetQuotaInput = {
+  /** Kubernetes quantity, e.g. `20` or `1500m` (cores). */
+  cpu: Scalars['String']['input'];
+  /** Kubernetes quantity, e.g. `40Gi`. */
+  memory: Scalars['String']['input'];
+  /** Defaults to the token's organization; any other one yields NOT_FOUND. */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why the quota changes (kept in the history); 1 to 500 characters. */
+  reason: Scalars['String']['input'];
+  /** Kubernetes quantity, e.g. `50Gi`. */
+  storage: Scalars['String']['input'];
+};
 
 export type SignUpInput = {
   displayName: Scalars['String']['input'];
@@ -233,13 +365,21 @@ export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<AuthResultModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CreateOrganizationInput: CreateOrganizationInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Membership: ResolverTypeWrapper<MembershipModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Organization: ResolverTypeWrapper<OrganizationModel>;
+  OrganizationStatus: OrganizationStatus;
+  ProvisioningOutcome: ProvisioningOutcome;
+  ProvisioningStep: ResolverTypeWrapper<ProvisioningStepModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QuotaChange: ResolverTypeWrapper<QuotaChangeModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  QuotaHistoryFilter: QuotaHistoryFilter;
   Role: Role;
+  SetQuotaInput: SetQuotaInput;
   SignUpInput: SignUpInput;
   User: ResolverTypeWrapper<UserModel>;
   Viewer: ResolverTypeWrapper<IdentityModel>;
@@ -251,12 +391,18 @@ export type ResolversParentTypes = {
   AuthPayload: AuthResultModel;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  CreateOrganizationInput: CreateOrganizationInput;
+  ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   Membership: MembershipModel;
   Mutation: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
   Organization: OrganizationModel;
+  ProvisioningStep: ProvisioningStepModel;
   Query: Record<PropertyKey, never>;
+  QuotaChange: QuotaChangeModel;
+  Float: Scalars['Float']['output'];
+  QuotaHistoryFilter: QuotaHistoryFilter;
+  SetQuotaInput: SetQuotaInput;
   SignUpInput: SignUpInput;
   User: UserModel;
   Viewer: IdentityModel;
@@ -283,23 +429,55 @@ export type MembershipResolvers<ContextType = PlattformContext, ParentType exten
 };
 
 export type MutationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  setQuota?: Resolver<ResolversTypes['QuotaChange'], ParentType, ContextType, RequireFields<MutationSetQuotaArgs, 'input'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
 };
 
 export type OrganizationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  provisioningSteps?: Resolver<Array<ResolversTypes['ProvisioningStep']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['QuotaChange']>, ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrganizationStatus'], ParentType, ContextType>;
+  statusChangedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ProvisioningStepResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ProvisioningStep'] = ResolversParentTypes['ProvisioningStep']> = {
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['ProvisioningOutcome'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  step?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
+  organizationCreation?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationCreationArgs, 'operationId'>>;
+  quotaHistory?: Resolver<Array<ResolversTypes['QuotaChange']>, ParentType, ContextType, Partial<QueryQuotaHistoryArgs>>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+};
+
+export type QuotaChangeResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['QuotaChange'] = ResolversParentTypes['QuotaChange']> = {
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  actorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  cpu?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cpuMillicores?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  effectiveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memory?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  memoryBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  storage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  storageBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type UserResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
@@ -324,7 +502,9 @@ export type Resolvers<ContextType = PlattformContext> = {
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  ProvisioningStep?: ProvisioningStepResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QuotaChange?: QuotaChangeResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

@@ -1,10 +1,13 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
+import { mergeResolvers } from './mergeResolvers';
 import { Mutation } from './mutationResolvers';
+import { quotaResolvers } from './quotaResolvers';
 import { Query } from './queryResolvers';
+import { tenantResolvers } from './tenantResolvers';
 import { AuthPayload, Membership, Organization, User, Viewer } from './typeResolvers';
 
-export const resolvers: Resolvers = {
+const baseResolvers: Resolvers = {
   DateTime: DateTimeResolver,
   Query,
   Mutation,
@@ -14,3 +17,9 @@ export const resolvers: Resolvers = {
   User,
   Membership,
 };
+
+export const resolvers: Resolvers = mergeResolvers(
+  baseResolvers,
+  tenantResolvers,
+  quotaResolvers,
+);
