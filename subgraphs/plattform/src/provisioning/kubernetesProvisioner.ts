@@ -133,6 +133,7 @@ export class KubernetesProvisioner implements TenantProvisioner {
         try {
           await apply(await this.connection());
         } catch (error) {
+          this.logger.warn({ err: error, step: name }, 'provisioning step failed');
           throw describe(name, error);
         }
       },
@@ -141,6 +142,7 @@ export class KubernetesProvisioner implements TenantProvisioner {
           await undo(await this.connection());
         } catch (error) {
           if (statusCode(error) === 404) return; // already gone: the undo's goal holds
+          this.logger.warn({ err: error, step: name }, 'undoing a provisioning step failed');
           throw describe(`undo ${name}`, error);
         }
       },
