@@ -262,6 +262,11 @@ describe('createOrganization with the kubernetes provisioner (against a fake API
           },
         },
       });
+      const recorded = await admin.query('SELECT cpu_millicores::int AS cpu, reason FROM plattform.quota_changes WHERE id = $1', [change.id]);
+      expect(recorded.rows).toEqual([{ cpu: 20_000, reason: 'more builds' }]);
+      expect(api.objects.get('/api/v1/namespaces/org-kube-quota/resourcequotas/tenant-quota')).toMatchObject({
+        spec: { hard: { 'requests.cpu': '20', 'requests.storage': '50Gi' } },
+      });
     });
 
     it('records nothing when the cluster refuses the change', async () => {
