@@ -20,9 +20,11 @@ async function found<T>(value: Promise<T | null>, what: string): Promise<T> {
 }
 
 export const AuthPayload: AuthPayloadResolvers = {
-  accessToken: (result) => result.token.token,
+  accessToken: (result) => result.session.access.token,
   tokenType: () => 'Bearer',
-  expiresIn: (result) => result.token.expiresIn,
+  expiresIn: (result) => result.session.access.expiresIn,
+  refreshToken: (result) => result.session.refreshToken,
+  refreshExpiresIn: (result) => result.session.refreshExpiresIn,
 };
 
 export const Viewer: ViewerResolvers = {
