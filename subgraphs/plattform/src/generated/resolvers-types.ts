@@ -89,8 +89,11 @@ export type Membership = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** The signed-in user joins the organization of an invitation addressed to their email. */
-  acceptInvitation: Membership;
+  /**
+   * The signed-in user joins the organization of an invitation addressed to their email and gets
+   * a session for it.
+   */
+  acceptInvitation: AuthPayload;
   /** Adds an existing account directly. Needs `plattform.member.manage`. */
   addMember: Membership;
   changeMemberRole: Membership;
@@ -509,7 +512,7 @@ export type MembershipResolvers<ContextType = PlattformContext, ParentType exten
 };
 
 export type MutationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  acceptInvitation?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
+  acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
   addMember?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAddMemberArgs, 'email' | 'role'>>;
   changeMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationChangeMemberRoleArgs, 'role' | 'userId'>>;
   inviteMember?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'email' | 'role'>>;

@@ -5,7 +5,7 @@ import { memberMutations } from './memberResolvers';
 import { Mutation } from './mutationResolvers';
 import { Query } from './queryResolvers';
 import { sessionMutations } from './sessionResolvers';
-import { AuthPayload, Membership, Organization, User, Viewer } from './typeResolvers';
+import { AuthPayload, Invitation, Membership, Organization, User, Viewer } from './typeResolvers';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
@@ -18,6 +18,7 @@ export const resolvers: Resolvers = {
   Organization,
   User,
   Membership,
+  Invitation,
   ServiceConfig,
   ConfigChange,
 };

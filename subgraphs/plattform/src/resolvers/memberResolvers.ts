@@ -13,7 +13,11 @@ export const memberMutations: Pick<
     const actor = requireScope(ctx.identity, MANAGE);
     return ctx.db.run((unit) => ctx.services.members.invite(unit, actor, email, toDomainRole(role)));
   },
-  acceptInvitation: (_parent, { token }, ctx) => ctx.services.members.accept(requireIdentity(ctx.identity), token),
+  acceptInvitation: async (_parent, { token }, ctx) => {
+    const identity = requireIdentity(ctx.identity);
+    const membership = await ctx.services.members.accept(identity, token);
+    return ctx.services.accounts.switchOrganization(identity, membership.orgId);
+  },
   addMember: (_parent, { email, role }, ctx) => {
     const actor = requireScope(ctx.identity, MANAGE);
     return ctx.db.run((unit) => ctx.services.members.add(unit, actor, email, toDomainRole(role)));

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@hub/core';
 import type {
   AuthPayloadResolvers,
+  InvitationResolvers,
   MembershipResolvers,
   OrganizationResolvers,
   Role,
@@ -49,4 +50,8 @@ export const Membership: MembershipResolvers = {
   organization: (membership, _args, ctx) => found(organizationById(ctx).load(membership.orgId), 'Organization'),
   user: (membership, _args, ctx) => found(userById(ctx).load(membership.userId), 'User'),
   role: (membership) => toRole(membership.role),
+};
+
+export const Invitation: InvitationResolvers = {
+  role: (invitation) => toRole(invitation.role),
 };
