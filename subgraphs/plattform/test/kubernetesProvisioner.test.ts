@@ -40,7 +40,6 @@ function annotations(request: RecordedRequest): Record<string, string> | undefin
 
 describe('createOrganization with the kubernetes provisioner (against a fake API server)', () => {
   const api = new FakeKubernetesApi(TOKEN);
-  const saved = { provisioner: process.env.TENANT_PROVISIONER, kubeconfig: process.env.KUBECONFIG };
   let stack: TestStack;
   let alice: TestAccount;
   let admin: Client;
@@ -61,9 +60,11 @@ describe('createOrganization with the kubernetes provisioner (against a fake API
         'current-context': 'fake',
       }),
     );
-    process.env.TENANT_PROVISIONER = 'kubernetes';
-    process.env.KUBECONFIG = kubeconfig;
-    stack = await startTestStack();
+    stack = await startTestStack({
+      plattform: {
+        provisioner: { kind: 'kubernetes', ownerClusterRole: 'admin', kubernetesUserPrefix: 'hub:user:', kubeconfigFile: kubeconfig },
+      },
+    });
     alice = await signUpAccount(stack, 'Alice Home');
     admin = new Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
@@ -73,10 +74,6 @@ describe('createOrganization with the kubernetes provisioner (against a fake API
     await stack?.stop();
     await api.stop();
     await admin?.end();
-    process.env.TENANT_PROVISIONER = saved.provisioner;
-    process.env.KUBECONFIG = saved.kubeconfig;
-    if (saved.provisioner === undefined) delete process.env.TENANT_PROVISIONER;
-    if (saved.kubeconfig === undefined) delete process.env.KUBECONFIG;
   });
 
   beforeEach(() => api.reset());

@@ -26,11 +26,12 @@ interface KubernetesApis {
   mergePatch: ConfigurationOptions;
 }
 
-/** Loads the cluster connection the standard way: KUBECONFIG, ~/.kube/config, or in-cluster. */
-async function connect(): Promise<KubernetesApis> {
+/** Loads the given kubeconfig, or the standard way: KUBECONFIG, ~/.kube/config, or in-cluster. */
+async function connect(kubeconfigFile: string | undefined): Promise<KubernetesApis> {
   const k8s = await import('@kubernetes/client-node');
   const config = new k8s.KubeConfig();
-  config.loadFromDefault();
+  if (kubeconfigFile) config.loadFromFile(kubeconfigFile);
+  else config.loadFromDefault();
   return {
     core: config.makeApiClient(k8s.CoreV1Api),
     networking: config.makeApiClient(k8s.NetworkingV1Api),
@@ -115,7 +116,7 @@ export class KubernetesProvisioner implements TenantProvisioner {
   }
 
   private connection(): Promise<KubernetesApis> {
-    this.apis ??= connect().catch((error: unknown) => {
+    this.apis ??= connect(this.settings.kubeconfigFile).catch((error: unknown) => {
       this.apis = null; // a broken kubeconfig may be fixed without a restart
       throw error;
     });

@@ -7,6 +7,8 @@ export interface ProvisionerSettings {
   ownerClusterRole: string;
   /** Prefix of the Kubernetes user name of a hub user (`<prefix><user id>`), as your OIDC setup names them. */
   kubernetesUserPrefix: string;
+  /** A kubeconfig file to use instead of the client's standard lookup (tests, several clusters). */
+  kubeconfigFile?: string;
 }
 
 /**

@@ -1,21 +1,29 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
+import { ConfigChange, configMutations, configQueries, configSubscriptions, ServiceConfig } from './configResolvers';
+import { memberMutations } from './memberResolvers';
 import { mergeResolvers } from './mergeResolvers';
 import { Mutation } from './mutationResolvers';
 import { quotaResolvers } from './quotaResolvers';
 import { Query } from './queryResolvers';
+import { sessionMutations } from './sessionResolvers';
 import { tenantResolvers } from './tenantResolvers';
-import { AuthPayload, Membership, Organization, User, Viewer } from './typeResolvers';
+import { AuthPayload, Invitation, Membership, Organization, User, Viewer } from './typeResolvers';
 
 const baseResolvers: Resolvers = {
   DateTime: DateTimeResolver,
-  Query,
-  Mutation,
+  JSON: JSONResolver,
+  Query: { ...Query, ...configQueries },
+  Mutation: { ...Mutation, ...sessionMutations, ...memberMutations, ...configMutations },
+  Subscription: { ...configSubscriptions },
   AuthPayload,
   Viewer,
   Organization,
   User,
   Membership,
+  Invitation,
+  ServiceConfig,
+  ConfigChange,
 };
 
 export const resolvers: Resolvers = mergeResolvers(
