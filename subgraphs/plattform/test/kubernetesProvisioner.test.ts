@@ -226,6 +226,51 @@ describe('createOrganization with the kubernetes provisioner (against a fake API
     expect(api.requests).toHaveLength(5);
   });
 
+  describe('a saga interrupted by a crash', () => {
+    /** Leaves the database and the cluster as a process that died after two applied steps would. */
+    async function crashedSaga(slug: string, silentFor: string): Promise<{ orgId: string; operationId: string }> {
+      const orgId = randomUUID();
+      const operationId = randomUUID();
+      await admin.query(
+        `INSERT INTO plattform.organizations (id, name, slug, status, operation_id, created_by, status_changed_at)
+         VALUES ($1, $2, $3, 'PENDING', $4, $5, now() - $6::interval)`,
+        [orgId, slug, slug, operationId, alice.userId, silentFor],
+      );
+      await admin.query(`INSERT INTO plattform.memberships (org_id, user_id, role) VALUES ($1, $2, 'owner')`, [orgId, alice.userId]);
+      for (const step of ['namespace', 'resource-quota']) {
+        await admin.query(
+          `INSERT INTO plattform.organization_provisioning_steps (org_id, operation_id, step, outcome) VALUES ($1, $2, $3, 'APPLIED')`,
+          [orgId, operationId, step],
+        );
+      }
+      api.objects.set(`/api/v1/namespaces/org-${slug}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `org-${slug}` } });
+      api.objects.set(`/api/v1/namespaces/org-${slug}/resourcequotas/tenant-quota`, { apiVersion: 'v1', kind: 'ResourceQuota' });
+      return { orgId, operationId };
+    }
+
+    it('a retry after the stale period rolls the journaled steps back and marks the org FAILED', async () => {
+      const { orgId, operationId } = await crashedSaga('kube-crashed', '1 hour');
+      const response = await createOrganization(stack, alice.token, 'ignored on retry', operationId);
+      expect(response.errors).toBeUndefined();
+      expect(response.data?.createOrganization).toMatchObject({
+        id: orgId,
+        status: 'FAILED',
+        failureReason: 'interrupted; rolled back',
+      });
+      expect(api.calls()).toEqual(undoCalls('kube-crashed').slice(0, 2).reverse());
+      expect([...api.objects.keys()].filter((key) => key.includes('kube-crashed'))).toEqual([]);
+      const members = await admin.query('SELECT 1 FROM plattform.memberships WHERE org_id = $1', [orgId]);
+      expect(members.rowCount).toBe(0);
+    });
+
+    it('a retry while the saga may still be running returns it PENDING and touches nothing', async () => {
+      const { orgId, operationId } = await crashedSaga('kube-running', '1 second');
+      const response = await createOrganization(stack, alice.token, 'Kube Running', operationId);
+      expect(response.data?.createOrganization).toMatchObject({ id: orgId, status: 'PENDING' });
+      expect(api.requests).toHaveLength(0);
+    });
+  });
+
   describe('setQuota', () => {
     let orgId: string;
     let ownerToken: string;

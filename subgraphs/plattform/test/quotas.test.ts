@@ -33,9 +33,10 @@ describe('quotas (setQuota, quotaHistory)', () => {
     viewer: '',
   };
 
-  /** Adds an existing account to the organization with a role (fixture: membership management is not part of this slice). */
-  async function join(account: TestAccount, role: string): Promise<string> {
-    await admin.query('INSERT INTO plattform.memberships (org_id, user_id, role) VALUES ($1, $2, $3)', [orgId, account.userId, role]);
+  /** The owner adds an existing account with a role; the account then logs in to the organization. */
+  async function join(account: TestAccount, role: 'OWNER' | 'ADMIN' | 'MEMBER' | 'VIEWER'): Promise<string> {
+    const added = await stack.query('mutation($e: String!, $r: Role!) { addMember(email: $e, role: $r) { role } }', { e: account.email, r: role }, tokens.owner);
+    if (added.errors) throw new Error(`addMember failed: ${JSON.stringify(added.errors)}`);
     return tokenFor(stack, account, orgId);
   }
 
@@ -48,10 +49,10 @@ describe('quotas (setQuota, quotaHistory)', () => {
     await admin.connect();
     orgId = (await createOrganization(stack, owner.token, 'Quota Org')).data!.createOrganization.id;
     tokens.owner = await tokenFor(stack, owner, orgId);
-    tokens.coOwner = await join(coOwner, 'owner');
-    tokens.admin = await join(await signUpAccount(stack), 'admin');
-    tokens.member = await join(await signUpAccount(stack), 'member');
-    tokens.viewer = await join(await signUpAccount(stack), 'viewer');
+    tokens.coOwner = await join(coOwner, 'OWNER');
+    tokens.admin = await join(await signUpAccount(stack), 'ADMIN');
+    tokens.member = await join(await signUpAccount(stack), 'MEMBER');
+    tokens.viewer = await join(await signUpAccount(stack), 'VIEWER');
   });
   afterAll(async () => {
     await stack.stop();

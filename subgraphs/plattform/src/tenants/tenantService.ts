@@ -32,6 +32,17 @@ const SLUG_ATTEMPTS = 5;
 /** Lets the creator read the organizations they created (policy `creator_lookup`). */
 const CREATOR_LOOKUP = { creator_lookup: 'on' } as const;
 
+/** What the provisioner builds for a self-service organization: the default quota, owned by its creator. */
+function tenantSpec(organization: Organization, ownerUserId: string): TenantSpec {
+  return {
+    organizationId: organization.id,
+    slug: organization.slug,
+    operationId: organization.operationId!,
+    ownerUserId,
+    quota: DEFAULT_QUOTA,
+  };
+}
+
 interface Claim {
   organization: Organization;
   /** False when the operation id was used before: the existing organization is returned as it is. */
@@ -50,6 +61,8 @@ export class TenantService {
     private readonly provisioner: TenantProvisioner,
     private readonly quotas: QuotaService,
     private readonly logger: Logger,
+    /** A PENDING saga silent for this long was interrupted (a crash); a retry rolls it back. */
+    private readonly staleAfterMs = 10 * 60_000,
   ) {}
 
   async createOrganization(caller: Identity | null, input: CreateOrganizationInput): Promise<Organization> {
@@ -62,7 +75,7 @@ export class TenantService {
       throw new BadUserInputError('operationId must be 1 to 100 letters, digits or . _ : -', { field: 'operationId' });
     }
     const claim = await this.claim(identity.userId, name, input.operationId);
-    if (!claim.created) return claim.organization;
+    if (!claim.created) return this.recoverIfStale(claim.organization, identity.userId);
     return this.provision(claim.organization, identity.userId);
   }
 
@@ -112,15 +125,8 @@ export class TenantService {
 
   /** Steps 2 and 3: provision, then COMMITTED; or compensate, then FAILED. */
   private async provision(organization: Organization, userId: string): Promise<Organization> {
-    const tenant: TenantSpec = {
-      organizationId: organization.id,
-      slug: organization.slug,
-      operationId: organization.operationId!,
-      ownerUserId: userId,
-      quota: DEFAULT_QUOTA,
-    };
     const journal = this.journalFor(organization, userId);
-    const result = await runProvisioningSaga(this.provisioner.stepsFor(tenant), journal);
+    const result = await runProvisioningSaga(this.provisioner.stepsFor(tenantSpec(organization, userId)), journal);
     if (!result.ok) {
       const reason = result.compensated ? result.reason : `${result.reason}; some undo steps failed`;
       return this.finish(organization, userId, 'FAILED', reason);
@@ -133,6 +139,41 @@ export class TenantService {
       const compensated = await compensate(result.applied, journal);
       return this.finish(organization, userId, 'FAILED', `commit failed${compensated ? '' : '; some undo steps failed'}`);
     }
+  }
+
+  /**
+   * A retry that finds its saga PENDING and silent for `staleAfterMs` takes it over (one retry
+   * wins the conditional UPDATE), undoes the steps the journal shows as applied, and marks the
+   * organization FAILED. It does not resume: a step in flight at the crash has no journal line,
+   * and undoing it blindly could delete an object the saga never created.
+   */
+  private async recoverIfStale(organization: Organization, userId: string): Promise<Organization> {
+    if (organization.status !== 'PENDING') return organization;
+    const takeover = await this.database.run({ orgId: organization.id, userId }, async (unit) => {
+      // Wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
+      const taken = await unit.manager.query(
+        `WITH taken AS (
+           UPDATE organizations SET status_changed_at = now()
+            WHERE id = $1 AND status = 'PENDING' AND status_changed_at < now() - make_interval(secs => $2)
+            RETURNING id)
+         SELECT id FROM taken`,
+        [organization.id, this.staleAfterMs / 1000],
+      );
+      if (taken.length === 0) return null;
+      return unit.manager.find(ProvisioningStepRecord, { where: { orgId: organization.id }, order: { id: 'ASC' } });
+    });
+    if (!takeover) return organization;
+    this.logger.warn({ organizationId: organization.id }, 'rolling back an interrupted organization saga');
+    const applied = new Set<string>();
+    for (const record of takeover) {
+      if (record.outcome === 'APPLIED') applied.add(record.step);
+      else applied.delete(record.step);
+    }
+    const steps = this.provisioner
+      .stepsFor(tenantSpec(organization, organization.createdBy ?? userId))
+      .filter((step) => applied.has(step.name));
+    const compensated = await compensate(steps, this.journalFor(organization, userId));
+    return this.finish(organization, userId, 'FAILED', `interrupted; rolled back${compensated ? '' : ', some undo steps failed'}`);
   }
 
   private journalFor(organization: Organization, userId: string): StepJournal {
@@ -152,8 +193,10 @@ export class TenantService {
   private finish(organization: Organization, userId: string, status: OrganizationStatus, reason: string | null): Promise<Organization> {
     return this.database.run({ orgId: organization.id, userId }, async (unit) => {
       const updated = await unit.manager.query(
-        `UPDATE organizations SET status = $2, failure_reason = $3, status_changed_at = now()
-          WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+        `WITH updated AS (
+           UPDATE organizations SET status = $2, failure_reason = $3, status_changed_at = now()
+            WHERE id = $1 AND status = 'PENDING' RETURNING id)
+         SELECT id FROM updated`,
         [organization.id, status, reason],
       );
       const finished = await unit.manager.findOneByOrFail(Organization, { id: organization.id });
