@@ -119,7 +119,7 @@ export class ConfigService {
     const version = currentVersion + 1;
     const valueJson = JSON.stringify(input.value);
     const actor = unit.scope.userId;
-    const [row] = (await manager.query(
+    const written = (await manager.query(
       current
         ? `UPDATE service_configs SET value = $4::jsonb, version = $5, updated_at = now(), updated_by = $6
             WHERE org_id IS NOT DISTINCT FROM $1 AND service = $2 AND key = $3
@@ -128,7 +128,9 @@ export class ConfigService {
             VALUES ($1, $2, $3, $4::jsonb, $5, $6)
             RETURNING org_id, service, key, value, version, updated_at, updated_by`,
       [orgId, input.service, input.key, valueJson, version, actor],
-    )) as ConfigRow[];
+    )) as ConfigRow[] | [ConfigRow[], number];
+    // TypeORM answers UPDATE ... RETURNING with [rows, affected], INSERT ... RETURNING with rows.
+    const row = current ? (written as [ConfigRow[], number])[0][0] : (written as ConfigRow[])[0];
     await manager.query(
       `INSERT INTO config_history (org_id, service, key, version, old_value, new_value, actor, reason)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)`,
@@ -156,14 +158,17 @@ export class ConfigService {
     return rows.find((row) => row.key === key) ?? null;
   }
 
-  /** The exact version a change event announced, as this unit's tenant may see it. */
-  async atScope(unit: UnitOfWork, orgId: string | null, service: string, key: string): Promise<ServiceConfigRecord> {
+  /**
+   * A config exactly as a change event announced it (from the history, so a subscriber sees every
+   * version even when changes follow each other faster than delivery), as this unit may see it.
+   */
+  async atVersion(unit: UnitOfWork, orgId: string | null, service: string, key: string, version: number): Promise<ServiceConfigRecord> {
     const [row] = (await unit.manager.query(
-      `SELECT org_id, service, key, value, version, updated_at, updated_by FROM service_configs
-        WHERE org_id IS NOT DISTINCT FROM $1 AND service = $2 AND key = $3`,
-      [orgId, service, key],
+      `SELECT org_id, service, key, new_value AS value, version, changed_at AS updated_at, actor AS updated_by
+         FROM config_history WHERE org_id IS NOT DISTINCT FROM $1 AND service = $2 AND key = $3 AND version = $4`,
+      [orgId, service, key, version],
     )) as ConfigRow[];
-    if (!row) throw new NotFoundError(`Config ${service}/${key} not found`);
+    if (!row) throw new NotFoundError(`Config ${service}/${key} version ${version} not found`);
     return toRecord(row);
   }
 

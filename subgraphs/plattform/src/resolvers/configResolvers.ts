@@ -37,9 +37,9 @@ export const configMutations: Pick<MutationResolvers, 'setConfig'> = {
   },
 };
 
-function changedData(event: CloudEventEnvelope): { service: string; key: string } | null {
-  const { service, key } = event.data;
-  return typeof service === 'string' && typeof key === 'string' ? { service, key } : null;
+function changedData(event: CloudEventEnvelope): { service: string; key: string; version: number } | null {
+  const { service, key, version } = event.data;
+  return typeof service === 'string' && typeof key === 'string' && typeof version === 'number' ? { service, key, version } : null;
 }
 
 export const configSubscriptions: Pick<SubscriptionResolvers, 'configChanged'> = {
@@ -54,7 +54,7 @@ export const configSubscriptions: Pick<SubscriptionResolvers, 'configChanged'> =
           if (!changed || (service && changed.service !== service)) continue;
           // The event names the change; the value is read as the subscriber, under their tenant.
           const config = await ctx.db.run((unit) =>
-            ctx.services.configs.atScope(unit, event.tenantid ?? null, changed.service, changed.key),
+            ctx.services.configs.atVersion(unit, event.tenantid ?? null, changed.service, changed.key, changed.version),
           );
           yield { configChanged: config };
         }
