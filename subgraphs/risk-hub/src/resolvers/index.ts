@@ -1,0 +1,34 @@
+import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
+import type { Resolvers } from '../generated/resolvers-types';
+import { Mutation } from './mutationResolvers';
+import { Query } from './queryResolvers';
+import { Subscription } from './subscriptionResolvers';
+import {
+  AssessmentDocument,
+  AssessmentDocumentVersion,
+  AuditEntry,
+  Hazard,
+  Measure,
+  RiskAssessment,
+  RiskAssessmentConnection,
+  RiskAssessmentEvent,
+  User,
+} from './typeResolvers';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeResolver,
+  Date: LocalDateResolver,
+  JSON: JSONResolver,
+  Query,
+  Mutation,
+  Subscription,
+  RiskAssessment,
+  RiskAssessmentConnection,
+  Hazard,
+  Measure,
+  AssessmentDocument,
+  AssessmentDocumentVersion,
+  AuditEntry,
+  RiskAssessmentEvent,
+  User,
+};
