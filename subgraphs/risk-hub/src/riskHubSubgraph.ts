@@ -91,4 +91,8 @@ export function createRiskHubModule(options: RiskHubOptions = {}): HubSubgraphMo
   return hubSubgraphModule(riskHubDefinition(options), { defaultPort: DEFAULT_PORT, seedDemo: seedRiskHubDemo });
 }
 
-export const riskHubModule = createRiskHubModule();
+/**
+ * The module as registries hold it (`HubSubgraphModule[]`): the kit's module type is invariant in
+ * its services (yoga's context type), so the list type erases them here, once.
+ */
+export const riskHubModule = createRiskHubModule() as unknown as HubSubgraphModule;

@@ -1,4 +1,5 @@
-import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { CalendarDateScalar } from './calendarDateScalar';
 import type { Resolvers } from '../generated/resolvers-types';
 import { Mutation } from './mutationResolvers';
 import { Query } from './queryResolvers';
@@ -17,7 +18,7 @@ import {
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
-  Date: LocalDateResolver,
+  Date: CalendarDateScalar,
   JSON: JSONResolver,
   Query,
   Mutation,
