@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
+  ConfigClient,
+  configReaderUrlFromEnv,
   configValue,
   hubSubgraphModule,
   loadSchemaFile,
@@ -35,8 +37,11 @@ export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
 export interface RiskHubOptions {
   /** Defaults to the environment (README.md). */
   settings?: RiskHubSettings;
-  /** Live service configs; `documents.maxBytes` per tenant overrides the default when set. */
-  configReader?: ConfigReader;
+  /**
+   * Live service configs of `risk-hub` (`documents.maxBytes`, per tenant or global, overrides the
+   * default). Absent: a ConfigClient following plattform's configs is started; null: none.
+   */
+  configReader?: ConfigReader | null;
 }
 
 function createStorage(settings: RiskHubSettings): DocumentStorage {
@@ -55,6 +60,8 @@ function isPositiveInteger(value: unknown): value is number {
 export function riskHubDefinition(options: RiskHubOptions = {}): HubSubgraphDefinition<RiskHubServices> {
   let settings: RiskHubSettings | null = options.settings ?? null;
   const current = () => (settings ??= riskHubSettingsFromEnv());
+  let configReader: ConfigReader | null = options.configReader ?? null;
+  let ownConfigClient: ConfigClient | null = null;
   return {
     name: SUBGRAPH_NAME,
     typeDefs,
@@ -62,12 +69,16 @@ export function riskHubDefinition(options: RiskHubOptions = {}): HubSubgraphDefi
     entities: [Assessment, Hazard, Measure, AuditEntry, AssessmentDocument, DocumentVersion],
     migrations,
     createServices: ({ database, eventBus, logger }) => {
+      if (options.configReader === undefined) {
+        ownConfigClient = new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: [SUBGRAPH_NAME] });
+        configReader = ownConfigClient;
+      }
       const audit = new AuditTrail();
       const assessments = new AssessmentService(audit);
       const hazards = new HazardService(assessments, audit);
       const limits = (orgId: string | null): DocumentLimits => ({
         ...current().documentLimits,
-        maxBytes: configValue(options.configReader, SUBGRAPH_NAME, 'documents.maxBytes', orgId, current().documentLimits.maxBytes, isPositiveInteger),
+        maxBytes: configValue(configReader ?? undefined, SUBGRAPH_NAME, 'documents.maxBytes', orgId, current().documentLimits.maxBytes, isPositiveInteger),
       });
       return {
         assessments,
@@ -79,9 +90,17 @@ export function riskHubDefinition(options: RiskHubOptions = {}): HubSubgraphDefi
         eventBus,
       };
     },
-    startBackground: (services): BackgroundTask[] => {
+    startBackground: async (services): Promise<BackgroundTask[]> => {
+      const tasks: BackgroundTask[] = [];
+      const client = ownConfigClient;
+      if (client) {
+        // Never throws for an unreachable database: documented defaults apply until it loads.
+        await client.start();
+        tasks.push({ stop: () => client.stop() });
+      }
       const interval = current().overdueCheckIntervalMs;
-      return interval > 0 ? [services.overdue.schedule(interval)] : [];
+      if (interval > 0) tasks.push(services.overdue.schedule(interval));
+      return tasks;
     },
   };
 }

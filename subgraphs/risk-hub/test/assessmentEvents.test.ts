@@ -4,9 +4,6 @@ import { APPROVE, CREATE, REJECT, SUBMIT } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
 import { SseSubscription } from './support/sseSubscription';
 
-// Events travel the production path: outbox → relay → Redis → subscription.
-process.env.REDIS_URL = TEST_REDIS_URL;
-
 const EVENTS = /* GraphQL */ `
   subscription($assessmentId: ID) {
     riskAssessmentEvents(assessmentId: $assessmentId) {
@@ -34,7 +31,9 @@ describe('risk assessment events: outbox → Redis → subscription over SSE (di
   const open: Array<SseSubscription<unknown>> = [];
 
   beforeAll(async () => {
-    hub = await startRiskHubStack();
+    // Events travel the production path: outbox → relay → Redis → subscription.
+    hub = await startRiskHubStack({}, { redisUrl: TEST_REDIS_URL });
+    expect(hub.hub.eventBus.kind).toBe('redis');
     team = await createTeam(hub.stack, 'Events Org');
   });
   afterEach(() => {

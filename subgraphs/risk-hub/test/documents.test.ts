@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { APPROVE, ARCHIVE, CREATE, SUBMIT } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
 
@@ -40,7 +40,11 @@ describe('assessment documents (PostgreSQL storage)', () => {
   const MAX_BYTES = 64 * 1024;
 
   beforeAll(async () => {
-    hub = await startRiskHubStack({ documentLimits: { maxBytes: MAX_BYTES, contentTypes: ['application/pdf', 'text/plain'] } });
+    // Config changes travel from plattform to risk-hub over Redis, as between real processes.
+    hub = await startRiskHubStack(
+      { documentLimits: { maxBytes: MAX_BYTES, contentTypes: ['application/pdf', 'text/plain'] } },
+      { redisUrl: TEST_REDIS_URL },
+    );
     team = await createTeam(hub.stack, 'Documents Org');
     assessmentId = (await expectData(hub.query<{ createRiskAssessment: { id: string } }>(CREATE, { input: { title: 'With files' } }, team.member.token)))
       .createRiskAssessment.id;
@@ -114,6 +118,28 @@ describe('assessment documents (PostgreSQL storage)', () => {
     expect(exactlyMax.data?.uploadAssessmentDocument.sizeBytes).toBe(MAX_BYTES);
   });
 
+  it("the tenant's `documents.maxBytes` service config (plattform setConfig) lowers the limit live", async () => {
+    const set = await hub.query(
+      'mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }',
+      { input: { service: 'risk-hub', key: 'documents.maxBytes', value: 16, reason: 'test: small uploads only' } },
+      team.owner.token,
+    );
+    expect(set.errors).toBeUndefined();
+    let response = await upload(Buffer.alloc(17, 0x42), 'small.txt', 'text/plain');
+    for (let attempt = 0; attempt < 40 && !response.errors; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await upload(Buffer.alloc(17, 0x42), 'small.txt', 'text/plain');
+    }
+    expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors?.[0]?.extensions?.maxBytes).toBe(16);
+    expect((await expectData(upload(Buffer.alloc(16, 0x42), 'small.txt', 'text/plain'))).uploadAssessmentDocument.sizeBytes).toBe(16);
+    await expectData(hub.query(
+      'mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }',
+      { input: { service: 'risk-hub', key: 'documents.maxBytes', value: MAX_BYTES, reason: 'test: back to the default' } },
+      team.owner.token,
+    ));
+  });
+
   it('needs the write permission and is refused on archived assessments', async () => {
     const viewer = await upload(Buffer.from('x'), 'v.txt', 'text/plain', team.viewer.token);
     expect(errorCodes(viewer)).toEqual(['FORBIDDEN']);
@@ -135,6 +161,8 @@ describe('assessment documents (PostgreSQL storage)', () => {
       ['uploaded', 'notes.txt', 1],
       ['uploaded', 'tamper.pdf', 1],
       ['uploaded', 'max.txt', 1],
+      ...uploads.slice(5).map(() => ['uploaded', 'small.txt', expect.any(Number)]),
     ]);
+    expect(uploads.length).toBeGreaterThanOrEqual(6);
   });
 });

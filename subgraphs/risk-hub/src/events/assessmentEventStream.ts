@@ -1,4 +1,4 @@
-import { channelFor, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import { tenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
 import { RISK_EVENT_TYPES, type RiskEventData } from './riskEventTypes';
 
 export type RiskEventEnvelope = CloudEventEnvelope & { data: RiskEventData };
@@ -25,7 +25,7 @@ export function assessmentEventStream(
   orgId: string,
   assessmentId: string | null,
 ): AsyncIterableIterator<RiskEventEnvelope> {
-  const source = eventBus.engine.asyncIterableIterator<unknown>(RISK_EVENT_TYPES.map((type) => channelFor(type, orgId)));
+  const source: AsyncIterator<unknown> = tenantEvents(eventBus, { types: RISK_EVENT_TYPES, orgId });
   const matches = (event: unknown): event is RiskEventEnvelope =>
     isRiskEvent(event) && (assessmentId === null || event.data.assessmentId === assessmentId);
 

@@ -15,11 +15,16 @@ export interface RiskHubStack {
   stop(): Promise<void>;
 }
 
+export interface RiskHubStackOptions {
+  /** Run every service on this Redis instead of one in-process bus each. */
+  redisUrl?: string;
+}
+
 /** plattform + risk-hub + gateway; the scheduled overdue check is off unless a test turns it on. */
-export async function startRiskHubStack(overrides: Partial<RiskHubSettings> = {}): Promise<RiskHubStack> {
+export async function startRiskHubStack(overrides: Partial<RiskHubSettings> = {}, options: RiskHubStackOptions = {}): Promise<RiskHubStack> {
   const settings: RiskHubSettings = { ...riskHubSettingsFromEnv(), overdueCheckIntervalMs: 0, ...overrides };
   const module = createRiskHubModule({ settings });
-  const stack = await startTestStack({ hubs: [module as unknown as HubSubgraphModule] });
+  const stack = await startTestStack({ hubs: [module as unknown as HubSubgraphModule], redisUrl: options.redisUrl });
   const hub = stack.hubs['risk-hub'] as unknown as RunningHubSubgraph<RiskHubServices>;
   // A second listener on the same subgraph: the test stack does not expose the port it chose.
   const direct = await hub.subgraph.listen(0);
