@@ -2,8 +2,8 @@ import type { DataSource, EntitySubscriberInterface, QueryRunner } from 'typeorm
 
 /**
  * Counts the SQL statements a DataSource sends, through TypeORM's own `beforeQuery` subscriber hook.
- * Statements are grouped by query runner (one per transaction) so the outbox relay's background
- * polling, which shares the pool, can be told apart and left out.
+ * Statements are grouped by query runner (one per transaction) so background work sharing the pool
+ * (the outbox relay's polling, other periodic jobs) can be told apart from request work and left out.
  */
 export class QueryCounter {
   private readonly byRunner = new Map<QueryRunner, string[]>();
@@ -32,8 +32,10 @@ export class QueryCounter {
     }
   }
 
+  /** Statements of tenant-pinned units of work (every resolver's database access starts one). */
   private requestStatements(): string[] {
     return [...this.byRunner.values()]
+      .filter((statements) => statements.some((statement) => statement.includes("set_config('app.current_org'")))
       .filter((statements) => !statements.some((statement) => /\boutbox\b/.test(statement)))
       .flat();
   }
