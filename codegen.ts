@@ -26,6 +26,20 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       ProvisioningStep: '../tenants/provisioningStepRecord.entity#ProvisioningStepRecord as ProvisioningStepModel',
     },
   },
+  'risk-hub': {
+    contextType: '../services#RiskHubContext',
+    mappers: {
+      RiskAssessment: '../assessments/assessment.entity#Assessment as AssessmentModel',
+      RiskAssessmentConnection: '../assessments/assessmentList#AssessmentPage as AssessmentPageModel',
+      Hazard: '../hazards/hazard.entity#Hazard as HazardModel',
+      Measure: '../measures/measure.entity#Measure as MeasureModel',
+      AssessmentDocument: '../documents/document.entity#AssessmentDocument as AssessmentDocumentModel',
+      AssessmentDocumentVersion: '../documents/documentVersion.entity#DocumentVersionView as DocumentVersionModel',
+      AuditEntry: '../audit/auditEntry.entity#AuditEntry as AuditEntryModel',
+      RiskAssessmentEvent: '../events/assessmentEventStream#RiskEventEnvelope as RiskEventModel',
+      User: '../users/userReference#UserReference as UserReferenceModel',
+    },
+  },
 };
 
 const config: CodegenConfig = {
@@ -43,7 +57,7 @@ const config: CodegenConfig = {
           enumsAsTypes: true,
           contextType: settings.contextType,
           mappers: settings.mappers,
-          scalars: { DateTime: 'Date', ID: 'string', JSON: 'unknown' },
+          scalars: { DateTime: 'Date', Date: 'string', JSON: 'unknown', ID: 'string' },
         },
       },
     ]),
