@@ -67,13 +67,22 @@ export function redisSlidingWindowLimiter(redis: Redis, keyPrefix = 'hub:gateway
 
 /** The same algorithm in memory, for a single gateway without Redis (dev stack, benchmarks). */
 export function inProcessSlidingWindowLimiter(): SlidingWindowLimiter {
+  // Per key: request times, oldest first; expired ones are dropped from the front (amortized O(1)).
   const logs = new Map<string, number[]>();
   return {
     async hit(key, window) {
       const now = Date.now();
       const windowMs = window.windowSeconds * 1000;
-      const log = (logs.get(key) ?? []).filter((at) => at > now - windowMs);
-      logs.set(key, log);
+      let log = logs.get(key);
+      if (!log) {
+        // Bounded: a flood of distinct keys must not grow memory without limit.
+        if (logs.size >= 100_000) logs.clear();
+        log = [];
+        logs.set(key, log);
+      }
+      let expired = 0;
+      while (expired < log.length && log[expired]! <= now - windowMs) expired += 1;
+      if (expired > 0) log.splice(0, expired);
       if (log.length < window.limit) {
         log.push(now);
         return { allowed: true, remaining: window.limit - log.length, retryAfterSeconds: 0 };
