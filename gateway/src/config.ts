@@ -92,7 +92,7 @@ export function operationLimitsFromEnv(): OperationLimits {
     maxRootFields: envInt('GATEWAY_MAX_ROOT_FIELDS', 20),
     maxTokens: envInt('GATEWAY_MAX_TOKENS', 2000),
     maxDirectives: envInt('GATEWAY_MAX_DIRECTIVES', 50),
-    maxCost: envInt('GATEWAY_MAX_COST', 5000),
+    maxCost: envInt('GATEWAY_MAX_COST', 50_000),
     maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', 100_000),
     maxBatchSize: envInt('GATEWAY_MAX_BATCH_SIZE', 0),
   };

@@ -47,6 +47,7 @@ describe('hot-reloaded supergraph under load', () => {
       }
     })();
 
+    try {
     const farewell = () => post(url, { query: '{ farewell }' });
     expect((await farewell()).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
@@ -66,8 +67,10 @@ describe('hot-reloaded supergraph under load', () => {
     // The previous (valid) supergraph keeps serving, new field included.
     expect((await farewell()).body).toEqual({ data: { farewell: 'bye' } });
 
-    running = false;
-    await load;
+    } finally {
+      running = false;
+      await load;
+    }
     expect(sent).toBeGreaterThan(20);
     expect(failures).toEqual([]);
     const metrics = await (await fetch(url.replace('/graphql', '/metrics'))).text();

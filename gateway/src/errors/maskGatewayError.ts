@@ -2,7 +2,8 @@ import { toGraphQLError, type Logger } from '@hub/core';
 import { GraphQLError } from 'graphql';
 
 /** Extension keys that may carry internals (stack traces, SQL, exception objects) from anywhere. */
-const INTERNAL_EXTENSIONS = new Set(['exception', 'stacktrace', 'stack', 'originalError', 'query', 'sql']);
+// (yoga's own `originalError` extension is left alone: it decides the HTTP status and is not serialized.)
+const INTERNAL_EXTENSIONS = new Set(['exception', 'stacktrace', 'stack', 'query', 'sql']);
 
 /**
  * Client-visible errors: core's mapping (typed errors keep their code; anything unexpected becomes

@@ -93,10 +93,8 @@ export class SupergraphManager {
       busy = true;
       try {
         const { mtimeMs } = await stat(path);
-        if (lastMtime === 0 || mtimeMs === lastMtime) {
-          lastMtime = mtimeMs;
-          return;
-        }
+        if (mtimeMs === lastMtime) return;
+        // The first check reads too: the file may have changed since it was loaded at start.
         lastMtime = mtimeMs;
         await this.offer(await readFile(path, 'utf8'), path);
       } catch (error) {
