@@ -55,7 +55,10 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
     this.path = `${url.pathname}${url.search}`;
     this.pool = new Pool(url.origin, {
       connections: options.connections,
-      keepAliveTimeout: 4_000,
+      // Idle sockets are dropped well before the subgraph's own keep-alive timeout (5 s in our
+      // services): reusing a socket the server is closing would fail a mutation, which is never retried.
+      keepAliveTimeout: 2_000,
+      keepAliveMaxTimeout: 2_000,
       connectTimeout: Math.min(options.timeoutMs, 5_000),
     });
     this.breaker = new CircuitBreaker({
