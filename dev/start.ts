@@ -1,5 +1,14 @@
 import { resolve } from 'node:path';
-import { createEventBus, createLogger, createTokenDenylist, envInt, envOptional, type RunningHubSubgraph } from '@hub/core';
+import {
+  ConfigClient,
+  configReaderUrlFromEnv,
+  createEventBus,
+  createLogger,
+  createTokenDenylist,
+  envInt,
+  envOptional,
+  type RunningHubSubgraph,
+} from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import {
   DEMO_ACCOUNT,
@@ -56,7 +65,15 @@ async function main(): Promise<void> {
   // Route to the ports the subgraphs actually run on.
   const supergraph = await readSupergraphConfig(resolve(ROOT, 'supergraph.yaml'));
   const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
-  const gateway = await createGateway({ config: gatewayConfigFrom([]), supergraphSdl, logger: createLogger('gateway') });
+  const configClient = new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: ['gateway'] });
+  await configClient.start();
+  const gateway = await createGateway({
+    config: gatewayConfigFrom([]),
+    supergraphSdl,
+    denylist,
+    configReader: configClient,
+    logger: createLogger('gateway'),
+  });
   const gatewayServer = await gateway.listen(envInt('PORT', 4000));
 
   const banner = [
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping`);
     await gateway.stop();
+    await configClient.stop();
     for (const hub of hubs.reverse()) await hub.stop();
     await plattform.stop();
     await eventBus.close();

@@ -1,11 +1,51 @@
 import { resolve } from 'node:path';
-import { envInt, envOptional, envString, type TokenSettings } from '@hub/core';
+import { envBool, envInt, envOptional, envString, type TokenSettings } from '@hub/core';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
+
+/** Static operation limits; every request is checked before planning (README.md lists the defaults). */
+export interface OperationLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxRootFields: number;
+  maxTokens: number;
+  maxDirectives: number;
+  /** Ceiling of graphql-armor's cost estimate (objects and scalars weighted by depth). */
+  maxCost: number;
+  /** Request bodies larger than this are refused with HTTP 413 before they are parsed. */
+  maxBodyBytes: number;
+  /** 0 = batched requests (JSON arrays) are refused; n > 0 allows arrays of up to n operations. */
+  maxBatchSize: number;
+}
+
+/** The limit applied when plattform's service config (gateway / rateLimit) has no value. */
+export interface RateLimitDefault {
+  /** Requests per window per tenant (anonymous callers: per client address). 0 turns limiting off. */
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface SubgraphHttpSettings {
+  /** Whole-request deadline per subgraph call; `SUBGRAPH_TIMEOUT_MS_<NAME>` overrides one subgraph. */
+  timeoutMs: number;
+  timeoutOverrides: Record<string, number>;
+  /** Extra attempts after a network failure or timeout, only for query operations. */
+  queryRetries: number;
+  /** Keep-alive connections per subgraph. */
+  connections: number;
+  /** Consecutive failures that open a subgraph's circuit, and how long it stays open. */
+  breakerFailureThreshold: number;
+  breakerResetMs: number;
+}
 
 export interface GatewayConfig {
   port: number;
-  /** Composed supergraph SDL file (`npm run compose` writes it). */
+  /** Composed supergraph SDL file (`npm run compose` writes it); watched and hot-reloaded. */
   supergraphPath: string;
+  /** How often the supergraph file is checked for changes. */
+  supergraphWatchMs: number;
+  /** Optional URL serving a composed supergraph, polled every `supergraphPollMs`. */
+  supergraphUrl?: string;
+  supergraphPollMs: number;
   /** Where the token signing keys are published (plattform). */
   jwksUrl: string;
   tokens: TokenSettings;
@@ -13,6 +53,18 @@ export interface GatewayConfig {
   production: boolean;
   /** Subgraph URL replacements by upper-cased subgraph name (SUBGRAPH_URL_<NAME>). */
   routingOverrides: Record<string, string>;
+  /** Redis for the token denylist and rate limits; absent → in-process (single replica only). */
+  redisUrl?: string;
+  limits: OperationLimits;
+  rateLimit: RateLimitDefault;
+  /** Persisted-operation manifest (JSON `{ "<sha256>": "<document>" }`); set → safelist mode. */
+  persistedOperationsPath?: string;
+  /** Automatic persisted queries (clients register hashes); ignored in safelist mode. */
+  automaticPersistedQueries: boolean;
+  /** Browser origins allowed by CORS; empty → no cross-origin access. */
+  corsOrigins: string[];
+  csrfPrevention: boolean;
+  subgraphs: SubgraphHttpSettings;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -22,11 +74,38 @@ function argValue(argv: readonly string[], flag: string): string | undefined {
   return inline?.slice(flag.length + 1);
 }
 
+function prefixedInts(prefix: string, env: NodeJS.ProcessEnv): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const [key, raw] of Object.entries(env)) {
+    if (!key.startsWith(prefix) || !raw) continue;
+    const value = Number.parseInt(raw, 10);
+    if (!Number.isFinite(value)) throw new Error(`Environment variable ${key} must be an integer, got "${raw}"`);
+    values[key.slice(prefix.length)] = value;
+  }
+  return values;
+}
+
+export function operationLimitsFromEnv(): OperationLimits {
+  return {
+    maxDepth: envInt('GATEWAY_MAX_DEPTH', 12),
+    maxAliases: envInt('GATEWAY_MAX_ALIASES', 30),
+    maxRootFields: envInt('GATEWAY_MAX_ROOT_FIELDS', 20),
+    maxTokens: envInt('GATEWAY_MAX_TOKENS', 2000),
+    maxDirectives: envInt('GATEWAY_MAX_DIRECTIVES', 50),
+    maxCost: envInt('GATEWAY_MAX_COST', 50_000),
+    maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', 100_000),
+    maxBatchSize: envInt('GATEWAY_MAX_BATCH_SIZE', 0),
+  };
+}
+
 /** Gateway settings: command-line flags first, then environment, then defaults (README.md). */
 export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   return {
     port: envInt('PORT', 4000),
     supergraphPath: resolve(argValue(argv, '--supergraph') ?? envString('SUPERGRAPH_PATH', 'supergraph.graphql')),
+    supergraphWatchMs: envInt('SUPERGRAPH_WATCH_MS', 1000),
+    supergraphUrl: argValue(argv, '--supergraph-url') ?? envOptional('SUPERGRAPH_URL'),
+    supergraphPollMs: envInt('SUPERGRAPH_POLL_MS', 10_000),
     jwksUrl: envString('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
     tokens: {
       issuer: envString('JWT_ISSUER', 'urn:hub:plattform'),
@@ -34,5 +113,26 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     },
     production: envOptional('NODE_ENV') === 'production',
     routingOverrides: routingOverridesFromEnv(),
+    redisUrl: envOptional('REDIS_URL'),
+    limits: operationLimitsFromEnv(),
+    rateLimit: {
+      limit: envInt('GATEWAY_RATE_LIMIT', 600),
+      windowSeconds: envInt('GATEWAY_RATE_LIMIT_WINDOW_SECONDS', 60),
+    },
+    persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),
+    automaticPersistedQueries: envBool('GATEWAY_APQ', false),
+    corsOrigins: (envOptional('GATEWAY_CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
+    subgraphs: {
+      timeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 10_000),
+      timeoutOverrides: prefixedInts('SUBGRAPH_TIMEOUT_MS_', process.env),
+      queryRetries: envInt('SUBGRAPH_QUERY_RETRIES', 1),
+      connections: envInt('SUBGRAPH_CONNECTIONS', 64),
+      breakerFailureThreshold: envInt('SUBGRAPH_BREAKER_FAILURES', 5),
+      breakerResetMs: envInt('SUBGRAPH_BREAKER_RESET_MS', 10_000),
+    },
   };
 }

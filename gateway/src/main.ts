@@ -1,15 +1,33 @@
-import { createLogger, stopOnSignal } from '@hub/core';
+import {
+  ConfigClient,
+  configReaderUrlFromEnv,
+  createEventBus,
+  createLogger,
+  envOptional,
+  stopOnSignal,
+} from '@hub/core';
 import { gatewayConfigFrom } from './config';
 import { createGateway } from './server';
 
-/** `hub-gateway [--supergraph <path>]`: serves the supergraph on PORT (default 4000). */
+/** `hub-gateway [--supergraph <path>] [--supergraph-url <url>]`: serves the supergraph on PORT (default 4000). */
 async function main(): Promise<void> {
   const logger = createLogger('gateway');
   const config = gatewayConfigFrom();
-  const gateway = await createGateway({ config, logger });
+  // Per-tenant limits follow plattform's service configs when the gateway can read them.
+  const followConfigs = envOptional('CONFIG_DATABASE_URL') !== undefined;
+  const eventBus = followConfigs ? createEventBus({ redisUrl: config.redisUrl, logger }) : null;
+  const configClient = eventBus
+    ? new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: ['gateway'] })
+    : undefined;
+  await configClient?.start();
+  const gateway = await createGateway({ config, logger, configReader: configClient, processMetrics: true });
   const server = await gateway.listen();
-  logger.info({ url: `${server.url}/graphql`, supergraph: config.supergraphPath }, 'gateway ready');
-  stopOnSignal(() => gateway.stop(), logger);
+  logger.info({ url: `${server.url}/graphql`, supergraph: config.supergraphPath, serviceConfigs: followConfigs }, 'gateway ready');
+  stopOnSignal(async () => {
+    await gateway.stop();
+    await configClient?.stop();
+    await eventBus?.close();
+  }, logger);
 }
 
 main().catch((error: unknown) => {

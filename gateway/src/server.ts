@@ -1,73 +1,140 @@
 import { readFile } from 'node:fs/promises';
 import {
   createLogger,
-  createTokenVerifier,
+  createTokenDenylist,
   identityFromRequest,
   listen,
-  requestIdOf,
-  toGraphQLError,
   useHealthEndpoints,
-  useRequestIdHeader,
   yogaLogger,
+  type ConfigReader,
   type Logger,
   type RunningServer,
+  type TokenDenylist,
   type TokenVerifier,
 } from '@hub/core';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
 import { useIntrospectionGuard } from './auth/introspectionGuard';
+import { useAuthorization } from './auth/useAuthorization';
 import type { GatewayConfig } from './config';
-import { createFederatedExecution, type FederatedExecution } from './execution/federatedExecution';
+import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
-import { applyRoutingOverrides } from './supergraph/routingOverrides';
+import { useOperationLimits } from './limits/useOperationLimits';
+import { useRequestBodyLimit } from './limits/useRequestBodyLimit';
+import { GatewayMetrics } from './observability/gatewayMetrics';
+import { useMetricsEndpoint } from './observability/useMetricsEndpoint';
+import { createRequestObservability } from './observability/useRequestObservability';
+import { readOperationManifest } from './persistedOperations/operationManifest';
+import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
+import {
+  inProcessSlidingWindowLimiter,
+  redisSlidingWindowLimiter,
+  type SlidingWindowLimiter,
+} from './rateLimit/slidingWindowLimiter';
+import { useRateLimit } from './rateLimit/useRateLimit';
+import { SubgraphClients } from './subgraphs/subgraphClients';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
+import { SupergraphManager } from './supergraph/supergraphManager';
+import { applyRoutingOverrides } from './supergraph/routingOverrides';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  supergraph: SupergraphManager;
+  metrics: GatewayMetrics;
   listen(port?: number): Promise<RunningServer>;
   stop(): Promise<void>;
 }
 
 export interface GatewayOptions {
   config: GatewayConfig;
-  /** Supergraph SDL to serve instead of reading `config.supergraphPath`. */
+  /** Supergraph SDL to serve instead of reading (and watching) `config.supergraphPath`. */
   supergraphSdl?: string;
-  /** Verifier to use instead of the remote JWKS (tests, in-process dev stack). */
+  /** Verifier to use instead of the remote JWKS (tests, in-process dev stack); the denylist still applies. */
   verifyToken?: TokenVerifier;
+  /** Revoked token ids; default: one from `config.redisUrl` (in-process without it). */
+  denylist?: TokenDenylist;
+  /** Live service configs (plattform); absent → the static rate limit default. */
+  configReader?: ConfigReader;
+  /** Rate limit counter; default: Redis at `config.redisUrl`, else in-process. */
+  rateLimiter?: SlidingWindowLimiter;
+  /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
+  processMetrics?: boolean;
   logger?: Logger;
 }
 
-/** Assembles the gateway: yoga + authentication + federated execution + health. */
+function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindowLimiter {
+  if (!config.redisUrl) return inProcessSlidingWindowLimiter();
+  const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (error: Error) => logger.debug({ err: error }, 'rate limit redis connection error'));
+  return redisSlidingWindowLimiter(redis);
+}
+
+/**
+ * Assembles the gateway from small plugins, in request order: observability, health, metrics,
+ * body limit, CSRF, persisted operations, operation limits, (production) introspection guard,
+ * rate limit, authorization, federated execution.
+ */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway');
-  const supergraphSdl = applyRoutingOverrides(
-    options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8')),
-    config.routingOverrides,
-  );
-  const execution: FederatedExecution = await createFederatedExecution(supergraphSdl, logger);
-  const verifyToken = options.verifyToken ?? createTokenVerifier({ ...config.tokens, jwksUrl: config.jwksUrl });
+  const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
+  const clients = new SubgraphClients(config.subgraphs, metrics);
+  const initialSdl = options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
+  const supergraph = await SupergraphManager.start(initialSdl, {
+    logger,
+    buildService: (subgraph) => clients.get(subgraph),
+    routingOverrides: config.routingOverrides,
+    onReload: (result) => metrics.supergraphReloads.inc({ result }),
+  });
+  if (!options.supergraphSdl) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
+  if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
+
+  const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger, cacheMs: 2000 });
+  const denylist = options.denylist ?? ownDenylist!;
+  const verifyToken = gatewayTokenVerifier(config, denylist, options.verifyToken);
+  const rateLimiter = options.rateLimiter ?? defaultRateLimiter(config, logger);
+  const manifest = config.persistedOperationsPath ? await readOperationManifest(config.persistedOperationsPath) : undefined;
+  const observability = createRequestObservability(logger, metrics);
+  const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
 
   const plugins: Plugin[] = [
-    useRequestIdHeader(),
-    useHealthEndpoints(
-      Object.fromEntries(subgraphEndpoints(supergraphSdl).map((endpoint) => [endpoint.name, () => isReachable(endpoint)])),
-    ),
-    useFederatedExecution(() => execution),
+    observability.plugin,
+    useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
+    useMetricsEndpoint(metrics),
+    useRequestBodyLimit(config.limits.maxBodyBytes),
   ];
+  if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
+  plugins.push(...persistedOperationPlugins({ manifest, automatic: config.automaticPersistedQueries }));
+  plugins.push(useOperationLimits(config.limits));
   if (config.production) plugins.push(useIntrospectionGuard());
+  plugins.push(
+    useRateLimit({
+      limiter: rateLimiter,
+      fallback: config.rateLimit,
+      configReader: options.configReader,
+      logger,
+      onLimited: () => metrics.rateLimited.inc(),
+    }),
+    useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
+    useFederatedExecution((schema) => supergraph.generationFor(schema)),
+  );
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
-    schema: execution.schema,
+    schema: () => supergraph.current.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
-    maskedErrors: { maskError: (error) => toGraphQLError(error, logger) },
+    batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
+    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
+    maskedErrors: { maskError: (error) => maskGatewayError(error, logger) },
     logging: yogaLogger(logger),
     plugins,
     context: async ({ request }) => {
       const identity = await identityFromRequest(request, verifyToken);
-      const requestId = requestIdOf(request);
+      const requestId = observability.requestIdOf(request);
       return {
         requestId,
         identity,
@@ -80,13 +147,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let server: RunningServer | null = null;
   return {
     yoga,
+    supergraph,
+    metrics,
     listen: async (port = config.port) => {
       server = await listen(yoga, port);
       return server;
     },
     stop: async () => {
       await server?.close();
-      await execution.stop();
+      await supergraph.stop();
+      await clients.close();
+      await rateLimiter.close();
+      await ownDenylist?.close();
     },
   };
 }

@@ -1,9 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { ForwardingDataSource } from '../src/subgraphs/forwardingDataSource';
-import type { GatewayContext } from '../src/gatewayContext';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
@@ -45,28 +42,5 @@ describe('gateway modes', () => {
     } finally {
       await gateway.stop();
     }
-  });
-});
-
-describe('subgraph requests', () => {
-  it('carry the caller’s Authorization header and the request id, and nothing for anonymous callers', () => {
-    const source = new ForwardingDataSource({ url: 'http://127.0.0.1:1/graphql' });
-    const context: GatewayContext = {
-      requestId: 'req-42',
-      identity: null,
-      authorization: 'Bearer abc.def.ghi',
-      logger: createLogger('test'),
-    };
-    const headers = new Headers();
-    source.willSendRequest({ request: { http: { headers, method: 'POST', url: '' } }, context } as never);
-    expect(headers.get('authorization')).toBe('Bearer abc.def.ghi');
-    expect(headers.get('x-request-id')).toBe('req-42');
-
-    const anonymousHeaders = new Headers();
-    source.willSendRequest({
-      request: { http: { headers: anonymousHeaders, method: 'POST', url: '' } },
-      context: { ...context, authorization: null },
-    } as never);
-    expect(anonymousHeaders.get('authorization')).toBeNull();
   });
 });

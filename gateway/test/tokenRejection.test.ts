@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { base64url, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { loadSigningKeys, type SigningKeys } from '@hub/plattform';
 import { errorCodes } from '../../test/support/graphqlClient';
-import { TEST_DATA_DIR } from '../../test/support/testEnvironment';
+import { createLogger, createTokenDenylist } from '@hub/core';
+import { TEST_DATA_DIR, TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
 
 const ME = '{ me { user { id } } }';
@@ -16,7 +17,7 @@ describe('the gateway refuses unacceptable tokens with UNAUTHENTICATED', () => {
   let keys: SigningKeys;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    stack = await startTestStack({ redisUrl: TEST_REDIS_URL });
     account = await signUpAccount(stack);
     // The same development key plattform signs with (generated under DATA_DIR).
     keys = await loadSigningKeys({ devKeyFile: resolve(TEST_DATA_DIR, 'keys', 'plattform-signing-key.json') });
@@ -27,13 +28,13 @@ describe('the gateway refuses unacceptable tokens with UNAUTHENTICATED', () => {
     return { org: account.orgId, roles: ['owner'], scope: 'plattform.member.read' };
   }
 
-  async function sign(key: KeyLike, options: { kid?: string; audience?: string; expiresAt?: number } = {}) {
+  async function sign(key: KeyLike, options: { kid?: string; audience?: string; issuer?: string; expiresAt?: number; jti?: string } = {}) {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT(claims())
       .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? keys.kid })
       .setSubject(account.userId)
-      .setJti(randomUUID())
-      .setIssuer(ISSUER)
+      .setJti(options.jti ?? randomUUID())
+      .setIssuer(options.issuer ?? ISSUER)
       .setAudience(options.audience ?? AUDIENCE)
       .setIssuedAt(now - 7200)
       .setExpirationTime(options.expiresAt ?? now + 600)
@@ -87,6 +88,28 @@ describe('the gateway refuses unacceptable tokens with UNAUTHENTICATED', () => {
 
   it('refuses a token for another audience', async () => {
     await expectRefused(await sign(keys.privateKey, { audience: 'urn:some:other-api' }));
+  });
+
+  it('accepts a token expired within the 30 s skew, refuses one from another issuer', async () => {
+    const justExpired = await sign(keys.privateKey, { expiresAt: Math.floor(Date.now() / 1000) - 5 });
+    expect((await stack.query(ME, {}, justExpired)).errors).toBeUndefined();
+    await expectRefused(await sign(keys.privateKey, { issuer: 'urn:someone:else' }));
+  });
+
+  it('refuses a revoked jti (denylist in Redis, written by another process)', async () => {
+    const jti = randomUUID();
+    const token = await sign(keys.privateKey, { jti });
+    expect((await stack.query(ME, {}, token)).errors).toBeUndefined();
+    // As plattform does on logout/revokeToken: a separate client writes hub:revoked-jti:<jti>.
+    const writer = createTokenDenylist({ redisUrl: TEST_REDIS_URL, logger: createLogger('test') });
+    try {
+      await writer.revoke(jti, Math.floor(Date.now() / 1000) + 600);
+    } finally {
+      await writer.close();
+    }
+    // The gateway may reuse a "not revoked" answer for at most its cache time (2 s).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expectRefused(token);
   });
 
   it('refuses a token with an unknown kid', async () => {

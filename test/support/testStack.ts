@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
+import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig, type GatewayOptions } from '@hub/gateway';
 import {
   JWKS_PATH,
   migratePlattform,
@@ -40,6 +40,8 @@ export interface TestStackOptions {
   redisUrl?: string;
   /** Overrides of plattform's settings (e.g. signing keys for a rotation test). */
   plattform?: Partial<PlattformConfig>;
+  /** Extra gateway dependencies (e.g. a config reader, a shared denylist). */
+  gateway?: Omit<Partial<GatewayOptions>, 'config' | 'supergraphSdl'>;
 }
 
 /** plattform, the chosen hubs and the gateway on free ports, wired as in production (remote JWKS, HTTP). */
@@ -64,8 +66,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     supergraph.subgraphs.filter((subgraph) => subgraph.name in routing),
     routing,
   );
-  const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}` };
-  const gateway = await createGateway({ config: gatewayConfig, supergraphSdl });
+  const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl };
+  const gateway = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
   const gatewayServer = await gateway.listen(0);
   const gatewayUrl = `${gatewayServer.url}/graphql`;
   return {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@hub/core';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
-import { ForwardingDataSource } from '../subgraphs/forwardingDataSource';
 
 /**
  * The seam where a planned operation is executed against subgraphs. Today it is @apollo/gateway's
@@ -35,12 +34,23 @@ function disableVendorTelemetry(): void {
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
 }
 
-export async function createFederatedExecution(supergraphSdl: string, logger: Logger): Promise<FederatedExecution> {
+/** Builds (or reuses) the HTTP client of one subgraph; clients outlive supergraph reloads. */
+export type SubgraphServiceFactory = (subgraph: { name: string; url: string }) => GraphQLDataSource<GatewayContext>;
+
+/**
+ * Plans and executes with @apollo/gateway. Building it validates the supergraph: an SDL that does
+ * not parse or whose join metadata the planner cannot use makes this reject.
+ */
+export async function createFederatedExecution(
+  supergraphSdl: string,
+  logger: Logger,
+  buildService: SubgraphServiceFactory,
+): Promise<FederatedExecution> {
   disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: gatewayLogger(logger),
-    buildService: ({ url }) => new ForwardingDataSource({ url }),
+    buildService: ({ name, url }) => buildService({ name, url: url ?? '' }),
   });
   const { schema, executor } = await gateway.load();
   const queryLogger = gatewayLogger(logger);

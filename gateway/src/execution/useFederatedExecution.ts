@@ -1,21 +1,25 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { FederatedExecution } from './federatedExecution';
+import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
 
 interface YogaParamsContext {
   params?: { query?: string };
 }
 
-/** Routes yoga's execution of queries and mutations through the federated executor. */
-export function useFederatedExecution(execution: () => FederatedExecution): Plugin {
+/**
+ * Routes yoga's execution of queries and mutations through the federated executor of the
+ * supergraph generation that validated the request, so a reload never mixes two schemas.
+ */
+export function useFederatedExecution(generationFor: (schema: unknown) => SupergraphGeneration | undefined): Plugin {
   return {
     onExecute({ args, setExecuteFn }) {
       setExecuteFn((executeArgs) => {
-        const source = (args.contextValue as YogaParamsContext).params?.query;
-        if (!source) {
-          return { errors: [new GraphQLError('Persisted documents are not enabled', { extensions: { code: 'BAD_USER_INPUT' } })] };
+        const generation = generationFor(executeArgs.schema);
+        if (!generation) {
+          return { errors: [new GraphQLError('Supergraph is not loaded', { extensions: { code: 'INTERNAL' } })] };
         }
-        return execution().execute(executeArgs, source);
+        const source = (args.contextValue as YogaParamsContext).params?.query ?? print(executeArgs.document);
+        return generation.run(() => generation.execution.execute(executeArgs, source));
       });
     },
     onSubscribe({ setSubscribeFn }) {

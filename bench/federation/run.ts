@@ -1,0 +1,209 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import autocannon from 'autocannon';
+import { parse } from 'graphql';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { SUBGRAPHS } from './benchSubgraphs';
+
+/**
+ * `npm run bench:federation`: our gateway vs stock @apollo/gateway on @apollo/server, one process
+ * each, against the same four in-memory subgraphs, interleaved runs, loopback only.
+ * BENCH_DURATION_S (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP_S (2).
+ */
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 20_000);
+
+const HEAVY_QUERY = /* GraphQL */ `
+  query Heavy {
+    users {
+      id username name
+      reviews {
+        id body
+        product {
+          upc name price weight inStock shippingEstimate
+          reviews { id body author { id username name reviews { id body product { upc name inStock } } } }
+        }
+      }
+    }
+    topProducts(first: 5) {
+      upc name price weight inStock shippingEstimate
+      reviews { id body author { id username name } }
+    }
+  }
+`;
+
+interface Started {
+  child: ChildProcess;
+  info: Record<string, string>;
+}
+
+const children: ChildProcess[] = [];
+
+function startChild(file: string, env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, file)], {
+    env: { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const line = buffered.split('\n').find((candidate) => candidate.startsWith('READY '));
+      if (line) resolve({ child, info: JSON.parse(line.slice(6)) as Record<string, string> });
+    });
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
+  });
+}
+
+async function stopChild(started: Started): Promise<void> {
+  started.child.kill('SIGTERM');
+  await new Promise((resolve) => started.child.once('exit', resolve));
+}
+
+interface RunResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function load(url: string, nextToken: () => string, seconds: number): Promise<RunResult> {
+  const body = JSON.stringify({ query: HEAVY_QUERY, operationName: 'Heavy' });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    body,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${nextToken()}` },
+        }),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function main(): Promise<void> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const kid = 'bench-key';
+  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] };
+  process.stdout.write(`signing ${TOKENS} distinct tokens...\n`);
+  const tokens: string[] = [];
+  const orgs = Array.from({ length: 500 }, () => randomUUID());
+  for (let index = 0; index < TOKENS; index += 1) {
+    tokens.push(
+      await new SignJWT({ org: orgs[index % orgs.length], roles: ['member'], scope: 'bench.read' })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setSubject(randomUUID())
+        .setJti(randomUUID())
+        .setIssuer('urn:hub:plattform')
+        .setAudience('urn:hub:graph')
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(privateKey),
+    );
+  }
+  let cursor = 0;
+  let wrapped = false;
+  const nextToken = () => {
+    const token = tokens[cursor]!;
+    cursor += 1;
+    if (cursor === tokens.length) {
+      cursor = 0;
+      wrapped = true;
+    }
+    return token;
+  };
+
+  const subgraphs = await startChild('benchSubgraphs.ts', { BENCH_JWKS: JSON.stringify(jwks) });
+  const composed = composeServices(
+    Object.entries(SUBGRAPHS).map(([name, typeDefs]) => ({ name, url: subgraphs.info[name]!, typeDefs: parse(typeDefs) })),
+  );
+  if (composed.errors) throw new Error(composed.errors.map((error) => error.message).join('\n'));
+  const dir = await mkdtemp(join(tmpdir(), 'bench-federation-'));
+  const supergraphPath = join(dir, 'supergraph.graphql');
+  await writeFile(supergraphPath, composed.supergraphSdl);
+  const jwksUrl = subgraphs.info.accounts!.replace('/graphql', '/.well-known/jwks.json');
+
+  const ours = await startChild('ourGateway.ts', { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl });
+  const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath });
+  const targets = { ours: ours.info.url!, stock: stock.info.url! };
+
+  // Both answer the heavy query identically before anything is measured.
+  const answers = await Promise.all(
+    Object.values(targets).map(async (url) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` },
+        body: JSON.stringify({ query: HEAVY_QUERY }),
+      });
+      return (await response.text()).trim();
+    }),
+  );
+  if (answers[0] !== answers[1] || answers[0]!.includes('"errors"')) {
+    throw new Error(`gateways disagree or fail:\nours:  ${answers[0]!.slice(0, 300)}\nstock: ${answers[1]!.slice(0, 300)}`);
+  }
+
+  if (process.env.BENCH_PROBE) {
+    for (const [name, url] of Object.entries(targets)) {
+      const started = performance.now();
+      for (let i = 0; i < 20; i += 1) {
+        await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` }, body: JSON.stringify({ query: HEAVY_QUERY }) }).then((r) => r.text());
+      }
+      process.stdout.write(`${name}: ${((performance.now() - started) / 20).toFixed(1)} ms per sequential request\n`);
+    }
+  }
+  process.stdout.write(`\nheavy nested query, ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds (interleaved)\n`);
+  const totals = { ours: [] as RunResult[], stock: [] as RunResult[] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order: Array<keyof typeof targets> = round % 2 === 0 ? ['ours', 'stock'] : ['stock', 'ours'];
+    for (const name of order) {
+      if (WARMUP_S > 0) await load(targets[name], nextToken, WARMUP_S);
+      const result = await load(targets[name], nextToken, DURATION_S);
+      totals[name].push(result);
+      process.stdout.write(
+        `round ${round + 1} ${name.padEnd(5)}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+          `  errors ${result.errors}  non-2xx ${result.non2xx}\n`,
+      );
+    }
+  }
+  const mean = (runs: RunResult[], pick: (run: RunResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  for (const name of ['ours', 'stock'] as const) {
+    process.stdout.write(
+      `${name.padEnd(5)} mean: ${mean(totals[name], (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name], (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name], (run) => run.p99).toFixed(1)} ms\n`,
+    );
+  }
+  const ratio = mean(totals.ours, (run) => run.rps) / mean(totals.stock, (run) => run.rps);
+  if (wrapped) process.stdout.write(`note: the ${TOKENS} pre-signed tokens were reused (raise BENCH_TOKENS for all-distinct headers)\n`);
+  process.stdout.write(`ratio ours/stock: ${ratio.toFixed(2)}\n`);
+
+  await stopChild(ours);
+  await stopChild(stock);
+  await stopChild(subgraphs);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  for (const child of children) child.kill('SIGTERM');
+  process.exit(1);
+});

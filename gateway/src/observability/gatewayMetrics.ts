@@ -1,0 +1,92 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CircuitState } from '../subgraphs/circuitBreaker';
+
+/** Operation names come from clients: past this many distinct names new ones count as "other". */
+const MAX_OPERATION_LABELS = 200;
+const CIRCUIT_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** Prometheus metrics of one gateway instance (own registry, so several gateways can share a process). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly operations = new Set<string>();
+  private readonly requests = new Counter({
+    name: 'gateway_requests_total',
+    help: 'GraphQL requests by operation name and outcome',
+    labelNames: ['operation', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'gateway_request_errors_total',
+    help: 'GraphQL errors returned to clients by operation name and error code',
+    labelNames: ['operation', 'code'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'gateway_request_duration_seconds',
+    help: 'Request latency by operation name',
+    labelNames: ['operation'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly subgraphLatency = new Histogram({
+    name: 'gateway_subgraph_request_duration_seconds',
+    help: 'Latency of successful subgraph calls',
+    labelNames: ['subgraph'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  private readonly subgraphErrors = new Counter({
+    name: 'gateway_subgraph_errors_total',
+    help: 'Failed subgraph calls by reason (timeout, unreachable, bad_response, circuit_open)',
+    labelNames: ['subgraph', 'reason'],
+    registers: [this.registry],
+  });
+  private readonly circuit = new Gauge({
+    name: 'gateway_subgraph_circuit_state',
+    help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open',
+    labelNames: ['subgraph'],
+    registers: [this.registry],
+  });
+  readonly supergraphReloads = new Counter({
+    name: 'gateway_supergraph_reloads_total',
+    help: 'Supergraph reload attempts by result (applied, rejected)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'gateway_rate_limited_total',
+    help: 'Requests refused by the per-tenant rate limit',
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  private operationLabel(name: string | null | undefined): string {
+    const label = name || 'anonymous';
+    if (this.operations.has(label)) return label;
+    if (this.operations.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operations.add(label);
+    return label;
+  }
+
+  request(operationName: string | null | undefined, seconds: number, errorCodes: readonly string[]): void {
+    const operation = this.operationLabel(operationName);
+    this.requests.inc({ operation, outcome: errorCodes.length > 0 ? 'error' : 'ok' });
+    this.latency.observe({ operation }, seconds);
+    for (const code of errorCodes) this.errors.inc({ operation, code });
+  }
+
+  subgraphDuration(subgraph: string, seconds: number): void {
+    this.subgraphLatency.observe({ subgraph }, seconds);
+  }
+
+  subgraphError(subgraph: string, reason: string): void {
+    this.subgraphErrors.inc({ subgraph, reason });
+  }
+
+  circuitState(subgraph: string, state: CircuitState): void {
+    this.circuit.set({ subgraph }, CIRCUIT_VALUES[state]);
+  }
+}

@@ -1,0 +1,78 @@
+import { REQUEST_ID_HEADER, requestIdOf, type Logger } from '@hub/core';
+import { getOperationAST, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../gatewayContext';
+import type { GatewayMetrics } from './gatewayMetrics';
+
+interface RequestRecord {
+  requestId: string;
+  started: number;
+  operationName?: string | null;
+  orgId?: string;
+  errorCodes: string[];
+}
+
+export interface RequestObservability {
+  plugin: Plugin;
+  /** The id this request is logged and answered under (the caller's x-request-id when sane). */
+  requestIdOf(request: Request): string;
+}
+
+function errorCodesOf(result: unknown): string[] {
+  const results = (Array.isArray(result) ? result : [result]) as ExecutionResult[];
+  return results.flatMap((one) =>
+    (one?.errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN')),
+  );
+}
+
+/**
+ * One JSON log line and one set of metrics per request: request id, tenant, operation name,
+ * duration, HTTP status and error codes. Also echoes the request id on the response.
+ */
+export function createRequestObservability(logger: Logger, metrics: GatewayMetrics): RequestObservability {
+  const records = new WeakMap<Request, RequestRecord>();
+  const recordOf = (request: Request): RequestRecord => {
+    let record = records.get(request);
+    if (!record) {
+      record = { requestId: requestIdOf(request), started: performance.now(), errorCodes: [] };
+      records.set(request, record);
+    }
+    return record;
+  };
+
+  const plugin: Plugin<GatewayContext> = {
+    onRequest({ request }) {
+      recordOf(request);
+    },
+    onExecute({ args }) {
+      const context = args.contextValue as GatewayContext & { request: Request };
+      const record = recordOf(context.request);
+      record.operationName = args.operationName ?? getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+      record.orgId = context.identity?.orgId;
+    },
+    onResultProcess({ request, result }) {
+      recordOf(request).errorCodes = errorCodesOf(result);
+    },
+    onResponse({ request, response }) {
+      const record = records.get(request);
+      if (!record) return;
+      response.headers.set(REQUEST_ID_HEADER, record.requestId);
+      const url = new URL(request.url);
+      if (url.pathname !== '/graphql') return;
+      const seconds = (performance.now() - record.started) / 1000;
+      metrics.request(record.operationName, seconds, record.errorCodes);
+      logger.info(
+        {
+          requestId: record.requestId,
+          orgId: record.orgId,
+          operationName: record.operationName,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          status: response.status,
+          errorCodes: record.errorCodes.length > 0 ? record.errorCodes : undefined,
+        },
+        'graphql request',
+      );
+    },
+  };
+  return { plugin: plugin as Plugin, requestIdOf: (request) => recordOf(request).requestId };
+}

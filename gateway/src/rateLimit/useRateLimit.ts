@@ -1,0 +1,59 @@
+import type { ConfigReader, Logger } from '@hub/core';
+import { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayContext } from '../gatewayContext';
+import { rateLimitWindowFor } from './rateLimitSettings';
+import type { RateLimitWindow, SlidingWindowLimiter } from './slidingWindowLimiter';
+
+export interface RateLimitOptions {
+  limiter: SlidingWindowLimiter;
+  fallback: RateLimitWindow;
+  configReader?: ConfigReader;
+  logger: Logger;
+  onLimited?: () => void;
+}
+
+/** Anonymous callers have no tenant: they are counted per client address. */
+function rateLimitKey(context: GatewayContext & { req?: { socket?: { remoteAddress?: string } } }): {
+  key: string;
+  orgId: string | null;
+} {
+  if (context.identity) return { key: `org:${context.identity.orgId}`, orgId: context.identity.orgId };
+  return { key: `anon:${context.req?.socket?.remoteAddress ?? 'unknown'}`, orgId: null };
+}
+
+/**
+ * Per-tenant sliding-window rate limit, checked before planning. Over the limit: HTTP 429 with a
+ * Retry-After header and a RATE_LIMITED error carrying `retryAfter` (seconds). When Redis does not
+ * answer the request is let through (logged): the limit protects the graph, it must not stop it.
+ */
+export function useRateLimit(options: RateLimitOptions): Plugin {
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const context = args.contextValue as unknown as GatewayContext;
+      const { key, orgId } = rateLimitKey(context);
+      const window = rateLimitWindowFor(options.configReader, orgId, options.fallback);
+      if (window.limit <= 0) return;
+      let decision;
+      try {
+        decision = await options.limiter.hit(key, window);
+      } catch (error) {
+        options.logger.warn({ err: error }, 'rate limiter unavailable; request let through');
+        return;
+      }
+      if (decision.allowed) return;
+      options.onLimited?.();
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, {
+            extensions: {
+              code: 'RATE_LIMITED',
+              retryAfter: decision.retryAfterSeconds,
+              http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+            },
+          }),
+        ],
+      });
+    },
+  };
+}

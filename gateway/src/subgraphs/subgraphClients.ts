@@ -1,0 +1,44 @@
+import type { SubgraphHttpSettings } from '../config';
+import type { GatewayMetrics } from '../observability/gatewayMetrics';
+import { SubgraphHttpDataSource } from './subgraphHttpDataSource';
+
+function envKey(subgraph: string): string {
+  return subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/**
+ * One HTTP client (connection pool + circuit breaker) per subgraph and URL, shared by every
+ * supergraph generation, so a reload neither drops warm connections nor resets an open breaker.
+ */
+export class SubgraphClients {
+  private readonly clients = new Map<string, SubgraphHttpDataSource>();
+
+  constructor(
+    private readonly settings: SubgraphHttpSettings,
+    private readonly metrics?: GatewayMetrics,
+  ) {}
+
+  get(subgraph: { name: string; url: string }): SubgraphHttpDataSource {
+    const key = `${subgraph.name} ${subgraph.url}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new SubgraphHttpDataSource({
+        name: subgraph.name,
+        url: subgraph.url,
+        timeoutMs: this.settings.timeoutOverrides[envKey(subgraph.name)] ?? this.settings.timeoutMs,
+        queryRetries: this.settings.queryRetries,
+        connections: this.settings.connections,
+        breakerFailureThreshold: this.settings.breakerFailureThreshold,
+        breakerResetMs: this.settings.breakerResetMs,
+        metrics: this.metrics,
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.clients.values()].map((client) => client.close()));
+    this.clients.clear();
+  }
+}

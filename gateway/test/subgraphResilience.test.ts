@@ -1,0 +1,96 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@hub/core';
+import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
+import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from './support/fixtureSubgraphs';
+
+const PRODUCTS = 'type Query { products: [Product!]! } type Product @key(fields: "id") { id: ID! name: String! }';
+const STOCK = 'type Product @key(fields: "id") { id: ID! inStock: Int }';
+
+const products = [{ id: 'p1', name: 'Anvil' }, { id: 'p2', name: 'Rope' }];
+const stockResolvers = { Product: { __resolveReference: (ref: { id: string }) => ({ id: ref.id, inStock: ref.id === 'p1' ? 3 : 0 }) } };
+
+describe('a subgraph that goes away', () => {
+  let productsSubgraph: FixtureSubgraph;
+  let stock: FixtureSubgraph;
+  let gateway: Gateway;
+  let url: string;
+  const QUERY = '{ products { id name inStock } }';
+
+  beforeAll(async () => {
+    productsSubgraph = await startFixtureSubgraph('products', PRODUCTS, { Query: { products: () => products } });
+    stock = await startFixtureSubgraph('stock', STOCK, stockResolvers);
+    const config = gatewayConfigFrom([]);
+    gateway = await createGateway({
+      config: { ...config, subgraphs: { ...config.subgraphs, breakerFailureThreshold: 3, breakerResetMs: 500, queryRetries: 1, timeoutMs: 2000 } },
+      supergraphSdl: composeFixtures([productsSubgraph, stock]),
+      logger: createLogger('test'),
+    });
+    url = `${(await gateway.listen(0)).url}/graphql`;
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    await productsSubgraph.stop();
+    await stock.stop();
+  });
+
+  it('yields partial data with an error for its fields, opens the breaker, and recovers when it returns', async () => {
+    const healthy = await post(url, { query: QUERY });
+    expect(healthy.body).toEqual({ data: { products: [{ id: 'p1', name: 'Anvil', inStock: 3 }, { id: 'p2', name: 'Rope', inStock: 0 }] } });
+
+    const port = stock.port;
+    await stock.stop();
+    const partial = await post(url, { query: QUERY });
+    expect(partial.status).toBe(200);
+    expect(partial.body.data).toEqual({ products: [{ id: 'p1', name: 'Anvil', inStock: null }, { id: 'p2', name: 'Rope', inStock: null }] });
+    expect(partial.body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'stock' });
+    expect(JSON.stringify(partial.body.errors)).not.toMatch(/ECONNREFUSED|at .*\.js/);
+
+    // Two failed attempts per query (one retry): the second query reaches the threshold of 3.
+    await post(url, { query: QUERY });
+    const fastFail = await post(url, { query: QUERY });
+    expect(fastFail.body.errors?.[0]?.message).toMatch(/circuit open/);
+    expect(fastFail.body.data).toMatchObject({ products: [{ name: 'Anvil', inStock: null }, { name: 'Rope', inStock: null }] });
+    const metrics = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/gateway_subgraph_circuit_state\{subgraph="stock"\} 2/);
+    expect(metrics).toMatch(/gateway_subgraph_errors_total\{subgraph="stock",reason="circuit_open"\} [1-9]/);
+
+    stock = await startFixtureSubgraph('stock', STOCK, stockResolvers, port);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const recovered = await post(url, { query: QUERY });
+    expect(recovered.body).toEqual(healthy.body);
+  });
+
+});
+
+describe('retries', () => {
+  it('a failed query is retried once, a failed mutation never', async () => {
+    const FLAKY = 'type Query { peek: Int } type Mutation { touch: Int }';
+    // A subgraph that answers every call with 503: each attempt is visible in the count.
+    let attempts = 0;
+    const server = createServer((_request, response) => {
+      attempts += 1;
+      response.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const flakyUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const config = gatewayConfigFrom([]);
+    const gateway = await createGateway({
+      config: { ...config, subgraphs: { ...config.subgraphs, queryRetries: 1, breakerFailureThreshold: 100 } },
+      supergraphSdl: composeFixtures([{ name: 'flaky', url: flakyUrl, typeDefs: FLAKY }]),
+      logger: createLogger('test'),
+    });
+    try {
+      const url = `${(await gateway.listen(0)).url}/graphql`;
+      const query = await post(url, { query: '{ peek }' });
+      expect(query.body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(attempts).toBe(2);
+      const mutation = await post(url, { query: 'mutation { touch }' });
+      expect(mutation.body.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(attempts).toBe(3);
+    } finally {
+      await gateway.stop();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
