@@ -1,0 +1,21 @@
+import type { SubgraphContext } from '@hub/core';
+import type { PipelineService } from './pipelines/pipelineService';
+import type { TaskEventFeed } from './progress/taskEventFeed';
+import type { AgentRegistry } from './registry/agentRegistry';
+import type { AgentSettingsSource } from './settings/agentSettings';
+import type { LeaseSweeper } from './tasks/leaseSweeper';
+import type { TaskQueue } from './tasks/taskQueue';
+import type { TaskTypeRegistry } from './taskTypes/taskTypeRegistry';
+
+/** The agent subgraph's domain layer, handed to resolvers through the context. */
+export interface AgentServices {
+  settings: AgentSettingsSource;
+  taskTypes: TaskTypeRegistry;
+  agents: AgentRegistry;
+  tasks: TaskQueue;
+  pipelines: PipelineService;
+  taskEvents: TaskEventFeed;
+  leaseSweeper: LeaseSweeper;
+}
+
+export type AgentContext = SubgraphContext<AgentServices>;
