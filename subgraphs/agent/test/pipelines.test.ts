@@ -50,7 +50,14 @@ describe('pipelines', () => {
 
   const view = async (id: string) => dataOf(await stack.query<{ agentPipeline: PipelineView }>(PIPELINE, { id }, tenant.token)).agentPipeline;
 
-  function reviewThenReport(assessmentId: string) {
+  interface StageInput {
+    name: string;
+    taskType: string;
+    input?: Record<string, unknown>;
+    inputMapping?: Array<{ target: string; source: string }>;
+  }
+
+  function reviewThenReport(assessmentId: string): { name: string; riskAssessmentId?: string; stages: StageInput[] } {
     return {
       name: 'Assessment review',
       riskAssessmentId: assessmentId,
@@ -102,7 +109,7 @@ describe('pipelines', () => {
   it('failure: the pipeline fails with the failing stage and the partial results; later stages never run', async () => {
     const assessmentId = randomUUID();
     const input = reviewThenReport(assessmentId);
-    input.stages.push({ name: 'archive', taskType: 'report.compile', input: { title: 'Archive', findings: [] } } as (typeof input.stages)[number]);
+    input.stages.push({ name: 'archive', taskType: 'report.compile', input: { title: 'Archive', findings: [] } });
     const started = await stack.query<{ startAgentPipeline: PipelineView }>(START, { input }, tenant.token);
     const pipelineId = dataOf(started).startAgentPipeline.id;
 
