@@ -30,3 +30,6 @@ export * from './subgraph/createSubgraph';
 export * from './subgraph/hubSubgraph';
 export * from './subgraph/runStandalone';
 export * from './serviceConfig/configReader';
+export * from './serviceConfig/configStore';
+export * from './serviceConfig/configClient';
+export * from './pubsub/tenantEvents';

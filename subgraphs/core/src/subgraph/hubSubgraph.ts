@@ -88,6 +88,8 @@ export interface HubSubgraphDefinition<TServices> {
   startBackground?(services: TServices, wiring: HubServiceWiring): BackgroundTask[] | Promise<BackgroundTask[]>;
   /** Extra yoga plugins (routes, subscriptions transport). */
   plugins?(services: TServices, wiring: HubServiceWiring): Plugin[];
+  /** Event types the relay also publishes on their all-tenants channel (infrastructure consumers). */
+  broadcastEventTypes?: readonly string[];
   /** Overrides the remote-JWKS verifier (plattform verifies with its own keys). */
   verifyToken?(services: TServices, wiring: HubServiceWiring): TokenVerifier;
 }
@@ -138,6 +140,7 @@ export async function startHubSubgraph<TServices>(
     listenUrl: settings.database.appUrl,
     publisher: eventBus,
     logger,
+    broadcastTypes: definition.broadcastEventTypes,
   });
   await relay.start();
 
