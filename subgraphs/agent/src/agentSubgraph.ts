@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { hubSubgraphModule, loadSchemaFile, type ConfigReader, type HubSubgraphDefinition } from '@hub/core';
+import {
+  ConfigClient,
+  configReaderUrlFromEnv,
+  hubSubgraphModule,
+  loadSchemaFile,
+  type BackgroundTask,
+  type ConfigReader,
+  type HubSubgraphDefinition,
+} from '@hub/core';
 import { migrations } from './migrations';
 import { Pipeline } from './pipelines/pipeline.entity';
 import { PipelineService } from './pipelines/pipelineService';
@@ -11,7 +19,7 @@ import { AgentRegistry } from './registry/agentRegistry';
 import { resolvers } from './resolvers';
 import { seedAgentDemo } from './seed/demoSeed';
 import type { AgentContext, AgentServices } from './services';
-import { AgentSettingsSource } from './settings/agentSettings';
+import { AGENT_CONFIG_SERVICE, AgentSettingsSource } from './settings/agentSettings';
 import { AgentTask } from './tasks/agentTask.entity';
 import { LeaseSweeper } from './tasks/leaseSweeper';
 import { TaskQueue } from './tasks/taskQueue';
@@ -22,8 +30,11 @@ export const DEFAULT_AGENT_PORT = 4004;
 export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
 
 export interface AgentSubgraphOptions {
-  /** plattform service configs (service "agent"); without it the documented defaults apply. */
-  configReader?: ConfigReader;
+  /**
+   * Where agent settings come from. Default: a ConfigClient following plattform's service configs
+   * (service "agent", hot-reloaded); `null`: the documented defaults only.
+   */
+  configReader?: ConfigReader | null;
   /** How often expired leases are looked for (default 1 s). */
   leaseSweepIntervalMs?: number;
 }
@@ -37,12 +48,19 @@ export function agentDefinition(options: AgentSubgraphOptions = {}): HubSubgraph
     entities: [Agent, AgentTask, Pipeline, PipelineStage],
     migrations,
     createServices: ({ dataSource, database, eventBus, logger }) => {
-      const settings = new AgentSettingsSource(options.configReader);
+      // Started with the background tasks; until its first load succeeds (or while plattform's
+      // configs are unreachable) the defaults apply.
+      const configClient =
+        options.configReader === undefined
+          ? new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: [AGENT_CONFIG_SERVICE] })
+          : null;
+      const settings = new AgentSettingsSource(options.configReader ?? configClient ?? undefined);
       const taskTypes = new TaskTypeRegistry();
       const agents = new AgentRegistry();
       const tasks = new TaskQueue(taskTypes, agents, settings);
       const pipelines = new PipelineService(tasks, taskTypes);
       return {
+        configClient,
         settings,
         taskTypes,
         agents,
@@ -52,7 +70,14 @@ export function agentDefinition(options: AgentSubgraphOptions = {}): HubSubgraph
         leaseSweeper: new LeaseSweeper(dataSource, database, tasks, logger),
       };
     },
-    startBackground: (services) => [services.leaseSweeper.start(options.leaseSweepIntervalMs ?? 1000)],
+    startBackground: async (services) => {
+      const tasks: BackgroundTask[] = [services.leaseSweeper.start(options.leaseSweepIntervalMs ?? 1000)];
+      if (services.configClient) {
+        await services.configClient.start();
+        tasks.push(services.configClient);
+      }
+      return tasks;
+    },
   };
 }
 

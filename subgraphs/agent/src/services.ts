@@ -1,4 +1,4 @@
-import type { SubgraphContext } from '@hub/core';
+import type { ConfigClient, SubgraphContext } from '@hub/core';
 import type { PipelineService } from './pipelines/pipelineService';
 import type { TaskEventFeed } from './progress/taskEventFeed';
 import type { AgentRegistry } from './registry/agentRegistry';
@@ -9,6 +9,8 @@ import type { TaskTypeRegistry } from './taskTypes/taskTypeRegistry';
 
 /** The agent subgraph's domain layer, handed to resolvers through the context. */
 export interface AgentServices {
+  /** Follows plattform's service configs; null when the module was given its own reader. */
+  configClient: ConfigClient | null;
   settings: AgentSettingsSource;
   taskTypes: TaskTypeRegistry;
   agents: AgentRegistry;

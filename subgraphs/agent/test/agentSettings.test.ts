@@ -1,31 +1,50 @@
-import { randomUUID } from 'node:crypto';
+import type { HubSubgraphModule } from '@hub/core';
+import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { createAgentModule } from '../src/agentSubgraph';
+import type { AgentServices } from '../src/services';
 import { AgentSettingsSource, DEFAULT_AGENT_SETTINGS } from '../src/settings/agentSettings';
-import { StaticConfigReader } from './support/staticConfigReader';
+import { CREATE_TASK, dataOf, reportTaskInput } from './support/agentProtocol';
+import { setAgentConfig } from './support/agentConfig';
 
-describe('agent settings from service configs', () => {
-  it('uses the documented defaults without a config reader', () => {
-    expect(new AgentSettingsSource().forTenant(randomUUID())).toEqual(DEFAULT_AGENT_SETTINGS);
+describe('agent settings from plattform service configs (real ConfigClient, hot reload over Redis)', () => {
+  let stack: TestStack;
+  let tenant: TestAccount;
+  let other: TestAccount;
+  let settings: AgentSettingsSource;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
+    tenant = await signUpAccount(stack, 'Settings Tenant');
+    other = await signUpAccount(stack, 'Other Settings Tenant');
+    settings = (stack.hubs.agent!.services as AgentServices).settings;
+  });
+  afterAll(() => stack.stop());
+
+  it('uses the documented defaults without a config reader or without values', () => {
+    expect(new AgentSettingsSource().forTenant(tenant.orgId)).toEqual(DEFAULT_AGENT_SETTINGS);
+    expect(settings.forTenant(tenant.orgId)).toEqual(DEFAULT_AGENT_SETTINGS);
   });
 
-  it('a tenant value wins over the global one, which wins over the default; changes apply on the next read', () => {
-    const reader = new StaticConfigReader();
-    const source = new AgentSettingsSource(reader);
-    const [tenant, otherTenant] = [randomUUID(), randomUUID()];
-    reader.set('agent', 'maxAttempts', 5);
-    reader.set('agent', 'maxAttempts', 7, tenant);
-    reader.set('agent', 'portfolioReview.maxDrawdown', 0.1, tenant);
-    expect(source.forTenant(tenant)).toMatchObject({ maxAttempts: 7, maxDrawdown: 0.1, defaultLeaseSeconds: 60 });
-    expect(source.forTenant(otherTenant)).toMatchObject({ maxAttempts: 5, maxDrawdown: 0.2 });
-    reader.set('agent', 'maxAttempts', 2, tenant);
-    expect(source.forTenant(tenant).maxAttempts).toBe(2);
+  it("a tenant's value applies to that tenant only, and a change applies to the next task without a restart", async () => {
+    await setAgentConfig(stack, tenant, 'maxAttempts', 7);
+    const create = async (account: TestAccount) =>
+      dataOf(await stack.query<{ createAgentTask: { maxAttempts: number } }>(CREATE_TASK, { input: reportTaskInput() }, account.token))
+        .createAgentTask.maxAttempts;
+    expect(await create(tenant)).toBe(7);
+    expect(await create(other)).toBe(DEFAULT_AGENT_SETTINGS.maxAttempts);
+    await setAgentConfig(stack, tenant, 'maxAttempts', 2);
+    expect(await create(tenant)).toBe(2);
   });
 
-  it('ignores values of the wrong type or out of range', () => {
-    const reader = new StaticConfigReader();
-    reader.set('agent', 'maxAttempts', '9');
-    reader.set('agent', 'defaultLeaseSeconds', 0);
-    reader.set('agent', 'progressUpdatesPerSecond', -1);
-    reader.set('agent', 'riskReview.residualScoreThreshold', 12.5);
-    expect(new AgentSettingsSource(reader).forTenant(null)).toEqual(DEFAULT_AGENT_SETTINGS);
+  it('ignores values of the wrong type or out of range', async () => {
+    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', '90');
+    await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', -1);
+    await setAgentConfig(stack, tenant, 'riskReview.residualScoreThreshold', 12.5);
+    expect(settings.forTenant(tenant.orgId)).toMatchObject({
+      defaultLeaseSeconds: DEFAULT_AGENT_SETTINGS.defaultLeaseSeconds,
+      progressUpdatesPerSecond: DEFAULT_AGENT_SETTINGS.progressUpdatesPerSecond,
+      residualScoreThreshold: DEFAULT_AGENT_SETTINGS.residualScoreThreshold,
+    });
   });
 });

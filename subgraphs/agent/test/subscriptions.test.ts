@@ -2,8 +2,9 @@ import type { HubSubgraphModule, RunningServer } from '@hub/core';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import { claim, COMPLETE, COMPILED_REPORT, CREATE_TASK, dataOf, PROGRESS, registerAgent, reportTaskInput } from './support/agentProtocol';
-import { StaticConfigReader } from './support/staticConfigReader';
-import { subscribeSse } from './support/sseSubscription';
+import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { setAgentConfig } from './support/agentConfig';
+import { subscribeSse } from '../../../test/support/sseSubscription';
 import { workerToken } from './support/workerToken';
 
 const TASK_PROGRESS = `subscription($taskId: ID!) {
@@ -24,7 +25,6 @@ interface EventView {
  * yet), so these tests subscribe on the subgraph with a real token while mutations go through the gateway.
  */
 describe('task subscriptions (SSE on the agent subgraph)', () => {
-  const config = new StaticConfigReader();
   let stack: TestStack;
   let subgraphServer: RunningServer;
   let subgraphUrl: string;
@@ -33,13 +33,13 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
   let agentId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ hubs: [createAgentModule({ configReader: config }) as HubSubgraphModule] });
+    stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
     subgraphServer = await stack.hubs.agent!.subgraph.listen(0, '127.0.0.1');
     subgraphUrl = `${subgraphServer.url}/graphql`;
     tenant = await signUpAccount(stack, 'Subscribing Tenant');
     worker = await workerToken(tenant.orgId);
     agentId = await registerAgent(stack, worker, 'streamer');
-    config.set('agent', 'progressUpdatesPerSecond', 10, tenant.orgId);
+    await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', 10);
   });
   afterAll(async () => {
     await subgraphServer.close();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
+import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { errorCodes } from '../../../test/support/graphqlClient';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
@@ -17,11 +18,10 @@ import {
   reportTaskInput,
   TASK,
 } from './support/agentProtocol';
-import { StaticConfigReader } from './support/staticConfigReader';
+import { setAgentConfig } from './support/agentConfig';
 import { workerToken } from './support/workerToken';
 
 describe('task queue and worker protocol (through the gateway)', () => {
-  const config = new StaticConfigReader();
   let stack: TestStack;
   let tenant: TestAccount;
   let worker: string;
@@ -30,7 +30,8 @@ describe('task queue and worker protocol (through the gateway)', () => {
   beforeAll(async () => {
     // The sweeper runs only when a test asks for it, so lease timing is under the test's control.
     stack = await startTestStack({
-      hubs: [createAgentModule({ configReader: config, leaseSweepIntervalMs: 3_600_000 }) as HubSubgraphModule],
+      hubs: [createAgentModule({ leaseSweepIntervalMs: 3_600_000 }) as HubSubgraphModule],
+      redisUrl: TEST_REDIS_URL,
     });
     services = stack.hubs.agent!.services as AgentServices;
     tenant = await signUpAccount(stack, 'Queue Tenant');
@@ -101,7 +102,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
   });
 
   it('a worker that dies mid-task: the lease expires, the task is re-queued and completed by another', async () => {
-    config.set('agent', 'defaultLeaseSeconds', 1, tenant.orgId);
+    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 1);
     try {
       const [taskId] = await createTasks(1);
       const dying = await registerAgent(stack, worker, 'dies-mid-task');
@@ -135,12 +136,12 @@ describe('task queue and worker protocol (through the gateway)', () => {
       const done = await stack.query<{ agentTask: { status: string; agent: { name: string } } }>(TASK, { id: taskId }, tenant.token);
       expect(dataOf(done).agentTask).toMatchObject({ status: 'SUCCEEDED', agent: { name: 'rescuer' } });
     } finally {
-      config.set('agent', 'defaultLeaseSeconds', 60, tenant.orgId);
+      await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 60);
     }
   });
 
   it('heartbeats extend the lease, so a slow but live worker keeps its task', async () => {
-    config.set('agent', 'defaultLeaseSeconds', 2, tenant.orgId);
+    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 2);
     try {
       const [taskId] = await createTasks(1);
       const agentId = await registerAgent(stack, worker, 'slow-but-alive');
@@ -158,13 +159,13 @@ describe('task queue and worker protocol (through the gateway)', () => {
       }
       dataOf(await stack.query(COMPLETE, { taskId, leaseToken: lease.leaseToken, result: COMPILED_REPORT }, worker));
     } finally {
-      config.set('agent', 'defaultLeaseSeconds', 60, tenant.orgId);
+      await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 60);
     }
   });
 
   it('retryable failures return the task with back-off until maxAttempts, then it FAILS', async () => {
-    config.set('agent', 'maxAttempts', 2, tenant.orgId);
-    config.set('agent', 'retryBackoffSeconds', 1, tenant.orgId);
+    await setAgentConfig(stack, tenant, 'maxAttempts', 2);
+    await setAgentConfig(stack, tenant, 'retryBackoffSeconds', 1);
     try {
       const [taskId] = await createTasks(1);
       const agentId = await registerAgent(stack, worker, 'flaky');
@@ -189,8 +190,8 @@ describe('task queue and worker protocol (through the gateway)', () => {
       expect(dataOf(final).failTask).toMatchObject({ status: 'FAILED', attempts: 2, error: 'upstream timeout again' });
       expect(await claim(stack, worker, agentId, ['report.compile'])).toBeNull();
     } finally {
-      config.set('agent', 'maxAttempts', 3, tenant.orgId);
-      config.set('agent', 'retryBackoffSeconds', 5, tenant.orgId);
+      await setAgentConfig(stack, tenant, 'maxAttempts', 3);
+      await setAgentConfig(stack, tenant, 'retryBackoffSeconds', 5);
     }
   });
 
@@ -259,7 +260,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
   });
 
   it('fills review thresholds from the tenant settings and links the task to its subject', async () => {
-    config.set('agent', 'riskReview.residualScoreThreshold', 15, tenant.orgId);
+    await setAgentConfig(stack, tenant, 'riskReview.residualScoreThreshold', 15);
     const assessmentId = randomUUID();
     const created = await stack.query<{ createAgentTask: { id: string; input: Record<string, unknown> } }>(
       CREATE_TASK,
@@ -279,7 +280,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
       requestedBy: { id: tenant.userId },
       subject: { __typename: 'RiskAssessment', id: assessmentId, agentTasks: [{ id: taskId }] },
     });
-    config.set('agent', 'riskReview.residualScoreThreshold', 12, tenant.orgId);
+    await setAgentConfig(stack, tenant, 'riskReview.residualScoreThreshold', 12);
     await stack.query('mutation($id: ID!) { cancelAgentTask(id: $id) { status } }', { id: taskId }, tenant.token);
   });
 

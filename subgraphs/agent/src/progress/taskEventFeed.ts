@@ -31,23 +31,30 @@ function eventDataOf(envelope: unknown): TaskEventData | null {
   return isTaskEventData(data) ? data : null;
 }
 
-/** Prepends fixed events to a stream and drops progress that would go backwards after them. */
+function sameState(a: TaskEventData, b: TaskEventData): boolean {
+  return a.status === b.status && a.progress === b.progress && a.message === b.message && a.attempts === b.attempts;
+}
+
+/**
+ * Starts a task's stream with its current state. The state is read after subscribing, so events
+ * already buffered may be older than it: progress that would go backwards is dropped, and so is
+ * an event that describes exactly the state last delivered (it carries nothing new).
+ */
 function afterSnapshot(snapshot: TaskEventData, rest: AsyncIterableIterator<TaskEventData>): AsyncIterableIterator<TaskEventData> {
   let first: TaskEventData | null = snapshot;
-  let highest = snapshot.progress;
+  let last = snapshot;
   const iterator: AsyncIterableIterator<TaskEventData> = {
     next: async () => {
       if (first) {
-        const value = first;
         first = null;
-        return { value, done: false };
+        return { value: snapshot, done: false };
       }
       for (;;) {
         const next = await rest.next();
         if (next.done) return next;
-        // The snapshot was read after subscribing, so an event already buffered may be older.
-        if (next.value.kind === 'PROGRESS' && next.value.progress < highest) continue;
-        highest = Math.max(highest, next.value.progress);
+        if (next.value.kind === 'PROGRESS' && next.value.progress < last.progress) continue;
+        if (sameState(next.value, last)) continue;
+        last = next.value;
         return next;
       }
     },

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
+import { TEST_REDIS_URL } from '../../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
 import { createAgentModule } from '../../src/agentSubgraph';
 import { GatewayClient } from '../../worker/gatewayClient';
 import { PERFORMERS, type Performer } from '../../worker/performers';
 import { ReferenceWorker } from '../../worker/referenceWorker';
 import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
-import { StaticConfigReader } from '../support/staticConfigReader';
+import { setAgentConfig } from '../support/agentConfig';
 import { workerToken } from '../support/workerToken';
 
 interface TaskView {
@@ -21,13 +22,12 @@ interface TaskView {
 
 /** The reference worker against the real gateway and agent subgraph (risk-hub and trading are not on this branch). */
 describe('reference worker over the gateway', () => {
-  const config = new StaticConfigReader();
   let stack: TestStack;
   let tenant: TestAccount;
   let gateway: GatewayClient;
 
   beforeAll(async () => {
-    stack = await startTestStack({ hubs: [createAgentModule({ configReader: config }) as HubSubgraphModule] });
+    stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
     tenant = await signUpAccount(stack, 'Worker Tenant');
     gateway = new GatewayClient(stack.gatewayUrl, await workerToken(tenant.orgId));
   });
@@ -67,7 +67,7 @@ describe('reference worker over the gateway', () => {
   });
 
   it('stops working on a task cancelled while it runs (seen on its next heartbeat or progress report)', async () => {
-    config.set('agent', 'defaultLeaseSeconds', 1, tenant.orgId);
+    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 1);
     try {
       const taskId = await create({ type: 'report.compile', input: { title: 'Slow', findings: [] } });
       let steps = 0;
@@ -86,7 +86,7 @@ describe('reference worker over the gateway', () => {
       expect(steps).toBeLessThan(20);
       expect((await read(taskId)).status).toBe('CANCELLED');
     } finally {
-      config.set('agent', 'defaultLeaseSeconds', 60, tenant.orgId);
+      await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 60);
     }
   });
 
