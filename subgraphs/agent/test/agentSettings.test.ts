@@ -38,11 +38,11 @@ describe('agent settings from plattform service configs (real ConfigClient, hot 
   });
 
   it('ignores values of the wrong type or out of range', async () => {
-    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', '90');
+    await setAgentConfig(stack, tenant, 'retryBackoffSeconds', '9');
     await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', -1);
     await setAgentConfig(stack, tenant, 'riskReview.residualScoreThreshold', 12.5);
     expect(settings.forTenant(tenant.orgId)).toMatchObject({
-      defaultLeaseSeconds: DEFAULT_AGENT_SETTINGS.defaultLeaseSeconds,
+      retryBackoffSeconds: DEFAULT_AGENT_SETTINGS.retryBackoffSeconds,
       progressUpdatesPerSecond: DEFAULT_AGENT_SETTINGS.progressUpdatesPerSecond,
       residualScoreThreshold: DEFAULT_AGENT_SETTINGS.residualScoreThreshold,
     });

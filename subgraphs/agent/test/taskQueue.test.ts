@@ -102,7 +102,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
   });
 
   it('a worker that dies mid-task: the lease expires, the task is re-queued and completed by another', async () => {
-    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 1);
+    await setAgentConfig(stack, tenant, 'leaseSeconds', 5);
     try {
       const [taskId] = await createTasks(1);
       const dying = await registerAgent(stack, worker, 'dies-mid-task');
@@ -111,7 +111,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
       dataOf(await stack.query(PROGRESS, { taskId, leaseToken: first.leaseToken, progress: 0.4, message: 'halfway' }, worker));
       // Nothing is swept while the lease is valid.
       expect((await services.leaseSweeper.sweepOnce()).requeuedOrFailed).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, 1300));
+      await new Promise((resolve) => setTimeout(resolve, 5300));
       const swept = await services.leaseSweeper.sweepOnce();
       expect(swept.requeuedOrFailed).toBe(1);
 
@@ -136,18 +136,18 @@ describe('task queue and worker protocol (through the gateway)', () => {
       const done = await stack.query<{ agentTask: { status: string; agent: { name: string } } }>(TASK, { id: taskId }, tenant.token);
       expect(dataOf(done).agentTask).toMatchObject({ status: 'SUCCEEDED', agent: { name: 'rescuer' } });
     } finally {
-      await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 60);
+      await setAgentConfig(stack, tenant, 'leaseSeconds', 60);
     }
   });
 
   it('heartbeats extend the lease, so a slow but live worker keeps its task', async () => {
-    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 2);
+    await setAgentConfig(stack, tenant, 'leaseSeconds', 5);
     try {
       const [taskId] = await createTasks(1);
       const agentId = await registerAgent(stack, worker, 'slow-but-alive');
       const lease = (await claim(stack, worker, agentId, ['report.compile']))!;
       for (let beat = 0; beat < 3; beat += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 900));
+        await new Promise((resolve) => setTimeout(resolve, 2000));
         const response = await stack.query<{ heartbeat: { stop: boolean; leaseExpiresAt: string; agent: { status: string } } }>(
           HEARTBEAT,
           { input: { agentId, taskId, leaseToken: lease.leaseToken } },
@@ -159,7 +159,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
       }
       dataOf(await stack.query(COMPLETE, { taskId, leaseToken: lease.leaseToken, result: COMPILED_REPORT }, worker));
     } finally {
-      await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 60);
+      await setAgentConfig(stack, tenant, 'leaseSeconds', 60);
     }
   });
 

@@ -8,9 +8,9 @@ export const AGENT_CONFIG_SERVICE = 'agent';
  * over the global one); absent or invalid values fall back to these documented defaults.
  */
 export interface AgentSettings {
-  /** `defaultLeaseSeconds`: how long a claim holds a task without a heartbeat. */
-  defaultLeaseSeconds: number;
-  /** `maxAttempts`: claims a task gets before it is FAILED for good. */
+  /** `leaseSeconds` (5–3600, plattform's registered schema): how long a claim holds a task without a heartbeat. */
+  leaseSeconds: number;
+  /** `maxAttempts` (1–20, plattform's registered schema): claims a task gets before it is FAILED for good. */
   maxAttempts: number;
   /** `retryBackoffSeconds`: first retry delay; doubles with every further attempt (capped at 1 h). */
   retryBackoffSeconds: number;
@@ -27,7 +27,7 @@ export interface AgentSettings {
 }
 
 export const DEFAULT_AGENT_SETTINGS: Readonly<AgentSettings> = {
-  defaultLeaseSeconds: 60,
+  leaseSeconds: 60,
   maxAttempts: 3,
   retryBackoffSeconds: 5,
   progressUpdatesPerSecond: 4,
@@ -38,7 +38,7 @@ export const DEFAULT_AGENT_SETTINGS: Readonly<AgentSettings> = {
 };
 
 const CONFIG_KEYS: Record<keyof AgentSettings, string> = {
-  defaultLeaseSeconds: 'defaultLeaseSeconds',
+  leaseSeconds: 'leaseSeconds',
   maxAttempts: 'maxAttempts',
   retryBackoffSeconds: 'retryBackoffSeconds',
   progressUpdatesPerSecond: 'progressUpdatesPerSecond',
@@ -49,8 +49,8 @@ const CONFIG_KEYS: Record<keyof AgentSettings, string> = {
 };
 
 const VALID: Record<keyof AgentSettings, (value: number) => boolean> = {
-  defaultLeaseSeconds: (v) => Number.isInteger(v) && v >= 1 && v <= 86_400,
-  maxAttempts: (v) => Number.isInteger(v) && v >= 1 && v <= 100,
+  leaseSeconds: (v) => Number.isInteger(v) && v >= 5 && v <= 3600,
+  maxAttempts: (v) => Number.isInteger(v) && v >= 1 && v <= 20,
   retryBackoffSeconds: (v) => Number.isInteger(v) && v >= 0 && v <= 3600,
   progressUpdatesPerSecond: (v) => v > 0 && v <= 1000,
   agentOfflineAfterSeconds: (v) => Number.isInteger(v) && v >= 1,

@@ -100,7 +100,7 @@ export class TaskQueue {
         request.subject?.id ?? null,
         priority,
         settings.maxAttempts,
-        settings.defaultLeaseSeconds,
+        settings.leaseSeconds,
         settings.retryBackoffSeconds,
         request.requestedBy,
         request.pipelineId ?? null,

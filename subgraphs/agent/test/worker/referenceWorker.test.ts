@@ -67,7 +67,7 @@ describe('reference worker over the gateway', () => {
   });
 
   it('stops working on a task cancelled while it runs (seen on its next heartbeat or progress report)', async () => {
-    await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 1);
+    await setAgentConfig(stack, tenant, 'leaseSeconds', 5);
     try {
       const taskId = await create({ type: 'report.compile', input: { title: 'Slow', findings: [] } });
       let steps = 0;
@@ -86,7 +86,7 @@ describe('reference worker over the gateway', () => {
       expect(steps).toBeLessThan(20);
       expect((await read(taskId)).status).toBe('CANCELLED');
     } finally {
-      await setAgentConfig(stack, tenant, 'defaultLeaseSeconds', 60);
+      await setAgentConfig(stack, tenant, 'leaseSeconds', 60);
     }
   });
 
