@@ -12,9 +12,10 @@ export async function setAgentConfig(stack: TestStack, owner: TestAccount, key: 
   if (response.errors) throw new Error(`setConfig failed: ${JSON.stringify(response.errors)}`);
   const client = (stack.hubs.agent!.services as AgentServices).configClient;
   if (!client) throw new Error('the agent subgraph under test does not follow plattform configs');
-  const deadline = Date.now() + 5000;
+  // Generous: on a loaded machine the relay may first publish a backlog of earlier suites' events.
+  const deadline = Date.now() + 15_000;
   while (JSON.stringify(client.get('agent', key, owner.orgId)) !== JSON.stringify(value)) {
-    if (Date.now() > deadline) throw new Error(`agent config ${key} was not applied within 5 s`);
+    if (Date.now() > deadline) throw new Error(`agent config ${key} was not applied within 15 s`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
