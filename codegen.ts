@@ -22,6 +22,8 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       ServiceConfig: '../configs/configService#ServiceConfigRecord as ServiceConfigModel',
       ConfigChange: '../configs/configService#ConfigChangeRecord as ConfigChangeModel',
       Invitation: '../members/memberService#Invitation as InvitationModel',
+      QuotaChange: '../quotas/quotaChange.entity#QuotaChange as QuotaChangeModel',
+      ProvisioningStep: '../tenants/provisioningStepRecord.entity#ProvisioningStepRecord as ProvisioningStepModel',
     },
   },
   agent: {
