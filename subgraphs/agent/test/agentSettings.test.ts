@@ -27,20 +27,20 @@ describe('agent settings from plattform service configs (real ConfigClient, hot 
   });
 
   it("a tenant's value applies to that tenant only, and a change applies to the next task without a restart", async () => {
-    await setAgentConfig(stack, tenant, 'maxAttempts', 7);
+    await setAgentConfig(stack, tenant, 'maxAttempts', 7, true);
     const create = async (account: TestAccount) =>
       dataOf(await stack.query<{ createAgentTask: { maxAttempts: number } }>(CREATE_TASK, { input: reportTaskInput() }, account.token))
         .createAgentTask.maxAttempts;
     expect(await create(tenant)).toBe(7);
     expect(await create(other)).toBe(DEFAULT_AGENT_SETTINGS.maxAttempts);
-    await setAgentConfig(stack, tenant, 'maxAttempts', 2);
+    await setAgentConfig(stack, tenant, 'maxAttempts', 2, true);
     expect(await create(tenant)).toBe(2);
   });
 
   it('ignores values of the wrong type or out of range', async () => {
-    await setAgentConfig(stack, tenant, 'retryBackoffSeconds', '9');
-    await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', -1);
-    await setAgentConfig(stack, tenant, 'riskReview.residualScoreThreshold', 12.5);
+    await setAgentConfig(stack, tenant, 'retryBackoffSeconds', '9', true);
+    await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', -1, true);
+    await setAgentConfig(stack, tenant, 'riskReview.residualScoreThreshold', 12.5, true);
     expect(settings.forTenant(tenant.orgId)).toMatchObject({
       retryBackoffSeconds: DEFAULT_AGENT_SETTINGS.retryBackoffSeconds,
       progressUpdatesPerSecond: DEFAULT_AGENT_SETTINGS.progressUpdatesPerSecond,
