@@ -1,0 +1,159 @@
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { envInt, envString, type HubSubgraphModule } from '@hub/core';
+import { createAgentModule, type AgentServices } from '@hub/agent';
+import { subscribeSse } from '../../test/support/sseSubscription';
+import { signUpAccount, startTestStack } from '../../test/support/testStack';
+import { setAgentConfig } from '../../subgraphs/agent/test/support/agentConfig';
+import { workerToken } from '../../subgraphs/agent/test/support/workerToken';
+
+/**
+ * Agent task queue figures, loopback only, bounded in time:
+ * 1. throughput: 4 workers claim and complete tasks through the gateway (claims/s);
+ * 2. progress-event latency: from sending `reportProgress` (through the gateway) to a subscriber of
+ *    `agentTaskUpdates` receiving the event. The gateway cannot carry subscriptions yet, so the
+ *    subscriber attaches to the agent subgraph over SSE.
+ */
+const TASKS = envInt('BENCH_AGENT_TASKS', 400);
+const WORKERS = 4;
+const SAMPLES = envInt('BENCH_AGENT_SAMPLES', 300);
+const LATENCY_TASKS = 20;
+const PROGRESS_PER_SECOND = 20;
+const TIME_LIMIT_MS = envInt('BENCH_AGENT_TIME_LIMIT_MS', 300_000);
+const SERVER = envString('BENCH_PG_SERVER_URL', 'postgres://postgres@127.0.0.1:5432');
+const DATABASE = 'hub_bench_agent';
+const REDIS_URL = envString('BENCH_REDIS_URL', 'redis://127.0.0.1:6379');
+
+const CLAIM = `mutation($agentId: ID!) { claimAgentTask(agentId: $agentId, types: ["report.compile"]) { leaseToken task { id } } }`;
+const COMPLETE = `mutation($taskId: ID!, $leaseToken: ID!, $result: JSON!) { completeTask(taskId: $taskId, leaseToken: $leaseToken, result: $result) { id } }`;
+const PROGRESS = `mutation($taskId: ID!, $leaseToken: ID!, $progress: Float!) { reportProgress(taskId: $taskId, leaseToken: $leaseToken, progress: $progress) { id } }`;
+const REGISTER = `mutation($name: String!) { registerAgent(input: { name: $name, type: "bench", capabilities: ["report.compile"] }) { id } }`;
+const RESULT = { markdown: '# bench', counts: { info: 0, warning: 0, critical: 0 } };
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function describe(name: string, samples: number[]): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  console.log(
+    `${name}: n=${sorted.length} p50=${percentile(sorted, 50).toFixed(2)} ms p99=${percentile(sorted, 99).toFixed(2)} ms max=${sorted.at(-1)!.toFixed(2)} ms`,
+  );
+}
+
+async function main(): Promise<void> {
+  const limit = setTimeout(() => {
+    console.error(`bench:agent exceeded ${TIME_LIMIT_MS} ms; aborting`);
+    process.exit(2);
+  }, TIME_LIMIT_MS);
+  limit.unref();
+
+  const admin = new Client({ connectionString: `${SERVER}/postgres` });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.end();
+  const dataDir = join(tmpdir(), `hub-bench-agent-${process.pid}`);
+  Object.assign(process.env, { DATABASE_URL: `${SERVER}/${DATABASE}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+
+  const stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: REDIS_URL });
+  const agent = stack.hubs.agent!;
+  const services = agent.services as AgentServices;
+  const subgraphServer = await agent.subgraph.listen(0, '127.0.0.1');
+  try {
+    const tenant = await signUpAccount(stack, 'Bench Agents');
+    const token = await workerToken(tenant.orgId);
+    const call = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
+      const response = await stack.query<T>(query, variables, token);
+      if (response.errors || !response.data) throw new Error(JSON.stringify(response.errors));
+      return response.data;
+    };
+    const register = async (name: string) => (await call<{ registerAgent: { id: string } }>(REGISTER, { name })).registerAgent.id;
+    const enqueue = (count: number) =>
+      agent.database.run({ orgId: tenant.orgId, userId: tenant.userId }, async (unit) => {
+        for (let i = 0; i < count; i += 1) {
+          await services.tasks.create(unit, {
+            type: 'report.compile',
+            input: { title: `bench ${i}`, findings: [] },
+            subject: null,
+            requestedBy: tenant.userId,
+          });
+        }
+      });
+
+    // 1. Throughput.
+    await enqueue(TASKS);
+    const agents = await Promise.all(Array.from({ length: WORKERS }, (_, i) => register(`bench-worker-${i}`)));
+    const claimLatency: number[] = [];
+    const startedAt = performance.now();
+    let claims = 0;
+    await Promise.all(
+      agents.map(async (agentId) => {
+        for (;;) {
+          const before = performance.now();
+          const { claimAgentTask: lease } = await call<{ claimAgentTask: { leaseToken: string; task: { id: string } } | null }>(CLAIM, { agentId });
+          if (!lease) return;
+          claimLatency.push(performance.now() - before);
+          claims += 1;
+          await call(COMPLETE, { taskId: lease.task.id, leaseToken: lease.leaseToken, result: RESULT });
+        }
+      }),
+    );
+    const seconds = (performance.now() - startedAt) / 1000;
+    console.log(`agent queue: ${WORKERS} workers, ${TASKS} tasks, each claimed and completed through the gateway (PostgreSQL + Redis on loopback, 2 shared cores)`);
+    console.log(`throughput: ${claims} claims in ${seconds.toFixed(2)} s = ${(claims / seconds).toFixed(1)} claims/s (claim + complete per task)`);
+    describe('claimAgentTask round trip through the gateway', claimLatency);
+
+    // 2. Progress-event latency to a subscriber.
+    await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', PROGRESS_PER_SECOND);
+    await enqueue(LATENCY_TASKS);
+    const reporter = await register('bench-reporter');
+    const leases: Array<{ taskId: string; leaseToken: string; lastSentAt: number }> = [];
+    for (let i = 0; i < LATENCY_TASKS; i += 1) {
+      const { claimAgentTask: lease } = await call<{ claimAgentTask: { leaseToken: string; task: { id: string } } }>(CLAIM, { agentId: reporter });
+      leases.push({ taskId: lease.task.id, leaseToken: lease.leaseToken, lastSentAt: 0 });
+    }
+    const subscriber = await subscribeSse<{ agentTaskUpdates: { type: string; taskId: string; progress: number } }>(
+      `${subgraphServer.url}/graphql`,
+      'subscription { agentTaskUpdates { type taskId progress } }',
+      {},
+      tenant.token,
+    );
+    const latency: number[] = [];
+    for (let sample = 0; sample < SAMPLES; sample += 1) {
+      const lease = leases[sample % leases.length]!;
+      // Keep each task under the coalescing rate, so this measures delivery, not deliberate delay.
+      const wait = lease.lastSentAt + 1000 / PROGRESS_PER_SECOND + 5 - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const progress = Math.round(((Math.floor(sample / leases.length) + 1) / (SAMPLES / leases.length + 1)) * 10_000) / 10_000;
+      const sentAt = performance.now();
+      lease.lastSentAt = sentAt;
+      await call(PROGRESS, { taskId: lease.taskId, leaseToken: lease.leaseToken, progress });
+      for (;;) {
+        const event = (await subscriber.next(5000)).data?.agentTaskUpdates;
+        if (event?.type === 'PROGRESS' && event.taskId === lease.taskId && event.progress === progress) break;
+      }
+      latency.push(performance.now() - sentAt);
+    }
+    subscriber.close();
+    console.log(
+      `progress events: ${SAMPLES} reportProgress calls over ${LATENCY_TASKS} tasks, coalescing at ${PROGRESS_PER_SECOND}/s per task (reports spaced to stay under it)`,
+    );
+    describe('reportProgress sent (gateway) -> event at a subscriber of the agent subgraph (outbox, Redis, SSE)', latency);
+    console.log('note: measured at a subscriber on the agent subgraph; the gateway does not carry subscriptions yet (separate issue)');
+  } finally {
+    await subgraphServer.close();
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,4 @@
+/** A plattform User referenced by id (plattform resolves its fields). */
+export interface UserRef {
+  id: string;
+}

@@ -1,0 +1,124 @@
+import type { HubSubgraphModule, RunningServer } from '@hub/core';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { createAgentModule } from '../src/agentSubgraph';
+import { claim, COMPLETE, COMPILED_REPORT, CREATE_TASK, dataOf, PROGRESS, registerAgent, reportTaskInput } from './support/agentProtocol';
+import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { setAgentConfig } from './support/agentConfig';
+import { subscribeSse } from '../../../test/support/sseSubscription';
+import { workerToken } from './support/workerToken';
+
+const TASK_PROGRESS = `subscription($taskId: ID!) {
+  agentTaskProgress(taskId: $taskId) { type taskId status progress message attempts occurredAt task { id status } }
+}`;
+const TASK_UPDATES = `subscription { agentTaskUpdates { type taskId status progress } }`;
+
+interface EventView {
+  type: string;
+  taskId: string;
+  status: string;
+  progress: number;
+  message: string | null;
+}
+
+/**
+ * Subscriptions are served by the agent subgraph over SSE (the gateway does not plan subscriptions
+ * yet), so these tests subscribe on the subgraph with a real token while mutations go through the gateway.
+ */
+describe('task subscriptions (SSE on the agent subgraph)', () => {
+  let stack: TestStack;
+  let subgraphServer: RunningServer;
+  let subgraphUrl: string;
+  let tenant: TestAccount;
+  let worker: string;
+  let agentId: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
+    subgraphServer = await stack.hubs.agent!.subgraph.listen(0, '127.0.0.1');
+    subgraphUrl = `${subgraphServer.url}/graphql`;
+    tenant = await signUpAccount(stack, 'Subscribing Tenant');
+    worker = await workerToken(tenant.orgId);
+    agentId = await registerAgent(stack, worker, 'streamer');
+    await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', 10);
+  });
+  afterAll(async () => {
+    await subgraphServer.close();
+    await stack.stop();
+  });
+
+  async function createTask(): Promise<string> {
+    return dataOf(await stack.query<{ createAgentTask: { id: string } }>(CREATE_TASK, { input: reportTaskInput() }, tenant.token)).createAgentTask.id;
+  }
+
+  it('a subscriber follows a task from QUEUED to SUCCEEDED with monotonic progress and the final update', async () => {
+    const taskId = await createTask();
+    const subscription = await subscribeSse<{ agentTaskProgress: EventView }>(subgraphUrl, TASK_PROGRESS, { taskId }, tenant.token);
+    try {
+      const first = await subscription.next();
+      expect(first.data?.agentTaskProgress).toMatchObject({ type: 'CURRENT', taskId, status: 'QUEUED', progress: 0 });
+
+      const lease = (await claim(stack, worker, agentId, ['report.compile']))!;
+      expect(lease.task.id).toBe(taskId);
+      const reported = Array.from({ length: 30 }, (_, i) => Math.round(((i + 1) / 30) * 0.95 * 1000) / 1000);
+      for (const progress of reported) {
+        dataOf(await stack.query(PROGRESS, { taskId, leaseToken: lease.leaseToken, progress, message: `step ${progress}` }, worker));
+      }
+      dataOf(await stack.query(COMPLETE, { taskId, leaseToken: lease.leaseToken, result: COMPILED_REPORT }, worker));
+
+      const events: EventView[] = [first.data!.agentTaskProgress];
+      while (events.at(-1)!.type !== 'COMPLETED') events.push((await subscription.next()).data!.agentTaskProgress);
+
+      expect(events.map((event) => event.status)).toEqual([
+        'QUEUED',
+        'RUNNING',
+        ...events.slice(2, -1).map(() => 'RUNNING'),
+        'SUCCEEDED',
+      ]);
+      expect(events[1]!.type).toBe('STARTED');
+      const progress = events.map((event) => event.progress);
+      expect([...progress].sort((a, b) => a - b)).toEqual(progress);
+      const progressEvents = events.filter((event) => event.type === 'PROGRESS');
+      // Coalesced (30 reports, 10/s at most) but the last report is never lost.
+      expect(progressEvents.length).toBeLessThan(reported.length);
+      expect(progressEvents.at(-1)).toMatchObject({ progress: 0.95, message: 'step 0.95' });
+      expect(events.at(-1)!.progress).toBe(1);
+    } finally {
+      subscription.close();
+    }
+  });
+
+  it('agentTaskUpdates carries every task of the tenant and nothing of other tenants', async () => {
+    const other = await signUpAccount(stack, 'Other Subscribing Tenant');
+    const theirs = await subscribeSse<{ agentTaskUpdates: EventView }>(subgraphUrl, TASK_UPDATES, {}, other.token);
+    const mine = await subscribeSse<{ agentTaskUpdates: EventView }>(subgraphUrl, TASK_UPDATES, {}, tenant.token);
+    try {
+      const taskId = await createTask();
+      expect((await mine.next()).data?.agentTaskUpdates).toMatchObject({ type: 'QUEUED', taskId });
+      const otherTask = dataOf(
+        await stack.query<{ createAgentTask: { id: string } }>(CREATE_TASK, { input: reportTaskInput('theirs') }, other.token),
+      ).createAgentTask.id;
+      // The other tenant's first event is its own task, not ours.
+      expect((await theirs.next()).data?.agentTaskUpdates).toMatchObject({ type: 'QUEUED', taskId: otherTask });
+    } finally {
+      mine.close();
+      theirs.close();
+    }
+  });
+
+  it("another tenant's task cannot be followed; anonymous subscribers are refused", async () => {
+    const taskId = await createTask();
+    const other = await signUpAccount(stack, 'Curious Tenant');
+    const foreign = await subscribeSse(subgraphUrl, TASK_PROGRESS, { taskId }, other.token);
+    const refusal = await foreign.next();
+    foreign.close();
+    expect(refusal.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
+
+    const response = await fetch(subgraphUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: TASK_UPDATES }),
+    });
+    const text = await response.text();
+    expect(text).toContain('UNAUTHENTICATED');
+  });
+});

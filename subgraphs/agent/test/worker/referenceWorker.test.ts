@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { HubSubgraphModule } from '@hub/core';
+import { TEST_REDIS_URL } from '../../../../test/support/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
+import { createAgentModule } from '../../src/agentSubgraph';
+import { GatewayClient } from '../../worker/gatewayClient';
+import { PERFORMERS, type Performer } from '../../worker/performers';
+import { ReferenceWorker } from '../../worker/referenceWorker';
+import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
+import { setAgentConfig } from '../support/agentConfig';
+import { workerToken } from '../support/workerToken';
+
+interface TaskView {
+  id: string;
+  status: string;
+  attempts: number;
+  progress: number;
+  error: string | null;
+  result: Record<string, unknown> | null;
+  agent: { id: string; name: string } | null;
+}
+
+/** The reference worker against the real gateway and agent subgraph (risk-hub and trading are not on this branch). */
+describe('reference worker over the gateway', () => {
+  let stack: TestStack;
+  let tenant: TestAccount;
+  let gateway: GatewayClient;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
+    tenant = await signUpAccount(stack, 'Worker Tenant');
+    gateway = new GatewayClient(stack.gatewayUrl, await workerToken(tenant.orgId));
+  });
+  afterAll(() => stack.stop());
+
+  const create = async (input: Record<string, unknown>) =>
+    dataOf(await stack.query<{ createAgentTask: { id: string } }>(CREATE_TASK, { input }, tenant.token)).createAgentTask.id;
+  const read = async (id: string) => dataOf(await stack.query<{ agentTask: TaskView }>(TASK, { id }, tenant.token)).agentTask;
+
+  it('claims a report.compile task, reports progress and completes it with the compiled report', async () => {
+    const taskId = await create({
+      type: 'report.compile',
+      input: {
+        title: 'Quarterly review',
+        findings: [
+          { severity: 'info', message: 'All inspections done' },
+          { severity: 'critical', message: 'Fire exit blocked' },
+        ],
+      },
+    });
+    const worker = new ReferenceWorker({ gateway, name: 'reference-1', performers: PERFORMERS });
+    expect(await worker.runOnce()).toEqual({ taskId, outcome: 'completed' });
+    const task = await read(taskId);
+    expect(task).toMatchObject({ status: 'SUCCEEDED', progress: 1, agent: { name: 'reference-1' } });
+    expect(task.result).toMatchObject({ counts: { critical: 1, warning: 0, info: 1 } });
+    expect(String(task.result!.markdown)).toMatch(/^# Quarterly review\n[\s\S]*## Critical\n\n- Fire exit blocked[\s\S]*## Notes\n\n- All inspections done/);
+    expect(await worker.runOnce()).toBeNull();
+  });
+
+  it('fails a risk.review it cannot read data for, without retrying (risk-hub is not in this supergraph yet)', async () => {
+    const taskId = await create({ type: 'risk.review', input: {}, riskAssessmentId: randomUUID() });
+    const worker = new ReferenceWorker({ gateway, name: 'reference-2', performers: PERFORMERS });
+    expect(await worker.runOnce()).toEqual({ taskId, outcome: 'failed' });
+    const task = await read(taskId);
+    expect(task).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(task.error).toMatch(/riskAssessment/);
+  });
+
+  it('stops working on a task cancelled while it runs (seen on its next heartbeat or progress report)', async () => {
+    await setAgentConfig(stack, tenant, 'leaseSeconds', 5);
+    try {
+      const taskId = await create({ type: 'report.compile', input: { title: 'Slow', findings: [] } });
+      let steps = 0;
+      const slowCompile: Performer = async (_task, { progress }) => {
+        for (steps = 1; steps <= 20; steps += 1) {
+          await progress(steps / 20, `step ${steps}`);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return { markdown: '', counts: { info: 0, warning: 0, critical: 0 } };
+      };
+      const worker = new ReferenceWorker({ gateway, name: 'reference-3', performers: { 'report.compile': slowCompile } });
+      const running = worker.runOnce();
+      while (steps < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+      dataOf(await stack.query('mutation($id: ID!) { cancelAgentTask(id: $id) { id } }', { id: taskId }, tenant.token));
+      expect(await running).toEqual({ taskId, outcome: 'stopped' });
+      expect(steps).toBeLessThan(20);
+      expect((await read(taskId)).status).toBe('CANCELLED');
+    } finally {
+      await setAgentConfig(stack, tenant, 'leaseSeconds', 60);
+    }
+  });
+
+  it('as a loop it works through the queue until stopped', async () => {
+    const ids = await Promise.all(
+      [1, 2, 3].map((n) => create({ type: 'report.compile', input: { title: `Batch ${n}`, findings: [{ severity: 'warning', message: `item ${n}` }] } })),
+    );
+    const worker = new ReferenceWorker({ gateway, name: 'reference-loop', performers: PERFORMERS, idlePollMs: 100 });
+    worker.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      let statuses: string[] = [];
+      while (Date.now() < deadline) {
+        statuses = await Promise.all(ids.map(async (id) => (await read(id)).status));
+        if (statuses.every((status) => status === 'SUCCEEDED')) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(statuses).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
