@@ -65,7 +65,7 @@ describe('npm start (one-command dev stack)', () => {
     await chmod(dataDir, 0o755);
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}/graphql`;
-    env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), PLATTFORM_PORT: String(await freePort()), DEV_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), PLATTFORM_PORT: String(await freePort()), TRADING_PORT: String(await freePort()), DEV_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
   });
@@ -76,6 +76,7 @@ describe('npm start (one-command dev stack)', () => {
     try {
       expect(first.output()).toContain(gatewayUrl);
       expect(first.output()).toContain('demo tenant ACME Corp: created');
+      expect(first.output()).toContain('trading demo data: created');
       const login = await postGraphQL<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, {
         e: 'demo@acme.example',
         p: 'acme-demo-password',
@@ -95,6 +96,7 @@ describe('npm start (one-command dev stack)', () => {
     const second = await startStack(env);
     try {
       expect(second.output()).toContain('demo tenant ACME Corp: existing');
+      expect(second.output()).toContain('trading demo data: existing');
       expect(second.output()).not.toContain('initialising embedded PostgreSQL');
       const login = await postGraphQL(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
       expect(login.errors).toBeUndefined();
