@@ -5,4 +5,4 @@ import { tradingModule } from '@hub/trading';
  * The hub subgraphs `npm start` runs next to plattform, in this order. A hub team adds its
  * module here (plus supergraph.yaml, docker-compose.yml); the gateway needs no change.
  */
-export const HUB_SUBGRAPHS: HubSubgraphModule[] = [tradingModule as HubSubgraphModule];
+export const HUB_SUBGRAPHS: HubSubgraphModule[] = [tradingModule];

@@ -65,9 +65,13 @@ export function tradingDefinition(options: TradingOptions = {}): HubSubgraphDefi
   };
 }
 
-/** A trading module with explicit options (tests wire a ConfigReader this way). */
-export function createTradingModule(options: TradingOptions = {}): HubSubgraphModule<TradingServices> {
-  return hubSubgraphModule(tradingDefinition(options), { defaultPort: DEFAULT_PORT, seedDemo: seedTradingDemo });
+/**
+ * A trading module with explicit options (tests wire a ConfigReader this way). Typed for the
+ * registries (dev stack, test stack), which hold modules of different service types; the
+ * services type is only lost at that boundary.
+ */
+export function createTradingModule(options: TradingOptions = {}): HubSubgraphModule {
+  return hubSubgraphModule(tradingDefinition(options), { defaultPort: DEFAULT_PORT, seedDemo: seedTradingDemo }) as HubSubgraphModule;
 }
 
 /** What `npm start`, the tests and `src/main.ts` run. */
