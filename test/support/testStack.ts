@@ -41,7 +41,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     routing[module.name] = `${(await running.listen(0)).url}/graphql`;
   }
   const supergraph = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
-  const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
+  // Only the subgraphs this stack runs: a default routing URL of one it did not start would point
+  // at whatever listens on that port (the gateway would also report itself not ready).
+  const started = supergraph.subgraphs.filter((subgraph) => subgraph.name in routing);
+  const supergraphSdl = await composeSupergraph(started, routing);
   const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}` };
   const gateway = await createGateway({ config: gatewayConfig, supergraphSdl });
   const gatewayServer = await gateway.listen(0);
