@@ -19,6 +19,9 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       Membership: '../organizations/membership.entity#Membership as MembershipModel',
       AuthPayload: '../identity/accountService#AuthResult as AuthResultModel',
       Viewer: '@hub/core#Identity as IdentityModel',
+      ServiceConfig: '../configs/configService#ServiceConfigRecord as ServiceConfigModel',
+      ConfigChange: '../configs/configService#ConfigChangeRecord as ConfigChangeModel',
+      Invitation: '../members/memberService#Invitation as InvitationModel',
     },
   },
   trading: {
@@ -54,7 +57,7 @@ const config: CodegenConfig = {
           enumsAsTypes: true,
           contextType: settings.contextType,
           mappers: settings.mappers,
-          scalars: { DateTime: 'Date', LocalDate: 'string', ID: 'string' },
+          scalars: { DateTime: 'Date', LocalDate: 'string', ID: 'string', JSON: 'unknown' },
         },
       },
     ]),

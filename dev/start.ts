@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createEventBus, createLogger, envInt, envOptional, type RunningHubSubgraph } from '@hub/core';
+import { createEventBus, createLogger, createTokenDenylist, envInt, envOptional, type RunningHubSubgraph } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import {
   DEMO_ACCOUNT,
@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   const plattformConfig = plattformConfigFromEnv();
   await migratePlattform(plattformConfig);
   const eventBus = createEventBus({ redisUrl: plattformConfig.redisUrl, logger });
-  const plattform = await startPlattform(plattformConfig, { eventBus, logger: createLogger('plattform') });
+  // One denylist for every in-process service, so a revocation reaches them all even without Redis.
+  const denylist = createTokenDenylist({ redisUrl: plattformConfig.redisUrl, logger });
+  const plattform = await startPlattform(plattformConfig, { eventBus, denylist, logger: createLogger('plattform') });
   const plattformServer = await plattform.listen();
   const seeded = await seedDemoTenant(plattform.services);
   log(`demo tenant ${DEMO_ACCOUNT.organizationName}: ${seeded.status}`);
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
   for (const module of HUB_SUBGRAPHS) {
     const settings = module.settingsFromEnv();
     await module.migrate(settings);
-    const running = await module.start(settings, { eventBus, logger: createLogger(module.name) });
+    const running = await module.start(settings, { eventBus, denylist, logger: createLogger(module.name) });
     hubs.push(running);
     const server = await running.listen();
     routing[module.name] = `${server.url}/graphql`;
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     for (const hub of hubs.reverse()) await hub.stop();
     await plattform.stop();
     await eventBus.close();
+    await denylist.close();
     await embedded?.stop();
     process.exit(0);
   };

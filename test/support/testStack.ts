@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
-import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform, type RunningPlattform } from '@hub/plattform';
+import {
+  JWKS_PATH,
+  migratePlattform,
+  plattformConfigFromEnv,
+  startPlattform,
+  type PlattformConfig,
+  type RunningPlattform,
+} from '@hub/plattform';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
 
@@ -17,24 +24,34 @@ export interface TestStack {
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<GraphQLResponse<TData>>;
+  /** A query straight to plattform (bypassing the gateway). */
+  plattformQuery<TData = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
 }
 
 export interface TestStackOptions {
   /** Hub subgraphs to run next to plattform (each migrated, on a free port, behind the gateway). */
   hubs?: HubSubgraphModule[];
+  /** Run the services on Redis (pub/sub and denylist) instead of in-process. */
+  redisUrl?: string;
+  /** Overrides of plattform's settings (e.g. signing keys for a rotation test). */
+  plattform?: Partial<PlattformConfig>;
 }
 
 /** plattform, the chosen hubs and the gateway on free ports, wired as in production (remote JWKS, HTTP). */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
-  const config = plattformConfigFromEnv();
+  const config: PlattformConfig = { ...plattformConfigFromEnv(), redisUrl: options.redisUrl, ...options.plattform };
   await migratePlattform(config);
   const plattform = await startPlattform(config);
   const plattformServer = await plattform.listen(0);
   const routing: Record<string, string> = { plattform: `${plattformServer.url}/graphql` };
   const hubs: Record<string, RunningHubSubgraph<unknown>> = {};
   for (const module of options.hubs ?? []) {
-    const settings = { ...module.settingsFromEnv(), jwksUrl: `${plattformServer.url}${JWKS_PATH}` };
+    const settings = { ...module.settingsFromEnv(), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl };
     await module.migrate(settings);
     const running = await module.start(settings);
     hubs[module.name] = running;
@@ -55,6 +72,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     plattform,
     hubs,
     query: (query, variables, token) => postGraphQL(gatewayUrl, query, variables, token),
+    plattformQuery: (query, variables, token) => postGraphQL(`${plattformServer.url}/graphql`, query, variables, token),
     stop: async () => {
       await gateway.stop();
       for (const hub of Object.values(hubs).reverse()) await hub.stop();
@@ -67,13 +85,14 @@ export interface TestAccount {
   email: string;
   password: string;
   token: string;
+  refreshToken: string;
   userId: string;
   orgId: string;
 }
 
 const SIGN_UP = /* GraphQL */ `
   mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) { accessToken user { id } organization { id } }
+    signUp(input: $input) { accessToken refreshToken user { id } organization { id } }
   }
 `;
 
@@ -81,11 +100,30 @@ const SIGN_UP = /* GraphQL */ `
 export async function signUpAccount(stack: TestStack, organizationName = `Org ${randomUUID().slice(0, 8)}`): Promise<TestAccount> {
   const email = `user-${randomUUID()}@example.test`;
   const password = 'correct horse battery staple';
-  const response = await stack.query<{ signUp: { accessToken: string; user: { id: string }; organization: { id: string } } }>(
+  const response = await stack.query<{
+    signUp: { accessToken: string; refreshToken: string; user: { id: string }; organization: { id: string } };
+  }>(
     SIGN_UP,
     { input: { email, password, displayName: 'Test User', organizationName } },
   );
   if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
-  const { accessToken, user, organization } = response.data.signUp;
-  return { email, password, token: accessToken, userId: user.id, orgId: organization.id };
+  const { accessToken, refreshToken, user, organization } = response.data.signUp;
+  return { email, password, token: accessToken, refreshToken, userId: user.id, orgId: organization.id };
+}
+
+/** Adds a fresh user to the account's organization with a role; returns that user's token there. */
+export async function addMemberAndLogin(stack: TestStack, owner: TestAccount, role: string): Promise<string> {
+  const user = await signUpAccount(stack);
+  const added = await stack.query(
+    `mutation($email: String!) { addMember(email: $email, role: ${role}) { role } }`,
+    { email: user.email },
+    owner.token,
+  );
+  if (added.errors) throw new Error(JSON.stringify(added.errors));
+  const switched = await stack.query<{ switchOrganization: { accessToken: string } }>(
+    'mutation($org: ID!) { switchOrganization(organizationId: $org) { accessToken } }',
+    { org: owner.orgId },
+    user.token,
+  );
+  return switched.data!.switchOrganization.accessToken;
 }

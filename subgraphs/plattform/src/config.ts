@@ -1,13 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
-import { readFileSync } from 'node:fs';
+import { envInt, envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
 
 export const SUBGRAPH_NAME = 'plattform';
 
 export interface PlattformConfig extends HubSubgraphSettings {
   signingKeyPem?: string;
+  /** Public keys of rotated-out signing keys, still published until their tokens expired (JWKS JSON). */
+  previousSigningKeys?: string;
   /** Where a generated development signing key is kept (only when no key is configured). */
   devKeyFile?: string;
+  /** How often revocations recorded in PostgreSQL are re-published to the Redis denylist. */
+  denylistSyncIntervalMs: number;
+}
+
+/** `DATA_DIR/keys/<name>`: development key material (never used in production). */
+export function devKeyPath(name: string): string {
+  return resolve(envString('DATA_DIR', '.data'), 'keys', name);
+}
+
+export const DEV_SIGNING_KEY_FILE = 'plattform-signing-key.json';
+export const DEV_PREVIOUS_KEYS_FILE = 'plattform-previous-keys.json';
+
+function fileIfExists(path: string | undefined): string | undefined {
+  return path && existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 /** plattform's settings from the environment (documented in README.md). */
@@ -17,7 +33,11 @@ export function plattformConfigFromEnv(): PlattformConfig {
   return {
     ...hubSubgraphSettingsFromEnv(SUBGRAPH_NAME, 4001),
     signingKeyPem: envOptional('JWT_PRIVATE_KEY') ?? (keyFile ? readFileSync(keyFile, 'utf8') : undefined),
+    previousSigningKeys:
+      envOptional('JWT_PREVIOUS_KEYS') ??
+      fileIfExists(envOptional('JWT_PREVIOUS_KEYS_FILE') ?? (production ? undefined : devKeyPath(DEV_PREVIOUS_KEYS_FILE))),
     // Production never falls back to a generated key: tokens must survive restarts and replicas.
-    devKeyFile: production ? undefined : resolve(envString('DATA_DIR', '.data'), 'keys', 'plattform-signing-key.json'),
+    devKeyFile: production ? undefined : devKeyPath(DEV_SIGNING_KEY_FILE),
+    denylistSyncIntervalMs: envInt('DENYLIST_SYNC_INTERVAL_MS', 60_000),
   };
 }

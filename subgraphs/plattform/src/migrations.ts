@@ -1,4 +1,5 @@
 import { IdentitySlice1763683200000 } from '../migrations/1763683200000-IdentitySlice';
+import { ConfigsAndTokenLifecycle1763790000000 } from '../migrations/1763790000000-ConfigsAndTokenLifecycle';
 
 /** Every migration of this subgraph, in order. */
-export const migrations = [IdentitySlice1763683200000];
+export const migrations = [IdentitySlice1763683200000, ConfigsAndTokenLifecycle1763790000000];

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import {
+  CONFIG_CHANGED_EVENT,
+  CONFIG_READER_ROLE,
   createTokenVerifier,
   loadSchemaFile,
   migrateDatabase,
@@ -11,16 +13,21 @@ import {
 } from '@hub/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBGRAPH_NAME, type PlattformConfig } from './config';
+import { ConfigSchemaRegistry } from './configs/configSchemas';
+import { ConfigService } from './configs/configService';
 import { AccountService } from './identity/accountService';
 import { PasswordHasher } from './identity/passwordHasher';
+import { MemberService } from './members/memberService';
 import { migrations } from './migrations';
 import { Membership } from './organizations/membership.entity';
 import { Organization } from './organizations/organization.entity';
 import { OrganizationService } from './organizations/organizationService';
 import { resolvers } from './resolvers';
 import type { PlattformContext, PlattformServices } from './services';
+import { startDenylistSync } from './sessions/denylistSync';
+import { SessionService } from './sessions/sessionService';
 import { AccessTokenIssuer } from './tokens/accessTokenIssuer';
-import { loadSigningKeys } from './tokens/signingKeys';
+import { loadSigningKeys, parsePreviousKeys } from './tokens/signingKeys';
 import { User } from './users/user.entity';
 import { UserService } from './users/userService';
 
@@ -30,9 +37,9 @@ export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
 export type RunningPlattform = RunningHubSubgraph<PlattformServices>;
 export type PlattformDependencies = HubSubgraphDependencies;
 
-/** Runs plattform's migrations as the schema owner (creates the roles it needs). */
+/** Runs plattform's migrations as the schema owner (creates its roles and the config reader role). */
 export function migratePlattform(config: PlattformConfig): Promise<string[]> {
-  return migrateDatabase(config.database, migrations);
+  return migrateDatabase(config.database, migrations, { extraLoginRoles: [CONFIG_READER_ROLE] });
 }
 
 /** Wires plattform on the shared kit; it signs tokens, so it verifies them with its own keys. */
@@ -40,18 +47,34 @@ export async function startPlattform(
   config: PlattformConfig,
   dependencies: PlattformDependencies = {},
 ): Promise<RunningPlattform> {
-  const keys = await loadSigningKeys({ privateKeyPem: config.signingKeyPem, devKeyFile: config.devKeyFile });
+  const keys = await loadSigningKeys({
+    privateKeyPem: config.signingKeyPem,
+    devKeyFile: config.devKeyFile,
+    previousPublicKeys: parsePreviousKeys(config.previousSigningKeys),
+  });
   const definition: HubSubgraphDefinition<PlattformServices> = {
     name: SUBGRAPH_NAME,
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<PlattformContext>,
     entities: [Organization, User, Membership],
     migrations,
-    createServices: ({ database }) => ({
-      accounts: new AccountService(database, new PasswordHasher(), new AccessTokenIssuer(keys, config.tokens)),
-      organizations: new OrganizationService(),
-      users: new UserService(),
-    }),
+    // Config clients in every process follow all tenants' config changes.
+    broadcastEventTypes: [CONFIG_CHANGED_EVENT],
+    createServices: ({ database, denylist, eventBus, logger }) => {
+      const sessions = new SessionService(database, new AccessTokenIssuer(keys, config.tokens), denylist, logger);
+      return {
+        accounts: new AccountService(database, new PasswordHasher(), sessions),
+        organizations: new OrganizationService(),
+        users: new UserService(),
+        sessions,
+        members: new MemberService(database, sessions),
+        configs: new ConfigService(new ConfigSchemaRegistry()),
+        eventBus,
+      };
+    },
+    startBackground: async (services, { logger }) => [
+      await startDenylistSync(services.sessions, config.denylistSyncIntervalMs, logger),
+    ],
     verifyToken: () => createTokenVerifier({ ...config.tokens, keys: keys.verificationKeys }),
     plugins: () => [useJsonRoute(JWKS_PATH, () => keys.jwks)],
   };

@@ -1,6 +1,9 @@
-import type { SubgraphContext } from '@hub/core';
+import type { EventBus, SubgraphContext } from '@hub/core';
+import type { ConfigService } from './configs/configService';
 import type { AccountService } from './identity/accountService';
+import type { MemberService } from './members/memberService';
 import type { OrganizationService } from './organizations/organizationService';
+import type { SessionService } from './sessions/sessionService';
 import type { UserService } from './users/userService';
 
 /** plattform's domain layer, handed to resolvers through the context. */
@@ -8,6 +11,11 @@ export interface PlattformServices {
   accounts: AccountService;
   organizations: OrganizationService;
   users: UserService;
+  sessions: SessionService;
+  members: MemberService;
+  configs: ConfigService;
+  /** Subscriptions attach to tenant channels on it. */
+  eventBus: EventBus;
 }
 
 export type PlattformContext = SubgraphContext<PlattformServices>;

@@ -1,4 +1,4 @@
-import type { EventBus, SubgraphContext } from '@hub/core';
+import type { ConfigReader, EventBus, SubgraphContext } from '@hub/core';
 import type { StockAnalysisService } from './analyses/stockAnalysisService';
 import type { InstrumentService } from './instruments/instrumentService';
 import type { OrderService } from './orders/orderService';
@@ -20,6 +20,8 @@ export interface TradingServices {
   performance: PerformanceService;
   /** Live events for subscriptions. */
   eventBus: EventBus;
+  /** plattform's service configs as trading reads them. */
+  config: ConfigReader;
 }
 
 export type TradingContext = SubgraphContext<TradingServices>;

@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { hubSubgraphModule, loadSchemaFile, type ConfigReader, type HubSubgraphDefinition, type HubSubgraphModule } from '@hub/core';
+import {
+  ConfigClient,
+  configReaderUrlFromEnv,
+  hubSubgraphModule,
+  loadSchemaFile,
+  type ConfigReader,
+  type HubSubgraphDefinition,
+  type HubSubgraphModule,
+} from '@hub/core';
 import { StockAnalysis } from './analyses/stockAnalysis.entity';
 import { StockAnalysisService } from './analyses/stockAnalysisService';
 import { paperBrokerSettingsFromEnv, SUBGRAPH_NAME, DEFAULT_PORT } from './config';
@@ -22,14 +30,17 @@ import { MarketDataRecorder } from './prices/marketDataRecorder';
 import { PriceBar } from './prices/priceBar.entity';
 import { PriceBarService } from './prices/priceBarService';
 import { resolvers } from './resolvers';
-import { TradingRules } from './rules/tradingRules';
+import { CONFIG_SERVICE, TradingRules } from './rules/tradingRules';
 import { seedTradingDemo } from './seed/demoSeed';
 import type { TradingContext, TradingServices } from './services';
 
 export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
 
 export interface TradingOptions {
-  /** plattform's service configs (maxOrderValue, allowShortSelling, riskFreeRate); defaults without. */
+  /**
+   * Where plattform's service configs (maxOrderValue, allowShortSelling, riskFreeRate) are read.
+   * Default: a ConfigClient following service `trading` live; absent values use the defaults.
+   */
   configReader?: ConfigReader;
   /** Defaults to the paper broker configured from the environment. */
   broker?: Broker;
@@ -43,8 +54,11 @@ export function tradingDefinition(options: TradingOptions = {}): HubSubgraphDefi
     resolvers: resolvers as GraphQLResolverMap<TradingContext>,
     entities: [Instrument, PriceBar, StockAnalysis, Portfolio, Position, Order, Execution],
     migrations,
-    createServices: ({ eventBus }) => {
-      const rules = new TradingRules(options.configReader);
+    createServices: ({ eventBus, logger }) => {
+      const config =
+        options.configReader ??
+        new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: [CONFIG_SERVICE] });
+      const rules = new TradingRules(config);
       const instruments = new InstrumentService();
       const prices = new PriceBarService();
       const portfolios = new PortfolioService();
@@ -60,7 +74,15 @@ export function tradingDefinition(options: TradingOptions = {}): HubSubgraphDefi
         orders: new OrderService(instruments, portfolios, prices, executor, rules),
         performance: new PerformanceService(portfolios, prices, rules),
         eventBus,
+        config,
       };
+    },
+    // The client warm-loads and then follows changes; it never fails the start (defaults apply
+    // until plattform's configs are reachable).
+    startBackground: async ({ config }) => {
+      if (!(config instanceof ConfigClient)) return [];
+      await config.start();
+      return [{ stop: () => config.stop() }];
     },
   };
 }

@@ -1,17 +1,47 @@
+import type { RunningHubSubgraph } from '@hub/core';
 import { errorCodes } from '../../../test/support/graphqlClient';
+import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
-import { createTradingModule } from '../src/tradingSubgraph';
-import { dataOf, FixedConfigReader, ORDER_FIELDS, tradingApi } from './support/tradingApi';
+import type { TradingServices } from '../src/services';
+import { tradingModule } from '../src/tradingSubgraph';
+import { dataOf, ORDER_FIELDS, tradingApi } from './support/tradingApi';
 
 // Default paper broker: fee 1 + 0.1 % per execution, at most 10 % of a bar's volume per fill.
 describe('orders through the gateway', () => {
-  const config = new FixedConfigReader();
   let stack: TestStack;
   let account: TestAccount;
   let api: ReturnType<typeof tradingApi>;
 
+  /**
+   * Sets a trading config of the account's tenant through plattform's setConfig and waits until
+   * trading's ConfigClient applied it (plattform outbox → Redis → ConfigClient → database read).
+   */
+  async function setTradingConfig(owner: TestAccount, key: string, value: unknown): Promise<void> {
+    const response = await stack.plattformQuery(
+      'mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }',
+      { input: { service: 'trading', key, value, reason: `test sets ${key}` } },
+      owner.token,
+    );
+    dataOf(response, 'setConfig');
+    const trading = stack.hubs.trading as RunningHubSubgraph<TradingServices>;
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      if (JSON.stringify(trading.services.config.get('trading', key, owner.orgId)) === JSON.stringify(value)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`trading did not apply ${key}`);
+  }
+
+  /** A fresh tenant with ORD priced at 100, so a config set for it affects nobody else. */
+  async function freshTrader(): Promise<{ owner: TestAccount; api: ReturnType<typeof tradingApi> }> {
+    const owner = await signUpAccount(stack);
+    const ownApi = tradingApi(stack.query, owner.token);
+    await ownApi.createInstrument('ORD');
+    await ownApi.recordBar('ORD', '2025-03-04', 100);
+    return { owner, api: ownApi };
+  }
+
   beforeAll(async () => {
-    stack = await startTestStack({ hubs: [createTradingModule({ configReader: config })] });
+    stack = await startTestStack({ hubs: [tradingModule], redisUrl: TEST_REDIS_URL });
     account = await signUpAccount(stack, 'Trader Org');
     api = tradingApi(stack.query, account.token);
     await api.createInstrument('ORD');
@@ -105,39 +135,32 @@ describe('orders through the gateway', () => {
     expect((await api.portfolio(portfolio.id)).cash).toBe(500);
   });
 
-  it('the per-tenant maximum order value comes from the trading service config', async () => {
-    const portfolio = await api.createPortfolio(100_000);
+  it('the per-tenant maximum order value comes from plattform’s service configs (setConfig)', async () => {
+    const trader = await freshTrader();
+    const other = await freshTrader();
+    const portfolio = await trader.api.createPortfolio(100_000);
     const base = { portfolioId: portfolio.id, symbol: 'ORD', side: 'BUY', type: 'MARKET' };
-    config.set('trading', 'maxOrderValue', account.orgId, 2_500);
-    try {
-      expect(await api.order({ ...base, quantity: 26 })).toMatchObject({ status: 'REJECTED', rejectReason: 'MAX_ORDER_VALUE_EXCEEDED' });
-      expect(await api.order({ ...base, quantity: 25 })).toMatchObject({ status: 'FILLED' });
-      // Another tenant is not affected by this tenant's value.
-      const other = await signUpAccount(stack);
-      const otherApi = tradingApi(stack.query, other.token);
-      await otherApi.createInstrument('ORD');
-      await otherApi.recordBar('ORD', '2025-03-04', 100);
-      const otherPortfolio = await otherApi.createPortfolio(100_000);
-      expect(await otherApi.order({ ...base, portfolioId: otherPortfolio.id, quantity: 26 })).toMatchObject({ status: 'FILLED' });
-    } finally {
-      config.set('trading', 'maxOrderValue', account.orgId, undefined);
-    }
+    // Default (1 000 000) first: 26 · 100 passes.
+    expect(await trader.api.order({ ...base, quantity: 26 })).toMatchObject({ status: 'FILLED' });
+    await setTradingConfig(trader.owner, 'maxOrderValue', 2_500);
+    expect(await trader.api.order({ ...base, quantity: 26 })).toMatchObject({ status: 'REJECTED', rejectReason: 'MAX_ORDER_VALUE_EXCEEDED' });
+    expect(await trader.api.order({ ...base, quantity: 25 })).toMatchObject({ status: 'FILLED' });
+    // Another tenant is not affected by this tenant's value.
+    const otherPortfolio = await other.api.createPortfolio(100_000);
+    expect(await other.api.order({ ...base, portfolioId: otherPortfolio.id, quantity: 26 })).toMatchObject({ status: 'FILLED' });
   });
 
   it('short selling is refused by default and allowed by the tenant config', async () => {
-    const portfolio = await api.createPortfolio(1_000);
+    const trader = await freshTrader();
+    const portfolio = await trader.api.createPortfolio(1_000);
     const sell = { portfolioId: portfolio.id, symbol: 'ORD', side: 'SELL', type: 'MARKET', quantity: 3 };
-    expect(await api.order(sell)).toMatchObject({ status: 'REJECTED', rejectReason: 'SHORT_SELLING_NOT_ALLOWED' });
-    config.set('trading', 'allowShortSelling', account.orgId, true);
-    try {
-      expect(await api.order(sell)).toMatchObject({ status: 'FILLED' });
-      // proceeds 300 − fees 1.3
-      const after = await api.portfolio(portfolio.id);
-      expect(after.cash).toBe(1_298.7);
-      expect(after.positions[0]).toMatchObject({ quantity: -3, averageCost: 100 });
-    } finally {
-      config.set('trading', 'allowShortSelling', account.orgId, undefined);
-    }
+    expect(await trader.api.order(sell)).toMatchObject({ status: 'REJECTED', rejectReason: 'SHORT_SELLING_NOT_ALLOWED' });
+    await setTradingConfig(trader.owner, 'allowShortSelling', true);
+    expect(await trader.api.order(sell)).toMatchObject({ status: 'FILLED' });
+    // proceeds 300 − fees 1.3
+    const after = await trader.api.portfolio(portfolio.id);
+    expect(after.cash).toBe(1_298.7);
+    expect(after.positions[0]).toMatchObject({ quantity: -3, averageCost: 100 });
   });
 
   it('open orders can be cancelled once; closed orders are CONFLICT', async () => {

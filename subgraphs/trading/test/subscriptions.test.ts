@@ -27,12 +27,7 @@ describe('trading subscriptions over SSE', () => {
   const open: SseSubscription[] = [];
 
   beforeAll(async () => {
-    process.env.REDIS_URL = TEST_REDIS_URL;
-    try {
-      stack = await startTestStack({ hubs: [tradingModule] });
-    } finally {
-      delete process.env.REDIS_URL;
-    }
+    stack = await startTestStack({ hubs: [tradingModule], redisUrl: TEST_REDIS_URL });
     server = await stack.hubs.trading!.subgraph.listen(0);
     url = `${server.url}/graphql`;
     redis = new Redis(TEST_REDIS_URL);

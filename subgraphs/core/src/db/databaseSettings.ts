@@ -3,7 +3,7 @@ import { envOptional, envString } from '../config/env';
 /** Default admin connection for a local PostgreSQL (trust auth); the dev stack overrides it. */
 const LOCAL_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Development-only password for the restricted runtime roles; set DB_APP_PASSWORD in production. */
-const DEV_APP_PASSWORD = 'hub-dev-app-password';
+export const DEV_APP_PASSWORD = 'hub-dev-app-password';
 
 export interface DatabaseSettings {
   /** PostgreSQL schema that holds this subgraph's tables. */

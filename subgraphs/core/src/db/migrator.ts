@@ -17,27 +17,34 @@ export async function migrateDatabase(
   settings: DatabaseSettings,
   // eslint-style `Function` is what TypeORM accepts for migration classes
   migrations: MixedList<Function | string>,
+  options: {
+    /**
+     * Further restricted login roles the migrations grant narrow rights to (e.g. a read-only
+     * role other services use). Created before the migrations run, with the app password.
+     */
+    extraLoginRoles?: readonly string[];
+  } = {},
 ): Promise<string[]> {
   const admin = new Client({ connectionString: settings.adminUrl });
   await admin.connect();
   try {
     await admin.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const { rows } = await admin.query<{ rolname: string }>('select rolname from pg_roles where rolname = any($1)', [
-      [settings.ownerRole, settings.appRole],
+      [settings.ownerRole, settings.appRole, ...(options.extraLoginRoles ?? [])],
     ]);
     const existing = new Set(rows.map((row) => row.rolname));
     if (!existing.has(settings.ownerRole)) await admin.query(`CREATE ROLE "${settings.ownerRole}" NOLOGIN`);
     const appAttributes = `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${quoteLiteral(settings.appPassword)}`;
-    await admin.query(
-      existing.has(settings.appRole)
-        ? `ALTER ROLE "${settings.appRole}" ${appAttributes}`
-        : `CREATE ROLE "${settings.appRole}" ${appAttributes}`,
-    );
+    for (const role of [settings.appRole, ...(options.extraLoginRoles ?? [])]) {
+      await admin.query(existing.has(role) ? `ALTER ROLE "${role}" ${appAttributes}` : `CREATE ROLE "${role}" ${appAttributes}`);
+    }
     await admin.query(`GRANT "${settings.ownerRole}" TO current_user`);
     await admin.query(`CREATE SCHEMA IF NOT EXISTS "${settings.schema}" AUTHORIZATION "${settings.ownerRole}"`);
     await admin.query(`GRANT USAGE ON SCHEMA "${settings.schema}" TO "${settings.appRole}"`);
     const { rows: db } = await admin.query<{ name: string }>('select current_database() as name');
-    await admin.query(`GRANT CONNECT ON DATABASE "${db[0]!.name}" TO "${settings.appRole}"`);
+    for (const role of [settings.appRole, ...(options.extraLoginRoles ?? [])]) {
+      await admin.query(`GRANT CONNECT ON DATABASE "${db[0]!.name}" TO "${role}"`);
+    }
 
     const owner = new DataSource({
       type: 'postgres',

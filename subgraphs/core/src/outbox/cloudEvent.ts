@@ -62,3 +62,11 @@ export function toCloudEvent(fields: EnvelopeFields): CloudEventEnvelope {
 export function channelFor(type: string, orgId: string | null): string {
   return `${type}.${orgId ?? 'global'}`;
 }
+
+/**
+ * One channel carrying an event type for every tenant. Only infrastructure listens here (e.g. the
+ * config client, which must follow all tenants); subscriptions for users use `channelFor`.
+ */
+export function broadcastChannelFor(type: string): string {
+  return `${type}.all-tenants`;
+}

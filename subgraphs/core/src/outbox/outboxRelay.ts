@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logging/logger';
-import { channelFor, toCloudEvent } from './cloudEvent';
+import { broadcastChannelFor, channelFor, toCloudEvent } from './cloudEvent';
 import { OUTBOX_TABLE, outboxChannel } from './outboxTable';
 
 /** The one thing the relay needs from pub/sub. */
@@ -21,6 +21,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Upper bound of the retry back-off while pub/sub is unreachable (default 30 s). */
   maxBackoffMs?: number;
+  /** Event types also published on their all-tenants channel (see broadcastChannelFor). */
+  broadcastTypes?: readonly string[];
 }
 
 interface OutboxRow {
@@ -50,11 +52,13 @@ export class OutboxRelay {
   private failures = 0;
   private retryAt = 0;
   private stopped = true;
+  private readonly broadcastTypes: ReadonlySet<string>;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.batchSize = options.batchSize ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.broadcastTypes = new Set(options.broadcastTypes ?? []);
   }
 
   async start(): Promise<void> {
@@ -143,6 +147,7 @@ export class OutboxRelay {
         });
         try {
           await publisher.publish(channelFor(row.type, row.org_id), envelope);
+          if (this.broadcastTypes.has(row.type)) await publisher.publish(broadcastChannelFor(row.type), envelope);
         } catch (error) {
           failure = error;
           break;

@@ -10,6 +10,11 @@ export interface EventBus {
   publish(channel: string, payload: unknown): Promise<void>;
   /** True when events can currently be published. */
   isReady(): boolean;
+  /**
+   * Called when the subscriber connection comes back after a drop: events published meanwhile
+   * were lost, so followers should reconcile. Returns an unsubscribe.
+   */
+  onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -29,11 +34,21 @@ function redisBus(url: string, logger: Logger): EventBus {
     client.on('error', (error: Error) => logger.debug({ err: error, role }, 'redis connection error'));
   }
   const engine = new RedisPubSub({ publisher, subscriber });
+  const reconnectListeners = new Set<() => void>();
+  let connectedOnce = false;
+  subscriber.on('ready', () => {
+    if (connectedOnce) for (const listener of reconnectListeners) listener();
+    connectedOnce = true;
+  });
   return {
     kind: 'redis',
     engine,
     publish: (channel, payload) => engine.publish(channel, payload),
     isReady: () => publisher.status === 'ready',
+    onReconnect: (listener) => {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
     close: async () => {
       await engine.close();
     },
@@ -47,6 +62,7 @@ function inProcessBus(): EventBus {
     engine,
     publish: (channel, payload) => engine.publish(channel, payload),
     isReady: () => true,
+    onReconnect: () => () => undefined,
     close: async () => undefined,
   };
 }

@@ -10,6 +10,7 @@ import { migrateDatabase } from '../db/migrator';
 import { TenantDatabase } from '../db/tenantDatabase';
 import type { RunningServer } from '../http/listen';
 import type { TokenSettings } from '../identity/tokenClaims';
+import { createTokenDenylist, withDenylist, type TokenDenylist } from '../identity/tokenDenylist';
 import { createTokenVerifier, type TokenVerifier } from '../identity/tokenVerifier';
 import { createLogger, type Logger } from '../logging/logger';
 import { OutboxRelay } from '../outbox/outboxRelay';
@@ -61,6 +62,8 @@ export interface HubServiceWiring {
   database: TenantDatabase;
   dataSource: DataSource;
   eventBus: EventBus;
+  /** Revoked token ids; every subgraph refuses them, plattform also writes them. */
+  denylist: TokenDenylist;
   logger: Logger;
 }
 
@@ -85,6 +88,8 @@ export interface HubSubgraphDefinition<TServices> {
   startBackground?(services: TServices, wiring: HubServiceWiring): BackgroundTask[] | Promise<BackgroundTask[]>;
   /** Extra yoga plugins (routes, subscriptions transport). */
   plugins?(services: TServices, wiring: HubServiceWiring): Plugin[];
+  /** Event types the relay also publishes on their all-tenants channel (infrastructure consumers). */
+  broadcastEventTypes?: readonly string[];
   /** Overrides the remote-JWKS verifier (plattform verifies with its own keys). */
   verifyToken?(services: TServices, wiring: HubServiceWiring): TokenVerifier;
 }
@@ -92,6 +97,8 @@ export interface HubSubgraphDefinition<TServices> {
 export interface HubSubgraphDependencies {
   /** Share one bus with other in-process services (dev stack, tests); otherwise one is created. */
   eventBus?: EventBus;
+  /** Share one denylist (required for revocation to reach in-process peers without Redis). */
+  denylist?: TokenDenylist;
   logger?: Logger;
 }
 
@@ -124,6 +131,8 @@ export async function startHubSubgraph<TServices>(
   const dataSource = await openAppDataSource(settings.database, { entities: definition.entities });
   const ownBus = dependencies.eventBus ? null : createEventBus({ redisUrl: settings.redisUrl, logger });
   const eventBus = dependencies.eventBus ?? ownBus!;
+  const ownDenylist = dependencies.denylist ? null : createTokenDenylist({ redisUrl: settings.redisUrl, logger });
+  const denylist = dependencies.denylist ?? ownDenylist!;
   const database = new TenantDatabase(dataSource, new OutboxWriter(settings.database.schema, `hub.${definition.name}`));
   const relay = new OutboxRelay({
     dataSource,
@@ -131,18 +140,21 @@ export async function startHubSubgraph<TServices>(
     listenUrl: settings.database.appUrl,
     publisher: eventBus,
     logger,
+    broadcastTypes: definition.broadcastEventTypes,
   });
   await relay.start();
 
-  const wiring: HubServiceWiring = { settings, database, dataSource, eventBus, logger };
+  const wiring: HubServiceWiring = { settings, database, dataSource, eventBus, denylist, logger };
   const services = await definition.createServices(wiring);
   const background = (await definition.startBackground?.(services, wiring)) ?? [];
   const subgraph = createSubgraph<TServices>({
     name: definition.name,
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers,
-    verifyToken:
+    verifyToken: withDenylist(
       definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
+      denylist,
+    ),
     database,
     services,
     logger,
@@ -169,6 +181,7 @@ export async function startHubSubgraph<TServices>(
       await relay.stop();
       await dataSource.destroy();
       await ownBus?.close();
+      await ownDenylist?.close();
     },
   };
 }

@@ -5,6 +5,8 @@ import type { User as UserModel } from '../users/user.entity';
 import type { Membership as MembershipModel } from '../organizations/membership.entity';
 import type { AuthResult as AuthResultModel } from '../identity/accountService';
 import type { Identity as IdentityModel } from '@hub/core';
+import type { ServiceConfigRecord as ServiceConfigModel, ConfigChangeRecord as ConfigChangeModel } from '../configs/configService';
+import type { Invitation as InvitationModel } from '../members/memberService';
 import type { PlattformContext } from '../services';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -23,6 +25,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO-8601 date-time in UTC. */
   DateTime: { input: Date; output: Date; }
+  /** Any JSON value (config values). */
+  JSON: { input: unknown; output: unknown; }
   _FieldSet: { input: any; output: any; }
 };
 
@@ -32,8 +36,47 @@ export type AuthPayload = {
   /** Seconds until the access token expires. */
   expiresIn: Scalars['Int']['output'];
   organization: Organization;
+  refreshExpiresIn: Scalars['Int']['output'];
+  /** Use once with `refreshToken`; valid 90 days. */
+  refreshToken: Scalars['String']['output'];
   tokenType: Scalars['String']['output'];
   user: User;
+};
+
+export type ConfigChange = {
+  __typename?: 'ConfigChange';
+  actor?: Maybe<User>;
+  changedAt: Scalars['DateTime']['output'];
+  key: Scalars['String']['output'];
+  newValue: Scalars['JSON']['output'];
+  oldValue?: Maybe<Scalars['JSON']['output']>;
+  reason: Scalars['String']['output'];
+  scope: ConfigScope;
+  service: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ConfigHistoryFilter = {
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** Inclusive lower bound. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  key?: InputMaybe<Scalars['String']['input']>;
+  service?: InputMaybe<Scalars['String']['input']>;
+  /** Exclusive upper bound. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+export type ConfigScope =
+  | 'GLOBAL'
+  | 'ORGANIZATION';
+
+export type Invitation = {
+  __typename?: 'Invitation';
+  email: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  role: Role;
+  token: Scalars['String']['output'];
 };
 
 export type Membership = {
@@ -47,12 +90,70 @@ export type Membership = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * The signed-in user joins the organization of an invitation addressed to their email and gets
+   * a session for it.
+   */
+  acceptInvitation: AuthPayload;
+  /** Adds an existing account directly. Needs `plattform.member.manage`. */
+  addMember: Membership;
+  changeMemberRole: Membership;
+  /**
+   * Invites someone by email; the returned token is passed on to them (shown once). Needs
+   * `plattform.member.manage`; only owners may invite owners.
+   */
+  inviteMember: Invitation;
+  /**
    * Exchanges email and password for an access token. Without `organizationId` the token speaks
    * for the user's oldest membership. Wrong credentials give UNAUTHENTICATED without saying which.
    */
   login: AuthPayload;
+  /** Ends the caller's session: the access token is revoked at once and its refresh token chain too. */
+  logout: Scalars['Boolean']['output'];
+  /**
+   * Exchanges a refresh token for a new access token and a new refresh token; the presented one
+   * is spent. Presenting a spent refresh token again revokes its whole session (all its tokens).
+   */
+  refreshToken: AuthPayload;
+  /** Removes a member and revokes their sessions in this organization. The last owner stays. */
+  removeMember: Scalars['Boolean']['output'];
+  /**
+   * Revokes one access token of the caller's organization by its `jti`, and the session it
+   * belongs to. Needs `plattform.token.revoke`.
+   */
+  revokeToken: Scalars['Boolean']['output'];
+  /**
+   * Sets a config of the caller's organization. `expectedVersion` makes it a compare-and-set
+   * (CONFLICT when stale; 0 = must not exist yet). Values are checked against the key's schema
+   * where one is registered; secrets are refused. Needs `plattform.config.write`.
+   */
+  setConfig: ServiceConfig;
   /** Creates a user, a new organization and makes the user its owner; returns an access token. */
   signUp: AuthPayload;
+  /** A session for another organization the caller is a member of. */
+  switchOrganization: AuthPayload;
+};
+
+
+export type MutationAcceptInvitationArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationAddMemberArgs = {
+  email: Scalars['String']['input'];
+  role: Role;
+};
+
+
+export type MutationChangeMemberRoleArgs = {
+  role: Role;
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationInviteMemberArgs = {
+  email: Scalars['String']['input'];
+  role: Role;
 };
 
 
@@ -63,8 +164,34 @@ export type MutationLoginArgs = {
 };
 
 
+export type MutationRefreshTokenArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRemoveMemberArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeTokenArgs = {
+  reason: Scalars['String']['input'];
+  tokenId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetConfigArgs = {
+  input: SetConfigInput;
+};
+
+
 export type MutationSignUpArgs = {
   input: SignUpInput;
+};
+
+
+export type MutationSwitchOrganizationArgs = {
+  organizationId: Scalars['ID']['input'];
 };
 
 export type Organization = {
@@ -78,6 +205,11 @@ export type Organization = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Audit trail of config changes of the caller's organization (and global ones), newest first.
+   * Needs `plattform.config.read`.
+   */
+  configHistory: Array<ConfigChange>;
   /** The signed-in user and the organization their token speaks for; null when anonymous. */
   me?: Maybe<Viewer>;
   /**
@@ -85,13 +217,36 @@ export type Query = {
    * Any other organization is not visible and yields NOT_FOUND.
    */
   organization: Organization;
+  serviceConfig?: Maybe<ServiceConfig>;
+  /**
+   * Configs in effect for the caller's organization (its own value, else the global one).
+   * Needs `plattform.config.read`.
+   */
+  serviceConfigs: Array<ServiceConfig>;
   /** A member of the caller's organization. Users outside it are not visible (NOT_FOUND). */
   user: User;
 };
 
 
+export type QueryConfigHistoryArgs = {
+  filter?: InputMaybe<ConfigHistoryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryOrganizationArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryServiceConfigArgs = {
+  key: Scalars['String']['input'];
+  service: Scalars['String']['input'];
+};
+
+
+export type QueryServiceConfigsArgs = {
+  service?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -105,12 +260,45 @@ export type Role =
   | 'OWNER'
   | 'VIEWER';
 
+export type ServiceConfig = {
+  __typename?: 'ServiceConfig';
+  key: Scalars['String']['output'];
+  scope: ConfigScope;
+  service: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  updatedBy?: Maybe<User>;
+  value: Scalars['JSON']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type SetConfigInput = {
+  expectedVersion?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  service: Scalars['String']['input'];
+  value: Scalars['JSON']['input'];
+};
+
 export type SignUpInput = {
   displayName: Scalars['String']['input'];
   email: Scalars['String']['input'];
   organizationName: Scalars['String']['input'];
   /** At least 12 characters. */
   password: Scalars['String']['input'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Config changes visible to the caller: their organization's and global ones, each with its new
+   * value. Needs `plattform.config.read`.
+   */
+  configChanged: ServiceConfig;
+};
+
+
+export type SubscriptionConfigChangedArgs = {
+  service?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type User = {
@@ -233,17 +421,25 @@ export type ResolversTypes = {
   AuthPayload: ResolverTypeWrapper<AuthResultModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ConfigChange: ResolverTypeWrapper<ConfigChangeModel>;
+  ConfigHistoryFilter: ConfigHistoryFilter;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ConfigScope: ConfigScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Invitation: ResolverTypeWrapper<InvitationModel>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Membership: ResolverTypeWrapper<MembershipModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Organization: ResolverTypeWrapper<OrganizationModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
+  ServiceConfig: ResolverTypeWrapper<ServiceConfigModel>;
+  SetConfigInput: SetConfigInput;
   SignUpInput: SignUpInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserModel>;
   Viewer: ResolverTypeWrapper<IdentityModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -251,28 +447,61 @@ export type ResolversParentTypes = {
   AuthPayload: AuthResultModel;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
+  ConfigChange: ConfigChangeModel;
+  ConfigHistoryFilter: ConfigHistoryFilter;
+  ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Invitation: InvitationModel;
+  JSON: Scalars['JSON']['output'];
   Membership: MembershipModel;
   Mutation: Record<PropertyKey, never>;
-  ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
   Organization: OrganizationModel;
   Query: Record<PropertyKey, never>;
+  ServiceConfig: ServiceConfigModel;
+  SetConfigInput: SetConfigInput;
   SignUpInput: SignUpInput;
+  Subscription: Record<PropertyKey, never>;
   User: UserModel;
   Viewer: IdentityModel;
-  Boolean: Scalars['Boolean']['output'];
 };
 
 export type AuthPayloadResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  refreshExpiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
+export type ConfigChangeResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ConfigChange'] = ResolversParentTypes['ConfigChange']> = {
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  newValue?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  oldValue?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['ConfigScope'], ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export type InvitationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
 }
 
 export type MembershipResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Membership'] = ResolversParentTypes['Membership']> = {
@@ -283,8 +512,18 @@ export type MembershipResolvers<ContextType = PlattformContext, ParentType exten
 };
 
 export type MutationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
+  addMember?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAddMemberArgs, 'email' | 'role'>>;
+  changeMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationChangeMemberRoleArgs, 'role' | 'userId'>>;
+  inviteMember?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'email' | 'role'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  removeMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveMemberArgs, 'userId'>>;
+  revokeToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'reason' | 'tokenId'>>;
+  setConfig?: Resolver<ResolversTypes['ServiceConfig'], ParentType, ContextType, RequireFields<MutationSetConfigArgs, 'input'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
+  switchOrganization?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSwitchOrganizationArgs, 'organizationId'>>;
 };
 
 export type OrganizationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
@@ -297,9 +536,26 @@ export type OrganizationResolvers<ContextType = PlattformContext, ParentType ext
 };
 
 export type QueryResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  configHistory?: Resolver<Array<ResolversTypes['ConfigChange']>, ParentType, ContextType, RequireFields<QueryConfigHistoryArgs, 'first'>>;
   me?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
+  serviceConfig?: Resolver<Maybe<ResolversTypes['ServiceConfig']>, ParentType, ContextType, RequireFields<QueryServiceConfigArgs, 'key' | 'service'>>;
+  serviceConfigs?: Resolver<Array<ResolversTypes['ServiceConfig']>, ParentType, ContextType, Partial<QueryServiceConfigsArgs>>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+};
+
+export type ServiceConfigResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceConfig'] = ResolversParentTypes['ServiceConfig']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['ConfigScope'], ParentType, ContextType>;
+  service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  configChanged?: SubscriptionResolver<ResolversTypes['ServiceConfig'], "configChanged", ParentType, ContextType, Partial<SubscriptionConfigChangedArgs>>;
 };
 
 export type UserResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = {
@@ -320,11 +576,16 @@ export type ViewerResolvers<ContextType = PlattformContext, ParentType extends R
 
 export type Resolvers<ContextType = PlattformContext> = {
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  ConfigChange?: ConfigChangeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Invitation?: InvitationResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ServiceConfig?: ServiceConfigResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadUserInputError, ConflictError, UnauthenticatedError, type TenantDatabase } from '@hub/core';
+import { BadUserInputError, ConflictError, NotFoundError, UnauthenticatedError, type Identity, type TenantDatabase } from '@hub/core';
 import type { EntityManager } from 'typeorm';
 import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
-import { AccessTokenIssuer, type IssuedToken } from '../tokens/accessTokenIssuer';
+import type { Session, SessionService } from '../sessions/sessionService';
 import { User } from '../users/user.entity';
 import { PasswordHasher } from './passwordHasher';
 import { isRole, type Role } from './roles';
@@ -16,7 +16,7 @@ export interface SignUpInput {
 }
 
 export interface AuthResult {
-  token: IssuedToken;
+  session: Session;
   user: User;
   organization: Organization;
   role: Role;
@@ -60,7 +60,7 @@ export class AccountService {
   constructor(
     private readonly database: TenantDatabase,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: AccessTokenIssuer,
+    private readonly sessions: SessionService,
   ) {}
 
   async signUp(input: SignUpInput): Promise<AuthResult> {
@@ -92,8 +92,8 @@ export class AccountService {
       const user = await unit.manager.findOneByOrFail(User, { id: userId });
       return { user, organization };
     });
-    const token = await this.tokens.issue(user.id, organization.id, 'owner');
-    return { token, user, organization, role: 'owner' };
+    const session = await this.sessions.start(user.id, organization.id, 'owner');
+    return { session, user, organization, role: 'owner' };
   }
 
   async login(emailInput: string, password: string, organizationId?: string | null): Promise<AuthResult> {
@@ -124,9 +124,36 @@ export class AccountService {
     const organization = await this.database.run({ orgId: chosen.orgId, userId: found.id }, (unit) =>
       unit.manager.findOneByOrFail(Organization, { id: chosen.orgId }),
     );
-    const token = await this.tokens.issue(found.id, chosen.orgId, chosen.role);
+    const session = await this.sessions.start(found.id, chosen.orgId, chosen.role);
     const { passwordHash: _hash, ...user } = found;
-    return { token, user: Object.assign(new User(), user), organization, role: chosen.role };
+    return { session, user: Object.assign(new User(), user), organization, role: chosen.role };
+  }
+
+  /** Rotates a refresh token (see SessionService.refresh) and describes the new session. */
+  async refresh(refreshToken: string): Promise<AuthResult> {
+    const session = await this.sessions.refresh(refreshToken);
+    const { user, organization } = await this.database.run({ orgId: session.orgId, userId: session.userId }, async (unit) => ({
+      user: await unit.manager.findOneByOrFail(User, { id: session.userId }),
+      organization: await unit.manager.findOneByOrFail(Organization, { id: session.orgId }),
+    }));
+    return { session, user, organization, role: session.role };
+  }
+
+  /**
+   * A new session for another organization the caller belongs to. Organizations the caller is
+   * not a member of are NOT_FOUND, exactly like ones that do not exist.
+   */
+  async switchOrganization(identity: Identity, organizationId: string): Promise<AuthResult> {
+    const found = await this.database.run({ orgId: organizationId, userId: identity.userId }, async (unit) => {
+      const membership = await unit.manager.findOneBy(Membership, { orgId: organizationId, userId: identity.userId });
+      if (!membership || !isRole(membership.role)) return null;
+      const organization = await unit.manager.findOneByOrFail(Organization, { id: organizationId });
+      const user = await unit.manager.findOneByOrFail(User, { id: identity.userId });
+      return { role: membership.role, organization, user };
+    });
+    if (!found) throw new NotFoundError('Organization not found');
+    const session = await this.sessions.start(identity.userId, organizationId, found.role);
+    return { session, user: found.user, organization: found.organization, role: found.role };
   }
 
   /** Slugs are unique platform-wide; a taken one gets a short random suffix. */

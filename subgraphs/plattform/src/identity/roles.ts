@@ -5,12 +5,13 @@ export type Role = (typeof ROLES)[number];
 const READ = [
   'plattform.organization.read',
   'plattform.member.read',
+  'plattform.config.read',
   'risk.assessment.read',
   'trading.portfolio.read',
   'agent.task.read',
 ];
 const WRITE = ['risk.assessment.write', 'trading.portfolio.write', 'trading.order.place', 'agent.task.create'];
-const ADMIN = ['plattform.member.manage', 'plattform.config.write', 'risk.assessment.approve'];
+const ADMIN = ['plattform.member.manage', 'plattform.config.write', 'plattform.token.revoke', 'risk.assessment.approve'];
 const OWNER = ['plattform.organization.manage'];
 
 /**

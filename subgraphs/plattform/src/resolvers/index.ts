@@ -1,16 +1,24 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
+import { ConfigChange, configMutations, configQueries, configSubscriptions, ServiceConfig } from './configResolvers';
+import { memberMutations } from './memberResolvers';
 import { Mutation } from './mutationResolvers';
 import { Query } from './queryResolvers';
-import { AuthPayload, Membership, Organization, User, Viewer } from './typeResolvers';
+import { sessionMutations } from './sessionResolvers';
+import { AuthPayload, Invitation, Membership, Organization, User, Viewer } from './typeResolvers';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
-  Query,
-  Mutation,
+  JSON: JSONResolver,
+  Query: { ...Query, ...configQueries },
+  Mutation: { ...Mutation, ...sessionMutations, ...memberMutations, ...configMutations },
+  Subscription: { ...configSubscriptions },
   AuthPayload,
   Viewer,
   Organization,
   User,
   Membership,
+  Invitation,
+  ServiceConfig,
+  ConfigChange,
 };

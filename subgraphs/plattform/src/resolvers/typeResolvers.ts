@@ -1,6 +1,7 @@
 import { NotFoundError } from '@hub/core';
 import type {
   AuthPayloadResolvers,
+  InvitationResolvers,
   MembershipResolvers,
   OrganizationResolvers,
   Role,
@@ -20,9 +21,11 @@ async function found<T>(value: Promise<T | null>, what: string): Promise<T> {
 }
 
 export const AuthPayload: AuthPayloadResolvers = {
-  accessToken: (result) => result.token.token,
+  accessToken: (result) => result.session.access.token,
   tokenType: () => 'Bearer',
-  expiresIn: (result) => result.token.expiresIn,
+  expiresIn: (result) => result.session.access.expiresIn,
+  refreshToken: (result) => result.session.refreshToken,
+  refreshExpiresIn: (result) => result.session.refreshExpiresIn,
 };
 
 export const Viewer: ViewerResolvers = {
@@ -47,4 +50,8 @@ export const Membership: MembershipResolvers = {
   organization: (membership, _args, ctx) => found(organizationById(ctx).load(membership.orgId), 'Organization'),
   user: (membership, _args, ctx) => found(userById(ctx).load(membership.userId), 'User'),
   role: (membership) => toRole(membership.role),
+};
+
+export const Invitation: InvitationResolvers = {
+  role: (invitation) => toRole(invitation.role),
 };

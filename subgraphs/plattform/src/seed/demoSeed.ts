@@ -24,7 +24,7 @@ export async function seedDemoTenant(services: PlattformServices): Promise<DemoS
     return {
       status: 'created',
       tenant: { orgId: created.organization.id, userId: created.user.id },
-      accessToken: created.token.token,
+      accessToken: created.session.access.token,
     };
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
@@ -32,7 +32,7 @@ export async function seedDemoTenant(services: PlattformServices): Promise<DemoS
     return {
       status: 'existing',
       tenant: { orgId: existing.organization.id, userId: existing.user.id },
-      accessToken: existing.token.token,
+      accessToken: existing.session.access.token,
     };
   }
 }

@@ -11,6 +11,8 @@ export interface IssuedToken {
   token: string;
   tokenId: string;
   expiresIn: number;
+  /** `exp` of the token, epoch seconds. */
+  expiresAt: number;
 }
 
 export class AccessTokenIssuer {
@@ -23,15 +25,17 @@ export class AccessTokenIssuer {
   /** A token that speaks for one user in one organization, carrying the role's permission codes. */
   async issue(userId: string, orgId: string, role: Role): Promise<IssuedToken> {
     const tokenId = randomUUID();
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + this.ttlSeconds;
     const token = await new SignJWT({ org: orgId, roles: [role], scope: ROLE_PERMISSIONS[role].join(' ') })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: this.keys.kid, typ: 'JWT' })
       .setSubject(userId)
       .setJti(tokenId)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
       .sign(this.keys.privateKey);
-    return { token, tokenId, expiresIn: this.ttlSeconds };
+    return { token, tokenId, expiresIn: this.ttlSeconds, expiresAt };
   }
 }

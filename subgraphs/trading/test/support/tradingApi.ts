@@ -1,4 +1,3 @@
-import type { ConfigChangeListener, ConfigReader } from '@hub/core';
 import type { GraphQLResponse } from '../../../../test/support/graphqlClient';
 
 /** Sends one operation somewhere (the gateway or the subgraph) as a user. */
@@ -73,24 +72,4 @@ export function tradingApi(send: Send, token: string) {
       return dataOf(response, 'portfolio');
     },
   };
-}
-
-/**
- * A ConfigReader over fixed values: stands in for plattform's service configs (ConfigClient is
- * not on main yet), through the interface trading depends on.
- */
-export class FixedConfigReader implements ConfigReader {
-  private readonly values = new Map<string, unknown>();
-
-  set(service: string, key: string, orgId: string | null, value: unknown): void {
-    this.values.set(`${service}/${key}/${orgId ?? ''}`, value);
-  }
-
-  get(service: string, key: string, orgId: string | null): unknown {
-    return this.values.get(`${service}/${key}/${orgId ?? ''}`) ?? this.values.get(`${service}/${key}/`);
-  }
-
-  onChange(_listener: ConfigChangeListener): () => void {
-    return () => undefined;
-  }
 }

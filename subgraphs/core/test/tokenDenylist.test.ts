@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { createLogger, createTokenDenylist, denylistKey, type TokenDenylist } from '../src';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const logger = createLogger('denylist-test');
+
+describe('token denylist', () => {
+  let denylist: TokenDenylist;
+  let redis: Redis;
+
+  beforeAll(() => {
+    denylist = createTokenDenylist({ redisUrl: REDIS_URL, logger, cacheMs: 0 });
+    redis = new Redis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await denylist.close();
+    redis.disconnect();
+  });
+
+  it('stores a revoked jti in Redis for the rest of the token lifetime', async () => {
+    const jti = randomUUID();
+    expect(await denylist.isRevoked(jti)).toBe(false);
+    await denylist.revoke(jti, Math.floor(Date.now() / 1000) + 600);
+    expect(await denylist.isRevoked(jti)).toBe(true);
+    const ttl = await redis.ttl(denylistKey(jti));
+    expect(ttl).toBeGreaterThan(600);
+    expect(ttl).toBeLessThanOrEqual(631);
+  });
+
+  it('is seen by another process reading the same Redis key', async () => {
+    const jti = randomUUID();
+    await redis.set(denylistKey(jti), '1', 'EX', 60);
+    expect(await denylist.isRevoked(jti)).toBe(true);
+  });
+
+  it('keeps an in-process list when no Redis is configured', async () => {
+    const local = createTokenDenylist({ logger });
+    const jti = randomUUID();
+    await local.revoke(jti, Math.floor(Date.now() / 1000) + 60);
+    expect(await local.isRevoked(jti)).toBe(true);
+    expect(await local.isRevoked(randomUUID())).toBe(false);
+  });
+});

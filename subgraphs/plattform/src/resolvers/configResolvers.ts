@@ -1,0 +1,78 @@
+import { BadUserInputError, CONFIG_CHANGED_EVENT, requireScope, tenantEvents, type CloudEventEnvelope } from '@hub/core';
+import type {
+  ConfigChangeResolvers,
+  MutationResolvers,
+  QueryResolvers,
+  ServiceConfigResolvers,
+  SubscriptionResolvers,
+} from '../generated/resolvers-types';
+import type { ServiceConfigRecord } from '../configs/configService';
+import { userById } from '../loaders';
+
+const READ = 'plattform.config.read';
+const WRITE = 'plattform.config.write';
+const MAX_HISTORY = 1000;
+
+export const configQueries: Pick<QueryResolvers, 'serviceConfigs' | 'serviceConfig' | 'configHistory'> = {
+  serviceConfigs: (_parent, { service }, ctx) => {
+    requireScope(ctx.identity, READ);
+    return ctx.db.run((unit) => ctx.services.configs.effective(unit, service));
+  },
+  serviceConfig: (_parent, { service, key }, ctx) => {
+    requireScope(ctx.identity, READ);
+    return ctx.db.run((unit) => ctx.services.configs.one(unit, service, key));
+  },
+  configHistory: (_parent, { filter, first }, ctx) => {
+    requireScope(ctx.identity, READ);
+    const limit = first ?? 100;
+    if (limit < 1 || limit > MAX_HISTORY) throw new BadUserInputError(`first must be 1 to ${MAX_HISTORY}`);
+    return ctx.db.run((unit) => ctx.services.configs.history(unit, { ...filter, limit }));
+  },
+};
+
+export const configMutations: Pick<MutationResolvers, 'setConfig'> = {
+  setConfig: (_parent, { input }, ctx) => {
+    requireScope(ctx.identity, WRITE);
+    return ctx.db.run((unit) => ctx.services.configs.set(unit, input, 'organization'));
+  },
+};
+
+function changedData(event: CloudEventEnvelope): { service: string; key: string; version: number } | null {
+  const { service, key, version } = event.data;
+  return typeof service === 'string' && typeof key === 'string' && typeof version === 'number' ? { service, key, version } : null;
+}
+
+export const configSubscriptions: Pick<SubscriptionResolvers, 'configChanged'> = {
+  configChanged: {
+    subscribe: async function* (_parent, { service }, ctx) {
+      const identity = requireScope(ctx.identity, READ);
+      // Only this tenant's channel and the global one are attached: other tenants' changes never arrive.
+      const events = tenantEvents(ctx.services.eventBus, { types: [CONFIG_CHANGED_EVENT], orgId: identity.orgId, includeGlobal: true });
+      try {
+        for await (const event of events) {
+          const changed = changedData(event);
+          if (!changed || (service && changed.service !== service)) continue;
+          // The event names the change; the value is read as the subscriber, under their tenant.
+          const config = await ctx.db.run((unit) =>
+            ctx.services.configs.atVersion(unit, event.tenantid ?? null, changed.service, changed.key, changed.version),
+          );
+          yield { configChanged: config };
+        }
+      } finally {
+        await events.return?.();
+      }
+    },
+  },
+};
+
+const scopeOf = (record: { orgId: string | null }) => (record.orgId ? 'ORGANIZATION' : 'GLOBAL');
+
+export const ServiceConfig: ServiceConfigResolvers = {
+  scope: scopeOf,
+  updatedBy: (config: ServiceConfigRecord, _args, ctx) => (config.updatedBy ? userById(ctx).load(config.updatedBy) : null),
+};
+
+export const ConfigChange: ConfigChangeResolvers = {
+  scope: scopeOf,
+  actor: (change, _args, ctx) => (change.actor ? userById(ctx).load(change.actor) : null),
+};
