@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { tradingModule } from '../src/tradingSubgraph';
-import { subscribeSse, type SseSubscription } from './support/sseClient';
+import { subscribeSse, type SseSubscription } from '../../../test/support/sseSubscription';
 import { tradingApi } from './support/tradingApi';
 
 const ORDER_UPDATES = `subscription($id: ID!) {
@@ -24,7 +24,7 @@ describe('trading subscriptions over SSE', () => {
   let redis: Redis;
   let tenantA: TestAccount;
   let tenantB: TestAccount;
-  const open: SseSubscription[] = [];
+  const open: Array<SseSubscription<Record<string, unknown>>> = [];
 
   beforeAll(async () => {
     stack = await startTestStack({ hubs: [tradingModule], redisUrl: TEST_REDIS_URL });
@@ -43,8 +43,8 @@ describe('trading subscriptions over SSE', () => {
     await stack.stop();
   });
 
-  async function subscribe(query: string, variables: Record<string, unknown>, token?: string): Promise<SseSubscription> {
-    const subscription = await subscribeSse(url, query, variables, token);
+  async function subscribe(query: string, variables: Record<string, unknown>, token?: string): Promise<SseSubscription<Record<string, unknown>>> {
+    const subscription = await subscribeSse<Record<string, unknown>>(url, query, variables, token);
     open.push(subscription);
     return subscription;
   }
@@ -69,7 +69,6 @@ describe('trading subscriptions over SSE', () => {
     await api.recordBar('LIVE', '2025-04-01', 20);
     const portfolio = await api.createPortfolio(5_000);
     const subscription = await subscribe(ORDER_UPDATES, { id: portfolio.id }, tenantA.token);
-    expect(subscription.status).toBe(200);
     await untilSubscribed(`trading.order.executed.${tenantA.orgId}`);
 
     const order = await api.order({ portfolioId: portfolio.id, symbol: 'LIVE', side: 'BUY', type: 'MARKET', quantity: 10 });
@@ -126,6 +125,6 @@ describe('trading subscriptions over SSE', () => {
     await apiA.order({ portfolioId: portfolioA.id, symbol: 'ISO', side: 'BUY', type: 'MARKET', quantity: 1 });
     await watcherA.next();
     await watcherA.next();
-    await expect(watcherB.next(1_000)).rejects.toThrow('no event within 1000 ms');
+    await expect(watcherB.next(1_000)).rejects.toThrow('no subscription event within 1000 ms');
   });
 });
