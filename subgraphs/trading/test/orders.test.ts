@@ -1,4 +1,4 @@
-import type { RunningHubSubgraph } from '@hub/core';
+import type { ConfigClient, RunningHubSubgraph } from '@hub/core';
 import { errorCodes } from '../../../test/support/graphqlClient';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
@@ -24,11 +24,17 @@ describe('orders through the gateway', () => {
     );
     dataOf(response, 'setConfig');
     const trading = stack.hubs.trading as RunningHubSubgraph<TradingServices>;
-    for (let attempt = 0; attempt < 100; attempt += 1) {
+    // Generous: on a loaded machine the hop plattform outbox → Redis → ConfigClient can take seconds.
+    for (let attempt = 0; attempt < 300; attempt += 1) {
       if (JSON.stringify(trading.services.config.get('trading', key, owner.orgId)) === JSON.stringify(value)) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`trading did not apply ${key}`);
+    // Enough to tell a lost event from an unpublished one when this fails.
+    const client = trading.services.config as ConfigClient;
+    const outbox = await stack.plattform.dataSource.query(
+      `SELECT type, org_id, published_at, data FROM plattform.outbox WHERE type = 'plattform.config.changed' ORDER BY id DESC LIMIT 3`,
+    ).catch((error: unknown) => String(error));
+    throw new Error(`trading did not apply ${key}: warm=${client.isWarm()} applied=${JSON.stringify(client.appliedVersions())} outbox=${JSON.stringify(outbox)}`);
   }
 
   /** A fresh tenant with ORD priced at 100, so a config set for it affects nobody else. */
