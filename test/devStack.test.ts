@@ -3,6 +3,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { portVariableFor } from '@hub/core';
+import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
 import { postGraphQL } from './support/graphqlClient';
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, an empty data directory. */
@@ -65,7 +67,9 @@ describe('npm start (one-command dev stack)', () => {
     await chmod(dataDir, 0o755);
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}/graphql`;
-    env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), PLATTFORM_PORT: String(await freePort()), TRADING_PORT: String(await freePort()), DEV_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), PLATTFORM_PORT: String(await freePort()), DEV_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    // Every registered hub on a free port too, so the test never collides with a running stack.
+    for (const hub of HUB_SUBGRAPHS) env[portVariableFor(hub.name)] = String(await freePort());
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
   });

@@ -58,10 +58,12 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     routing[module.name] = `${(await running.listen(0)).url}/graphql`;
   }
   const supergraph = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
-  // Only the subgraphs this stack runs: a default routing URL of one it did not start would point
-  // at whatever listens on that port (the gateway would also report itself not ready).
-  const started = supergraph.subgraphs.filter((subgraph) => subgraph.name in routing);
-  const supergraphSdl = await composeSupergraph(started, routing);
+  // Only the subgraphs this stack runs: a registered hub that is not started would leave the
+  // gateway pointing at nothing (and not ready).
+  const supergraphSdl = await composeSupergraph(
+    supergraph.subgraphs.filter((subgraph) => subgraph.name in routing),
+    routing,
+  );
   const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}` };
   const gateway = await createGateway({ config: gatewayConfig, supergraphSdl });
   const gatewayServer = await gateway.listen(0);

@@ -58,6 +58,17 @@ describe('transactional outbox → relay → Redis', () => {
   let admin: Client;
   let closeDataSource: () => Promise<void>;
 
+  /** The relay marks rows published in the transaction that publishes them: wait for its commit. */
+  async function settledUnpublishedCount(): Promise<number> {
+    const deadline = Date.now() + 5000;
+    let count = await unpublishedCount();
+    while (count > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      count = await unpublishedCount();
+    }
+    return count;
+  }
+
   async function unpublishedCount(): Promise<number> {
     const { rows } = await admin.query<{ n: string }>(
       `SELECT count(*) AS n FROM ${settings.schema}.outbox WHERE org_id = $1 AND published_at IS NULL`,
@@ -125,7 +136,7 @@ describe('transactional outbox → relay → Redis', () => {
       data: { body: 'committed' },
     });
     expect(new Date(event.time).getTime()).not.toBeNaN();
-    expect(await unpublishedCount()).toBe(0);
+    expect(await settledUnpublishedCount()).toBe(0);
   });
 
   it('never publishes an event whose transaction rolled back', async () => {
@@ -157,6 +168,6 @@ describe('transactional outbox → relay → Redis', () => {
     await waitFor(() => ids.every((id) => received.some((event) => event.subject === id)), 10_000);
     const delivered = received.filter((event) => ids.includes(event.subject ?? ''));
     expect(delivered.map((event) => event.data.body)).toEqual(['first', 'second', 'third']);
-    expect(await unpublishedCount()).toBe(0);
+    expect(await settledUnpublishedCount()).toBe(0);
   });
 });

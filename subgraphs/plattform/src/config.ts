@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envInt, envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
+import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
 export const SUBGRAPH_NAME = 'plattform';
 
@@ -10,6 +11,8 @@ export interface PlattformConfig extends HubSubgraphSettings {
   previousSigningKeys?: string;
   /** Where a generated development signing key is kept (only when no key is configured). */
   devKeyFile?: string;
+  /** How tenants get infrastructure (TENANT_PROVISIONER); see provisioning/. */
+  provisioner: ProvisionerSettings;
   /** How often revocations recorded in PostgreSQL are re-published to the Redis denylist. */
   denylistSyncIntervalMs: number;
 }
@@ -39,5 +42,6 @@ export function plattformConfigFromEnv(): PlattformConfig {
     // Production never falls back to a generated key: tokens must survive restarts and replicas.
     devKeyFile: production ? undefined : devKeyPath(DEV_SIGNING_KEY_FILE),
     denylistSyncIntervalMs: envInt('DENYLIST_SYNC_INTERVAL_MS', 60_000),
+    provisioner: provisionerSettingsFromEnv(),
   };
 }

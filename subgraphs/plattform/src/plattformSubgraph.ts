@@ -22,7 +22,12 @@ import { migrations } from './migrations';
 import { Membership } from './organizations/membership.entity';
 import { Organization } from './organizations/organization.entity';
 import { OrganizationService } from './organizations/organizationService';
+import { createProvisioner } from './provisioning/createProvisioner';
+import { QuotaChange } from './quotas/quotaChange.entity';
+import { QuotaService } from './quotas/quotaService';
 import { resolvers } from './resolvers';
+import { ProvisioningStepRecord } from './tenants/provisioningStepRecord.entity';
+import { TenantService } from './tenants/tenantService';
 import type { PlattformContext, PlattformServices } from './services';
 import { startDenylistSync } from './sessions/denylistSync';
 import { SessionService } from './sessions/sessionService';
@@ -56,11 +61,13 @@ export async function startPlattform(
     name: SUBGRAPH_NAME,
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<PlattformContext>,
-    entities: [Organization, User, Membership],
+    entities: [Organization, User, Membership, QuotaChange, ProvisioningStepRecord],
     migrations,
     // Config clients in every process follow all tenants' config changes.
     broadcastEventTypes: [CONFIG_CHANGED_EVENT],
     createServices: ({ database, denylist, eventBus, logger }) => {
+      const provisioner = createProvisioner(config.provisioner, logger);
+      const quotas = new QuotaService(database, provisioner);
       const sessions = new SessionService(database, new AccessTokenIssuer(keys, config.tokens), denylist, logger);
       return {
         accounts: new AccountService(database, new PasswordHasher(), sessions),
@@ -70,6 +77,8 @@ export async function startPlattform(
         members: new MemberService(database, sessions),
         configs: new ConfigService(new ConfigSchemaRegistry()),
         eventBus,
+        tenants: new TenantService(database, provisioner, quotas, logger),
+        quotas,
       };
     },
     startBackground: async (services, { logger }) => [

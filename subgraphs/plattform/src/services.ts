@@ -4,6 +4,8 @@ import type { AccountService } from './identity/accountService';
 import type { MemberService } from './members/memberService';
 import type { OrganizationService } from './organizations/organizationService';
 import type { SessionService } from './sessions/sessionService';
+import type { QuotaService } from './quotas/quotaService';
+import type { TenantService } from './tenants/tenantService';
 import type { UserService } from './users/userService';
 
 /** plattform's domain layer, handed to resolvers through the context. */
@@ -16,6 +18,8 @@ export interface PlattformServices {
   configs: ConfigService;
   /** Subscriptions attach to tenant channels on it. */
   eventBus: EventBus;
+  tenants: TenantService;
+  quotas: QuotaService;
 }
 
 export type PlattformContext = SubgraphContext<PlattformServices>;

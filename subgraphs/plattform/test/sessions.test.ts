@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { denylistKey } from '@hub/core';
+import { databaseSettings, denylistKey } from '@hub/core';
+import { Client } from 'pg';
 import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
 import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
@@ -141,6 +142,27 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
       switched.data!.switchOrganization.accessToken,
     );
     expect(me.data?.me.organization.id).toBe(other.orgId);
+
+    // An organization still provisioning (or failed) gets no tokens, by switch or by login.
+    const admin = new Client({ connectionString: databaseSettings('plattform').adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`UPDATE plattform.organizations SET status = 'PENDING' WHERE id = $1`, [other.orgId]);
+      const pending = await stack.query(
+        'mutation($org: ID!) { switchOrganization(organizationId: $org) { accessToken } }',
+        { org: other.orgId },
+        home.token,
+      );
+      expect(errorCodes(pending)).toEqual(['CONFLICT']);
+      const login = await stack.query<{ login: { organization: { id: string } } }>(
+        'mutation($e: String!, $p: String!, $o: ID) { login(email: $e, password: $p, organizationId: $o) { organization { id } } }',
+        { e: home.email, p: home.password, o: other.orgId },
+      );
+      expect(errorCodes(login)).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await admin.query(`UPDATE plattform.organizations SET status = 'COMMITTED' WHERE id = $1`, [other.orgId]);
+      await admin.end();
+    }
 
     const stranger = await signUpAccount(stack);
     const refused = await stack.query(

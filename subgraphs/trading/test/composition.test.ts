@@ -5,14 +5,21 @@ import { composeSupergraph, readSupergraphConfig } from '@hub/gateway';
 import { buildSchema, isObjectType } from 'graphql';
 
 // trading only references RiskAssessment (resolvable: false); risk-hub owns it. The supergraph must
-// compose with risk-hub absent (today) and present (a minimal stand-in of its contract).
+// compose with risk-hub absent and present (the real one, and a minimal stand-in of its contract).
 describe('trading in the supergraph', () => {
   const root = resolve(__dirname, '../../..');
 
   it('composes without risk-hub', async () => {
     const config = await readSupergraphConfig(join(root, 'supergraph.yaml'));
-    const sdl = await composeSupergraph(config.subgraphs);
+    const sdl = await composeSupergraph(config.subgraphs.filter((subgraph) => subgraph.name !== 'risk-hub'));
     expect(sdl).toContain('type Portfolio');
+  });
+
+  it('composes with the registered subgraphs, risk-hub included', async () => {
+    const config = await readSupergraphConfig(join(root, 'supergraph.yaml'));
+    expect(config.subgraphs.map((subgraph) => subgraph.name)).toEqual(expect.arrayContaining(['risk-hub', 'trading']));
+    const sdl = await composeSupergraph(config.subgraphs);
+    expect(sdl).toMatch(/type RiskAssessment[^{]*@join__type\(graph: RISK_HUB, key: "id"\)/);
   });
 
   it('composes with a risk-hub that owns RiskAssessment, whose fields become reachable from Portfolio', async () => {

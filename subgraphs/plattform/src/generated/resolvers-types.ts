@@ -7,6 +7,8 @@ import type { AuthResult as AuthResultModel } from '../identity/accountService';
 import type { Identity as IdentityModel } from '@hub/core';
 import type { ServiceConfigRecord as ServiceConfigModel, ConfigChangeRecord as ConfigChangeModel } from '../configs/configService';
 import type { Invitation as InvitationModel } from '../members/memberService';
+import type { QuotaChange as QuotaChangeModel } from '../quotas/quotaChange.entity';
+import type { ProvisioningStepRecord as ProvisioningStepModel } from '../tenants/provisioningStepRecord.entity';
 import type { PlattformContext } from '../services';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -70,6 +72,16 @@ export type ConfigScope =
   | 'GLOBAL'
   | 'ORGANIZATION';
 
+export type CreateOrganizationInput = {
+  /** 1 to 100 characters. */
+  name: Scalars['String']['input'];
+  /**
+   * Chosen by the client once per intended organization (e.g. a UUID) and resent on retries;
+   * 1 to 100 letters, digits or `. _ : -`.
+   */
+  operationId: Scalars['ID']['input'];
+};
+
 export type Invitation = {
   __typename?: 'Invitation';
   email: Scalars['String']['output'];
@@ -97,6 +109,14 @@ export type Mutation = {
   /** Adds an existing account directly. Needs `plattform.member.manage`. */
   addMember: Membership;
   changeMemberRole: Membership;
+  /**
+   * Creates an organization owned by the caller (any signed-in user): inserted PENDING, provisioned
+   * through the configured TenantProvisioner, then COMMITTED; FAILED (with a reason) after a failed
+   * step, whose earlier steps are undone. Idempotent per caller and `operationId`: a retry, even a
+   * concurrent one, returns the same organization in its current state and never provisions again.
+   * Use `login(organizationId:)` to get a token for the new organization once it is COMMITTED.
+   */
+  createOrganization: Organization;
   /**
    * Invites someone by email; the returned token is passed on to them (shown once). Needs
    * `plattform.member.manage`; only owners may invite owners.
@@ -127,6 +147,12 @@ export type Mutation = {
    * where one is registered; secrets are refused. Needs `plattform.config.write`.
    */
   setConfig: ServiceConfig;
+  /**
+   * Sets the compute and storage quota of the caller's organization; applied through the
+   * provisioner (the Kubernetes ResourceQuota), then recorded in the quota history. Needs
+   * `plattform.organization.manage`. New limits apply to new pods; running pods keep theirs.
+   */
+  setQuota: QuotaChange;
   /** Creates a user, a new organization and makes the user its owner; returns an access token. */
   signUp: AuthPayload;
   /** A session for another organization the caller is a member of. */
@@ -148,6 +174,11 @@ export type MutationAddMemberArgs = {
 export type MutationChangeMemberRoleArgs = {
   role: Role;
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateOrganizationArgs = {
+  input: CreateOrganizationInput;
 };
 
 
@@ -185,6 +216,11 @@ export type MutationSetConfigArgs = {
 };
 
 
+export type MutationSetQuotaArgs = {
+  input: SetQuotaInput;
+};
+
+
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
@@ -197,10 +233,40 @@ export type MutationSwitchOrganizationArgs = {
 export type Organization = {
   __typename?: 'Organization';
   createdAt: Scalars['DateTime']['output'];
+  /** Why provisioning failed (FAILED only). */
+  failureReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   members: Array<Membership>;
   name: Scalars['String']['output'];
+  /** The creator's idempotency key; null for organizations not made by `createOrganization`. */
+  operationId?: Maybe<Scalars['ID']['output']>;
+  /** The creation saga's journal, in order (empty for organizations made without provisioning). */
+  provisioningSteps: Array<ProvisioningStep>;
+  /** The quota in force: the latest quota change; null when none was ever recorded. */
+  quota?: Maybe<QuotaChange>;
   slug: Scalars['String']['output'];
+  status: OrganizationStatus;
+  statusChangedAt: Scalars['DateTime']['output'];
+};
+
+export type OrganizationStatus =
+  | 'COMMITTED'
+  | 'FAILED'
+  | 'PENDING';
+
+export type ProvisioningOutcome =
+  | 'APPLIED'
+  | 'FAILED'
+  | 'UNDONE'
+  | 'UNDO_FAILED';
+
+export type ProvisioningStep = {
+  __typename?: 'ProvisioningStep';
+  detail?: Maybe<Scalars['String']['output']>;
+  outcome: ProvisioningOutcome;
+  recordedAt: Scalars['DateTime']['output'];
+  /** e.g. `namespace`, `resource-quota`, `network-policy`, `owner-role-binding`, `isolation-ready`. */
+  step: Scalars['String']['output'];
 };
 
 export type Query = {
@@ -217,6 +283,16 @@ export type Query = {
    * Any other organization is not visible and yields NOT_FOUND.
    */
   organization: Organization;
+  /**
+   * The organization the caller created with this `operationId` (see `createOrganization`), in
+   * whatever state its creation is; null when the caller never used this id. Only the creator sees it.
+   */
+  organizationCreation?: Maybe<Organization>;
+  /**
+   * Quota changes of the caller's organization, oldest first, for billing and audit. Needs
+   * `plattform.organization.read`. Any other organization yields NOT_FOUND.
+   */
+  quotaHistory: Array<QuotaChange>;
   serviceConfig?: Maybe<ServiceConfig>;
   /**
    * Configs in effect for the caller's organization (its own value, else the global one).
@@ -239,6 +315,16 @@ export type QueryOrganizationArgs = {
 };
 
 
+export type QueryOrganizationCreationArgs = {
+  operationId: Scalars['ID']['input'];
+};
+
+
+export type QueryQuotaHistoryArgs = {
+  filter?: InputMaybe<QuotaHistoryFilter>;
+};
+
+
 export type QueryServiceConfigArgs = {
   key: Scalars['String']['input'];
   service: Scalars['String']['input'];
@@ -252,6 +338,39 @@ export type QueryServiceConfigsArgs = {
 
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A quota an organization had from `effectiveAt` until the next change. */
+export type QuotaChange = {
+  __typename?: 'QuotaChange';
+  /** The user who made the change; null when they are no longer visible to the caller. */
+  actor?: Maybe<User>;
+  actorId: Scalars['ID']['output'];
+  /** Kubernetes quantities, normalized (`10`, `500m`; `20Gi`). */
+  cpu: Scalars['String']['output'];
+  /** The same amounts as exact numbers, for billing (bytes exceed Int's 32 bits, hence Float). */
+  cpuMillicores: Scalars['Int']['output'];
+  effectiveAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  memory: Scalars['String']['output'];
+  memoryBytes: Scalars['Float']['output'];
+  organization: Organization;
+  reason: Scalars['String']['output'];
+  storage: Scalars['String']['output'];
+  storageBytes: Scalars['Float']['output'];
+};
+
+export type QuotaHistoryFilter = {
+  /** Only changes made by this user. */
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  /** At most this many changes (1 to 1000, default 1000). */
+  first?: InputMaybe<Scalars['Int']['input']>;
+  /** Changes effective at or after this instant. */
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Defaults to the token's organization; any other one yields NOT_FOUND. */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Changes effective before this instant. */
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 export type Role =
@@ -277,6 +396,19 @@ export type SetConfigInput = {
   reason: Scalars['String']['input'];
   service: Scalars['String']['input'];
   value: Scalars['JSON']['input'];
+};
+
+export type SetQuotaInput = {
+  /** Kubernetes quantity, e.g. `20` or `1500m` (cores). */
+  cpu: Scalars['String']['input'];
+  /** Kubernetes quantity, e.g. `40Gi`. */
+  memory: Scalars['String']['input'];
+  /** Defaults to the token's organization; any other one yields NOT_FOUND. */
+  organizationId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why the quota changes (kept in the history); 1 to 500 characters. */
+  reason: Scalars['String']['input'];
+  /** Kubernetes quantity, e.g. `50Gi`. */
+  storage: Scalars['String']['input'];
 };
 
 export type SignUpInput = {
@@ -425,6 +557,7 @@ export type ResolversTypes = {
   ConfigHistoryFilter: ConfigHistoryFilter;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ConfigScope: ConfigScope;
+  CreateOrganizationInput: CreateOrganizationInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Invitation: ResolverTypeWrapper<InvitationModel>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -432,10 +565,17 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Organization: ResolverTypeWrapper<OrganizationModel>;
+  OrganizationStatus: OrganizationStatus;
+  ProvisioningOutcome: ProvisioningOutcome;
+  ProvisioningStep: ResolverTypeWrapper<ProvisioningStepModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QuotaChange: ResolverTypeWrapper<QuotaChangeModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  QuotaHistoryFilter: QuotaHistoryFilter;
   Role: Role;
   ServiceConfig: ResolverTypeWrapper<ServiceConfigModel>;
   SetConfigInput: SetConfigInput;
+  SetQuotaInput: SetQuotaInput;
   SignUpInput: SignUpInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserModel>;
@@ -450,6 +590,7 @@ export type ResolversParentTypes = {
   ConfigChange: ConfigChangeModel;
   ConfigHistoryFilter: ConfigHistoryFilter;
   ID: Scalars['ID']['output'];
+  CreateOrganizationInput: CreateOrganizationInput;
   DateTime: Scalars['DateTime']['output'];
   Invitation: InvitationModel;
   JSON: Scalars['JSON']['output'];
@@ -457,9 +598,14 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Organization: OrganizationModel;
+  ProvisioningStep: ProvisioningStepModel;
   Query: Record<PropertyKey, never>;
+  QuotaChange: QuotaChangeModel;
+  Float: Scalars['Float']['output'];
+  QuotaHistoryFilter: QuotaHistoryFilter;
   ServiceConfig: ServiceConfigModel;
   SetConfigInput: SetConfigInput;
+  SetQuotaInput: SetQuotaInput;
   SignUpInput: SignUpInput;
   Subscription: Record<PropertyKey, never>;
   User: UserModel;
@@ -515,6 +661,7 @@ export type MutationResolvers<ContextType = PlattformContext, ParentType extends
   acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
   addMember?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAddMemberArgs, 'email' | 'role'>>;
   changeMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationChangeMemberRoleArgs, 'role' | 'userId'>>;
+  createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   inviteMember?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'email' | 'role'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -522,6 +669,7 @@ export type MutationResolvers<ContextType = PlattformContext, ParentType extends
   removeMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveMemberArgs, 'userId'>>;
   revokeToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'reason' | 'tokenId'>>;
   setConfig?: Resolver<ResolversTypes['ServiceConfig'], ParentType, ContextType, RequireFields<MutationSetConfigArgs, 'input'>>;
+  setQuota?: Resolver<ResolversTypes['QuotaChange'], ParentType, ContextType, RequireFields<MutationSetQuotaArgs, 'input'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   switchOrganization?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSwitchOrganizationArgs, 'organizationId'>>;
 };
@@ -529,19 +677,49 @@ export type MutationResolvers<ContextType = PlattformContext, ParentType extends
 export type OrganizationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  failureReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<Array<ResolversTypes['Membership']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  operationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  provisioningSteps?: Resolver<Array<ResolversTypes['ProvisioningStep']>, ParentType, ContextType>;
+  quota?: Resolver<Maybe<ResolversTypes['QuotaChange']>, ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrganizationStatus'], ParentType, ContextType>;
+  statusChangedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type ProvisioningStepResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ProvisioningStep'] = ResolversParentTypes['ProvisioningStep']> = {
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['ProvisioningOutcome'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  step?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   configHistory?: Resolver<Array<ResolversTypes['ConfigChange']>, ParentType, ContextType, RequireFields<QueryConfigHistoryArgs, 'first'>>;
   me?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
+  organizationCreation?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationCreationArgs, 'operationId'>>;
+  quotaHistory?: Resolver<Array<ResolversTypes['QuotaChange']>, ParentType, ContextType, Partial<QueryQuotaHistoryArgs>>;
   serviceConfig?: Resolver<Maybe<ResolversTypes['ServiceConfig']>, ParentType, ContextType, RequireFields<QueryServiceConfigArgs, 'key' | 'service'>>;
   serviceConfigs?: Resolver<Array<ResolversTypes['ServiceConfig']>, ParentType, ContextType, Partial<QueryServiceConfigsArgs>>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+};
+
+export type QuotaChangeResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['QuotaChange'] = ResolversParentTypes['QuotaChange']> = {
+  actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  actorId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  cpu?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  cpuMillicores?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  effectiveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memory?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  memoryBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  storage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  storageBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type ServiceConfigResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceConfig'] = ResolversParentTypes['ServiceConfig']> = {
@@ -583,7 +761,9 @@ export type Resolvers<ContextType = PlattformContext> = {
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  ProvisioningStep?: ProvisioningStepResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QuotaChange?: QuotaChangeResolvers<ContextType>;
   ServiceConfig?: ServiceConfigResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -109,24 +109,32 @@ export class AccountService {
     const valid = await this.hasher.verify(password, found?.passwordHash ?? null);
     if (!found || !valid) throw new UnauthenticatedError(INVALID_CREDENTIALS);
 
-    const chosen = await this.database.run({ orgId: null, userId: found.id }, async (unit) => {
-      const memberships = await unit.manager.find(Membership, {
+    const memberships = await this.database.run({ orgId: null, userId: found.id }, (unit) =>
+      unit.manager.find(Membership, {
         where: { userId: found.id, ...(organizationId ? { orgId: organizationId } : {}) },
         order: { createdAt: 'ASC' },
-        take: 1,
-      });
-      return memberships[0] ?? null;
-    });
-    if (!chosen || !isRole(chosen.role)) {
+      }),
+    );
+    // The oldest membership of an organization that finished provisioning (never a PENDING one).
+    let chosen: { membership: Membership; organization: Organization } | null = null;
+    for (const membership of memberships) {
+      const organization = await this.database.run({ orgId: membership.orgId, userId: found.id }, (unit) =>
+        unit.manager.findOneBy(Organization, { id: membership.orgId }),
+      );
+      if (organization?.status === 'COMMITTED' && isRole(membership.role)) {
+        chosen = { membership, organization };
+        break;
+      }
+    }
+    if (!chosen) {
       // Same answer as a wrong password: callers learn nothing about other organizations.
       throw new UnauthenticatedError(INVALID_CREDENTIALS);
     }
-    const organization = await this.database.run({ orgId: chosen.orgId, userId: found.id }, (unit) =>
-      unit.manager.findOneByOrFail(Organization, { id: chosen.orgId }),
-    );
-    const session = await this.sessions.start(found.id, chosen.orgId, chosen.role);
+    const { organization } = chosen;
+    const role = chosen.membership.role;
+    const session = await this.sessions.start(found.id, organization.id, role);
     const { passwordHash: _hash, ...user } = found;
-    return { session, user: Object.assign(new User(), user), organization, role: chosen.role };
+    return { session, user: Object.assign(new User(), user), organization, role };
   }
 
   /** Rotates a refresh token (see SessionService.refresh) and describes the new session. */
@@ -152,6 +160,9 @@ export class AccountService {
       return { role: membership.role, organization, user };
     });
     if (!found) throw new NotFoundError('Organization not found');
+    if (found.organization.status !== 'COMMITTED') {
+      throw new ConflictError(`Organization is not ready (status ${found.organization.status})`, { status: found.organization.status });
+    }
     const session = await this.sessions.start(identity.userId, organizationId, found.role);
     return { session, user: found.user, organization: found.organization, role: found.role };
   }

@@ -2,12 +2,15 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
 import { ConfigChange, configMutations, configQueries, configSubscriptions, ServiceConfig } from './configResolvers';
 import { memberMutations } from './memberResolvers';
+import { mergeResolvers } from './mergeResolvers';
 import { Mutation } from './mutationResolvers';
+import { quotaResolvers } from './quotaResolvers';
 import { Query } from './queryResolvers';
 import { sessionMutations } from './sessionResolvers';
+import { tenantResolvers } from './tenantResolvers';
 import { AuthPayload, Invitation, Membership, Organization, User, Viewer } from './typeResolvers';
 
-export const resolvers: Resolvers = {
+const baseResolvers: Resolvers = {
   DateTime: DateTimeResolver,
   JSON: JSONResolver,
   Query: { ...Query, ...configQueries },
@@ -22,3 +25,9 @@ export const resolvers: Resolvers = {
   ServiceConfig,
   ConfigChange,
 };
+
+export const resolvers: Resolvers = mergeResolvers(
+  baseResolvers,
+  tenantResolvers,
+  quotaResolvers,
+);

@@ -240,6 +240,7 @@ export type OrderUpdate = {
   order: Order;
 };
 
+/** Cursor pagination state; the same type in every hub subgraph, hence shareable. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;

@@ -1,0 +1,53 @@
+import { tenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import { RISK_EVENT_TYPES, type RiskEventData } from './riskEventTypes';
+
+export type RiskEventEnvelope = CloudEventEnvelope & { data: RiskEventData };
+
+function isRiskEvent(value: unknown): value is RiskEventEnvelope {
+  const event = value as Partial<CloudEventEnvelope> | null;
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof event.type === 'string' &&
+    typeof event.data === 'object' &&
+    event.data !== null &&
+    typeof (event.data as { assessmentId?: unknown }).assessmentId === 'string'
+  );
+}
+
+/**
+ * The tenant's risk events as the outbox relay publishes them (`<type>.<orgId>`), optionally for one
+ * assessment. Only this organization's channels are subscribed, so no other tenant's event can
+ * arrive. `return()` unsubscribes at once, even while waiting for the next event.
+ */
+export function assessmentEventStream(
+  eventBus: EventBus,
+  orgId: string,
+  assessmentId: string | null,
+): AsyncIterableIterator<RiskEventEnvelope> {
+  const source: AsyncIterator<unknown> = tenantEvents(eventBus, { types: RISK_EVENT_TYPES, orgId });
+  const matches = (event: unknown): event is RiskEventEnvelope =>
+    isRiskEvent(event) && (assessmentId === null || event.data.assessmentId === assessmentId);
+
+  const stream: AsyncIterableIterator<RiskEventEnvelope> = {
+    async next() {
+      for (;;) {
+        const result = await source.next();
+        if (result.done) return { done: true, value: undefined };
+        if (matches(result.value)) return { done: false, value: result.value };
+      }
+    },
+    async return() {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
+}

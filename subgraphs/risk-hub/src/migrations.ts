@@ -1,0 +1,4 @@
+import { RiskAssessments1763769600000 } from '../migrations/1763769600000-RiskAssessments';
+
+/** Every migration of this subgraph, in order. */
+export const migrations = [RiskAssessments1763769600000];

@@ -1,0 +1,132 @@
+import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { signUpAccount } from '../../../test/support/testStack';
+import { APPROVE, CREATE, REJECT, SUBMIT } from './support/operations';
+import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
+import { SseSubscription } from './support/sseSubscription';
+
+const EVENTS = /* GraphQL */ `
+  subscription($assessmentId: ID) {
+    riskAssessmentEvents(assessmentId: $assessmentId) {
+      id type time assessmentId measureId data
+      assessment { id title status version }
+    }
+  }
+`;
+
+interface EventView {
+  riskAssessmentEvents: {
+    id: string;
+    type: string;
+    time: string;
+    assessmentId: string;
+    measureId: string | null;
+    data: Record<string, unknown>;
+    assessment: { id: string; title: string; status: string; version: number } | null;
+  };
+}
+
+describe('risk assessment events: outbox → Redis → subscription over SSE (directly on the subgraph)', () => {
+  let hub: RiskHubStack;
+  let team: TestTeam;
+  const open: Array<SseSubscription<unknown>> = [];
+
+  beforeAll(async () => {
+    // Events travel the production path: outbox → relay → Redis → subscription.
+    hub = await startRiskHubStack({}, { redisUrl: TEST_REDIS_URL });
+    expect(hub.hub.eventBus.kind).toBe('redis');
+    team = await createTeam(hub.stack, 'Events Org');
+  });
+  afterEach(() => {
+    for (const subscription of open.splice(0)) subscription.close();
+  });
+  afterAll(() => hub.stop());
+
+  async function subscribe(token: string | undefined, assessmentId: string | null = null) {
+    const subscription = await SseSubscription.open<EventView>(hub.hubGraphqlUrl, EVENTS, { assessmentId }, token);
+    open.push(subscription as SseSubscription<unknown>);
+    return subscription;
+  }
+
+  async function create(title: string, token = team.member.token): Promise<string> {
+    return (await expectData(hub.query<{ createRiskAssessment: { id: string } }>(CREATE, { input: { title } }, token))).createRiskAssessment.id;
+  }
+
+  /** Creates assessments until the tenant-wide subscription sees one: from then on it is attached. */
+  async function warmUp(subscription: SseSubscription<EventView>): Promise<void> {
+    for (let attempt = 0; attempt < 20 && subscription.results.length === 0; attempt += 1) {
+      await create(`warm-up ${attempt}`);
+      await subscription.waitFor(1, 250).catch(() => undefined);
+    }
+    expect(subscription.results.length).toBeGreaterThan(0);
+  }
+
+  it('an assessment subscriber gets only that assessment’s events, in order; a tenant subscriber gets every type', async () => {
+    const first = await create('Crane lifts');
+    const other = await create('Unrelated');
+    const filtered = await subscribe(team.viewer.token, first);
+    const everything = await subscribe(team.viewer.token);
+    await warmUp(everything);
+
+    await expectData(hub.query(SUBMIT, { id: other }, team.member.token));
+    await expectData(hub.query(SUBMIT, { id: first }, team.member.token));
+    await expectData(hub.query(APPROVE, { id: first }, team.admin.token));
+    await expectData(hub.query(REJECT, { id: other, reason: 'no' }, team.admin.token));
+    // Under load the relay may publish the `created` events (committed before subscribing) late;
+    // they are legitimately delivered, so the assertions look at the events caused afterwards.
+    const later = (subscription: SseSubscription<EventView>) =>
+      subscription.results.filter((result) => result.errors || result.data!.riskAssessmentEvents.type !== 'risk.assessment.created');
+    for (let waited = 0; later(filtered).length < 2 && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const results = later(filtered);
+    expect(results).toHaveLength(2);
+    expect(results.map((result) => result.errors)).toEqual([undefined, undefined]);
+    expect(filtered.results.every((result) => result.data!.riskAssessmentEvents.assessmentId === first)).toBe(true);
+    const events = results.map((result) => result.data!.riskAssessmentEvents);
+    expect(events.map((event) => [event.type, event.assessmentId])).toEqual([
+      ['risk.assessment.submitted', first],
+      ['risk.assessment.approved', first],
+    ]);
+    expect(events[1]).toMatchObject({
+      measureId: null,
+      data: { assessmentId: first, status: 'APPROVED', version: 1, actorId: team.admin.userId },
+      assessment: { id: first, title: 'Crane lifts', status: 'APPROVED', version: 1 },
+    });
+    expect(new Set(events.map((event) => event.id)).size).toBe(2);
+    expect(Date.parse(events[1]!.time)).not.toBeNaN();
+
+    for (let waited = 0; later(everything).length < 4 && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(everything.results[0]!.data!.riskAssessmentEvents.type).toBe('risk.assessment.created');
+    const types = later(everything).map((result) => result.data!.riskAssessmentEvents);
+    expect(types.map((event) => [event.type, event.assessmentId])).toEqual([
+      ['risk.assessment.submitted', other],
+      ['risk.assessment.submitted', first],
+      ['risk.assessment.approved', first],
+      ['risk.assessment.rejected', other],
+    ]);
+    expect(types[3]!.data.reason).toBe('no');
+  });
+
+  it("a subscriber never sees another tenant's events", async () => {
+    const stranger = await signUpAccount(hub.stack, 'Events Stranger');
+    const mine = await subscribe(team.viewer.token);
+    const theirs = await subscribe(stranger.token);
+    await warmUp(mine);
+    const strangerAssessment = await create('Stranger secret', stranger.token);
+    await theirs.waitFor(1);
+    expect(theirs.results.map((result) => result.data!.riskAssessmentEvents.assessmentId)).toEqual([strangerAssessment]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(JSON.stringify(mine.results)).not.toContain(strangerAssessment);
+    expect(mine.results.every((result) => String(result.data!.riskAssessmentEvents.data.title).startsWith('warm-up'))).toBe(true);
+  });
+
+  it('subscribing needs a token with risk.assessment.read', async () => {
+    const anonymous = await subscribe(undefined);
+    const [result] = await anonymous.waitFor(1);
+    expect(result!.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(result!.data ?? null).toBeNull();
+  });
+});

@@ -1,0 +1,92 @@
+/** One `next` payload of a GraphQL-over-SSE stream. */
+export interface SseResult<TData> {
+  data?: TData;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/**
+ * A GraphQL subscription over Server-Sent Events (graphql-yoga's "distinct connections" mode), as a
+ * browser dashboard would open it: POST with `Accept: text/event-stream` and the bearer token.
+ */
+export class SseSubscription<TData> {
+  readonly results: Array<SseResult<TData>> = [];
+  completed = false;
+  private readonly controller = new AbortController();
+  private waiters: Array<() => void> = [];
+
+  private constructor() {}
+
+  static async open<TData>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<SseSubscription<TData>> {
+    const subscription = new SseSubscription<TData>();
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+      signal: subscription.controller.signal,
+    });
+    if (!response.body) throw new Error(`no stream: HTTP ${response.status}`);
+    void subscription.read(response.body);
+    return subscription;
+  }
+
+  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value: chunk } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(chunk, { stream: true });
+        let boundary = buffer.indexOf('\n\n');
+        while (boundary >= 0) {
+          this.handle(buffer.slice(0, boundary));
+          buffer = buffer.slice(boundary + 2);
+          boundary = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+    this.completed = true;
+    this.notify();
+  }
+
+  private handle(message: string): void {
+    const lines = message.split('\n');
+    const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
+    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+    if (event === 'complete') this.completed = true;
+    else if ((event === 'next' || event === undefined) && data) this.results.push(JSON.parse(data) as SseResult<TData>);
+    this.notify();
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves once `count` results arrived (or the stream ended); rejects after `timeoutMs`. */
+  async waitFor(count: number, timeoutMs = 5000): Promise<Array<SseResult<TData>>> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.results.length < count && !this.completed) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`expected ${count} subscription results, got ${JSON.stringify(this.results)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.results;
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
+}
