@@ -1,7 +1,7 @@
-import { channelFor, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import { tenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
 
 /**
- * Events of some types for one tenant, as the outbox relay publishes them (`<type>.<orgId>`),
+ * Events of some types for one tenant (core's tenantEvents: only `<type>.<orgId>` channels),
  * narrowed by a predicate. `return()` unsubscribes from the bus right away (a client that
  * disconnects must not keep a bus subscription open until the next event).
  */
@@ -11,7 +11,7 @@ export function tenantEventStream(
   orgId: string,
   accept: (event: CloudEventEnvelope) => boolean,
 ): AsyncIterableIterator<CloudEventEnvelope> {
-  const source = bus.engine.asyncIterableIterator<CloudEventEnvelope>(types.map((type) => channelFor(type, orgId)));
+  const source = tenantEvents(bus, { types, orgId });
   const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
   const stream: AsyncIterableIterator<CloudEventEnvelope> = {
     async next() {
