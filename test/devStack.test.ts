@@ -80,6 +80,7 @@ describe('npm start (one-command dev stack)', () => {
     try {
       expect(first.output()).toContain(gatewayUrl);
       expect(first.output()).toContain('demo tenant ACME Corp: created');
+      expect(first.output()).toContain('trading demo data: created');
       const login = await postGraphQL<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, {
         e: 'demo@acme.example',
         p: 'acme-demo-password',
@@ -99,6 +100,7 @@ describe('npm start (one-command dev stack)', () => {
     const second = await startStack(env);
     try {
       expect(second.output()).toContain('demo tenant ACME Corp: existing');
+      expect(second.output()).toContain('trading demo data: existing');
       expect(second.output()).not.toContain('initialising embedded PostgreSQL');
       const login = await postGraphQL(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
       expect(login.errors).toBeUndefined();

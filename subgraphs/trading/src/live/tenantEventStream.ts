@@ -1,0 +1,42 @@
+import { tenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
+
+/**
+ * Events of some types for one tenant (core's tenantEvents: only `<type>.<orgId>` channels),
+ * narrowed by a predicate. `return()` unsubscribes from the bus right away (a client that
+ * disconnects must not keep a bus subscription open until the next event).
+ */
+export function tenantEventStream(
+  bus: EventBus,
+  types: readonly string[],
+  orgId: string,
+  accept: (event: CloudEventEnvelope) => boolean,
+): AsyncIterableIterator<CloudEventEnvelope> {
+  const source = tenantEvents(bus, { types, orgId });
+  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
+  const stream: AsyncIterableIterator<CloudEventEnvelope> = {
+    async next() {
+      for (;;) {
+        const result = await source.next();
+        if (result.done || accept(result.value)) return result;
+      }
+    },
+    async return() {
+      await source.return?.();
+      return done();
+    },
+    async throw(error?: unknown) {
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
+}
+
+/** The `data.<field>` of an event as a string, or undefined. */
+export function eventField(event: CloudEventEnvelope, field: string): string | undefined {
+  const value = event.data[field];
+  return typeof value === 'string' ? value : undefined;
+}
