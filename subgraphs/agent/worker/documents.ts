@@ -55,7 +55,7 @@ export const RISK_ASSESSMENT_FOR_REVIEW = /* GraphQL */ `
         description
         likelihood
         severity
-        measures { id mitigation status dueDate residualLikelihood residualSeverity }
+        measures { id mitigation: description status dueDate residualLikelihood residualSeverity }
       }
     }
   }
@@ -63,7 +63,7 @@ export const RISK_ASSESSMENT_FOR_REVIEW = /* GraphQL */ `
 
 /** trading: a portfolio's positions and its daily values for the drawdown. */
 export const PORTFOLIO_FOR_REVIEW = /* GraphQL */ `
-  query PortfolioForReview($id: ID!, $from: Date, $to: Date) {
+  query PortfolioForReview($id: ID!, $from: LocalDate, $to: LocalDate) {
     portfolio(id: $id) {
       id
       name
