@@ -22,3 +22,37 @@ export function tenantEvents(eventBus: EventBus, options: TenantEventsOptions): 
   ]);
   return eventBus.engine.asyncIterableIterator<CloudEventEnvelope>(channels) as AsyncIterableIterator<CloudEventEnvelope>;
 }
+
+/**
+ * The tenant's events narrowed by a predicate (e.g. one aggregate). `return()` unsubscribes from
+ * the bus at once, so a client that goes away never keeps a bus subscription open.
+ */
+export function filteredTenantEvents<TEvent extends CloudEventEnvelope>(
+  eventBus: EventBus,
+  options: TenantEventsOptions,
+  accept: (event: CloudEventEnvelope) => event is TEvent,
+): AsyncIterableIterator<TEvent> {
+  const source = tenantEvents(eventBus, options);
+  const finished = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
+  const stream: AsyncIterableIterator<TEvent> = {
+    async next() {
+      for (;;) {
+        const result = await source.next();
+        if (result.done) return finished();
+        if (accept(result.value)) return { done: false, value: result.value };
+      }
+    },
+    async return() {
+      await source.return?.();
+      return finished();
+    },
+    async throw(error?: unknown) {
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
+}

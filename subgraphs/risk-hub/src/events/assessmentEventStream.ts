@@ -1,4 +1,4 @@
-import { tenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import { filteredTenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
 import { RISK_EVENT_TYPES, type RiskEventData } from './riskEventTypes';
 
 export type RiskEventEnvelope = CloudEventEnvelope & { data: RiskEventData };
@@ -25,29 +25,7 @@ export function assessmentEventStream(
   orgId: string,
   assessmentId: string | null,
 ): AsyncIterableIterator<RiskEventEnvelope> {
-  const source: AsyncIterator<unknown> = tenantEvents(eventBus, { types: RISK_EVENT_TYPES, orgId });
-  const matches = (event: unknown): event is RiskEventEnvelope =>
+  const matches = (event: CloudEventEnvelope): event is RiskEventEnvelope =>
     isRiskEvent(event) && (assessmentId === null || event.data.assessmentId === assessmentId);
-
-  const stream: AsyncIterableIterator<RiskEventEnvelope> = {
-    async next() {
-      for (;;) {
-        const result = await source.next();
-        if (result.done) return { done: true, value: undefined };
-        if (matches(result.value)) return { done: false, value: result.value };
-      }
-    },
-    async return() {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-  };
-  return stream;
+  return filteredTenantEvents(eventBus, { types: RISK_EVENT_TYPES, orgId }, matches);
 }

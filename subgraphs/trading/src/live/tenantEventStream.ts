@@ -1,4 +1,4 @@
-import { tenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import { filteredTenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
 
 /**
  * Events of some types for one tenant (core's tenantEvents: only `<type>.<orgId>` channels),
@@ -11,28 +11,7 @@ export function tenantEventStream(
   orgId: string,
   accept: (event: CloudEventEnvelope) => boolean,
 ): AsyncIterableIterator<CloudEventEnvelope> {
-  const source = tenantEvents(bus, { types, orgId });
-  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
-  const stream: AsyncIterableIterator<CloudEventEnvelope> = {
-    async next() {
-      for (;;) {
-        const result = await source.next();
-        if (result.done || accept(result.value)) return result;
-      }
-    },
-    async return() {
-      await source.return?.();
-      return done();
-    },
-    async throw(error?: unknown) {
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-  };
-  return stream;
+  return filteredTenantEvents(bus, { types, orgId }, (event): event is CloudEventEnvelope => accept(event));
 }
 
 /** The `data.<field>` of an event as a string, or undefined. */
