@@ -55,8 +55,13 @@ describe('scheduled overdue check', () => {
       overdue[account.orgId] = [await measure(account, hazard, -1), await measure(account, hazard, -30)];
       notOverdue.push(await measure(account, hazard, 0), await measure(account, hazard, 7));
     }
-    const done = await measure(tenantA, await plan(tenantA), -5);
+    // Finished first, then moved into the past: it is never open and overdue at the same time, so
+    // no check interval can catch it in between.
+    const done = await measure(tenantA, await plan(tenantA), 7);
     await expectData(hub.query('mutation($id: ID!) { updateMeasure(id: $id, input: { status: DONE }) { id } }', { id: done }, tenantA.token));
+    await expectData(
+      hub.query('mutation($id: ID!, $due: Date!) { updateMeasure(id: $id, input: { dueDate: $due }) { id } }', { id: done, due: daysFromToday(-5) }, tenantA.token),
+    );
     notOverdue.push(done);
   });
   afterAll(async () => {
