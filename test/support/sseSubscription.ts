@@ -1,77 +1,127 @@
-/**
- * A GraphQL-over-SSE subscriber (the "distinct connections" mode graphql-yoga serves): POST with
- * `Accept: text/event-stream`, then `event: next` / `event: complete` messages.
- */
-export interface SseSubscription<TData> {
-  /** The next payload; rejects after `timeoutMs` without one. */
-  next(timeoutMs?: number): Promise<{ data?: TData; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
-  /** Payloads received so far and not yet taken with next(). */
-  pending(): number;
-  close(): void;
+/** One `next` payload of a GraphQL-over-SSE stream. */
+export interface SseResult<TData> {
+  data?: TData;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
-type Payload<TData> = Awaited<ReturnType<SseSubscription<TData>['next']>>;
+/**
+ * A GraphQL subscription over Server-Sent Events (graphql-yoga's "distinct connections" mode), as a
+ * browser dashboard would open it: POST with `Accept: text/event-stream` and the bearer token.
+ */
+export class SseSubscription<TData> {
+  readonly results: Array<SseResult<TData>> = [];
+  completed = false;
+  private readonly controller = new AbortController();
+  private waiters: Array<() => void> = [];
+  private taken = 0;
 
+  private constructor() {}
+
+  static async open<TData>(
+    url: string,
+    query: string,
+    variables: Record<string, unknown>,
+    token?: string,
+    options: { requireOk?: boolean } = {},
+  ): Promise<SseSubscription<TData>> {
+    const subscription = new SseSubscription<TData>();
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+      signal: subscription.controller.signal,
+    });
+    if (!response.body || (options.requireOk && !response.ok)) {
+      throw new Error(`subscription refused: HTTP ${response.status} ${await response.text()}`);
+    }
+    void subscription.read(response.body);
+    return subscription;
+  }
+
+  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        const { done, value: chunk } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(chunk, { stream: true });
+        let boundary = buffer.indexOf('\n\n');
+        while (boundary >= 0) {
+          this.handle(buffer.slice(0, boundary));
+          buffer = buffer.slice(boundary + 2);
+          boundary = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+    this.completed = true;
+    this.notify();
+  }
+
+  private handle(message: string): void {
+    const lines = message.split('\n');
+    const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
+    const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+    if (event === 'complete') this.completed = true;
+    else if ((event === 'next' || event === undefined) && data) this.results.push(JSON.parse(data) as SseResult<TData>);
+    this.notify();
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves once `count` results arrived (or the stream ended); rejects after `timeoutMs`. */
+  async waitFor(count: number, timeoutMs = 5000): Promise<Array<SseResult<TData>>> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.results.length < count && !this.completed) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`expected ${count} subscription results, got ${JSON.stringify(this.results)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.results;
+  }
+
+  /** The next result not yet taken with next(); rejects after `timeoutMs` without one. */
+  async next(timeoutMs = 5000): Promise<SseResult<TData>> {
+    await this.waitFor(this.taken + 1, timeoutMs).catch(() => {
+      throw new Error(`no subscription event within ${timeoutMs} ms`);
+    });
+    const result = this.results[this.taken];
+    if (!result) throw new Error('subscription ended before the next result');
+    this.taken += 1;
+    return result;
+  }
+
+  /** Results received and not yet taken with next(). */
+  pending(): number {
+    return this.results.length - this.taken;
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
+}
+
+/** Opens a subscription and refuses an HTTP error status outright (the caller expected a stream). */
 export async function subscribeSse<TData>(
   url: string,
   query: string,
   variables: Record<string, unknown>,
   token?: string,
 ): Promise<SseSubscription<TData>> {
-  const controller = new AbortController();
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: controller.signal });
-  if (!response.ok || !response.body) throw new Error(`subscription refused: HTTP ${response.status} ${await response.text()}`);
-
-  const queue: Array<Payload<TData>> = [];
-  const waiters: Array<(payload: Payload<TData>) => void> = [];
-  const deliver = (payload: Payload<TData>) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(payload);
-    else queue.push(payload);
-  };
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(message)?.[1];
-          const data = message
-            .split('\n')
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5).trim())
-            .join('\n');
-          if (event === 'next' && data) deliver(JSON.parse(data) as Payload<TData>);
-        }
-      }
-    } catch {
-      // aborted by close()
-    }
-  })();
-
-  return {
-    next: (timeoutMs = 5000) => {
-      const queued = queue.shift();
-      if (queued) return Promise.resolve(queued);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.splice(waiters.indexOf(onPayload), 1);
-          reject(new Error(`no subscription event within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const onPayload = (payload: Payload<TData>) => {
-          clearTimeout(timer);
-          resolve(payload);
-        };
-        waiters.push(onPayload);
-      });
-    },
-    pending: () => queue.length,
-    close: () => controller.abort(),
-  };
+  return SseSubscription.open<TData>(url, query, variables, token, { requireOk: true });
 }

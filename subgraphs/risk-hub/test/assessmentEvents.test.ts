@@ -2,7 +2,7 @@ import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount } from '../../../test/support/testStack';
 import { APPROVE, CREATE, REJECT, SUBMIT } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
-import { SseSubscription } from './support/sseSubscription';
+import { SseSubscription } from '../../../test/support/sseSubscription';
 
 const EVENTS = /* GraphQL */ `
   subscription($assessmentId: ID) {

@@ -3,7 +3,7 @@ import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, type TestAccount } from '../../../test/support/testStack';
 import { ADD_HAZARD, ADD_MEASURE, CREATE, daysFromToday } from './support/operations';
 import { expectData, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
-import { SseSubscription } from './support/sseSubscription';
+import { SseSubscription } from '../../../test/support/sseSubscription';
 
 const OVERDUE_EVENTS = 'subscription { riskAssessmentEvents { type measureId assessmentId data } }';
 
