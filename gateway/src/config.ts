@@ -37,6 +37,29 @@ export interface SubgraphHttpSettings {
   breakerResetMs: number;
 }
 
+/** Federated subscriptions (WebSocket and SSE); README.md lists the defaults. */
+export interface SubscriptionSettings {
+  /** Open subscriptions one WebSocket connection may hold. */
+  maxPerConnection: number;
+  /** Open subscriptions one tenant may hold on this gateway replica. */
+  maxPerTenant: number;
+  /** Events buffered per subscriber; a subscriber that falls further behind is disconnected. */
+  queueSize: number;
+  /** How long a dropped upstream may take to come back before subscribers get an error. */
+  upstreamRestoreMs: number;
+  /** Pooled WebSocket connections per subgraph; upstream streams are spread over them. */
+  upstreamConnections: number;
+  /** How often open subscriptions are checked for expired or revoked tokens. */
+  authCheckMs: number;
+  /**
+   * What identical upstream subscriptions must also share to be merged: `tenant` (organization
+   * and permission set; the hubs' subscriptions depend on nothing else) or `user`.
+   */
+  sharing: 'tenant' | 'user';
+  /** Ping interval for client WebSockets. */
+  keepAliveMs: number;
+}
+
 export interface GatewayConfig {
   port: number;
   /** Composed supergraph SDL file (`npm run compose` writes it); watched and hot-reloaded. */
@@ -65,6 +88,7 @@ export interface GatewayConfig {
   corsOrigins: string[];
   csrfPrevention: boolean;
   subgraphs: SubgraphHttpSettings;
+  subscriptions: SubscriptionSettings;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -95,6 +119,23 @@ export function operationLimitsFromEnv(): OperationLimits {
     maxCost: envInt('GATEWAY_MAX_COST', 50_000),
     maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', 100_000),
     maxBatchSize: envInt('GATEWAY_MAX_BATCH_SIZE', 0),
+  };
+}
+
+export function subscriptionSettingsFromEnv(): SubscriptionSettings {
+  const sharing = envString('GATEWAY_SUBSCRIPTION_SHARING', 'tenant');
+  if (sharing !== 'tenant' && sharing !== 'user') {
+    throw new Error(`GATEWAY_SUBSCRIPTION_SHARING must be "tenant" or "user", got "${sharing}"`);
+  }
+  return {
+    maxPerConnection: envInt('GATEWAY_SUBSCRIPTIONS_PER_CONNECTION', 100),
+    maxPerTenant: envInt('GATEWAY_SUBSCRIPTIONS_PER_TENANT', 2000),
+    queueSize: envInt('GATEWAY_SUBSCRIPTION_QUEUE', 256),
+    upstreamRestoreMs: envInt('GATEWAY_UPSTREAM_RESTORE_MS', 30_000),
+    upstreamConnections: envInt('GATEWAY_UPSTREAM_CONNECTIONS', 4),
+    authCheckMs: envInt('GATEWAY_SUBSCRIPTION_AUTH_CHECK_MS', 1000),
+    sharing,
+    keepAliveMs: envInt('GATEWAY_WEBSOCKET_KEEPALIVE_MS', 12_000),
   };
 }
 
@@ -134,5 +175,6 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
       breakerFailureThreshold: envInt('SUBGRAPH_BREAKER_FAILURES', 5),
       breakerResetMs: envInt('SUBGRAPH_BREAKER_RESET_MS', 10_000),
     },
+    subscriptions: subscriptionSettingsFromEnv(),
   };
 }

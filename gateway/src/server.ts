@@ -39,11 +39,15 @@ import { SubgraphClients } from './subgraphs/subgraphClients';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
 import { SupergraphManager } from './supergraph/supergraphManager';
 import { applyRoutingOverrides } from './supergraph/routingOverrides';
+import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
+import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
+import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   supergraph: SupergraphManager;
   metrics: GatewayMetrics;
+  subscriptions: FederatedSubscriptions;
   listen(port?: number): Promise<RunningServer>;
   stop(): Promise<void>;
 }
@@ -100,7 +104,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const observability = createRequestObservability(logger, metrics);
   const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
 
+  const subscriptions = new FederatedSubscriptions({ settings: config.subscriptions, clients, denylist, metrics, logger });
+
   const plugins: Plugin[] = [
+    useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
@@ -119,11 +126,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       onLimited: () => metrics.rateLimited.inc(),
     }),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
-    useFederatedExecution((schema) => supergraph.generationFor(schema)),
+    useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
   );
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
-    schema: () => supergraph.current.schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
@@ -145,15 +151,29 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   let server: RunningServer | null = null;
+  let webSockets: ClientWebSockets | null = null;
   return {
     yoga,
     supergraph,
     metrics,
+    subscriptions,
     listen: async (port = config.port) => {
       server = await listen(yoga, port);
+      webSockets = serveClientWebSockets(server.server, yoga, {
+        settings: config.subscriptions,
+        verifyToken,
+        metrics,
+        logger,
+        manifest,
+        maxPayloadBytes: config.limits.maxBodyBytes,
+      });
       return server;
     },
     stop: async () => {
+      // WebSocket clients are disconnected with 1001 (they reconnect and resubscribe elsewhere),
+      // then SSE subscriptions end with GATEWAY_SHUTTING_DOWN, then HTTP drains.
+      await webSockets?.close();
+      await subscriptions.close();
       await server?.close();
       await supergraph.stop();
       await clients.close();

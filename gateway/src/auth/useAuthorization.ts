@@ -1,7 +1,12 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gatewayContext';
 import { scopesSatisfy, type AuthorizationRules } from './authorizationRules';
+
+interface CheckedOperation {
+  args: { schema: unknown; document: DocumentNode; contextValue: unknown };
+  setResultAndStopExecution(result: { errors: GraphQLError[] }): void;
+}
 
 /**
  * Enforces @authenticated and @requiresScopes before anything is planned or sent to a subgraph:
@@ -9,38 +14,38 @@ import { scopesSatisfy, type AuthorizationRules } from './authorizationRules';
  * reject mode), naming the coordinates, with UNAUTHENTICATED or FORBIDDEN.
  */
 export function useAuthorization(rulesFor: (schema: unknown) => AuthorizationRules | undefined): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const rules = rulesFor(args.schema);
-      if (!rules || rules.isEmpty) return;
-      const required = rules.requiredBy(args.document);
-      if (required.length === 0) return;
-      const identity = (args.contextValue as unknown as GatewayContext).identity;
-      if (!identity) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError('Authentication required', {
-              extensions: { code: 'UNAUTHENTICATED', coordinates: required.map((entry) => entry.coordinate) },
-            }),
-          ],
-        });
-        return;
-      }
-      const granted = new Set(identity.scopes);
-      const denied = required.filter((entry) => !scopesSatisfy(entry.requirement, granted));
-      if (denied.length > 0) {
-        setResultAndStopExecution({
-          errors: [
-            new GraphQLError('Missing permission for the requested fields', {
-              extensions: {
-                code: 'FORBIDDEN',
-                coordinates: denied.map((entry) => entry.coordinate),
-                requiredScopes: denied.flatMap((entry) => entry.requirement.scopeSets),
-              },
-            }),
-          ],
-        });
-      }
-    },
+  // Subscriptions are checked exactly like queries, before anything is planned or subscribed upstream.
+  const check = ({ args, setResultAndStopExecution }: CheckedOperation) => {
+    const rules = rulesFor(args.schema);
+    if (!rules || rules.isEmpty) return;
+    const required = rules.requiredBy(args.document);
+    if (required.length === 0) return;
+    const identity = (args.contextValue as unknown as GatewayContext).identity;
+    if (!identity) {
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError('Authentication required', {
+            extensions: { code: 'UNAUTHENTICATED', coordinates: required.map((entry) => entry.coordinate) },
+          }),
+        ],
+      });
+      return;
+    }
+    const granted = new Set(identity.scopes);
+    const denied = required.filter((entry) => !scopesSatisfy(entry.requirement, granted));
+    if (denied.length > 0) {
+      setResultAndStopExecution({
+        errors: [
+          new GraphQLError('Missing permission for the requested fields', {
+            extensions: {
+              code: 'FORBIDDEN',
+              coordinates: denied.map((entry) => entry.coordinate),
+              requiredScopes: denied.flatMap((entry) => entry.requirement.scopeSets),
+            },
+          }),
+        ],
+      });
+    }
   };
+  return { onExecute: check, onSubscribe: check };
 }

@@ -1,5 +1,6 @@
 import { GraphQLError, print } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { FederatedSubscriptions } from '../subscriptions/federatedSubscriptions';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
 
 interface YogaParamsContext {
@@ -7,10 +8,14 @@ interface YogaParamsContext {
 }
 
 /**
- * Routes yoga's execution of queries and mutations through the federated executor of the
- * supergraph generation that validated the request, so a reload never mixes two schemas.
+ * Routes yoga's execution of queries and mutations through the federated executor, and of
+ * subscriptions through the federated subscriptions, of the supergraph generation that validated
+ * the request, so a reload never mixes two schemas.
  */
-export function useFederatedExecution(generationFor: (schema: unknown) => SupergraphGeneration | undefined): Plugin {
+export function useFederatedExecution(
+  generationFor: (schema: unknown) => SupergraphGeneration | undefined,
+  subscriptions: FederatedSubscriptions,
+): Plugin {
   return {
     onExecute({ args, setExecuteFn }) {
       setExecuteFn((executeArgs) => {
@@ -23,13 +28,13 @@ export function useFederatedExecution(generationFor: (schema: unknown) => Superg
       });
     },
     onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(() => ({
-        errors: [
-          new GraphQLError('Subscriptions are not served by this gateway version yet', {
-            extensions: { code: 'OPERATION_NOT_SUPPORTED' },
-          }),
-        ],
-      }));
+      setSubscribeFn((subscribeArgs) => {
+        const generation = generationFor(subscribeArgs.schema);
+        if (!generation) {
+          return { errors: [new GraphQLError('Supergraph is not loaded', { extensions: { code: 'INTERNAL' } })] };
+        }
+        return subscriptions.subscribe(generation, subscribeArgs);
+      });
     },
   };
 }

@@ -59,6 +59,40 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly clientSubscriptions = new Gauge({
+    name: 'gateway_subscriptions_active',
+    help: 'Client subscriptions currently open (WebSocket and SSE)',
+    registers: [this.registry],
+  });
+  readonly upstreamStreams = new Gauge({
+    name: 'gateway_subscription_upstream_streams',
+    help: 'Upstream subscription streams per subgraph (shared by identical client subscriptions)',
+    labelNames: ['subgraph'],
+    registers: [this.registry],
+  });
+  readonly upstreamConnections = new Gauge({
+    name: 'gateway_subscription_upstream_connections',
+    help: 'Open pooled WebSocket connections to subgraphs',
+    labelNames: ['subgraph'],
+    registers: [this.registry],
+  });
+  readonly subscriptionEvents = new Counter({
+    name: 'gateway_subscription_events_total',
+    help: 'Subscription events delivered to clients',
+    registers: [this.registry],
+  });
+  readonly subscriptionsEnded = new Counter({
+    name: 'gateway_subscriptions_ended_total',
+    help: 'Client subscriptions ended by the gateway, by reason (expired, revoked, slow_consumer, upstream, shutdown)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly webSocketConnections = new Gauge({
+    name: 'gateway_websocket_connections',
+    help: 'Client WebSocket connections',
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }

@@ -13,6 +13,11 @@ export interface RateLimitOptions {
   onLimited?: () => void;
 }
 
+interface LimitedOperation {
+  args: { contextValue: unknown };
+  setResultAndStopExecution(result: { errors: GraphQLError[] }): void;
+}
+
 /** Anonymous callers have no tenant: they are counted per client address. */
 function rateLimitKey(context: GatewayContext & { req?: { socket?: { remoteAddress?: string } } }): {
   key: string;
@@ -28,32 +33,32 @@ function rateLimitKey(context: GatewayContext & { req?: { socket?: { remoteAddre
  * answer the request is let through (logged): the limit protects the graph, it must not stop it.
  */
 export function useRateLimit(options: RateLimitOptions): Plugin {
-  return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const context = args.contextValue as unknown as GatewayContext;
-      const { key, orgId } = rateLimitKey(context);
-      const window = rateLimitWindowFor(options.configReader, orgId, options.fallback);
-      if (window.limit <= 0) return;
-      let decision;
-      try {
-        decision = await options.limiter.hit(key, window);
-      } catch (error) {
-        options.logger.warn({ err: error }, 'rate limiter unavailable; request let through');
-        return;
-      }
-      if (decision.allowed) return;
-      options.onLimited?.();
-      setResultAndStopExecution({
-        errors: [
-          new GraphQLError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, {
-            extensions: {
-              code: 'RATE_LIMITED',
-              retryAfter: decision.retryAfterSeconds,
-              http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
-            },
-          }),
-        ],
-      });
-    },
+  // Starting a subscription counts as one request, like a query or mutation.
+  const check = async ({ args, setResultAndStopExecution }: LimitedOperation) => {
+    const context = args.contextValue as unknown as GatewayContext;
+    const { key, orgId } = rateLimitKey(context);
+    const window = rateLimitWindowFor(options.configReader, orgId, options.fallback);
+    if (window.limit <= 0) return;
+    let decision;
+    try {
+      decision = await options.limiter.hit(key, window);
+    } catch (error) {
+      options.logger.warn({ err: error }, 'rate limiter unavailable; request let through');
+      return;
+    }
+    if (decision.allowed) return;
+    options.onLimited?.();
+    setResultAndStopExecution({
+      errors: [
+        new GraphQLError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, {
+          extensions: {
+            code: 'RATE_LIMITED',
+            retryAfter: decision.retryAfterSeconds,
+            http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+          },
+        }),
+      ],
+    });
   };
+  return { onExecute: check, onSubscribe: check };
 }

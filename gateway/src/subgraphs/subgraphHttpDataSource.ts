@@ -31,9 +31,10 @@ class SubgraphTransportError extends Error {
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
+/** Everything but a mutation may be retried; a subscription's per-event entity fetches are queries. */
 function isQuery(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
   if (options.kind !== 'incoming operation') return true;
-  return options.incomingRequestContext.operation?.operation === 'query';
+  return options.incomingRequestContext.operation?.operation !== 'mutation';
 }
 
 function subgraphError(name: string, code: string, message: string): GraphQLError {

@@ -2,6 +2,7 @@ import type { Logger } from '@hub/core';
 import type { GraphQLSchema } from 'graphql';
 import { AuthorizationRules } from '../auth/authorizationRules';
 import { createFederatedExecution, type FederatedExecution, type SubgraphServiceFactory } from '../execution/federatedExecution';
+import { SubscriptionPlanner } from '../subscriptions/subscriptionPlanner';
 
 const ENFORCED_HERE = /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[0-9.]+"), for: SECURITY\)/g;
 
@@ -23,6 +24,7 @@ function withoutEnforcedSecurityLinks(sdl: string): string {
 export class SupergraphGeneration {
   private inFlight = 0;
   private retired = false;
+  private planner: SubscriptionPlanner | null = null;
 
   private constructor(
     readonly sdl: string,
@@ -42,6 +44,12 @@ export class SupergraphGeneration {
 
   get schema(): GraphQLSchema {
     return this.execution.schema;
+  }
+
+  /** Built on the first subscription: most generations never plan one. */
+  get subscriptionPlanner(): SubscriptionPlanner {
+    this.planner ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema);
+    return this.planner;
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {

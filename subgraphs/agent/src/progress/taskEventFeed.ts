@@ -1,6 +1,5 @@
-import { channelFor, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import { channelFor, openBusSubscription, type CloudEventEnvelope, type EventBus } from '@hub/core';
 import { TASK_EVENT_KINDS, TASK_EVENT_TYPES, isTaskEventData, type TaskEventData } from '../tasks/taskEvents';
-import { openBusSubscription } from './busSubscription';
 import { coalesce } from './progressCoalescer';
 
 /**

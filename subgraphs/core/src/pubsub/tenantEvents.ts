@@ -1,5 +1,6 @@
 import type { CloudEventEnvelope } from '../outbox/cloudEvent';
 import { channelFor } from '../outbox/cloudEvent';
+import { openBusSubscription } from './busSubscription';
 import type { EventBus } from './pubsub';
 
 export interface TenantEventsOptions {
@@ -13,26 +14,27 @@ export interface TenantEventsOptions {
 
 /**
  * A subscriber's stream of outbox events. Tenant safety comes from the channel names: the
- * stream is attached only to `<type>.<orgId>` (and optionally `<type>.global`).
+ * stream is attached only to `<type>.<orgId>` (and optionally `<type>.global`). Resolves once the
+ * bus subscription is in place, so no event published after that can be missed.
  */
-export function tenantEvents(eventBus: EventBus, options: TenantEventsOptions): AsyncIterableIterator<CloudEventEnvelope> {
+export async function tenantEvents(eventBus: EventBus, options: TenantEventsOptions): Promise<AsyncIterableIterator<CloudEventEnvelope>> {
   const channels = options.types.flatMap((type) => [
     channelFor(type, options.orgId),
     ...(options.includeGlobal ? [channelFor(type, null)] : []),
   ]);
-  return eventBus.engine.asyncIterableIterator<CloudEventEnvelope>(channels) as AsyncIterableIterator<CloudEventEnvelope>;
+  return (await openBusSubscription(eventBus, channels)) as AsyncIterableIterator<CloudEventEnvelope>;
 }
 
 /**
  * The tenant's events narrowed by a predicate (e.g. one aggregate). `return()` unsubscribes from
  * the bus at once, so a client that goes away never keeps a bus subscription open.
  */
-export function filteredTenantEvents<TEvent extends CloudEventEnvelope>(
+export async function filteredTenantEvents<TEvent extends CloudEventEnvelope>(
   eventBus: EventBus,
   options: TenantEventsOptions,
   accept: (event: CloudEventEnvelope) => event is TEvent,
-): AsyncIterableIterator<TEvent> {
-  const source = tenantEvents(eventBus, options);
+): Promise<AsyncIterableIterator<TEvent>> {
+  const source = await tenantEvents(eventBus, options);
   const finished = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
   const stream: AsyncIterableIterator<TEvent> = {
     async next() {

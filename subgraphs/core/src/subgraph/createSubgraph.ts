@@ -7,6 +7,7 @@ import { toGraphQLError } from '../errors/toGraphQLError';
 import { identityFromRequest } from '../identity/requestIdentity';
 import type { TokenVerifier } from '../identity/tokenVerifier';
 import { useHealthEndpoints, type ReadinessChecks } from '../http/healthEndpoints';
+import { serveGraphQLOverWebSocket } from '../http/graphqlOverWebSocket';
 import { listen, type RunningServer } from '../http/listen';
 import { requestIdOf, useRequestIdHeader } from '../http/requestId';
 import { LoaderRegistry } from '../loaders/loaderRegistry';
@@ -76,6 +77,18 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
 
   return {
     yoga,
-    listen: (port, host) => listen(yoga, port, host),
+    // HTTP, SSE and graphql-transport-ws on one path. Operation headers are accepted so the
+    // gateway can multiplex subscribers with different tokens over one pooled connection.
+    listen: async (port, host) => {
+      const running = await listen(yoga, port, host);
+      const webSocket = serveGraphQLOverWebSocket(running.server, yoga, { operationHeaders: true });
+      return {
+        ...running,
+        close: async () => {
+          await webSocket.close();
+          await running.close();
+        },
+      };
+    },
   };
 }

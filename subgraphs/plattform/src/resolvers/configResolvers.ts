@@ -8,6 +8,7 @@ import type {
 } from '../generated/resolvers-types';
 import type { ServiceConfigRecord } from '../configs/configService';
 import { userById } from '../loaders';
+import type { PlattformContext } from '../services';
 
 const READ = 'plattform.config.read';
 const WRITE = 'plattform.config.write';
@@ -42,25 +43,35 @@ function changedData(event: CloudEventEnvelope): { service: string; key: string;
   return typeof service === 'string' && typeof key === 'string' && typeof version === 'number' ? { service, key, version } : null;
 }
 
+/** Each change event as the subscriber's view of the config at that version. */
+async function* configChanges(
+  events: AsyncIterableIterator<CloudEventEnvelope>,
+  service: string | null | undefined,
+  ctx: PlattformContext,
+) {
+  try {
+    for await (const event of events) {
+      const changed = changedData(event);
+      if (!changed || (service && changed.service !== service)) continue;
+      // The event names the change; the value is read as the subscriber, under their tenant.
+      const config = await ctx.db.run((unit) =>
+        ctx.services.configs.atVersion(unit, event.tenantid ?? null, changed.service, changed.key, changed.version),
+      );
+      yield { configChanged: config };
+    }
+  } finally {
+    await events.return?.();
+  }
+}
+
 export const configSubscriptions: Pick<SubscriptionResolvers, 'configChanged'> = {
   configChanged: {
-    subscribe: async function* (_parent, { service }, ctx) {
+    subscribe: async (_parent, { service }, ctx) => {
       const identity = requireScope(ctx.identity, READ);
-      // Only this tenant's channel and the global one are attached: other tenants' changes never arrive.
-      const events = tenantEvents(ctx.services.eventBus, { types: [CONFIG_CHANGED_EVENT], orgId: identity.orgId, includeGlobal: true });
-      try {
-        for await (const event of events) {
-          const changed = changedData(event);
-          if (!changed || (service && changed.service !== service)) continue;
-          // The event names the change; the value is read as the subscriber, under their tenant.
-          const config = await ctx.db.run((unit) =>
-            ctx.services.configs.atVersion(unit, event.tenantid ?? null, changed.service, changed.key, changed.version),
-          );
-          yield { configChanged: config };
-        }
-      } finally {
-        await events.return?.();
-      }
+      // Only this tenant's channel and the global one are attached: other tenants' changes never
+      // arrive. Attached before the subscription starts, so nothing published after is missed.
+      const events = await tenantEvents(ctx.services.eventBus, { types: [CONFIG_CHANGED_EVENT], orgId: identity.orgId, includeGlobal: true });
+      return configChanges(events, service, ctx);
     },
   },
 };

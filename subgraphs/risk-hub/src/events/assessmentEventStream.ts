@@ -24,7 +24,7 @@ export function assessmentEventStream(
   eventBus: EventBus,
   orgId: string,
   assessmentId: string | null,
-): AsyncIterableIterator<RiskEventEnvelope> {
+): Promise<AsyncIterableIterator<RiskEventEnvelope>> {
   const matches = (event: CloudEventEnvelope): event is RiskEventEnvelope =>
     isRiskEvent(event) && (assessmentId === null || event.data.assessmentId === assessmentId);
   return filteredTenantEvents(eventBus, { types: RISK_EVENT_TYPES, orgId }, matches);

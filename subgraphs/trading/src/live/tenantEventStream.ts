@@ -10,7 +10,7 @@ export function tenantEventStream(
   types: readonly string[],
   orgId: string,
   accept: (event: CloudEventEnvelope) => boolean,
-): AsyncIterableIterator<CloudEventEnvelope> {
+): Promise<AsyncIterableIterator<CloudEventEnvelope>> {
   return filteredTenantEvents(bus, { types, orgId }, (event): event is CloudEventEnvelope => accept(event));
 }
 

@@ -1,4 +1,4 @@
-import type { EventBus } from '@hub/core';
+import type { EventBus } from './pubsub';
 
 /**
  * Subscribes to pub/sub channels and resolves once every subscription is in place, so whoever

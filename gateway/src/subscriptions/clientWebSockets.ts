@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import { serveGraphQLOverWebSocket, UnauthenticatedError, type Logger, type TokenVerifier } from '@hub/core';
+import { GraphQLError } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import type { SubscriptionSettings } from '../config';
+import type { GatewayContext } from '../gatewayContext';
+import type { GatewayMetrics } from '../observability/gatewayMetrics';
+import type { OperationManifest } from '../persistedOperations/operationManifest';
+
+export interface ClientWebSocketOptions {
+  settings: SubscriptionSettings;
+  verifyToken: TokenVerifier;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Safelist mode: WebSocket operations are held to the same manifest as HTTP ones. */
+  manifest?: OperationManifest;
+  maxPayloadBytes: number;
+}
+
+export interface ClientWebSockets {
+  close(): Promise<void>;
+}
+
+function limitError(message: string, code: string): readonly GraphQLError[] {
+  return [new GraphQLError(message, { extensions: { code } })];
+}
+
+function bearer(connectionParams: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = connectionParams?.authorization ?? connectionParams?.Authorization;
+  if (typeof value !== 'string') return undefined;
+  return value.replace(/^Bearer\s+/i, '');
+}
+
+/**
+ * Resolves a persisted operation for a WebSocket subscribe message (yoga's persisted-operations
+ * plugin only sees HTTP requests). Returns errors, or rewrites `payload.query` from the manifest.
+ */
+function applySafelist(manifest: OperationManifest, payload: SubscribePayload): readonly GraphQLError[] | void {
+  const hash = (payload.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  if (typeof hash !== 'string') return limitError('Only persisted operations are accepted', 'PERSISTED_QUERY_ONLY');
+  const document = manifest.operations[hash];
+  if (!document) return limitError('Persisted operation not found', 'PERSISTED_QUERY_NOT_FOUND');
+  (payload as { query: string }).query = document;
+}
+
+/**
+ * `graphql-transport-ws` for clients, on the same path as HTTP. The bearer token travels in
+ * `connectionParams.authorization` and is verified at `connection_init` (an invalid one closes the
+ * socket with 4403); every operation is then verified again like an HTTP request.
+ */
+export function serveClientWebSockets(
+  server: Server,
+  yoga: YogaServerInstance<Record<string, never>, GatewayContext>,
+  options: ClientWebSocketOptions,
+): ClientWebSockets {
+  const { settings, metrics, logger } = options;
+  const counted = new WeakSet<object>();
+  const transport = serveGraphQLOverWebSocket(server, yoga, {
+    operationHeaders: false,
+    keepAliveMs: settings.keepAliveMs,
+    maxPayloadBytes: options.maxPayloadBytes,
+    onConnect: async (ctx) => {
+      const token = bearer(ctx.connectionParams);
+      if (token) {
+        try {
+          await options.verifyToken(token);
+        } catch (error) {
+          if (error instanceof UnauthenticatedError) return false;
+          logger.error({ err: error }, 'WebSocket token could not be verified');
+          return false;
+        }
+      }
+      counted.add(ctx);
+      metrics.webSocketConnections.inc();
+      return true;
+    },
+    beforeOperation: (ctx, _id, payload) => {
+      const open = Object.keys(ctx.subscriptions).length;
+      if (open >= settings.maxPerConnection) {
+        return limitError(`At most ${settings.maxPerConnection} subscriptions per connection`, 'SUBSCRIPTION_LIMIT');
+      }
+      if (options.manifest) return applySafelist(options.manifest, payload);
+    },
+    onConnectionClose: (ctx) => {
+      if (counted.has(ctx)) metrics.webSocketConnections.dec();
+    },
+  });
+  return { close: () => transport.close() };
+}

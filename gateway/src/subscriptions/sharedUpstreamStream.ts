@@ -1,0 +1,146 @@
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { Identity, Logger } from '@hub/core';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import type { GatewayContext } from '../gatewayContext';
+import type { SubscriberQueue } from './subscriberQueue';
+import { executeSubscriptionEvent, type ClientOperation, type UpstreamEvent } from './subscriptionEventExecution';
+import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner';
+
+/** Why the gateway ended a client's subscription (also a metric label). */
+export type EndReason = 'expired' | 'revoked' | 'slow_consumer' | 'upstream' | 'overloaded' | 'shutdown' | 'completed';
+
+/** One client subscription as the shared streams see it. */
+export interface Subscriber {
+  readonly identity: Identity | null;
+  readonly context: GatewayContext;
+  readonly queue: SubscriberQueue<ExecutionResult>;
+  /** Ends it with an optional last result (the reason), dropping any backlog when told to. */
+  end(reason: EndReason, lastResult?: ExecutionResult, discardBuffered?: boolean): void;
+}
+
+/** Upstream events waiting for one group's pipeline; past this the group is failing behind. */
+const MAX_PENDING_EVENTS = 1_000;
+
+export function errorResult(message: string, code: string, extra: Record<string, unknown> = {}): ExecutionResult {
+  return { errors: [new GraphQLError(message, { extensions: { code, ...extra } })] };
+}
+
+type PendingItem = { kind: 'event'; event: UpstreamEvent } | { kind: 'end'; reason: EndReason; result?: ExecutionResult };
+
+/**
+ * Clients with the same document and variables on one upstream stream. Each event runs the rest
+ * of the plan once for the whole group (with the token of the member whose token lives longest;
+ * members share tenant and permissions, see the stream key) and is fanned out in order.
+ */
+export class ResultGroup {
+  readonly members = new Set<Subscriber>();
+  private readonly pending: PendingItem[] = [];
+  private draining = false;
+
+  constructor(
+    readonly key: string,
+    private readonly planner: SubscriptionPlanner,
+    private readonly plan: SubscriptionPlan,
+    private readonly operation: ClientOperation,
+    private readonly services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
+    private readonly onDelivered: (count: number) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  enqueue(event: UpstreamEvent): void {
+    if (this.pending.length >= MAX_PENDING_EVENTS) {
+      this.pending.length = 0;
+      this.finish('overloaded', errorResult('Subscription events arrive faster than they can be resolved', 'SUBSCRIPTION_OVERLOADED'));
+      return;
+    }
+    this.pending.push({ kind: 'event', event });
+    void this.drain();
+  }
+
+  /** Ends every member after the events already received. */
+  finish(reason: EndReason, result?: ExecutionResult): void {
+    this.pending.push({ kind: 'end', reason, result });
+    void this.drain();
+  }
+
+  private representative(): Subscriber | undefined {
+    let chosen: Subscriber | undefined;
+    for (const member of this.members) {
+      if (!chosen || (member.identity?.expiresAt ?? 0) > (chosen.identity?.expiresAt ?? 0)) chosen = member;
+    }
+    return chosen;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let item = this.pending.shift(); item; item = this.pending.shift()) {
+        if (item.kind === 'end') {
+          for (const member of [...this.members]) member.end(item.reason, item.result);
+          continue;
+        }
+        const representative = this.representative();
+        if (!representative) continue;
+        const result = await this.resolve(item.event, representative.context);
+        let delivered = 0;
+        for (const member of [...this.members]) {
+          if (member.queue.push(result)) {
+            delivered += 1;
+          } else {
+            member.end('slow_consumer', errorResult('Subscriber is too slow; events were not consumed in time', 'SLOW_CONSUMER'), true);
+          }
+        }
+        this.onDelivered(delivered);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async resolve(event: UpstreamEvent, context: GatewayContext): Promise<ExecutionResult> {
+    try {
+      return await executeSubscriptionEvent(this.planner, this.plan, this.operation, event, context, this.services);
+    } catch (error) {
+      this.logger.error({ err: error }, 'subscription event could not be resolved');
+      return errorResult('Subscription event could not be resolved', 'INTERNAL');
+    }
+  }
+}
+
+/**
+ * One upstream subscription on the owning subgraph, shared by every result group whose primary
+ * fetch, variables, tenant and permission set are identical (reference counted via the groups).
+ */
+export class SharedUpstreamStream {
+  readonly groups = new Map<string, ResultGroup>();
+  private dispose: (() => void) | null = null;
+  ended = false;
+
+  constructor(
+    readonly key: string,
+    readonly subgraph: string,
+  ) {}
+
+  start(open: (sink: { next(event: UpstreamEvent): void; fail(result: ExecutionResult): void; complete(): void }) => () => void): void {
+    this.dispose = open({
+      next: (event) => {
+        for (const group of this.groups.values()) group.enqueue(event);
+      },
+      fail: (result) => {
+        this.ended = true;
+        for (const group of this.groups.values()) group.finish('upstream', result);
+      },
+      complete: () => {
+        this.ended = true;
+        for (const group of this.groups.values()) group.finish('completed');
+      },
+    });
+  }
+
+  stop(): void {
+    this.ended = true;
+    this.dispose?.();
+    this.dispose = null;
+  }
+}

@@ -1,0 +1,68 @@
+import { buildOperationContext } from '@apollo/gateway';
+import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
+
+type OperationContext = ReturnType<typeof buildOperationContext>;
+
+/** How one client subscription runs: the primary stream on its owning subgraph, then the rest per event. */
+export interface SubscriptionPlan {
+  /** A subscription operation for one subgraph; it also selects the keys the rest needs. */
+  readonly primary: FetchNode;
+  /** Entity fetches to other subgraphs, run for every event like a query plan. */
+  readonly rest?: PlanNode;
+  readonly operationContext: OperationContext;
+  /** The primary's routing URL (after routing overrides). */
+  readonly subgraphUrl: string;
+}
+
+const MAX_CACHED_PLANS = 1000;
+
+/**
+ * Plans subscriptions with the federation query planner for one supergraph generation. Plans are
+ * cached by document and operation name (bounded), so 10,000 identical subscribers plan once.
+ */
+export class SubscriptionPlanner {
+  private readonly planner: QueryPlanner;
+  readonly apiSchema: Schema;
+  readonly supergraphSchema: GraphQLSchema;
+  private readonly urls = new Map<string, string>();
+  private readonly cache = new Map<string, SubscriptionPlan>();
+
+  constructor(
+    supergraphSdl: string,
+    /** The API schema client documents were validated against. */
+    private readonly clientSchema: GraphQLSchema,
+  ) {
+    const supergraph = Supergraph.build(supergraphSdl);
+    this.planner = new QueryPlanner(supergraph);
+    this.apiSchema = supergraph.apiSchema();
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    for (const { name, url } of supergraph.subgraphsMetadata()) this.urls.set(name, url);
+  }
+
+  subgraphUrl(name: string): string | undefined {
+    return this.urls.get(name);
+  }
+
+  plan(document: DocumentNode, operationName: string | null | undefined): SubscriptionPlan {
+    const cacheKey = `${operationName ?? ''}\n${print(document)}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached;
+    const operation = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
+    const queryPlan = this.planner.buildQueryPlan(operation);
+    const node = queryPlan.node;
+    if (!node || node.kind !== 'Subscription') throw new Error('The planner produced no subscription plan for this operation');
+    const subgraphUrl = this.urls.get(node.primary.serviceName);
+    if (!subgraphUrl) throw new Error(`Subgraph ${node.primary.serviceName} has no routing URL`);
+    const plan: SubscriptionPlan = {
+      primary: node.primary,
+      rest: node.rest,
+      operationContext: buildOperationContext({ schema: this.clientSchema, operationDocument: document, operationName: operationName ?? undefined }),
+      subgraphUrl,
+    };
+    if (this.cache.size >= MAX_CACHED_PLANS) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(cacheKey, plan);
+    return plan;
+  }
+}

@@ -1,0 +1,131 @@
+import type { Server } from 'node:http';
+import type { ExecutionArgs, GraphQLError } from 'graphql';
+import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+
+/** Headers an operation may carry in its subscribe message (`extensions.headers`). */
+const FORWARDED_OPERATION_HEADERS = ['authorization', 'x-request-id'] as const;
+
+export interface GraphQLOverWebSocketOptions {
+  /** Same path as HTTP, so one URL serves queries, SSE and WebSocket clients. */
+  path?: string;
+  /**
+   * Accept `authorization` per operation (subscribe message `extensions.headers`) besides the
+   * connection's `connectionParams`. Subgraphs accept it: the gateway multiplexes many
+   * subscribers, each with their own token, over one pooled connection.
+   */
+  operationHeaders?: boolean;
+  /** Frames larger than this close the socket with 1009 (Message Too Big). */
+  maxPayloadBytes?: number;
+  /** Ping interval; a peer that stops answering is dropped. */
+  keepAliveMs?: number;
+  /** Return false to refuse `connection_init` (the socket closes with 4403 Forbidden). */
+  onConnect?: (ctx: WsContext) => Promise<boolean | void> | boolean | void;
+  /** Return errors to refuse one operation before it is parsed (e.g. a per-connection limit). */
+  beforeOperation?: (ctx: WsContext, id: string, payload: SubscribePayload) => readonly GraphQLError[] | void;
+  onOperationEnd?: (ctx: WsContext, id: string) => void;
+  onConnectionClose?: (ctx: WsContext) => void;
+}
+
+export interface GraphQLWebSocketServer {
+  readonly server: WebSocketServer;
+  /** Closes every socket with 1001 (Going Away: clients reconnect) and stops accepting. */
+  close(): Promise<void>;
+}
+
+interface EnvelopedRoot {
+  execute(args: ExecutionArgs): unknown;
+  subscribe(args: ExecutionArgs): unknown;
+}
+
+function headerValue(source: unknown, name: string): string | undefined {
+  if (!source || typeof source !== 'object') return undefined;
+  for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
+    if (key.toLowerCase() === name && typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/**
+ * The Request the yoga context factory sees for one WebSocket operation: the token from
+ * `connectionParams.authorization` (or, where allowed, the operation's own headers), so identity
+ * is verified by exactly the code that verifies HTTP requests.
+ */
+function operationRequest(ctx: WsContext, payload: SubscribePayload, operationHeaders: boolean): Request {
+  const headers = new Headers({ 'content-type': 'application/json' });
+  const fromOperation = operationHeaders ? (payload.extensions as { headers?: unknown } | undefined)?.headers : undefined;
+  for (const name of FORWARDED_OPERATION_HEADERS) {
+    const value = headerValue(fromOperation, name) ?? headerValue(ctx.connectionParams, name);
+    if (value !== undefined) headers.set(name, value);
+  }
+  return new Request('http://websocket.local/graphql', { method: 'POST', headers });
+}
+
+/**
+ * Serves `graphql-transport-ws` (package `graphql-ws`) on an HTTP server next to a yoga instance:
+ * every operation goes through the same envelop pipeline (plugins, context, masking) as HTTP.
+ */
+export function serveGraphQLOverWebSocket(
+  server: Server,
+  // The transport is generic over every yoga instance's context type.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  yoga: YogaServerInstance<any, any>,
+  options: GraphQLOverWebSocketOptions = {},
+): GraphQLWebSocketServer {
+  const webSocketServer = new WebSocketServer({
+    server,
+    path: options.path ?? '/graphql',
+    maxPayload: options.maxPayloadBytes ?? 100_000,
+  });
+  const disposable = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
+      onConnect: options.onConnect,
+      onSubscribe: async (ctx, id, payload) => {
+        const refused = options.beforeOperation?.(ctx, id, payload);
+        if (refused && refused.length > 0) return refused;
+        const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+        const socket = (ctx.extra as { socket?: unknown }).socket;
+        const enveloped = yoga.getEnveloped({ request, params: payload, connectionParams: ctx.connectionParams, socket });
+        let document;
+        try {
+          document = enveloped.parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors;
+        let contextValue: unknown;
+        try {
+          contextValue = await enveloped.contextFactory();
+        } catch (error) {
+          if (isGraphQLError(error)) return [error];
+          throw error;
+        }
+        return {
+          schema: enveloped.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+      },
+      onComplete: options.onOperationEnd,
+      onClose: options.onConnectionClose,
+    },
+    webSocketServer,
+    options.keepAliveMs ?? 12_000,
+  );
+  return {
+    server: webSocketServer,
+    close: () => Promise.resolve(disposable.dispose()),
+  };
+}
+
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
