@@ -76,8 +76,9 @@ export function serveClientWebSockets(
       return true;
     },
     beforeOperation: (ctx, _id, payload) => {
+      // graphql-ws has already reserved this operation's id in `subscriptions`.
       const open = Object.keys(ctx.subscriptions).length;
-      if (open >= settings.maxPerConnection) {
+      if (open > settings.maxPerConnection) {
         return limitError(`At most ${settings.maxPerConnection} subscriptions per connection`, 'SUBSCRIPTION_LIMIT');
       }
       if (options.manifest) return applySafelist(options.manifest, payload);

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { createTokenDenylist, createLogger, type TokenDenylist } from '@hub/core';
+import { SseSubscription } from '../../test/support/sseSubscription';
+import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
+import { WsConnection } from '../../test/support/wsSubscription';
+import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
+import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
+
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('federated subscriptions through the gateway', () => {
+  let signer: TestSigner;
+  let fixtures: SubscriptionFixtures;
+  let denylist: TokenDenylist;
+  let gateway: Gateway;
+  let url: string;
+  const connections: WsConnection[] = [];
+
+  const connect = (token?: string) => {
+    const connection = new WsConnection(url, token);
+    connections.push(connection);
+    return connection;
+  };
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    fixtures = await startSubscriptionFixtures(signer.verifier, TEST_REDIS_URL);
+    denylist = createTokenDenylist({ redisUrl: TEST_REDIS_URL, logger: createLogger('test'), cacheMs: 0 });
+    const config = gatewayConfigFrom([]);
+    gateway = await createGateway({
+      config: {
+        ...config,
+        redisUrl: TEST_REDIS_URL,
+        subscriptions: { ...config.subscriptions, upstreamRestoreMs: 15_000, maxPerConnection: 5, authCheckMs: 500 },
+      },
+      supergraphSdl: fixtures.supergraphSdl,
+      verifyToken: signer.verifier,
+      denylist,
+    });
+    url = `${(await gateway.listen(0)).url}/graphql`;
+  });
+
+  afterEach(async () => {
+    await Promise.all(connections.splice(0).map((connection) => connection.close()));
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await fixtures?.stop();
+    await denylist?.close();
+  });
+
+  it('delivers complete events in order when the payload needs fields from two other subgraphs (WebSocket and SSE)', async () => {
+    const orgId = randomUUID();
+    const token = await signer.token({ orgId });
+    const ws = connect(token).subscribe<TickData>(TICKS_SUBSCRIPTION);
+    const sse = await SseSubscription.open<TickData>(url, TICKS_SUBSCRIPTION, {}, token, { requireOk: true });
+    try {
+      await eventually(() => gateway.subscriptions.stats().subscribers === 2, 5000, 'two subscribers');
+      await fixtures.waitForListeners(orgId);
+      for (let seq = 0; seq < 50; seq += 1) await fixtures.publishTick(orgId, seq);
+      const expected = Array.from({ length: 50 }, (_, seq) => ({
+        ticks: { seq, tenant: orgId, item: { name: `item i${seq}`, owner: { name: `Person owner-of-i${seq}` } } },
+      }));
+      expect((await ws.waitFor(50)).map((result) => result.data)).toEqual(expected);
+      expect((await sse.waitFor(50)).map((result) => result.data)).toEqual(expected);
+      // The rest of the plan ran with the subscriber's own token.
+      expect(fixtures.peopleAuthorization).toContain(`Bearer ${token}`);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('keeps tenants apart: two tenants, 1,000 interleaved events each, each subscriber gets exactly its own', async () => {
+    const tenants = [randomUUID(), randomUUID()];
+    const subscriptions = await Promise.all(
+      tenants.map(async (orgId) => connect(await signer.token({ orgId })).subscribe<TickData>('subscription { ticks { seq tenant } }')),
+    );
+    for (const orgId of tenants) await fixtures.waitForListeners(orgId);
+    for (let seq = 0; seq < 1000; seq += 1) {
+      await Promise.all(tenants.map((orgId) => fixtures.publishTick(orgId, seq)));
+    }
+    for (const [index, orgId] of tenants.entries()) {
+      const results = await subscriptions[index]!.waitFor(1000, 20_000);
+      expect(results).toHaveLength(1000);
+      expect(results.map((result) => result.data?.ticks.seq)).toEqual(Array.from({ length: 1000 }, (_, seq) => seq));
+      expect(results.every((result) => result.data?.ticks.tenant === orgId)).toBe(true);
+    }
+    // Nothing more arrives later either.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(subscriptions.map((subscription) => subscription.results.length)).toEqual([1000, 1000]);
+  });
+
+  it('shares one upstream stream among 100 identical subscriptions and closes it when all have gone', async () => {
+    const orgId = randomUUID();
+    const token = await signer.token({ orgId });
+    const before = fixtures.eventsSubscribeCount();
+    const clients = Array.from({ length: 20 }, () => connect(token));
+    const subscriptions = clients.flatMap((client) => Array.from({ length: 5 }, () => client.subscribe<TickData>(TICKS_SUBSCRIPTION)));
+    await eventually(() => gateway.subscriptions.stats().subscribers === 100, 10_000, '100 subscribers');
+    await fixtures.waitForListeners(orgId);
+    expect(gateway.subscriptions.stats().upstreamStreams).toBe(1);
+    expect(fixtures.eventsSubscribeCount() - before).toBe(1);
+    const metrics = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/gateway_subscription_upstream_streams\{subgraph="events"\} 1\b/);
+    expect(metrics).toMatch(/gateway_subscriptions_active 100\b/);
+
+    await fixtures.publishTick(orgId, 7);
+    for (const subscription of subscriptions) expect((await subscription.next()).data?.ticks.seq).toBe(7);
+
+    await Promise.all(clients.map((client) => client.close()));
+    await eventually(() => gateway.subscriptions.stats().upstreamStreams === 0, 5000, 'the upstream stream to close');
+    // The subgraph let go of its bus subscription: the upstream really was closed, not just forgotten.
+    await fixtures.waitForListeners(orgId, 0);
+  });
+});

@@ -1,0 +1,186 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import {
+  createEventBus,
+  createLogger,
+  identityFromRequest,
+  listen,
+  openBusSubscription,
+  serveGraphQLOverWebSocket,
+  type EventBus,
+  type Identity,
+  type TokenVerifier,
+} from '@hub/core';
+import { GraphQLError, parse } from 'graphql';
+import { createYoga } from 'graphql-yoga';
+import Redis from 'ioredis';
+import { composeFixtures, FEDERATION_LINK } from './fixtureSubgraphs';
+
+/**
+ * Three real subgraphs for subscription tests: `events` owns `Subscription.ticks` (fed by Redis
+ * pub/sub per tenant, like the hubs' outbox events), `items` and `people` resolve the entities a
+ * tick points to, so `ticks { item { name owner { name } } }` spans all three.
+ */
+const EVENTS = `
+  type Tick { seq: Int! tenant: String! item: Item! }
+  type Item @key(fields: "id", resolvable: false) { id: ID! }
+  type Query { eventsAlive: Boolean }
+  type Mutation { emitTick(seq: Int!, itemId: ID!): Boolean! @authenticated }
+  type Subscription { ticks: Tick! @authenticated }
+`;
+const ITEMS = `
+  type Item @key(fields: "id") { id: ID! name: String! owner: Person! }
+  type Person @key(fields: "id", resolvable: false) { id: ID! }
+`;
+const PEOPLE = `
+  type Person @key(fields: "id") { id: ID! name: String! }
+`;
+
+export const TICKS_SUBSCRIPTION = 'subscription Ticks { ticks { seq tenant item { name owner { name } } } }';
+
+export interface TickData {
+  ticks: { seq: number; tenant: string; item: { name: string; owner: { name: string } } };
+}
+
+interface TickPayload {
+  seq: number;
+  tenant: string;
+  itemId: string;
+}
+
+interface FixtureContext {
+  identity: Identity | null;
+}
+
+export function tickChannel(orgId: string): string {
+  return `fixture.tick.${orgId}`;
+}
+
+interface RunningFixture {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function serve(typeDefs: string, resolvers: GraphQLResolverMap<FixtureContext>, verifyToken: TokenVerifier, port: number, onRequest?: (headers: Headers) => void): Promise<RunningFixture> {
+  const yoga = createYoga<Record<string, never>, FixtureContext>({
+    schema: buildSubgraphSchema([{ typeDefs: parse(`${FEDERATION_LINK}\n${typeDefs}`), resolvers: resolvers as GraphQLResolverMap }]),
+    logging: false,
+    maskedErrors: false,
+    context: async ({ request }) => {
+      onRequest?.(request.headers);
+      return { identity: await identityFromRequest(request, verifyToken) };
+    },
+  });
+  const server = await listen(yoga, port, '127.0.0.1');
+  const webSocket = serveGraphQLOverWebSocket(server.server, yoga, { operationHeaders: true });
+  return {
+    url: `${server.url}/graphql`,
+    port: server.port,
+    stop: async () => {
+      await webSocket.close();
+      server.server.closeAllConnections();
+      await server.close();
+    },
+  };
+}
+
+export interface SubscriptionFixtures {
+  supergraphSdl: string;
+  bus: EventBus;
+  /** Authorization headers the `people` subgraph received (entity fetches of the rest of the plan). */
+  peopleAuthorization: string[];
+  /** Upstream subscriptions the `events` subgraph has started so far. */
+  eventsSubscribeCount(): number;
+  /** Publishes one tick to a tenant's channel, as an outbox relay would. */
+  publishTick(orgId: string, seq: number, itemId?: string): Promise<void>;
+  /** Resolves once exactly `count` processes hold a Redis subscription to the tenant's tick channel. */
+  waitForListeners(orgId: string, count?: number, timeoutMs?: number): Promise<void>;
+  /** Stops the `events` subgraph (as a crash would, connections cut). */
+  stopEvents(): Promise<void>;
+  /** Starts `events` again on the same port. */
+  startEvents(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redisUrl: string): Promise<SubscriptionFixtures> {
+  const logger = createLogger('fixture-events');
+  const bus = createEventBus({ redisUrl, logger });
+  const redis = new Redis(redisUrl);
+  const peopleAuthorization: string[] = [];
+  let subscribeCount = 0;
+
+  const eventsResolvers: GraphQLResolverMap<FixtureContext> = {
+    Mutation: {
+      emitTick: async (_parent: unknown, args: { seq: number; itemId: string }, ctx: FixtureContext) => {
+        if (!ctx.identity) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
+        await bus.publish(tickChannel(ctx.identity.orgId), { seq: args.seq, tenant: ctx.identity.orgId, itemId: args.itemId });
+        return true;
+      },
+    },
+    Subscription: {
+      ticks: {
+        subscribe: async (_parent: unknown, _args: unknown, ctx: FixtureContext) => {
+          if (!ctx.identity) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
+          subscribeCount += 1;
+          return openBusSubscription(bus, [tickChannel(ctx.identity.orgId)]);
+        },
+        resolve: (payload: TickPayload) => ({ seq: payload.seq, tenant: payload.tenant, item: { __typename: 'Item', id: payload.itemId } }),
+      },
+    },
+  } as GraphQLResolverMap<FixtureContext>;
+  const itemsResolvers = {
+    Item: {
+      __resolveReference: (reference: { id: string }) => ({ id: reference.id, name: `item ${reference.id}`, owner: { __typename: 'Person', id: `owner-of-${reference.id}` } }),
+    },
+  } as GraphQLResolverMap<FixtureContext>;
+  const peopleResolvers = {
+    Person: { __resolveReference: (reference: { id: string }) => ({ id: reference.id, name: `Person ${reference.id}` }) },
+  } as GraphQLResolverMap<FixtureContext>;
+
+  let events = await serve(EVENTS, eventsResolvers, verifyToken, 0);
+  const eventsPort = events.port;
+  const items = await serve(ITEMS, itemsResolvers, verifyToken, 0);
+  const people = await serve(PEOPLE, peopleResolvers, verifyToken, 0, (headers) => {
+    const authorization = headers.get('authorization');
+    if (authorization) peopleAuthorization.push(authorization);
+  });
+  const supergraphSdl = composeFixtures([
+    { name: 'events', url: events.url, typeDefs: EVENTS },
+    { name: 'items', url: items.url, typeDefs: ITEMS },
+    { name: 'people', url: people.url, typeDefs: PEOPLE },
+  ]);
+  let eventsRunning = true;
+
+  return {
+    supergraphSdl,
+    bus,
+    peopleAuthorization,
+    eventsSubscribeCount: () => subscribeCount,
+    publishTick: (orgId, seq, itemId = `i${seq}`) => bus.publish(tickChannel(orgId), { seq, tenant: orgId, itemId }),
+    waitForListeners: async (orgId, count = 1, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const [, listeners] = (await redis.pubsub('NUMSUB', tickChannel(orgId))) as [string, number];
+        if (Number(listeners) === count) return;
+        if (Date.now() > deadline) throw new Error(`no ${count} listeners on ${tickChannel(orgId)} within ${timeoutMs} ms (have ${listeners})`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    stopEvents: async () => {
+      eventsRunning = false;
+      await events.stop();
+    },
+    startEvents: async () => {
+      events = await serve(EVENTS, eventsResolvers, verifyToken, eventsPort);
+      eventsRunning = true;
+    },
+    stop: async () => {
+      if (eventsRunning) await events.stop();
+      await items.stop();
+      await people.stop();
+      await bus.close();
+      redis.disconnect();
+    },
+  };
+}
