@@ -83,6 +83,7 @@ export function serveClientWebSockets(
       }
       if (options.manifest) return applySafelist(options.manifest, payload);
     },
+    onSocketError: (error) => logger.debug({ err: error }, 'client WebSocket error'),
     onConnectionClose: (ctx) => {
       if (counted.has(ctx)) metrics.webSocketConnections.dec();
     },

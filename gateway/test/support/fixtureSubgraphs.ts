@@ -72,9 +72,12 @@ export const TEST_AUDIENCE = 'urn:hub:graph';
 export interface TestSigner {
   kid: string;
   privateKey: KeyLike;
+  /** The public key as a JWK (for a JWKS endpoint that other processes read). */
+  publicJwk: Record<string, unknown>;
   verifier: TokenVerifier;
   /** A valid access token for a fresh user in `orgId` with the given scopes. */
-  token(options?: { scopes?: string[]; orgId?: string; jti?: string }): Promise<string>;
+  /** `expiresAt`: seconds since the epoch (default: ten minutes from now). */
+  token(options?: { scopes?: string[]; orgId?: string; jti?: string; expiresAt?: number }): Promise<string>;
 }
 
 /** A local ES256 key and a verifier that trusts only it (no plattform needed). */
@@ -86,6 +89,7 @@ export async function createTestSigner(): Promise<TestSigner> {
   return {
     kid,
     privateKey,
+    publicJwk: jwk,
     verifier,
     token: (options = {}) =>
       new SignJWT({ org: options.orgId ?? randomUUID(), roles: ['member'], scope: (options.scopes ?? []).join(' ') })
@@ -95,7 +99,7 @@ export async function createTestSigner(): Promise<TestSigner> {
         .setIssuer(TEST_ISSUER)
         .setAudience(TEST_AUDIENCE)
         .setIssuedAt()
-        .setExpirationTime('10m')
+        .setExpirationTime(options.expiresAt ?? '10m')
         .sign(privateKey),
   };
 }

@@ -27,6 +27,8 @@ export interface GraphQLOverWebSocketOptions {
   beforeOperation?: (ctx: WsContext, id: string, payload: SubscribePayload) => readonly GraphQLError[] | void;
   onOperationEnd?: (ctx: WsContext, id: string) => void;
   onConnectionClose?: (ctx: WsContext) => void;
+  /** A socket-level error (protocol violation, oversized frame); ws closes the socket itself. */
+  onSocketError?: (error: Error) => void;
 }
 
 export interface GraphQLWebSocketServer {
@@ -120,6 +122,12 @@ export function serveGraphQLOverWebSocket(
     webSocketServer,
     options.keepAliveMs ?? 12_000,
   );
+  // graphql-ws reports socket errors (e.g. a frame over maxPayload, which ws answers with 1009)
+  // with console.error; a misbehaving client must not be able to flood the log that way.
+  webSocketServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => options.onSocketError?.(error));
+  });
   return {
     server: webSocketServer,
     close: () => Promise.resolve(disposable.dispose()),

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
+import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
+import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures } from './support/subscriptionFixtures';
+
+/** A raw graphql-transport-ws socket: sends exactly what a test says, records what comes back. */
+class RawSocket {
+  readonly messages: Array<Record<string, unknown>> = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly socket: WebSocket;
+  private readonly opened: Promise<void>;
+
+  constructor(url: string, protocol: string | null = 'graphql-transport-ws') {
+    this.socket = new WebSocket(url.replace(/^http/, 'ws'), protocol ? [protocol] : []);
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.socket.on('message', (data) => this.messages.push(JSON.parse(String(data)) as Record<string, unknown>));
+    this.closed = new Promise((resolve) => this.socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  }
+
+  async send(message: unknown): Promise<void> {
+    await this.opened;
+    this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  async init(token?: string): Promise<void> {
+    await this.send({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} });
+    await this.waitFor((message) => message.type === 'connection_ack');
+  }
+
+  async waitFor(match: (message: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(this.messages)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
+
+describe('graphql-transport-ws protocol errors at the gateway', () => {
+  let signer: TestSigner;
+  let fixtures: SubscriptionFixtures;
+  let gateway: Gateway;
+  let url: string;
+  const sockets: RawSocket[] = [];
+  const open = (protocol?: string | null) => {
+    const socket = new RawSocket(url, protocol);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    fixtures = await startSubscriptionFixtures(signer.verifier, TEST_REDIS_URL);
+    const config = gatewayConfigFrom([]);
+    gateway = await createGateway({
+      config: { ...config, redisUrl: TEST_REDIS_URL, limits: { ...config.limits, maxBodyBytes: 4096 } },
+      supergraphSdl: fixtures.supergraphSdl,
+      verifyToken: signer.verifier,
+    });
+    url = `${(await gateway.listen(0)).url}/graphql`;
+  });
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await fixtures?.stop();
+  });
+
+  it('closes with 4400 on an unknown message type and on a message that is not JSON', async () => {
+    const unknown = open();
+    await unknown.init();
+    await unknown.send({ type: 'shout', payload: {} });
+    expect((await unknown.closed).code).toBe(4400);
+
+    const garbage = open();
+    await garbage.init();
+    await garbage.send('{not json');
+    expect((await garbage.closed).code).toBe(4400);
+  });
+
+  it('closes with 4401 when subscribing before connection_init', async () => {
+    const socket = open();
+    await socket.send({ id: '1', type: 'subscribe', payload: { query: TICKS_SUBSCRIPTION } });
+    expect(await socket.closed).toEqual({ code: 4401, reason: 'Unauthorized' });
+  });
+
+  it('closes with 4409 when an operation id is reused while it is still running', async () => {
+    const socket = open();
+    await socket.init(await signer.token({ orgId: randomUUID() }));
+    await socket.send({ id: 'same', type: 'subscribe', payload: { query: TICKS_SUBSCRIPTION } });
+    await socket.send({ id: 'same', type: 'subscribe', payload: { query: TICKS_SUBSCRIPTION } });
+    expect(await socket.closed).toEqual({ code: 4409, reason: 'Subscriber for same already exists' });
+  });
+
+  it('closes with 4429 on a second connection_init and 1009 on an oversized frame', async () => {
+    const twice = open();
+    await twice.init();
+    await twice.send({ type: 'connection_init' });
+    expect((await twice.closed).code).toBe(4429);
+
+    const oversized = open();
+    await oversized.init();
+    await oversized.send({ id: '1', type: 'subscribe', payload: { query: `subscription { ticks { seq } } # ${'x'.repeat(10_000)}` } });
+    expect((await oversized.closed).code).toBe(1009);
+  });
+
+  it('refuses a WebSocket without the graphql-transport-ws subprotocol (4406)', async () => {
+    const socket = open(null);
+    expect(await socket.closed).toEqual({ code: 4406, reason: 'Subprotocol not acceptable' });
+  });
+
+  it('answers an invalid document with an error message and keeps the connection usable', async () => {
+    const orgId = randomUUID();
+    const socket = open();
+    await socket.init(await signer.token({ orgId }));
+    await socket.send({ id: 'bad', type: 'subscribe', payload: { query: 'subscription { nope }' } });
+    const error = await socket.waitFor((message) => message.id === 'bad');
+    expect(error.type).toBe('error');
+    expect(JSON.stringify(error.payload)).toContain('nope');
+    await socket.send({ id: 'good', type: 'subscribe', payload: { query: 'subscription { ticks { seq } }' } });
+    await fixtures.waitForListeners(orgId);
+    await fixtures.publishTick(orgId, 3);
+    const next = await socket.waitFor((message) => message.id === 'good');
+    expect(next).toEqual({ id: 'good', type: 'next', payload: { data: { ticks: { seq: 3 } } } });
+  });
+});

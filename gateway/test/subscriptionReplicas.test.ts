@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTsProcess, type TestProcess } from '../../test/support/childProcess';
+import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
+import { WsConnection } from '../../test/support/wsSubscription';
+import { createTestSigner, post, type TestSigner } from './support/fixtureSubgraphs';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
+
+/** Serves the test signer's public key the way plattform serves its JWKS. */
+async function serveJwks(signer: TestSigner): Promise<{ url: string; server: Server }> {
+  const body = JSON.stringify({ keys: [signer.publicJwk] });
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`, server };
+}
+
+describe('subscriptions across gateway replicas', () => {
+  let signer: TestSigner;
+  let fixtures: SubscriptionFixtures;
+  let jwks: { url: string; server: Server };
+  const replicas: TestProcess[] = [];
+  const connections: WsConnection[] = [];
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    fixtures = await startSubscriptionFixtures(signer.verifier, TEST_REDIS_URL);
+    jwks = await serveJwks(signer);
+  });
+
+  afterAll(async () => {
+    await Promise.all(connections.map((connection) => connection.close()));
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await fixtures?.stop();
+    jwks?.server.close();
+  });
+
+  it('a mutation sent to one gateway process reaches subscribers on both', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'replicas-'));
+    const supergraphPath = join(dir, 'supergraph.graphql');
+    await writeFile(supergraphPath, fixtures.supergraphSdl);
+    const urls: string[] = [];
+    for (let index = 0; index < 2; index += 1) {
+      const replica = startTsProcess('gateway/src/main.ts', {
+        PORT: '0',
+        SUPERGRAPH_PATH: supergraphPath,
+        JWKS_URL: jwks.url,
+        REDIS_URL: TEST_REDIS_URL,
+        LOG_LEVEL: 'info',
+      });
+      replicas.push(replica);
+      const [, url] = await replica.waitFor(/"url":"(http:\/\/[^"]+\/graphql)"/, 60_000);
+      urls.push(url!);
+    }
+
+    const orgId = randomUUID();
+    const token = await signer.token({ orgId });
+    const subscribedBefore = fixtures.eventsSubscribeCount();
+    const subscriptions = urls.map((url) => {
+      const connection = new WsConnection(url, token);
+      connections.push(connection);
+      return connection.subscribe<TickData>(TICKS_SUBSCRIPTION);
+    });
+    // Each replica holds its own upstream stream; the subgraph process listens once on Redis.
+    const deadline = Date.now() + 15_000;
+    while (fixtures.eventsSubscribeCount() < subscribedBefore + 2) {
+      if (Date.now() > deadline) throw new Error('the replicas did not both subscribe upstream');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await fixtures.waitForListeners(orgId);
+
+    const response = await post(urls[0]!, { query: 'mutation { emitTick(seq: 42, itemId: "x") }' }, { authorization: `Bearer ${token}` });
+    expect(response.body).toEqual({ data: { emitTick: true } });
+    for (const subscription of subscriptions) {
+      const result = await subscription.next(10_000);
+      expect(result.data?.ticks).toEqual({ seq: 42, tenant: orgId, item: { name: 'item x', owner: { name: 'Person owner-of-x' } } });
+    }
+  });
+});
