@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, type TokenDenylist } from '@hub/core';
 import { SseSubscription } from '../../test/support/sseSubscription';
+import { eventually } from '../../test/support/eventually';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnection, type WsSubscription } from '../../test/support/wsSubscription';
+import { WsConnections, type WsSubscription } from '../../test/support/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway, type SubscriptionSettings } from '../src';
 import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
 import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
 
-async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function errorCodes(subscription: WsSubscription<unknown>): unknown[] {
   return subscription.results.flatMap((result) => (result.errors ?? []).map((error) => error.extensions?.code));
@@ -24,7 +18,7 @@ describe('subscription lifecycle through the gateway', () => {
   let fixtures: SubscriptionFixtures;
   let denylist: TokenDenylist;
   const gateways: Gateway[] = [];
-  const connections: WsConnection[] = [];
+  const connections = new WsConnections();
   let url: string;
   let gateway: Gateway;
 
@@ -40,11 +34,7 @@ describe('subscription lifecycle through the gateway', () => {
     return { gateway: started, url: `${(await started.listen(0)).url}/graphql` };
   }
 
-  const connect = (token?: string, gatewayUrl = url, retryAttempts = 0) => {
-    const connection = new WsConnection(gatewayUrl, token, { retryAttempts });
-    connections.push(connection);
-    return connection;
-  };
+  const connect = (token?: string, gatewayUrl = url) => connections.connect(gatewayUrl, token);
 
   beforeAll(async () => {
     signer = await createTestSigner();
@@ -54,7 +44,7 @@ describe('subscription lifecycle through the gateway', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(connections.splice(0).map((connection) => connection.close()));
+    await connections.closeAll();
   });
 
   afterAll(async () => {

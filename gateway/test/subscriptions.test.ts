@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createTokenDenylist, createLogger, type TokenDenylist } from '@hub/core';
 import { SseSubscription } from '../../test/support/sseSubscription';
+import { eventually } from '../../test/support/eventually';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnection } from '../../test/support/wsSubscription';
+import { WsConnections } from '../../test/support/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
 import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
 
-async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('federated subscriptions through the gateway', () => {
   let signer: TestSigner;
@@ -21,13 +15,9 @@ describe('federated subscriptions through the gateway', () => {
   let denylist: TokenDenylist;
   let gateway: Gateway;
   let url: string;
-  const connections: WsConnection[] = [];
+  const connections = new WsConnections();
 
-  const connect = (token?: string) => {
-    const connection = new WsConnection(url, token);
-    connections.push(connection);
-    return connection;
-  };
+  const connect = (token?: string) => connections.connect(url, token);
 
   beforeAll(async () => {
     signer = await createTestSigner();
@@ -48,7 +38,7 @@ describe('federated subscriptions through the gateway', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(connections.splice(0).map((connection) => connection.close()));
+    await connections.closeAll();
   });
 
   afterAll(async () => {

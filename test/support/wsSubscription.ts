@@ -116,3 +116,18 @@ export class WsSubscription<TData> {
     for (const wake of waiters) wake();
   }
 }
+
+/** The WebSocket connections a test opened, so one call closes them all afterwards. */
+export class WsConnections {
+  private readonly open: WsConnection[] = [];
+
+  connect(url: string, token?: string, options: { retryAttempts?: number } = {}): WsConnection {
+    const connection = new WsConnection(url, token, options);
+    this.open.push(connection);
+    return connection;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.open.splice(0).map((connection) => connection.close()));
+  }
+}
