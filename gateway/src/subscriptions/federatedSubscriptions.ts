@@ -182,7 +182,10 @@ export class FederatedSubscriptions {
       this.perTenant.set(tenant, (this.perTenant.get(tenant) ?? 1) - 1);
       if ((this.perTenant.get(tenant) ?? 0) <= 0) this.perTenant.delete(tenant);
       metrics.clientSubscriptions.dec();
-      if (endReason && endReason !== 'completed') metrics.subscriptionsEnded.inc({ reason: endReason });
+      if (endReason && endReason !== 'completed') {
+        metrics.subscriptionsEnded.inc({ reason: endReason });
+        if (endReason !== 'shutdown') context.logger.info({ reason: endReason, subgraph: stream.subgraph }, 'subscription ended by the gateway');
+      }
       if (group.members.size === 0) stream.groups.delete(group.key);
       if (stream.groups.size === 0) this.releaseStream(stream);
     });
