@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
-import { envInt, envString } from '@hub/core';
-import { migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
+import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString } from '@hub/core';
+import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
+import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
 import { startTsProcess } from '../../test/support/childProcess';
-import { subscribeSse } from '../../test/support/sseSubscription';
+import { WsConnection } from '../../test/support/wsSubscription';
 
 /**
  * Config hot-reload latency (ARCHITECTURE.md §5): from the commit of a setConfig transaction to
- * (a) a GraphQL subscriber of `configChanged` and (b) a ConfigClient in another process.
- * Changes are made one at a time, so this measures latency, not throughput. Loopback only.
+ * (a) a GraphQL subscriber of `configChanged` connected to the GATEWAY over graphql-ws (outbox
+ * relay → Redis → plattform's subscription → pooled upstream WebSocket → gateway → client) and
+ * (b) a ConfigClient in another process. Changes are made one at a time, so this measures
+ * latency, not throughput. Loopback only.
  */
 const CHANGES = envInt('BENCH_CONFIG_CHANGES', 1000);
 const SERVER = envString('BENCH_PG_SERVER_URL', 'postgres://postgres@127.0.0.1:5432');
-const DATABASE = 'hub_bench_config';
+// Overridable so concurrent runs (e.g. several worktrees on one server) do not drop each other's database.
+const DATABASE = envString('BENCH_CONFIG_DATABASE', 'hub_bench_config');
 const REDIS_URL = envString('BENCH_REDIS_URL', 'redis://127.0.0.1:6379');
 const now = () => performance.timeOrigin + performance.now();
 
@@ -54,18 +59,42 @@ async function main(): Promise<void> {
   });
   const follower = startTsProcess('bench/config/configFollower.ts', { BENCH_SERVICE: service });
   await follower.waitFor(/^ready$/);
-  const subscriber = await subscribeSse<{ configChanged: { version: number } }>(
-    `${server.url}/graphql`,
+
+  // A gateway in this process serving a supergraph of plattform alone, as production wires it:
+  // tokens verified against plattform's published JWKS, events on Redis.
+  const supergraphConfig = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
+  const plattformUrl = `${server.url}/graphql`;
+  const supergraphSdl = await composeSupergraph(
+    supergraphConfig.subgraphs.filter((subgraph) => subgraph.name === 'plattform'),
+    { plattform: plattformUrl },
+  );
+  const gateway = await createGateway({
+    config: { ...gatewayConfigFrom([]), jwksUrl: `${server.url}${JWKS_PATH}`, redisUrl: REDIS_URL },
+    supergraphSdl,
+    logger: createLogger('bench-gateway'),
+  });
+  const gatewayServer = await gateway.listen(0);
+  const connection = new WsConnection(`${gatewayServer.url}/graphql`, account.session.access.token);
+  const subscriber = connection.subscribe<{ configChanged: { version: number } }>(
     'subscription($s: String) { configChanged(service: $s) { version value } }',
     { s: service },
-    account.session.access.token,
   );
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The gateway opens its upstream stream asynchronously: measure only once plattform holds the
+  // Redis subscription for this tenant, or the first change could be published before it.
+  const redis = new Redis(REDIS_URL);
+  const channel = channelFor(CONFIG_CHANGED_EVENT, account.organization.id);
+  for (let waited = 0; Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]) === 0; waited += 25) {
+    if (waited > 10_000) throw new Error(`no subscriber on ${channel} after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  redis.disconnect();
 
   const toSubscriber: number[] = [];
   const toClient: number[] = [];
   const scope = { orgId: account.organization.id, userId: account.user.id };
-  console.log(`config hot reload: ${CHANGES} changes, one at a time, plattform + subscriber in this process, config client in another`);
+  console.log(
+    `config hot reload: ${CHANGES} changes, one at a time, plattform + gateway + subscriber in this process, config client in another`,
+  );
   for (let version = 1; version <= CHANGES; version += 1) {
     await plattform.database.run(scope, (unit) =>
       plattform.services.configs.set(unit, { service, key: 'threshold', value: version, reason: 'bench' }, 'organization'),
@@ -79,15 +108,19 @@ async function main(): Promise<void> {
     toClient.push(Number(applied[1]) - committedAt);
   }
 
-  const subscriberStats = summary('subscriber (configChanged over SSE: outbox relay, Redis, value read from history)', toSubscriber);
+  const subscriberStats = summary(
+    'gateway subscriber (configChanged over graphql-ws via the gateway: outbox relay, Redis, value read from history)',
+    toSubscriber,
+  );
   const clientStats = summary('config client (other process, Redis event + value fetch)', toClient);
   subscriber.close();
+  await connection.close();
+  await gateway.stop();
   await follower.stop();
   await plattform.stop();
   await rm(dataDir, { recursive: true, force: true });
-  // The gateway does not carry subscriptions yet (issue 5): the subscriber attaches to plattform directly.
   console.log(
-    `config hot reload p99: ${subscriberStats.p99.toFixed(2)} ms (subscriber on the subgraph; gateway subscriptions pending), ${clientStats.p99.toFixed(2)} ms (config client)`,
+    `config hot reload p99: ${subscriberStats.p99.toFixed(2)} ms (subscriber on the gateway), ${clientStats.p99.toFixed(2)} ms (config client)`,
   );
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig, type GatewayOptions } from '@hub/gateway';
+import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig, type Gateway, type GatewayOptions } from '@hub/gateway';
 import {
   JWKS_PATH,
   migratePlattform,
@@ -16,6 +16,8 @@ export interface TestStack {
   gatewayUrl: string;
   plattformUrl: string;
   plattform: RunningPlattform;
+  /** The gateway in this process (e.g. its subscription counts). */
+  gateway: Gateway;
   /** The hub subgraphs started next to plattform, by name. */
   hubs: Record<string, RunningHubSubgraph<unknown>>;
   /** A query through the gateway. */
@@ -74,6 +76,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     gatewayUrl,
     plattformUrl: plattformServer.url,
     plattform,
+    gateway,
     hubs,
     query: (query, variables, token) => postGraphQL(gatewayUrl, query, variables, token),
     plattformQuery: (query, variables, token) => postGraphQL(`${plattformServer.url}/graphql`, query, variables, token),
@@ -101,14 +104,18 @@ const SIGN_UP = /* GraphQL */ `
 `;
 
 /** Signs up a fresh user with a fresh organization through the gateway. */
-export async function signUpAccount(stack: TestStack, organizationName = `Org ${randomUUID().slice(0, 8)}`): Promise<TestAccount> {
+export async function signUpAccount(
+  stack: TestStack,
+  organizationName = `Org ${randomUUID().slice(0, 8)}`,
+  displayName = 'Test User',
+): Promise<TestAccount> {
   const email = `user-${randomUUID()}@example.test`;
   const password = 'correct horse battery staple';
   const response = await stack.query<{
     signUp: { accessToken: string; refreshToken: string; user: { id: string }; organization: { id: string } };
   }>(
     SIGN_UP,
-    { input: { email, password, displayName: 'Test User', organizationName } },
+    { input: { email, password, displayName, organizationName } },
   );
   if (!response.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(response.errors)}`);
   const { accessToken, refreshToken, user, organization } = response.data.signUp;

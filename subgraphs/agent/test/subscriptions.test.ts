@@ -18,11 +18,13 @@ interface EventView {
   status: string;
   progress: number;
   message: string | null;
+  task?: { id: string; status: string } | null;
 }
 
 /**
- * Subscriptions are served by the agent subgraph over SSE (the gateway does not plan subscriptions
- * yet), so these tests subscribe on the subgraph with a real token while mutations go through the gateway.
+ * The agent subgraph's own subscription semantics, subscribed on the subgraph over SSE with a real
+ * token while mutations go through the gateway. The same subscriptions through the gateway (with
+ * fields of other subgraphs) are covered by test/gatewaySubscriptions.test.ts.
  */
 describe('task subscriptions (SSE on the agent subgraph)', () => {
   let stack: TestStack;
@@ -82,6 +84,10 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
       expect(progressEvents.length).toBeLessThan(reported.length);
       expect(progressEvents.at(-1)).toMatchObject({ progress: 0.95, message: 'step 0.95' });
       expect(events.at(-1)!.progress).toBe(1);
+      // `task` is read per event (a subscription's loaders live as long as it does, so a cached
+      // task would still say QUEUED here).
+      expect(events[0]!.task).toEqual({ id: taskId, status: 'QUEUED' });
+      expect(events.at(-1)!.task).toEqual({ id: taskId, status: 'SUCCEEDED' });
     } finally {
       subscription.close();
     }

@@ -15,7 +15,7 @@ const PORTFOLIO_VALUE = `subscription($id: ID!) {
 
 /**
  * Subscriptions straight against the trading subgraph over SSE, with real tokens, events going
- * outbox → relay → Redis → subscriber. (The gateway does not serve subscriptions yet.)
+ * outbox → relay → Redis → subscriber. Through the gateway: test/gatewaySubscriptions.test.ts.
  */
 describe('trading subscriptions over SSE', () => {
   let stack: TestStack;

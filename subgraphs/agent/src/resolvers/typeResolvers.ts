@@ -68,7 +68,13 @@ export const AgentPipelineStage: AgentPipelineStageResolvers = {
 export const AgentTaskEvent: AgentTaskEventResolvers = {
   type: (event) => event.kind,
   occurredAt: (event) => new Date(event.occurredAt),
-  task: (event, _args, ctx) => taskById(ctx).load(event.taskId),
+  // Read fresh for every event, not through the loaders: a subscription keeps one context (and
+  // so one loader cache) for its whole life, which would show every later event the task as it
+  // was at the first one.
+  task: async (event, _args, ctx) => {
+    const [task] = await ctx.db.run((unit) => ctx.services.tasks.byIds(unit, [event.taskId]));
+    return task ?? null;
+  },
 };
 
 /** Entity stubs: the owning subgraph resolves their fields; here only the tasks about them. */
