@@ -142,7 +142,8 @@ export class UpstreamPool {
         url: webSocketUrl(subgraph.url),
         webSocketImpl: WebSocket,
         lazy: true,
-        lazyCloseTimeout: 5_000,
+        // Short: graphql-ws does not clear this timer on dispose, so it also bounds shutdown lingering.
+        lazyCloseTimeout: 1_000,
         keepAlive: 10_000,
         retryAttempts: Number.POSITIVE_INFINITY,
         // Jittered exponential backoff, capped: many gateway replicas must not reconnect in lockstep.

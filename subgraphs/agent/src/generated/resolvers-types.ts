@@ -391,7 +391,7 @@ export type StartAgentPipelineInput = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * Status and progress of one task (SSE on the subgraph). Progress events are coalesced to at most
+   * Status and progress of one task (WebSocket or SSE, through the gateway). Progress events are coalesced to at most
    * the configured number per second per task; the latest one is always delivered.
    */
   agentTaskProgress: AgentTaskEvent;
