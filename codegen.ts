@@ -24,6 +24,9 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       Invitation: '../members/memberService#Invitation as InvitationModel',
       QuotaChange: '../quotas/quotaChange.entity#QuotaChange as QuotaChangeModel',
       ProvisioningStep: '../tenants/provisioningStepRecord.entity#ProvisioningStepRecord as ProvisioningStepModel',
+      ServiceAccount: '../serviceAccounts/serviceAccountService#ServiceAccountRecord as ServiceAccountModel',
+      ServiceAccountCredential: '../serviceAccounts/serviceAccountService#IssuedCredential as ServiceAccountCredentialModel',
+      ServiceToken: '../serviceAccounts/serviceAccountService#ServiceToken as ServiceTokenModel',
     },
   },
   'risk-hub': {

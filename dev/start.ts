@@ -7,17 +7,21 @@ import {
   createTokenDenylist,
   envInt,
   envOptional,
+  envString,
   type RunningHubSubgraph,
 } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import {
   DEMO_ACCOUNT,
+  devKeyPath,
   JWKS_PATH,
   migratePlattform,
   plattformConfigFromEnv,
   seedDemoTenant,
   startPlattform,
 } from '@hub/plattform';
+import { queueDemoAgentWork } from './demoAgentWork';
+import { startDemoWorker, type DemoWorker } from './demoWorker';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embeddedDatabase';
 import { HUB_SUBGRAPHS } from './hubSubgraphs';
 
@@ -25,7 +29,8 @@ const ROOT = resolve(__dirname, '..');
 
 /**
  * `npm start`: the whole stack in one process. Without DATABASE_URL an embedded PostgreSQL runs
- * under .data/; without REDIS_URL events travel through an in-process bus.
+ * under .data/; without REDIS_URL events travel through an in-process bus. The reference worker
+ * runs too (DEV_WORKER=off leaves it out), as the demo tenant's service account.
  */
 async function main(): Promise<void> {
   const logger = createLogger('dev-stack');
@@ -87,10 +92,13 @@ async function main(): Promise<void> {
   process.stdout.write(`${banner}\n`);
 
   let stopping = false;
+  let demoWorker: DemoWorker | null = null;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    // The worker first: it talks to the gateway, and finishes the task in hand while it still can.
+    await demoWorker?.stop();
     await gateway.stop();
     await configClient.stop();
     for (const hub of hubs.reverse()) await hub.stop();
@@ -100,8 +108,35 @@ async function main(): Promise<void> {
     await embedded?.stop();
     process.exit(0);
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(signal));
+  // `on`, not `once`: a repeated signal (a second Ctrl-C, or one relayed by a wrapper such as
+  // the tsx CLI) must not find no listener and end the process in the middle of stopping.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
+
+  if (envString('DEV_WORKER', 'on') !== 'off') {
+    // The demo without a worker is still a working stack: a failure here is reported, not fatal.
+    try {
+      const gatewayUrl = `${gatewayServer.url}/graphql`;
+      log(`agent demo work: ${await queueDemoAgentWork(gatewayUrl, seeded.accessToken, logger)}`);
+      const started = await startDemoWorker({
+        plattform,
+        tenant: seeded.tenant,
+        gatewayUrl,
+        credentialFile: devKeyPath(DEMO_WORKER_CREDENTIAL_FILE),
+        stepDelayMs: envInt('AGENT_WORKER_STEP_DELAY_MS', 1500),
+        logger: createLogger('reference-worker'),
+      });
+      // A Ctrl-C during the start leaves nobody to stop the worker otherwise.
+      if (stopping) await started?.stop();
+      else demoWorker = started;
+      if (started) log('reference worker started as service account demo-reference-worker');
+    } catch (error) {
+      logger.error({ err: error }, 'reference worker not started; the rest of the stack runs on');
+    }
+  }
 }
+
+/** The demo worker's client credential, next to the dev signing key (DATA_DIR/keys, mode 0600). */
+const DEMO_WORKER_CREDENTIAL_FILE = 'demo-worker-credential.json';
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -24,7 +24,9 @@ interface RunningStack {
 }
 
 async function startStack(env: NodeJS.ProcessEnv): Promise<RunningStack> {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['dev/start.ts'], { cwd: ROOT, env });
+  // The command of `npm start`, in a process group of its own as a terminal gives a command:
+  // Ctrl-C signals the whole group.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: ROOT, env, detached: true });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -46,12 +48,40 @@ async function startStack(env: NodeJS.ProcessEnv): Promise<RunningStack> {
   return { child, output: () => output };
 }
 
+/** Ctrl-C: SIGINT to every process of the stack's group (tsx, node, and whatever they spawned). */
 async function stopStack(stack: RunningStack): Promise<number | null> {
   return new Promise((done) => {
     stack.child.removeAllListeners('exit');
     stack.child.once('exit', (code) => done(code));
-    stack.child.kill('SIGINT');
+    process.kill(-stack.child.pid!, 'SIGINT');
   });
+}
+
+async function outputContains(stack: RunningStack, text: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!stack.output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`"${text}" did not appear:\n${stack.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface DemoTask {
+  type: string;
+  status: string;
+  progress: number;
+  agent: { name: string } | null;
+}
+
+/** The demo tenant's agent tasks, once the reference worker has finished all of them. */
+async function settledTasks(gatewayUrl: string, token: string): Promise<DemoTask[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const answer = await postGraphQL<{ agentTasks: DemoTask[] }>(gatewayUrl, '{ agentTasks { type status progress agent { name } } }', {}, token);
+    const tasks = answer.data?.agentTasks ?? [];
+    if (tasks.length >= 4 && tasks.every((task) => task.status === 'SUCCEEDED')) return tasks;
+    if (Date.now() > deadline) throw new Error(`demo tasks did not finish: ${JSON.stringify(answer)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
@@ -67,7 +97,16 @@ describe('npm start (one-command dev stack)', () => {
     await chmod(dataDir, 0o755);
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}/graphql`;
-    env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), PLATTFORM_PORT: String(await freePort()), DEV_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
+    env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PLATTFORM_PORT: String(await freePort()),
+      DEV_PG_PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+      // The demo slows the worker down for people watching; the test need not wait.
+      AGENT_WORKER_STEP_DELAY_MS: '20',
+    };
     // Every registered hub on a free port too, so the test never collides with a running stack.
     for (const hub of HUB_SUBGRAPHS) env[portVariableFor(hub.name)] = String(await freePort());
     delete env.DATABASE_URL;
@@ -75,7 +114,7 @@ describe('npm start (one-command dev stack)', () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it('starts from an empty data directory, answers the demo login, stops cleanly, and reuses the data', async () => {
+  it('starts from an empty data directory, answers the demo login, runs the worker, stops cleanly on Ctrl-C, and reuses the data', async () => {
     const first = await startStack(env);
     try {
       expect(first.output()).toContain(gatewayUrl);
@@ -93,15 +132,40 @@ describe('npm start (one-command dev stack)', () => {
         login.data!.login.accessToken,
       );
       expect(me.data?.me.organization.name).toBe('ACME Corp');
+
+      // The reference worker runs as the demo tenant's service account and works off the demo tasks:
+      // the seeded report, a review pipeline (risk review, then its report) and a portfolio review.
+      // The worker starts after the banner.
+      await outputContains(first, 'reference worker started');
+      expect(first.output()).toContain('agent demo work: queued a review pipeline and a portfolio review');
+      const tasks = await settledTasks(gatewayUrl, login.data!.login.accessToken);
+      expect(tasks.map((task) => task.type).sort()).toEqual(['portfolio.review', 'report.compile', 'report.compile', 'risk.review']);
+      for (const task of tasks) expect(task).toMatchObject({ progress: 1, agent: { name: 'demo-reference-worker' } });
+      const accounts = await postGraphQL<{ serviceAccounts: Array<{ name: string; status: string; scopes: string[] }> }>(
+        gatewayUrl,
+        '{ serviceAccounts { name status scopes } }',
+        {},
+        login.data!.login.accessToken,
+      );
+      expect(accounts.data?.serviceAccounts).toEqual([
+        { name: 'demo-reference-worker', status: 'ACTIVE', scopes: ['agent.worker', 'risk.assessment.read', 'trading.portfolio.read'] },
+      ]);
     } finally {
       expect(await stopStack(first)).toBe(0);
     }
+    // Stopped in order: no service saw the database go away under it.
+    expect(first.output()).not.toMatch(/"level":50/);
+    expect(first.output()).not.toContain('shutting down');
 
     const second = await startStack(env);
     try {
       expect(second.output()).toContain('demo tenant ACME Corp: existing');
       expect(second.output()).toContain('trading demo data: existing');
       expect(second.output()).not.toContain('initialising embedded PostgreSQL');
+      // The kept credential still works: no new secret, no new demo work.
+      await outputContains(second, 'reference worker started');
+      expect(second.output()).toMatch(/"status":"existing","msg":"demo worker service account ready"/);
+      expect(second.output()).toContain('agent demo work: existing');
       const login = await postGraphQL(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
       expect(login.errors).toBeUndefined();
     } finally {

@@ -11,6 +11,8 @@ const ROOT = resolve(__dirname, '..');
 
 interface ComposeService {
   image?: string;
+  /** Services in a profile start only on request (e.g. the reference worker). */
+  profiles?: string[];
   build?: { context: string; dockerfile: string };
   environment?: Record<string, string>;
   ports?: string[];
@@ -19,7 +21,10 @@ interface ComposeService {
 }
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
 const services = Object.entries(compose.services);
-const built = services.filter(([, service]) => service.build);
+/** The gateway and the subgraphs: built, serving, probed. */
+const built = services.filter(([, service]) => service.build && !service.profiles);
+/** Optional built services (profiles), e.g. the reference worker: no port, nothing probes them. */
+const optional = services.filter(([, service]) => service.build && service.profiles);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -39,7 +44,7 @@ describe('docker-compose.yml', () => {
     expect(built.map(([name]) => name).sort()).toEqual(expected);
   });
 
-  it.each(built)('%s: its Dockerfile and every path it copies exist', (_name, service) => {
+  it.each([...built, ...optional])('%s: its Dockerfile and every path it copies exist', (_name, service) => {
     const context = resolve(ROOT, service.build!.context);
     const dockerfile = join(context, service.build!.dockerfile);
     expect(existsSync(dockerfile)).toBe(true);
@@ -61,7 +66,7 @@ describe('docker-compose.yml', () => {
     for (const mapping of service.ports ?? []) expect(mapping.split(':').pop()).toBe(exposed);
   });
 
-  it.each(built)('%s: every environment variable it sets is read by the code', (serviceName, service) => {
+  it.each([...built, ...optional])('%s: every environment variable it sets is read by the code', (serviceName, service) => {
     for (const name of Object.keys(service.environment ?? {})) {
       const readByCode =
         code.includes(`'${name}'`) ||
@@ -81,5 +86,15 @@ describe('docker-compose.yml', () => {
     for (const [, service] of services) {
       for (const dependency of Object.keys(service.depends_on ?? {})) expect(compose.services[dependency]).toBeDefined();
     }
+  });
+
+  it('the optional reference worker runs the agent image with its worker entry point, against the gateway', () => {
+    const worker = compose.services['agent-worker']!;
+    expect(worker.profiles).toEqual(['worker']);
+    expect(worker.build).toEqual(compose.services.agent!.build);
+    expect((worker as { command?: string[] }).command?.join(' ')).toContain('subgraphs/agent/worker/main.ts');
+    expect(existsSync(join(ROOT, 'subgraphs/agent/worker/main.ts'))).toBe(true);
+    expect(worker.environment?.GATEWAY_URL).toBe('http://gateway:4000/graphql');
+    expect(worker.depends_on).toHaveProperty('gateway');
   });
 });

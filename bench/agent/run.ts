@@ -7,7 +7,7 @@ import { createAgentModule, type AgentServices } from '@hub/agent';
 import { subscribeSse } from '../../test/support/sseSubscription';
 import { signUpAccount, startTestStack } from '../../test/support/testStack';
 import { setAgentConfig } from '../../subgraphs/agent/test/support/agentConfig';
-import { workerToken } from '../../subgraphs/agent/test/support/workerToken';
+import { serviceAccountToken } from '../../test/support/serviceAccounts';
 
 /**
  * Agent task queue figures, loopback only, bounded in time:
@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   const subgraphServer = await agent.subgraph.listen(0, '127.0.0.1');
   try {
     const tenant = await signUpAccount(stack, 'Bench Agents');
-    const token = await workerToken(tenant.orgId);
+    // The workers' token: a service account's, exchanged at the gateway like a real worker's.
+    const token = await serviceAccountToken(stack, tenant);
     const call = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
       const response = await stack.query<T>(query, variables, token);
       if (response.errors || !response.data) throw new Error(JSON.stringify(response.errors));

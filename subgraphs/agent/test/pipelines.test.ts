@@ -4,7 +4,7 @@ import { errorCodes } from '../../../test/support/graphqlClient';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import { claim, COMPLETE, dataOf, FAIL, PROGRESS, registerAgent } from './support/agentProtocol';
-import { workerToken } from './support/workerToken';
+import { serviceAccountToken } from '../../../test/support/serviceAccounts';
 
 const START = `mutation($input: StartAgentPipelineInput!) { startAgentPipeline(input: $input) { id status stages { name task { id status } } } }`;
 const PIPELINE = `query($id: ID!) {
@@ -43,7 +43,7 @@ describe('pipelines', () => {
   beforeAll(async () => {
     stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule] });
     tenant = await signUpAccount(stack, 'Pipeline Tenant');
-    worker = await workerToken(tenant.orgId);
+    worker = await serviceAccountToken(stack, tenant);
     agentId = await registerAgent(stack, worker, 'pipeline-worker');
   });
   afterAll(() => stack.stop());

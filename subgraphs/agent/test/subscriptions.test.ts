@@ -5,7 +5,7 @@ import { claim, COMPLETE, COMPILED_REPORT, CREATE_TASK, dataOf, PROGRESS, regist
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { setAgentConfig } from './support/agentConfig';
 import { subscribeSse } from '../../../test/support/sseSubscription';
-import { workerToken } from './support/workerToken';
+import { serviceAccountToken } from '../../../test/support/serviceAccounts';
 
 const TASK_PROGRESS = `subscription($taskId: ID!) {
   agentTaskProgress(taskId: $taskId) { type taskId status progress message attempts occurredAt task { id status } }
@@ -39,7 +39,7 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
     subgraphServer = await stack.hubs.agent!.subgraph.listen(0, '127.0.0.1');
     subgraphUrl = `${subgraphServer.url}/graphql`;
     tenant = await signUpAccount(stack, 'Subscribing Tenant');
-    worker = await workerToken(tenant.orgId);
+    worker = await serviceAccountToken(stack, tenant);
     agentId = await registerAgent(stack, worker, 'streamer');
     await setAgentConfig(stack, tenant, 'progressUpdatesPerSecond', 10);
   });

@@ -19,7 +19,7 @@ import {
   TASK,
 } from './support/agentProtocol';
 import { setAgentConfig } from './support/agentConfig';
-import { workerToken } from './support/workerToken';
+import { serviceAccountToken } from '../../../test/support/serviceAccounts';
 
 describe('task queue and worker protocol (through the gateway)', () => {
   let stack: TestStack;
@@ -35,7 +35,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
     });
     services = stack.hubs.agent!.services as AgentServices;
     tenant = await signUpAccount(stack, 'Queue Tenant');
-    worker = await workerToken(tenant.orgId);
+    worker = await serviceAccountToken(stack, tenant);
   });
   afterAll(() => stack.stop());
 
@@ -293,7 +293,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
     const anonymous = await stack.query('{ agentTasks { id } }');
     expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
     // Another service account cannot act as this agent.
-    const otherAccount = await workerToken(tenant.orgId);
+    const otherAccount = await serviceAccountToken(stack, tenant);
     const impostor = await stack.query('mutation($a: ID!) { claimAgentTask(agentId: $a, types: ["report.compile"]) { leaseToken } }', { a: agentId }, otherAccount);
     expect(errorCodes(impostor)).toEqual(['NOT_FOUND']);
   });
@@ -302,7 +302,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
     await drainQueue();
     const [taskId] = await createTasks(1);
     const other = await signUpAccount(stack, 'Other Queue Tenant');
-    const otherWorker = await workerToken(other.orgId);
+    const otherWorker = await serviceAccountToken(stack, other);
     const otherAgent = await registerAgent(stack, otherWorker, 'other-tenant-worker');
     expect(await claim(stack, otherWorker, otherAgent, ['report.compile'])).toBeNull();
     const read = await stack.query(TASK, { id: taskId }, other.token);

@@ -4,6 +4,13 @@
  * specified; adjust them here if those subgraphs named a field differently.
  */
 
+/** plattform: the service account's client credential for an access token (sent without a token). */
+export const ISSUE_SERVICE_TOKEN = /* GraphQL */ `
+  mutation IssueServiceToken($clientId: ID!, $clientSecret: String!) {
+    issueServiceToken(clientId: $clientId, clientSecret: $clientSecret) { accessToken expiresIn }
+  }
+`;
+
 export const REGISTER_AGENT = /* GraphQL */ `
   mutation RegisterAgent($input: RegisterAgentInput!) {
     registerAgent(input: $input) { id name }

@@ -8,6 +8,11 @@ export interface ReferenceWorkerOptions {
   performers: Readonly<Record<string, Performer>>;
   /** Wait between claims while the queue is empty (default 1 s). */
   idlePollMs?: number;
+  /**
+   * Pause after each progress report (default 0). The work takes milliseconds; the demo stack
+   * slows it down so that people watching the dashboard see the steps. Skipped while stopping.
+   */
+  stepDelayMs?: number;
   log?: (line: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -18,6 +23,8 @@ interface Lease {
 }
 
 export type TaskOutcome = 'completed' | 'failed' | 'stopped';
+
+const MAX_RETRY_WAIT_MS = 30_000;
 
 /** Raised inside a performer when a heartbeat said to stop (cancelled, or the lease is gone). */
 class StopWork extends Error {}
@@ -31,6 +38,8 @@ export class ReferenceWorker {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private readonly log: NonNullable<ReferenceWorkerOptions['log']>;
+  /** Wakes pending sleeps, so `stop()` does not wait out an idle poll or a demo pause. */
+  private readonly wakers = new Set<() => void>();
 
   constructor(private readonly options: ReferenceWorkerOptions) {
     this.log = options.log ?? (() => undefined);
@@ -56,29 +65,49 @@ export class ReferenceWorker {
     return { taskId: lease.task.id, outcome: await this.perform(agentId, lease) };
   }
 
-  /** Runs until `stop()`; transient gateway trouble is logged and retried after the idle wait. */
+  /**
+   * Runs until `stop()`. Failures (gateway down, credential refused) are logged and retried,
+   * waiting twice as long after each one in a row (up to 30 s) so a worker whose account was
+   * revoked does not hammer the gateway.
+   */
   start(): void {
     this.stopping = false;
     this.loop = (async () => {
+      const idleMs = this.options.idlePollMs ?? 1000;
+      let failures = 0;
       while (!this.stopping) {
         try {
           const ran = await this.runOnce();
-          if (!ran) await this.sleep(this.options.idlePollMs ?? 1000);
+          failures = 0;
+          if (!ran) await this.sleep(idleMs);
         } catch (error) {
-          this.log('worker loop error; retrying', { error: (error as Error).message });
-          await this.sleep(this.options.idlePollMs ?? 1000);
+          failures += 1;
+          const retryInMs = Math.min(idleMs * 2 ** (failures - 1), MAX_RETRY_WAIT_MS);
+          this.log('worker loop error; retrying', { error: (error as Error).message, retryInMs });
+          await this.sleep(retryInMs);
         }
       }
     })();
   }
 
+  /** Stops claiming; a task in hand is finished (without demo pauses) before this resolves. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const wake of this.wakers) wake();
     await this.loop;
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    if (this.stopping || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
   }
 
   private async perform(agentId: string, lease: Lease): Promise<TaskOutcome> {
@@ -103,6 +132,7 @@ export class ReferenceWorker {
         progress: async (progress, message) => {
           if (stopRequested) throw new StopWork();
           await gateway.request(REPORT_PROGRESS, { taskId: task.id, leaseToken, progress, message });
+          await this.sleep(this.options.stepDelayMs ?? 0);
         },
       });
       if (stopRequested) throw new StopWork();

@@ -3,3 +3,4 @@ export * from './plattformSubgraph';
 export * from './seed/demoSeed';
 export type { PlattformServices } from './services';
 export { loadSigningKeys, type SigningKeys } from './tokens/signingKeys';
+export * from './seed/demoServiceAccount';

@@ -1,6 +1,12 @@
 import { IdentitySlice1763683200000 } from '../migrations/1763683200000-IdentitySlice';
 import { ConfigsAndTokenLifecycle1763790000000 } from '../migrations/1763790000000-ConfigsAndTokenLifecycle';
 import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-TenantsAndQuotas';
+import { ServiceAccounts1764000000000 } from '../migrations/1764000000000-ServiceAccounts';
 
 /** Every migration of this subgraph, in order. */
-export const migrations = [IdentitySlice1763683200000, ConfigsAndTokenLifecycle1763790000000, TenantsAndQuotas1763800000000];
+export const migrations = [
+  IdentitySlice1763683200000,
+  ConfigsAndTokenLifecycle1763790000000,
+  TenantsAndQuotas1763800000000,
+  ServiceAccounts1764000000000,
+];

@@ -26,6 +26,7 @@ import { createProvisioner } from './provisioning/createProvisioner';
 import { QuotaChange } from './quotas/quotaChange.entity';
 import { QuotaService } from './quotas/quotaService';
 import { resolvers } from './resolvers';
+import { ServiceAccountService } from './serviceAccounts/serviceAccountService';
 import { ProvisioningStepRecord } from './tenants/provisioningStepRecord.entity';
 import { TenantService } from './tenants/tenantService';
 import type { PlattformContext, PlattformServices } from './services';
@@ -68,7 +69,8 @@ export async function startPlattform(
     createServices: ({ database, denylist, eventBus, logger }) => {
       const provisioner = createProvisioner(config.provisioner, logger);
       const quotas = new QuotaService(database, provisioner);
-      const sessions = new SessionService(database, new AccessTokenIssuer(keys, config.tokens), denylist, logger);
+      const issuer = new AccessTokenIssuer(keys, config.tokens);
+      const sessions = new SessionService(database, issuer, denylist, logger);
       return {
         accounts: new AccountService(database, new PasswordHasher(), sessions),
         organizations: new OrganizationService(),
@@ -79,6 +81,7 @@ export async function startPlattform(
         eventBus,
         tenants: new TenantService(database, provisioner, quotas, logger),
         quotas,
+        serviceAccounts: new ServiceAccountService(database, issuer, sessions, logger),
       };
     },
     startBackground: async (services, { logger }) => [

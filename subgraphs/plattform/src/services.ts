@@ -5,6 +5,7 @@ import type { MemberService } from './members/memberService';
 import type { OrganizationService } from './organizations/organizationService';
 import type { SessionService } from './sessions/sessionService';
 import type { QuotaService } from './quotas/quotaService';
+import type { ServiceAccountService } from './serviceAccounts/serviceAccountService';
 import type { TenantService } from './tenants/tenantService';
 import type { UserService } from './users/userService';
 
@@ -20,6 +21,7 @@ export interface PlattformServices {
   eventBus: EventBus;
   tenants: TenantService;
   quotas: QuotaService;
+  serviceAccounts: ServiceAccountService;
 }
 
 export type PlattformContext = SubgraphContext<PlattformServices>;

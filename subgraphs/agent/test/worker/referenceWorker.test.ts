@@ -8,7 +8,9 @@ import { PERFORMERS, type Performer } from '../../worker/performers';
 import { ReferenceWorker } from '../../worker/referenceWorker';
 import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
 import { setAgentConfig } from '../support/agentConfig';
-import { workerToken } from '../support/workerToken';
+import { createServiceAccount, type ServiceCredential } from '../../../../test/support/serviceAccounts';
+import { GraphQLRequestError } from '../../worker/gatewayClient';
+import { ServiceTokenSource } from '../../worker/serviceTokenSource';
 
 interface TaskView {
   id: string;
@@ -25,11 +27,14 @@ describe('reference worker over the gateway', () => {
   let stack: TestStack;
   let tenant: TestAccount;
   let gateway: GatewayClient;
+  let credential: ServiceCredential;
 
   beforeAll(async () => {
     stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
     tenant = await signUpAccount(stack, 'Worker Tenant');
-    gateway = new GatewayClient(stack.gatewayUrl, await workerToken(tenant.orgId));
+    // The worker authenticates as in production: its service account's credential, exchanged at the gateway.
+    credential = await createServiceAccount(stack, tenant.token, ['agent.worker'], 'reference-workers');
+    gateway = new GatewayClient(stack.gatewayUrl, new ServiceTokenSource(stack.gatewayUrl, credential));
   });
   afterAll(() => stack.stop());
 
@@ -108,5 +113,45 @@ describe('reference worker over the gateway', () => {
     } finally {
       await worker.stop();
     }
+  });
+
+  it('renews its service token before expiry and after a revocation; a revoked account stops it', async () => {
+    let clock = Date.now();
+    const source = new ServiceTokenSource(stack.gatewayUrl, credential, () => clock);
+    const first = await source.token();
+    expect(await source.token()).toBe(first);
+    // Within 5 minutes of the 1 h expiry the credential is exchanged again.
+    clock += 56 * 60_000;
+    const renewed = await source.token();
+    expect(renewed).not.toBe(first);
+
+    // An administrator revokes the token in use: the next request is refused once, the client
+    // exchanges the credential again and the request goes through.
+    const jti = (JSON.parse(Buffer.from(renewed.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+    dataOf(await stack.query('mutation($id: ID!) { revokeToken(tokenId: $id, reason: "test") }', { id: jti }, tenant.token));
+    const client = new GatewayClient(stack.gatewayUrl, source);
+    const worker = new ReferenceWorker({ gateway: client, name: 'reference-renewing', performers: PERFORMERS });
+    expect(typeof (await worker.register())).toBe('string');
+    expect(await source.token()).not.toBe(renewed);
+
+    // Once the account itself is revoked, no token can be had: the worker gets UNAUTHENTICATED.
+    const own = await createServiceAccount(stack, tenant.token, ['agent.worker']);
+    const ownWorker = new ReferenceWorker({
+      gateway: new GatewayClient(stack.gatewayUrl, new ServiceTokenSource(stack.gatewayUrl, own)),
+      name: 'reference-revoked',
+      performers: PERFORMERS,
+    });
+    await ownWorker.register();
+    dataOf(
+      await stack.query('mutation($id: ID!) { revokeServiceAccount(id: $id, reason: "test") { status } }', { id: own.clientId }, tenant.token),
+    );
+    // (Its current token was just used; verifiers may reuse a "not revoked" answer for up to 2 s.)
+    let refusal: unknown = null;
+    for (const deadline = Date.now() + 3000; !refusal && Date.now() < deadline; ) {
+      refusal = await ownWorker.register().then(() => null, (error: unknown) => error);
+      if (!refusal) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(refusal).toBeInstanceOf(GraphQLRequestError);
+    expect((refusal as GraphQLRequestError).codes).toEqual(['UNAUTHENTICATED']);
   });
 });

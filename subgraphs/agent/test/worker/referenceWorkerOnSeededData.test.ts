@@ -8,7 +8,8 @@ import { GatewayClient } from '../../worker/gatewayClient';
 import { PERFORMERS } from '../../worker/performers';
 import { ReferenceWorker } from '../../worker/referenceWorker';
 import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
-import { workerToken } from '../support/workerToken';
+import { createServiceAccount, WORKER_SCOPES } from '../../../../test/support/serviceAccounts';
+import { ServiceTokenSource } from '../../worker/serviceTokenSource';
 
 interface Finding {
   kind: string;
@@ -33,9 +34,10 @@ describe('reference worker on seeded risk-hub and trading data', () => {
     for (const module of [riskHubModule, tradingModule as unknown as HubSubgraphModule]) {
       await module.seedDemo!(stack.hubs[module.name]!, seedTenant);
     }
-    // The worker reads the subjects it reviews, so its service account also holds those read scopes.
-    const scopes = ['agent.worker', 'risk.assessment.read', 'trading.portfolio.read'];
-    const gateway = new GatewayClient(stack.gatewayUrl, await workerToken(tenant.orgId, undefined, scopes));
+    // The worker reads the subjects it reviews, so its service account also holds those read
+    // scopes; it authenticates as it does in production, exchanging its client credential.
+    const credential = await createServiceAccount(stack, tenant.token, WORKER_SCOPES);
+    const gateway = new GatewayClient(stack.gatewayUrl, new ServiceTokenSource(stack.gatewayUrl, credential));
     worker = new ReferenceWorker({ gateway, name: 'seeded-reference', performers: PERFORMERS });
   }, 120_000);
   afterAll(() => stack.stop());

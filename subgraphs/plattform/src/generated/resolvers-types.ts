@@ -9,6 +9,7 @@ import type { ServiceConfigRecord as ServiceConfigModel, ConfigChangeRecord as C
 import type { Invitation as InvitationModel } from '../members/memberService';
 import type { QuotaChange as QuotaChangeModel } from '../quotas/quotaChange.entity';
 import type { ProvisioningStepRecord as ProvisioningStepModel } from '../tenants/provisioningStepRecord.entity';
+import type { ServiceAccountRecord as ServiceAccountModel, IssuedCredential as ServiceAccountCredentialModel, ServiceToken as ServiceTokenModel } from '../serviceAccounts/serviceAccountService';
 import type { PlattformContext } from '../services';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -82,6 +83,15 @@ export type CreateOrganizationInput = {
   operationId: Scalars['ID']['input'];
 };
 
+export type CreateServiceAccountInput = {
+  /** Up to 500 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 100 characters, unique in the organization. */
+  name: Scalars['String']['input'];
+  /** Permission codes (`<hub>.<resource>.<action>`), at least one. */
+  scopes: Array<Scalars['String']['input']>;
+};
+
 export type Invitation = {
   __typename?: 'Invitation';
   email: Scalars['String']['output'];
@@ -118,10 +128,26 @@ export type Mutation = {
    */
   createOrganization: Organization;
   /**
+   * Creates a service account with a set of permission codes and returns its client credential;
+   * the secret is shown only here. Needs `plattform.service_account.manage`. Only codes the caller
+   * holds may be granted (FORBIDDEN, `extensions.reason: NOT_HELD`), plus codes meant only for
+   * service accounts (`agent.worker`); codes for managing people, service accounts or the
+   * organization are never granted (BAD_USER_INPUT, `reason: PERSON_ONLY`).
+   */
+  createServiceAccount: ServiceAccountCredential;
+  /**
    * Invites someone by email; the returned token is passed on to them (shown once). Needs
    * `plattform.member.manage`; only owners may invite owners.
    */
   inviteMember: Invitation;
+  /**
+   * The client-credentials exchange, made without a token: a service account's id and secret for
+   * an access token (1 h) whose `sub` is the account, `org` its organization and `scope` its codes,
+   * or the subset asked for in `scopes` (others: FORBIDDEN, `reason: SCOPE_NOT_GRANTED`). A wrong,
+   * unknown or revoked credential gives UNAUTHENTICATED without saying which. Exchange again
+   * before `expiresIn` runs out; there is no refresh token.
+   */
+  issueServiceToken: ServiceToken;
   /**
    * Exchanges email and password for an access token. Without `organizationId` the token speaks
    * for the user's oldest membership. Wrong credentials give UNAUTHENTICATED without saying which.
@@ -137,10 +163,20 @@ export type Mutation = {
   /** Removes a member and revokes their sessions in this organization. The last owner stays. */
   removeMember: Scalars['Boolean']['output'];
   /**
+   * Revokes a service account: no further tokens, and its live access tokens are revoked at once.
+   * The account stays listed (REVOKED) as the record. Needs `plattform.service_account.manage`.
+   */
+  revokeServiceAccount: ServiceAccount;
+  /**
    * Revokes one access token of the caller's organization by its `jti`, and the session it
    * belongs to. Needs `plattform.token.revoke`.
    */
   revokeToken: Scalars['Boolean']['output'];
+  /**
+   * A new client secret (shown only here). The old secret and every access token issued with it
+   * stop working at once. Needs `plattform.service_account.manage` and every code the account holds.
+   */
+  rotateServiceAccountSecret: ServiceAccountCredential;
   /**
    * Sets a config of the caller's organization. `expectedVersion` makes it a compare-and-set
    * (CONFLICT when stale; 0 = must not exist yet). Values are checked against the key's schema
@@ -182,9 +218,21 @@ export type MutationCreateOrganizationArgs = {
 };
 
 
+export type MutationCreateServiceAccountArgs = {
+  input: CreateServiceAccountInput;
+};
+
+
 export type MutationInviteMemberArgs = {
   email: Scalars['String']['input'];
   role: Role;
+};
+
+
+export type MutationIssueServiceTokenArgs = {
+  clientId: Scalars['ID']['input'];
+  clientSecret: Scalars['String']['input'];
+  scopes?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -205,9 +253,20 @@ export type MutationRemoveMemberArgs = {
 };
 
 
+export type MutationRevokeServiceAccountArgs = {
+  id: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
 export type MutationRevokeTokenArgs = {
   reason: Scalars['String']['input'];
   tokenId: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateServiceAccountSecretArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -293,6 +352,16 @@ export type Query = {
    * `plattform.organization.read`. Any other organization yields NOT_FOUND.
    */
   quotaHistory: Array<QuotaChange>;
+  /**
+   * One service account of the caller's organization; any other id yields NOT_FOUND. Needs
+   * `plattform.service_account.manage`.
+   */
+  serviceAccount: ServiceAccount;
+  /**
+   * Service accounts of the caller's organization, oldest first, revoked ones included. Needs
+   * `plattform.service_account.manage`.
+   */
+  serviceAccounts: Array<ServiceAccount>;
   serviceConfig?: Maybe<ServiceConfig>;
   /**
    * Configs in effect for the caller's organization (its own value, else the global one).
@@ -322,6 +391,11 @@ export type QueryOrganizationCreationArgs = {
 
 export type QueryQuotaHistoryArgs = {
   filter?: InputMaybe<QuotaHistoryFilter>;
+};
+
+
+export type QueryServiceAccountArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -379,6 +453,37 @@ export type Role =
   | 'OWNER'
   | 'VIEWER';
 
+export type ServiceAccount = {
+  __typename?: 'ServiceAccount';
+  createdAt: Scalars['DateTime']['output'];
+  /** Null when the creator is no longer visible to the caller (not a member any more). */
+  createdBy?: Maybe<User>;
+  description?: Maybe<Scalars['String']['output']>;
+  /** Also the account's client id and the `sub` of its tokens. */
+  id: Scalars['ID']['output'];
+  lastTokenIssuedAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  revokeReason?: Maybe<Scalars['String']['output']>;
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  revokedBy?: Maybe<User>;
+  /** Permission codes granted; its tokens carry them in `scope`. */
+  scopes: Array<Scalars['String']['output']>;
+  secretRotatedAt: Scalars['DateTime']['output'];
+  status: ServiceAccountStatus;
+};
+
+export type ServiceAccountCredential = {
+  __typename?: 'ServiceAccountCredential';
+  clientId: Scalars['ID']['output'];
+  /** Shown once; only a hash is stored. Keep it like a password. */
+  clientSecret: Scalars['String']['output'];
+  serviceAccount: ServiceAccount;
+};
+
+export type ServiceAccountStatus =
+  | 'ACTIVE'
+  | 'REVOKED';
+
 export type ServiceConfig = {
   __typename?: 'ServiceConfig';
   key: Scalars['String']['output'];
@@ -388,6 +493,18 @@ export type ServiceConfig = {
   updatedBy?: Maybe<User>;
   value: Scalars['JSON']['output'];
   version: Scalars['Int']['output'];
+};
+
+export type ServiceToken = {
+  __typename?: 'ServiceToken';
+  accessToken: Scalars['String']['output'];
+  /** Seconds until the access token expires. */
+  expiresIn: Scalars['Int']['output'];
+  organizationId: Scalars['ID']['output'];
+  /** Permission codes the token carries. */
+  scopes: Array<Scalars['String']['output']>;
+  serviceAccountId: Scalars['ID']['output'];
+  tokenType: Scalars['String']['output'];
 };
 
 export type SetConfigInput = {
@@ -558,6 +675,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ConfigScope: ConfigScope;
   CreateOrganizationInput: CreateOrganizationInput;
+  CreateServiceAccountInput: CreateServiceAccountInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Invitation: ResolverTypeWrapper<InvitationModel>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
@@ -573,7 +691,11 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   QuotaHistoryFilter: QuotaHistoryFilter;
   Role: Role;
+  ServiceAccount: ResolverTypeWrapper<ServiceAccountModel>;
+  ServiceAccountCredential: ResolverTypeWrapper<ServiceAccountCredentialModel>;
+  ServiceAccountStatus: ServiceAccountStatus;
   ServiceConfig: ResolverTypeWrapper<ServiceConfigModel>;
+  ServiceToken: ResolverTypeWrapper<ServiceTokenModel>;
   SetConfigInput: SetConfigInput;
   SetQuotaInput: SetQuotaInput;
   SignUpInput: SignUpInput;
@@ -591,6 +713,7 @@ export type ResolversParentTypes = {
   ConfigHistoryFilter: ConfigHistoryFilter;
   ID: Scalars['ID']['output'];
   CreateOrganizationInput: CreateOrganizationInput;
+  CreateServiceAccountInput: CreateServiceAccountInput;
   DateTime: Scalars['DateTime']['output'];
   Invitation: InvitationModel;
   JSON: Scalars['JSON']['output'];
@@ -603,7 +726,10 @@ export type ResolversParentTypes = {
   QuotaChange: QuotaChangeModel;
   Float: Scalars['Float']['output'];
   QuotaHistoryFilter: QuotaHistoryFilter;
+  ServiceAccount: ServiceAccountModel;
+  ServiceAccountCredential: ServiceAccountCredentialModel;
   ServiceConfig: ServiceConfigModel;
+  ServiceToken: ServiceTokenModel;
   SetConfigInput: SetConfigInput;
   SetQuotaInput: SetQuotaInput;
   SignUpInput: SignUpInput;
@@ -662,12 +788,16 @@ export type MutationResolvers<ContextType = PlattformContext, ParentType extends
   addMember?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAddMemberArgs, 'email' | 'role'>>;
   changeMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationChangeMemberRoleArgs, 'role' | 'userId'>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
+  createServiceAccount?: Resolver<ResolversTypes['ServiceAccountCredential'], ParentType, ContextType, RequireFields<MutationCreateServiceAccountArgs, 'input'>>;
   inviteMember?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'email' | 'role'>>;
+  issueServiceToken?: Resolver<ResolversTypes['ServiceToken'], ParentType, ContextType, RequireFields<MutationIssueServiceTokenArgs, 'clientId' | 'clientSecret'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
   removeMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveMemberArgs, 'userId'>>;
+  revokeServiceAccount?: Resolver<ResolversTypes['ServiceAccount'], ParentType, ContextType, RequireFields<MutationRevokeServiceAccountArgs, 'id' | 'reason'>>;
   revokeToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'reason' | 'tokenId'>>;
+  rotateServiceAccountSecret?: Resolver<ResolversTypes['ServiceAccountCredential'], ParentType, ContextType, RequireFields<MutationRotateServiceAccountSecretArgs, 'id'>>;
   setConfig?: Resolver<ResolversTypes['ServiceConfig'], ParentType, ContextType, RequireFields<MutationSetConfigArgs, 'input'>>;
   setQuota?: Resolver<ResolversTypes['QuotaChange'], ParentType, ContextType, RequireFields<MutationSetQuotaArgs, 'input'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
@@ -702,6 +832,8 @@ export type QueryResolvers<ContextType = PlattformContext, ParentType extends Re
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
   organizationCreation?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationCreationArgs, 'operationId'>>;
   quotaHistory?: Resolver<Array<ResolversTypes['QuotaChange']>, ParentType, ContextType, Partial<QueryQuotaHistoryArgs>>;
+  serviceAccount?: Resolver<ResolversTypes['ServiceAccount'], ParentType, ContextType, RequireFields<QueryServiceAccountArgs, 'id'>>;
+  serviceAccounts?: Resolver<Array<ResolversTypes['ServiceAccount']>, ParentType, ContextType>;
   serviceConfig?: Resolver<Maybe<ResolversTypes['ServiceConfig']>, ParentType, ContextType, RequireFields<QueryServiceConfigArgs, 'key' | 'service'>>;
   serviceConfigs?: Resolver<Array<ResolversTypes['ServiceConfig']>, ParentType, ContextType, Partial<QueryServiceConfigsArgs>>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
@@ -722,6 +854,27 @@ export type QuotaChangeResolvers<ContextType = PlattformContext, ParentType exte
   storageBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type ServiceAccountResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceAccount'] = ResolversParentTypes['ServiceAccount']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastTokenIssuedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  secretRotatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ServiceAccountStatus'], ParentType, ContextType>;
+};
+
+export type ServiceAccountCredentialResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceAccountCredential'] = ResolversParentTypes['ServiceAccountCredential']> = {
+  clientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  clientSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  serviceAccount?: Resolver<ResolversTypes['ServiceAccount'], ParentType, ContextType>;
+};
+
 export type ServiceConfigResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceConfig'] = ResolversParentTypes['ServiceConfig']> = {
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ConfigScope'], ParentType, ContextType>;
@@ -730,6 +883,15 @@ export type ServiceConfigResolvers<ContextType = PlattformContext, ParentType ex
   updatedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ServiceTokenResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceToken'] = ResolversParentTypes['ServiceToken']> = {
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  serviceAccountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  tokenType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -764,7 +926,10 @@ export type Resolvers<ContextType = PlattformContext> = {
   ProvisioningStep?: ProvisioningStepResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   QuotaChange?: QuotaChangeResolvers<ContextType>;
+  ServiceAccount?: ServiceAccountResolvers<ContextType>;
+  ServiceAccountCredential?: ServiceAccountCredentialResolvers<ContextType>;
   ServiceConfig?: ServiceConfigResolvers<ContextType>;
+  ServiceToken?: ServiceTokenResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

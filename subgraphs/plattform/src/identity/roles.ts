@@ -11,7 +11,13 @@ const READ = [
   'agent.task.read',
 ];
 const WRITE = ['risk.assessment.write', 'trading.portfolio.write', 'trading.order.place', 'agent.task.create'];
-const ADMIN = ['plattform.member.manage', 'plattform.config.write', 'plattform.token.revoke', 'risk.assessment.approve'];
+const ADMIN = [
+  'plattform.member.manage',
+  'plattform.config.write',
+  'plattform.token.revoke',
+  'plattform.service_account.manage',
+  'risk.assessment.approve',
+];
 const OWNER = ['plattform.organization.manage'];
 
 /**
@@ -28,3 +34,26 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
+
+/**
+ * Codes no person's role carries: they exist only for service accounts (the agent worker
+ * protocol). Whoever may manage service accounts may grant them; a person never needs them.
+ */
+export const SERVICE_ACCOUNT_ONLY_PERMISSIONS: readonly string[] = ['agent.worker'];
+
+/**
+ * Codes a service account is never granted, whoever asks: managing people, the organization and
+ * service accounts themselves stays with people, so a leaked machine credential cannot mint more
+ * credentials, take over members or change quotas (quota history also names a person as actor).
+ */
+export const PERSON_ONLY_PERMISSIONS: readonly string[] = [
+  'plattform.organization.manage',
+  'plattform.member.manage',
+  'plattform.service_account.manage',
+];
+
+/** Every permission code plattform knows: what any role carries plus the service-account-only ones. */
+export const KNOWN_PERMISSIONS: ReadonlySet<string> = new Set([
+  ...Object.values(ROLE_PERMISSIONS).flat(),
+  ...SERVICE_ACCOUNT_ONLY_PERMISSIONS,
+]);

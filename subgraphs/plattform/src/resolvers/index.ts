@@ -6,6 +6,7 @@ import { mergeResolvers } from './mergeResolvers';
 import { Mutation } from './mutationResolvers';
 import { quotaResolvers } from './quotaResolvers';
 import { Query } from './queryResolvers';
+import { serviceAccountResolvers } from './serviceAccountResolvers';
 import { sessionMutations } from './sessionResolvers';
 import { tenantResolvers } from './tenantResolvers';
 import { AuthPayload, Invitation, Membership, Organization, User, Viewer } from './typeResolvers';
@@ -30,4 +31,5 @@ export const resolvers: Resolvers = mergeResolvers(
   baseResolvers,
   tenantResolvers,
   quotaResolvers,
+  serviceAccountResolvers,
 );

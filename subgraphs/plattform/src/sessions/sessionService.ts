@@ -36,6 +36,15 @@ interface RefreshRow {
   revoked_at: Date | null;
 }
 
+/** An access token to revoke: its `jti`, whom it speaks for (`sub`) and its `exp`. */
+export interface IssuedTokenRef {
+  jti: string;
+  subjectId: string;
+  expiresAt: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface RevocationRow {
   jti: string;
   expires_at: Date;
@@ -127,17 +136,44 @@ export class SessionService {
 
   /**
    * An administrator revokes one access token of their organization by its `jti`; the session
-   * it belongs to is revoked with it, so it cannot mint new tokens. Another tenant's jti is NOT_FOUND.
+   * it belongs to is revoked with it, so it cannot mint new tokens. A service account's token has
+   * no session: only the token is revoked (revokeServiceAccount stops the account). Another
+   * tenant's jti is NOT_FOUND.
    */
   async revokeToken(unit: UnitOfWork, jti: string, reason: string): Promise<RevocationRow[]> {
+    if (!UUID.test(jti)) throw new NotFoundError('No token with this id in this organization');
     const [row] = (await unit.manager.query(
       `SELECT family_id, user_id, access_expires_at FROM refresh_tokens WHERE access_token_id = $1`,
       [jti],
     )) as Array<Pick<RefreshRow, 'family_id' | 'user_id' | 'access_expires_at'>>;
-    if (!row) throw new NotFoundError('No token with this id in this organization');
+    if (!row) {
+      // Not a person's session token: perhaps one issued to a service account (it has no family).
+      const [issued] = (await unit.manager.query(
+        `SELECT service_account_id, expires_at FROM service_account_tokens WHERE jti = $1`,
+        [jti],
+      )) as Array<{ service_account_id: string; expires_at: Date }>;
+      if (!issued) throw new NotFoundError('No token with this id in this organization');
+      return this.recordRevocations(unit, [{ jti, subjectId: issued.service_account_id, expiresAt: issued.expires_at }], reason);
+    }
     const fromFamily = await this.revokeFamily(unit, row.family_id, reason, unit.scope.userId);
     const own = await this.recordRevocation(unit, unit.scope.orgId!, jti, row.user_id, row.access_expires_at, unit.scope.userId, reason);
     return [...fromFamily, ...own];
+  }
+
+  /**
+   * Records the revocation of access tokens that belong to no refresh family (service accounts'),
+   * in the unit's organization and by the unit's user; publish them after the commit. The
+   * record's `user_id` is the token's subject, here the service account.
+   */
+  async recordRevocations(unit: UnitOfWork, tokens: readonly IssuedTokenRef[], reason: string): Promise<RevocationRow[]> {
+    const revoked: RevocationRow[] = [];
+    for (const token of tokens) {
+      if (token.expiresAt.getTime() <= Date.now()) continue;
+      revoked.push(
+        ...(await this.recordRevocation(unit, unit.scope.orgId!, token.jti, token.subjectId, token.expiresAt, unit.scope.userId, reason)),
+      );
+    }
+    return revoked;
   }
 
   /** Revokes every session a user has in the unit's organization (e.g. when removed from it). */

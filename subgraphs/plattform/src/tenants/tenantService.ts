@@ -11,6 +11,7 @@ import {
 } from '@hub/core';
 import { In } from 'typeorm';
 import { slugify } from '../identity/accountService';
+import { requirePerson } from '../identity/principal';
 import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
 import type { TenantProvisioner, TenantSpec } from '../provisioning/tenantProvisioner';
@@ -66,7 +67,8 @@ export class TenantService {
   ) {}
 
   async createOrganization(caller: Identity | null, input: CreateOrganizationInput): Promise<Organization> {
-    const identity = requireIdentity(caller);
+    // The creator becomes the owner: a person, never a service account.
+    const identity = requirePerson(caller, 'Creating an organization');
     const name = input.name.trim();
     if (name.length === 0 || name.length > MAX_NAME) {
       throw new BadUserInputError(`name must be 1 to ${MAX_NAME} characters`, { field: 'name' });

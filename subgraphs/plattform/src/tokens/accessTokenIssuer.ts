@@ -7,6 +7,12 @@ import { SIGNING_ALGORITHM, type SigningKeys } from './signingKeys';
 /** Access tokens live one hour (ARCHITECTURE.md §2). */
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
+/**
+ * The `roles` entry of a service account's token. It is not a membership role: a service account
+ * has none, only the permission codes it was granted (in `scope`).
+ */
+export const SERVICE_ACCOUNT_TOKEN_ROLE = 'service_account';
+
 export interface IssuedToken {
   token: string;
   tokenId: string;
@@ -23,13 +29,26 @@ export class AccessTokenIssuer {
   ) {}
 
   /** A token that speaks for one user in one organization, carrying the role's permission codes. */
-  async issue(userId: string, orgId: string, role: Role): Promise<IssuedToken> {
+  issue(userId: string, orgId: string, role: Role): Promise<IssuedToken> {
+    return this.sign(userId, orgId, [role], ROLE_PERMISSIONS[role]);
+  }
+
+  /**
+   * A token for a service account: `sub` is the account, `org` its organization, `scope` the codes
+   * it was granted. Same lifetime, keys and claims as a person's token, so every verifier treats
+   * it alike and the denylist revokes it by `jti` alike.
+   */
+  issueForServiceAccount(serviceAccountId: string, orgId: string, scopes: readonly string[]): Promise<IssuedToken> {
+    return this.sign(serviceAccountId, orgId, [SERVICE_ACCOUNT_TOKEN_ROLE], scopes);
+  }
+
+  private async sign(subject: string, orgId: string, roles: string[], scopes: readonly string[]): Promise<IssuedToken> {
     const tokenId = randomUUID();
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = issuedAt + this.ttlSeconds;
-    const token = await new SignJWT({ org: orgId, roles: [role], scope: ROLE_PERMISSIONS[role].join(' ') })
+    const token = await new SignJWT({ org: orgId, roles, scope: scopes.join(' ') })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: this.keys.kid, typ: 'JWT' })
-      .setSubject(userId)
+      .setSubject(subject)
       .setJti(tokenId)
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
