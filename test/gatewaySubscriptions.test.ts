@@ -4,7 +4,7 @@ import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { tradingModule } from '@hub/trading';
 import Redis from 'ioredis';
 import { claim, COMPLETE, CREATE_TASK, dataOf, PROGRESS, registerAgent } from '../subgraphs/agent/test/support/agentProtocol';
-import { workerToken } from '../subgraphs/agent/test/support/workerToken';
+import { serviceAccountToken, WORKER_SCOPES } from './support/serviceAccounts';
 import { tradingApi } from '../subgraphs/trading/test/support/tradingApi';
 import { SseSubscription } from './support/sseSubscription';
 import { TEST_REDIS_URL } from './support/testEnvironment';
@@ -182,7 +182,7 @@ describe('hub events through the gateway (outbox → Redis → subgraph → gate
     const taskId = dataOf(
       await stack.query<{ createAgentTask: { id: string } }>(CREATE_TASK, { input: { type: 'risk.review', input: {}, riskAssessmentId: assessmentId } }, owner.token),
     ).createAgentTask.id;
-    const worker = await workerToken(owner.orgId);
+    const worker = await serviceAccountToken(stack, owner, WORKER_SCOPES);
     const agentId = await registerAgent(stack, worker, 'gateway-e2e-worker');
 
     const subscription = connect(owner.token).subscribe<TaskProgressData>(AGENT_TASK_PROGRESS, { taskId });
