@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
+import { buildOperationManifest } from '../src/persistedOperations/operationManifest';
 import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
 import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures } from './support/subscriptionFixtures';
 
@@ -136,5 +140,58 @@ describe('graphql-transport-ws protocol errors at the gateway', () => {
     await fixtures.publishTick(orgId, 3);
     const next = await socket.waitFor((message) => message.id === 'good');
     expect(next).toEqual({ id: 'good', type: 'next', payload: { data: { ticks: { seq: 3 } } } });
+  });
+});
+
+describe('WebSocket subscriptions in safelist mode', () => {
+  let signer: TestSigner;
+  let fixtures: SubscriptionFixtures;
+  let gateway: Gateway;
+  let url: string;
+  let sha256Hash: string;
+  const sockets: RawSocket[] = [];
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    fixtures = await startSubscriptionFixtures(signer.verifier, TEST_REDIS_URL);
+    const { manifest, byName } = buildOperationManifest([TICKS_SUBSCRIPTION]);
+    sha256Hash = byName.Ticks!;
+    const dir = await mkdtemp(join(tmpdir(), 'safelist-'));
+    const manifestPath = join(dir, 'manifest.json');
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    gateway = await createGateway({
+      config: { ...gatewayConfigFrom([]), redisUrl: TEST_REDIS_URL, persistedOperationsPath: manifestPath },
+      supergraphSdl: fixtures.supergraphSdl,
+      verifyToken: signer.verifier,
+    });
+    url = `${(await gateway.listen(0)).url}/graphql`;
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await gateway?.stop();
+    await fixtures?.stop();
+  });
+
+  it('runs a listed hash and refuses a raw document, as over HTTP', async () => {
+    const orgId = randomUUID();
+    const socket = new RawSocket(url);
+    sockets.push(socket);
+    await socket.init(await signer.token({ orgId }));
+    await socket.send({ id: 'raw', type: 'subscribe', payload: { query: 'subscription { ticks { seq } }' } });
+    expect(await socket.waitFor((message) => message.id === 'raw')).toEqual({
+      id: 'raw',
+      type: 'error',
+      payload: [expect.objectContaining({ extensions: { code: 'PERSISTED_QUERY_ONLY' } })],
+    });
+    await socket.send({ id: 'unknown', type: 'subscribe', payload: { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } } });
+    expect((await socket.waitFor((message) => message.id === 'unknown')).payload).toEqual([
+      expect.objectContaining({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }),
+    ]);
+    await socket.send({ id: 'listed', type: 'subscribe', payload: { query: '', extensions: { persistedQuery: { version: 1, sha256Hash } } } });
+    await fixtures.waitForListeners(orgId);
+    await fixtures.publishTick(orgId, 9);
+    const next = await socket.waitFor((message) => message.id === 'listed');
+    expect(next).toMatchObject({ type: 'next', payload: { data: { ticks: { seq: 9, tenant: orgId, item: { name: 'item i9' } } } } });
   });
 });
