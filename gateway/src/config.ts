@@ -45,6 +45,8 @@ export interface SubscriptionSettings {
   maxPerTenant: number;
   /** Events buffered per subscriber; a subscriber that falls further behind is disconnected. */
   queueSize: number;
+  /** Bytes a client WebSocket may have unsent (written but not taken by the peer) before it is disconnected as too slow. */
+  maxBufferedBytes: number;
   /** How long a dropped upstream may take to come back before subscribers get an error. */
   upstreamRestoreMs: number;
   /** Pooled WebSocket connections per subgraph; upstream streams are spread over them. */
@@ -131,6 +133,7 @@ export function subscriptionSettingsFromEnv(): SubscriptionSettings {
     maxPerConnection: envInt('GATEWAY_SUBSCRIPTIONS_PER_CONNECTION', 100),
     maxPerTenant: envInt('GATEWAY_SUBSCRIPTIONS_PER_TENANT', 2000),
     queueSize: envInt('GATEWAY_SUBSCRIPTION_QUEUE', 256),
+    maxBufferedBytes: envInt('GATEWAY_SUBSCRIPTION_MAX_BUFFERED_BYTES', 4 * 1024 * 1024),
     upstreamRestoreMs: envInt('GATEWAY_UPSTREAM_RESTORE_MS', 30_000),
     upstreamConnections: envInt('GATEWAY_UPSTREAM_CONNECTIONS', 4),
     authCheckMs: envInt('GATEWAY_SUBSCRIPTION_AUTH_CHECK_MS', 1000),

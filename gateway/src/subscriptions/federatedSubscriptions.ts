@@ -21,7 +21,7 @@ export interface FederatedSubscriptionsOptions {
 
 /** A WebSocket the subscription arrived on (set by the WebSocket transport in the context). */
 interface SocketContext {
-  socket?: { close(code: number, reason: string): void };
+  socket?: { close(code: number, reason: string): void; readonly bufferedAmount: number };
   params?: { query?: string };
 }
 
@@ -189,10 +189,14 @@ export class FederatedSubscriptions {
       if (group.members.size === 0) stream.groups.delete(group.key);
       if (stream.groups.size === 0) this.releaseStream(stream);
     });
+    const { maxBufferedBytes } = this.options.settings;
     const subscriber: Subscriber = {
       identity: context.identity,
       context,
       queue,
+      // Node accepts writes into its own socket buffer without limit; what a slow WebSocket client
+      // has not taken yet is visible only here.
+      isBackedUp: () => (context.socket?.bufferedAmount ?? 0) > maxBufferedBytes,
       end: (reason, lastResult, discardBuffered = false) => {
         if (!queue.isOpen) return;
         endReason = reason;

@@ -14,6 +14,8 @@ export interface Subscriber {
   readonly identity: Identity | null;
   readonly context: GatewayContext;
   readonly queue: SubscriberQueue<ExecutionResult>;
+  /** True when its connection has more unsent bytes than allowed (the queue alone cannot see that). */
+  isBackedUp(): boolean;
   /** Ends it with an optional last result (the reason), dropping any backlog when told to. */
   end(reason: EndReason, lastResult?: ExecutionResult, discardBuffered?: boolean): void;
 }
@@ -85,7 +87,7 @@ export class ResultGroup {
         const result = await this.resolve(item.event, representative.context);
         let delivered = 0;
         for (const member of [...this.members]) {
-          if (member.queue.push(result)) {
+          if (!member.isBackedUp() && member.queue.push(result)) {
             delivered += 1;
           } else {
             member.end('slow_consumer', errorResult('Subscriber is too slow; events were not consumed in time', 'SLOW_CONSUMER'), true);
