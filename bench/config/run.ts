@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const plattform = await startPlattform(config);
   const server = await plattform.listen(0);
   const service = `bench-${randomUUID().slice(0, 8)}`;
-  const account = await plattform.services.accounts.signUp({
+  const account = await plattform.services.signUps.signUp({
     email: `bench-${randomUUID()}@example.test`,
     password: 'benchmark password 1',
     displayName: 'Bench',
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   );
   for (let version = 1; version <= CHANGES; version += 1) {
     await plattform.database.run(scope, (unit) =>
-      plattform.services.configs.set(unit, { service, key: 'threshold', value: version, reason: 'bench' }, 'organization'),
+      plattform.services.configs.set(unit, { service, key: 'threshold', value: version, reason: 'bench' }, { scope: 'organization' }),
     );
     const committedAt = now();
     const event = await subscriber.next(5000);

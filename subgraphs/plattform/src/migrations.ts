@@ -2,6 +2,7 @@ import { IdentitySlice1763683200000 } from '../migrations/1763683200000-Identity
 import { ConfigsAndTokenLifecycle1763790000000 } from '../migrations/1763790000000-ConfigsAndTokenLifecycle';
 import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-TenantsAndQuotas';
 import { ServiceAccounts1764000000000 } from '../migrations/1764000000000-ServiceAccounts';
+import { ConfigOperators1764100000000 } from '../migrations/1764100000000-ConfigOperators';
 
 /** Every migration of this subgraph, in order. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   ConfigsAndTokenLifecycle1763790000000,
   TenantsAndQuotas1763800000000,
   ServiceAccounts1764000000000,
+  ConfigOperators1764100000000,
 ];

@@ -13,10 +13,12 @@ import {
 } from '@hub/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBGRAPH_NAME, type PlattformConfig } from './config';
+import { CONFIG_OPERATOR_ROLE } from './configs/configOperatorRole';
 import { ConfigSchemaRegistry } from './configs/configSchemas';
 import { ConfigService } from './configs/configService';
 import { AccountService } from './identity/accountService';
 import { PasswordHasher } from './identity/passwordHasher';
+import { SignUpService } from './identity/signUpService';
 import { MemberService } from './members/memberService';
 import { migrations } from './migrations';
 import { Membership } from './organizations/membership.entity';
@@ -43,9 +45,15 @@ export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
 export type RunningPlattform = RunningHubSubgraph<PlattformServices>;
 export type PlattformDependencies = HubSubgraphDependencies;
 
-/** Runs plattform's migrations as the schema owner (creates its roles and the config reader role). */
+/**
+ * Runs plattform's migrations as the schema owner (creates its roles, the config reader role and
+ * the NOLOGIN role the operator command writes global configs as).
+ */
 export function migratePlattform(config: PlattformConfig): Promise<string[]> {
-  return migrateDatabase(config.database, migrations, { extraLoginRoles: [CONFIG_READER_ROLE] });
+  return migrateDatabase(config.database, migrations, {
+    extraLoginRoles: [CONFIG_READER_ROLE],
+    operatorRoles: [CONFIG_OPERATOR_ROLE],
+  });
 }
 
 /** Wires plattform on the shared kit; it signs tokens, so it verifies them with its own keys. */
@@ -71,15 +79,18 @@ export async function startPlattform(
       const quotas = new QuotaService(database, provisioner);
       const issuer = new AccessTokenIssuer(keys, config.tokens);
       const sessions = new SessionService(database, issuer, denylist, logger);
+      const hasher = new PasswordHasher();
+      const tenants = new TenantService(database, provisioner, quotas, logger);
       return {
-        accounts: new AccountService(database, new PasswordHasher(), sessions),
+        accounts: new AccountService(database, hasher, sessions),
+        signUps: new SignUpService(database, hasher, sessions, tenants),
         organizations: new OrganizationService(),
         users: new UserService(),
         sessions,
         members: new MemberService(database, sessions),
         configs: new ConfigService(new ConfigSchemaRegistry()),
         eventBus,
-        tenants: new TenantService(database, provisioner, quotas, logger),
+        tenants,
         quotas,
         serviceAccounts: new ServiceAccountService(database, issuer, sessions, logger),
       };

@@ -1,6 +1,7 @@
 import type { EventBus, SubgraphContext } from '@hub/core';
 import type { ConfigService } from './configs/configService';
 import type { AccountService } from './identity/accountService';
+import type { SignUpService } from './identity/signUpService';
 import type { MemberService } from './members/memberService';
 import type { OrganizationService } from './organizations/organizationService';
 import type { SessionService } from './sessions/sessionService';
@@ -12,6 +13,7 @@ import type { UserService } from './users/userService';
 /** plattform's domain layer, handed to resolvers through the context. */
 export interface PlattformServices {
   accounts: AccountService;
+  signUps: SignUpService;
   organizations: OrganizationService;
   users: UserService;
   sessions: SessionService;

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_DATA_DIR, TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
+import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
-import { FakeKubernetesApi, type RecordedRequest } from './support/fakeKubernetesApi';
+import { FakeKubernetesApi, writeFakeKubeconfig, type RecordedRequest } from './support/fakeKubernetesApi';
 import { createOrganization, tokenFor } from './support/tenantHelpers';
 
 const TOKEN = 'fake-cluster-token';
@@ -45,21 +43,7 @@ describe('createOrganization with the kubernetes provisioner (against a fake API
   let admin: Client;
 
   beforeAll(async () => {
-    const server = await api.start();
-    const kubeconfig = join(TEST_DATA_DIR, `kubeconfig-${randomUUID()}.json`);
-    mkdirSync(TEST_DATA_DIR, { recursive: true });
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        // Plain HTTP on loopback: the client allows it only with TLS verification switched off.
-        clusters: [{ name: 'fake', cluster: { server, 'insecure-skip-tls-verify': true } }],
-        users: [{ name: 'hub', user: { token: TOKEN } }],
-        contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'hub' } }],
-        'current-context': 'fake',
-      }),
-    );
+    const kubeconfig = writeFakeKubeconfig(await api.start(), TOKEN);
     stack = await startTestStack({
       plattform: {
         provisioner: { kind: 'kubernetes', ownerClusterRole: 'admin', kubernetesUserPrefix: 'hub:user:', kubeconfigFile: kubeconfig },

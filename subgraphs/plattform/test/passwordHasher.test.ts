@@ -1,5 +1,5 @@
 import { PasswordHasher } from '../src/identity/passwordHasher';
-import { slugify } from '../src/identity/accountService';
+import { slugify } from '../src/organizations/slug';
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher({ N: 1024, r: 8, p: 1 });

@@ -126,8 +126,10 @@ describe('quotas (setQuota, quotaHistory)', () => {
     expect(errorCodes(await setQuota(outsider.token, { organizationId: orgId }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await stack.query(HISTORY, { f: { organizationId: orgId } }, outsider.token))).toEqual(['NOT_FOUND']);
     const own = await stack.query<{ quotaHistory: Change[] }>(HISTORY, {}, outsider.token);
-    // The outsider signed up (no saga), so their organization has no quota history at all.
-    expect(own.data?.quotaHistory).toEqual([]);
+    // Sign-up runs the creation saga too: the outsider sees their own initial quota, nothing of orgId's.
+    expect(own.data?.quotaHistory).toEqual([
+      expect.objectContaining({ reason: 'initial default quota', actorId: outsider.userId, cpu: '10' }),
+    ]);
     expect(errorCodes(await setQuota('', {}))).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -171,8 +173,8 @@ describe('quotas (setQuota, quotaHistory)', () => {
       await client.query('BEGIN');
       try {
         await client.query(`SELECT set_config('app.current_org', $1, true)`, [outsider.orgId]);
-        const { rows } = await client.query('SELECT id FROM plattform.quota_changes');
-        expect(rows).toEqual([]);
+        const { rows } = await client.query('SELECT org_id, reason FROM plattform.quota_changes');
+        expect(rows).toEqual([{ org_id: outsider.orgId, reason: 'initial default quota' }]);
         await expect(
           client.query(
             `INSERT INTO plattform.quota_changes (id, org_id, cpu_millicores, memory_bytes, storage_bytes, reason, actor)

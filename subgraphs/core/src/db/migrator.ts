@@ -23,6 +23,14 @@ export async function migrateDatabase(
      * role other services use). Created before the migrations run, with the app password.
      */
     extraLoginRoles?: readonly string[];
+    /**
+     * NOLOGIN roles for operator tasks (e.g. writing global settings). Nobody logs in as them:
+     * the admin connection assumes one with SET ROLE, so holding the admin credential is what
+     * makes someone an operator, while the work itself runs under that role's narrow grants and
+     * the tables' row-level security. Granted to the admin so that SET ROLE works for a
+     * non-superuser admin too.
+     */
+    operatorRoles?: readonly string[];
   } = {},
 ): Promise<string[]> {
   const admin = new Client({ connectionString: settings.adminUrl });
@@ -30,13 +38,18 @@ export async function migrateDatabase(
   try {
     await admin.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const { rows } = await admin.query<{ rolname: string }>('select rolname from pg_roles where rolname = any($1)', [
-      [settings.ownerRole, settings.appRole, ...(options.extraLoginRoles ?? [])],
+      [settings.ownerRole, settings.appRole, ...(options.extraLoginRoles ?? []), ...(options.operatorRoles ?? [])],
     ]);
     const existing = new Set(rows.map((row) => row.rolname));
     if (!existing.has(settings.ownerRole)) await admin.query(`CREATE ROLE "${settings.ownerRole}" NOLOGIN`);
     const appAttributes = `LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD ${quoteLiteral(settings.appPassword)}`;
     for (const role of [settings.appRole, ...(options.extraLoginRoles ?? [])]) {
       await admin.query(existing.has(role) ? `ALTER ROLE "${role}" ${appAttributes}` : `CREATE ROLE "${role}" ${appAttributes}`);
+    }
+    for (const role of options.operatorRoles ?? []) {
+      const attributes = 'NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE';
+      await admin.query(existing.has(role) ? `ALTER ROLE "${role}" ${attributes}` : `CREATE ROLE "${role}" ${attributes}`);
+      await admin.query(`GRANT "${role}" TO current_user`);
     }
     await admin.query(`GRANT "${settings.ownerRole}" TO current_user`);
     await admin.query(`CREATE SCHEMA IF NOT EXISTS "${settings.schema}" AUTHORIZATION "${settings.ownerRole}"`);

@@ -2,7 +2,14 @@
  * Typed errors that domain services throw. They carry no GraphQL: the transport maps them to
  * GraphQL errors with a stable `extensions.code` in one place (see toGraphQLError.ts).
  */
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL';
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -35,4 +42,13 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
+}
+
+/**
+ * Infrastructure outside the service (a cluster API, a provider) refused or could not do the
+ * work. Nothing the caller asked for was kept, and the same request may succeed later; unlike
+ * INTERNAL this is an expected outcome with a message meant for the caller.
+ */
+export class UnavailableError extends DomainError {
+  readonly code = 'UNAVAILABLE';
 }

@@ -17,6 +17,8 @@ export interface ServiceConfigRecord {
   version: number;
   updatedAt: Date;
   updatedBy: string | null;
+  /** Set when a platform operator wrote this version with the operator command (then updatedBy is null). */
+  updatedByOperator: string | null;
 }
 
 export interface ConfigChangeRecord {
@@ -27,9 +29,18 @@ export interface ConfigChangeRecord {
   oldValue: unknown;
   newValue: unknown;
   actor: string | null;
+  /** The platform operator who made the change outside the graph; null for changes by a user. */
+  operator: string | null;
   reason: string;
   changedAt: Date;
 }
+
+/**
+ * Where a config is written. A tenant's config is written by the unit's caller (`actor` is the
+ * unit's user); a global one only by a named platform operator, whom the history records, and
+ * only in a unit running as the operator role (the database refuses everyone else).
+ */
+export type ConfigTarget = { scope: 'organization' } | { scope: 'global'; operator: string };
 
 export interface SetConfigInput {
   service: string;
@@ -53,6 +64,8 @@ const SERVICE = /^[a-z][a-z0-9-]{0,62}$/;
 const KEY = /^[a-zA-Z][a-zA-Z0-9_.-]{0,127}$/;
 /** Configs are small settings, not documents. */
 const MAX_VALUE_BYTES = 64 * 1024;
+/** Same rule as the database's CHECK on `config_history.operator`. */
+const OPERATOR = /^[A-Za-z0-9][A-Za-z0-9._@+:/-]{0,99}$/;
 
 interface ConfigRow {
   org_id: string | null;
@@ -62,6 +75,7 @@ interface ConfigRow {
   version: number;
   updated_at: Date;
   updated_by: string | null;
+  updated_by_operator: string | null;
 }
 
 interface HistoryRow {
@@ -72,6 +86,7 @@ interface HistoryRow {
   old_value: unknown;
   new_value: unknown;
   actor: string | null;
+  operator: string | null;
   reason: string;
   changed_at: Date;
 }
@@ -84,7 +99,10 @@ const toRecord = (row: ConfigRow): ServiceConfigRecord => ({
   version: row.version,
   updatedAt: row.updated_at,
   updatedBy: row.updated_by,
+  updatedByOperator: row.updated_by_operator,
 });
+
+const CONFIG_COLUMNS = 'org_id, service, key, value, version, updated_at, updated_by, updated_by_operator';
 
 /**
  * Versioned service configs (seed area D): one transaction bumps the version, appends the
@@ -94,19 +112,27 @@ export class ConfigService {
   constructor(private readonly schemas: ConfigSchemaRegistry) {}
 
   /**
-   * Sets a config of the unit's organization, or a global one when the unit declares the
-   * operator path (`app.config_global`). Writers of one key are serialized, so versions have no gaps.
+   * Sets a config of the unit's organization, or a global one for an operator (see ConfigTarget).
+   * Writers of one key are serialized, so versions have no gaps.
    */
-  async set(unit: UnitOfWork, input: SetConfigInput, scope: 'organization' | 'global'): Promise<ServiceConfigRecord> {
+  async set(unit: UnitOfWork, input: SetConfigInput, target: ConfigTarget): Promise<ServiceConfigRecord> {
     this.validate(input);
-    const orgId = scope === 'global' ? null : unit.scope.orgId;
-    if (scope === 'organization' && !orgId) throw new BadUserInputError('A tenant config needs an organization');
+    const orgId = target.scope === 'global' ? null : unit.scope.orgId;
+    if (target.scope === 'organization' && !orgId) throw new BadUserInputError('A tenant config needs an organization');
+    if (target.scope === 'global' && !OPERATOR.test(target.operator)) {
+      throw new BadUserInputError('operator must be 1 to 100 letters, digits or . _ @ + : / - (starting with a letter or digit)', {
+        field: 'operator',
+      });
+    }
+    // An operator is nobody in the users table: the history names them in a column of their own.
+    const actor = target.scope === 'global' ? null : unit.scope.userId;
+    const operator = target.scope === 'global' ? target.operator : null;
     const { manager } = unit;
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
       `config/${orgId ?? 'global'}/${input.service}/${input.key}`,
     ]);
     const [current] = (await manager.query(
-      `SELECT org_id, service, key, value, version, updated_at, updated_by FROM service_configs
+      `SELECT ${CONFIG_COLUMNS} FROM service_configs
         WHERE org_id IS NOT DISTINCT FROM $1 AND service = $2 AND key = $3 FOR UPDATE`,
       [orgId, input.service, input.key],
     )) as ConfigRow[];
@@ -118,23 +144,32 @@ export class ConfigService {
     }
     const version = currentVersion + 1;
     const valueJson = JSON.stringify(input.value);
-    const actor = unit.scope.userId;
     const written = (await manager.query(
       current
-        ? `UPDATE service_configs SET value = $4::jsonb, version = $5, updated_at = now(), updated_by = $6
+        ? `UPDATE service_configs SET value = $4::jsonb, version = $5, updated_at = now(), updated_by = $6, updated_by_operator = $7
             WHERE org_id IS NOT DISTINCT FROM $1 AND service = $2 AND key = $3
-            RETURNING org_id, service, key, value, version, updated_at, updated_by`
-        : `INSERT INTO service_configs (org_id, service, key, value, version, updated_by)
-            VALUES ($1, $2, $3, $4::jsonb, $5, $6)
-            RETURNING org_id, service, key, value, version, updated_at, updated_by`,
-      [orgId, input.service, input.key, valueJson, version, actor],
+            RETURNING ${CONFIG_COLUMNS}`
+        : `INSERT INTO service_configs (org_id, service, key, value, version, updated_by, updated_by_operator)
+            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+            RETURNING ${CONFIG_COLUMNS}`,
+      [orgId, input.service, input.key, valueJson, version, actor, operator],
     )) as ConfigRow[] | [ConfigRow[], number];
     // TypeORM answers UPDATE ... RETURNING with [rows, affected], INSERT ... RETURNING with rows.
     const row = current ? (written as [ConfigRow[], number])[0][0] : (written as ConfigRow[])[0];
     await manager.query(
-      `INSERT INTO config_history (org_id, service, key, version, old_value, new_value, actor, reason)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8)`,
-      [orgId, input.service, input.key, version, current ? JSON.stringify(current.value) : null, valueJson, actor, input.reason.trim()],
+      `INSERT INTO config_history (org_id, service, key, version, old_value, new_value, actor, operator, reason)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9)`,
+      [
+        orgId,
+        input.service,
+        input.key,
+        version,
+        current ? JSON.stringify(current.value) : null,
+        valueJson,
+        actor,
+        operator,
+        input.reason.trim(),
+      ],
     );
     const data: ConfigChangedData = { service: input.service, key: input.key, version };
     await unit.emit({ type: CONFIG_CHANGED_EVENT, subject: `${input.service}/${input.key}`, orgId, data: { ...data } });
@@ -144,7 +179,7 @@ export class ConfigService {
   /** The configs in effect for the unit's organization: its own, else the global value. */
   async effective(unit: UnitOfWork, service?: string | null): Promise<ServiceConfigRecord[]> {
     const rows = (await unit.manager.query(
-      `SELECT DISTINCT ON (service, key) org_id, service, key, value, version, updated_at, updated_by
+      `SELECT DISTINCT ON (service, key) ${CONFIG_COLUMNS}
          FROM service_configs
         WHERE (org_id = $1 OR org_id IS NULL) AND ($2::text IS NULL OR service = $2)
         ORDER BY service, key, org_id NULLS LAST`,
@@ -164,7 +199,8 @@ export class ConfigService {
    */
   async atVersion(unit: UnitOfWork, orgId: string | null, service: string, key: string, version: number): Promise<ServiceConfigRecord> {
     const [row] = (await unit.manager.query(
-      `SELECT org_id, service, key, new_value AS value, version, changed_at AS updated_at, actor AS updated_by
+      `SELECT org_id, service, key, new_value AS value, version, changed_at AS updated_at, actor AS updated_by,
+              operator AS updated_by_operator
          FROM config_history WHERE org_id IS NOT DISTINCT FROM $1 AND service = $2 AND key = $3 AND version = $4`,
       [orgId, service, key, version],
     )) as ConfigRow[];
@@ -175,7 +211,7 @@ export class ConfigService {
   /** Audit: changes of the unit's organization (and global ones), newest first. */
   async history(unit: UnitOfWork, filter: ConfigHistoryFilter): Promise<ConfigChangeRecord[]> {
     const rows = (await unit.manager.query(
-      `SELECT org_id, service, key, version, old_value, new_value, actor, reason, changed_at
+      `SELECT org_id, service, key, version, old_value, new_value, actor, operator, reason, changed_at
          FROM config_history
         WHERE (org_id = $1 OR org_id IS NULL)
           AND ($2::text IS NULL OR service = $2)
@@ -203,6 +239,7 @@ export class ConfigService {
       oldValue: row.old_value,
       newValue: row.new_value,
       actor: row.actor,
+      operator: row.operator,
       reason: row.reason,
       changedAt: row.changed_at,
     }));

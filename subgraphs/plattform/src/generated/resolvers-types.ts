@@ -48,11 +48,17 @@ export type AuthPayload = {
 
 export type ConfigChange = {
   __typename?: 'ConfigChange';
+  /** The user who made the change; null when an operator made it. */
   actor?: Maybe<User>;
   changedAt: Scalars['DateTime']['output'];
   key: Scalars['String']['output'];
   newValue: Scalars['JSON']['output'];
   oldValue?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * The platform operator who made the change with plattform's operator command (global configs);
+   * null for changes made through the graph.
+   */
+  operator?: Maybe<Scalars['String']['output']>;
   reason: Scalars['String']['output'];
   scope: ConfigScope;
   service: Scalars['String']['output'];
@@ -78,7 +84,7 @@ export type CreateOrganizationInput = {
   name: Scalars['String']['input'];
   /**
    * Chosen by the client once per intended organization (e.g. a UUID) and resent on retries;
-   * 1 to 100 letters, digits or `. _ : -`.
+   * 1 to 100 letters, digits or `. _ : -`. The prefix `signup:` is reserved for sign-up.
    */
   operationId: Scalars['ID']['input'];
 };
@@ -189,7 +195,15 @@ export type Mutation = {
    * `plattform.organization.manage`. New limits apply to new pods; running pods keep theirs.
    */
   setQuota: QuotaChange;
-  /** Creates a user, a new organization and makes the user its owner; returns an access token. */
+  /**
+   * Creates a user and their first organization, owned by them. The organization goes through the
+   * same creation saga as `createOrganization` (PENDING, provisioning, COMMITTED with the default
+   * quota); the session is returned only once it is COMMITTED. Errors: CONFLICT `EMAIL_TAKEN`
+   * (an account with this email exists: log in), CONFLICT `SIGNUP_IN_PROGRESS` (the same sign-up is
+   * still being provisioned: try again shortly), UNAVAILABLE `ORGANIZATION_PROVISIONING_FAILED`
+   * (provisioning failed and was rolled back; no session. Signing up again with the same email and
+   * password retries with a new organization). Reasons are in `extensions.reason`.
+   */
   signUp: AuthPayload;
   /** A session for another organization the caller is a member of. */
   switchOrganization: AuthPayload;
@@ -297,7 +311,10 @@ export type Organization = {
   id: Scalars['ID']['output'];
   members: Array<Membership>;
   name: Scalars['String']['output'];
-  /** The creator's idempotency key; null for organizations not made by `createOrganization`. */
+  /**
+   * The creator's idempotency key: the client's for `createOrganization`, `signup:<attempt>` for the
+   * organization of a sign-up; null for organizations made before the saga existed.
+   */
   operationId?: Maybe<Scalars['ID']['output']>;
   /** The creation saga's journal, in order (empty for organizations made without provisioning). */
   provisioningSteps: Array<ProvisioningStep>;
@@ -490,7 +507,10 @@ export type ServiceConfig = {
   scope: ConfigScope;
   service: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** The user who wrote this version; null for global configs (written by platform operators). */
   updatedBy?: Maybe<User>;
+  /** The platform operator who wrote this version with plattform's operator command (global configs). */
+  updatedByOperator?: Maybe<Scalars['String']['output']>;
   value: Scalars['JSON']['output'];
   version: Scalars['Int']['output'];
 };
@@ -754,6 +774,7 @@ export type ConfigChangeResolvers<ContextType = PlattformContext, ParentType ext
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   newValue?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   oldValue?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  operator?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scope?: Resolver<ResolversTypes['ConfigScope'], ParentType, ContextType>;
   service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -881,6 +902,7 @@ export type ServiceConfigResolvers<ContextType = PlattformContext, ParentType ex
   service?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  updatedByOperator?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   value?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };

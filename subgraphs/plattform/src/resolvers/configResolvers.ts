@@ -34,7 +34,7 @@ export const configQueries: Pick<QueryResolvers, 'serviceConfigs' | 'serviceConf
 export const configMutations: Pick<MutationResolvers, 'setConfig'> = {
   setConfig: (_parent, { input }, ctx) => {
     requireScope(ctx.identity, WRITE);
-    return ctx.db.run((unit) => ctx.services.configs.set(unit, input, 'organization'));
+    return ctx.db.run((unit) => ctx.services.configs.set(unit, input, { scope: 'organization' }));
   },
 };
 

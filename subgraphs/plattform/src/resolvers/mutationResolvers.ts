@@ -1,7 +1,7 @@
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 export const Mutation: MutationResolvers = {
-  signUp: (_parent, { input }, ctx) => ctx.services.accounts.signUp(input),
+  signUp: (_parent, { input }, ctx) => ctx.services.signUps.signUp(input),
   login: (_parent, { email, password, organizationId }, ctx) =>
     ctx.services.accounts.login(email, password, organizationId),
 };

@@ -20,7 +20,7 @@ export interface DemoSeedResult {
 /** Creates the demo tenant once; running it again leaves existing data alone. */
 export async function seedDemoTenant(services: PlattformServices): Promise<DemoSeedResult> {
   try {
-    const created = await services.accounts.signUp(DEMO_ACCOUNT);
+    const created = await services.signUps.signUp(DEMO_ACCOUNT);
     return {
       status: 'created',
       tenant: { orgId: created.organization.id, userId: created.user.id },

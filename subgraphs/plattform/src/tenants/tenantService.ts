@@ -10,7 +10,7 @@ import {
   type UnitOfWork,
 } from '@hub/core';
 import { In } from 'typeorm';
-import { slugify } from '../identity/accountService';
+import { slugify } from '../organizations/slug';
 import { requirePerson } from '../identity/principal';
 import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -27,11 +27,24 @@ export interface CreateOrganizationInput {
   operationId: string;
 }
 
+/** An organization to create for an owner the caller has already established (a token, a sign-up). */
+export interface OrganizationRequest {
+  ownerUserId: string;
+  /** Trimmed, 1 to 100 characters. */
+  name: string;
+  operationId: string;
+}
+
+/** Runs inside the transaction that commits the organization (only in the process that provisioned it). */
+export type CommitHook = (unit: UnitOfWork, organization: Organization) => Promise<void>;
+
 const OPERATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+/** Operation ids of sign-up organizations (`signup:<attempt>`); clients may not use the prefix. */
+export const SIGN_UP_OPERATION_PREFIX = 'signup:';
 const MAX_NAME = 100;
 const SLUG_ATTEMPTS = 5;
 /** Lets the creator read the organizations they created (policy `creator_lookup`). */
-const CREATOR_LOOKUP = { creator_lookup: 'on' } as const;
+export const CREATOR_LOOKUP = { creator_lookup: 'on' } as const;
 
 /** What the provisioner builds for a self-service organization: the default quota, owned by its creator. */
 function tenantSpec(organization: Organization, ownerUserId: string): TenantSpec {
@@ -44,10 +57,15 @@ function tenantSpec(organization: Organization, ownerUserId: string): TenantSpec
   };
 }
 
-interface Claim {
+export interface Claim {
   organization: Organization;
   /** False when the operation id was used before: the existing organization is returned as it is. */
   created: boolean;
+}
+
+/** The unit scope a claim runs in: the id the new organization will get, its owner, the creator lookup. */
+export function claimScope(ownerUserId: string): TenantScope & { orgId: string } {
+  return { orgId: randomUUID(), userId: ownerUserId, settings: CREATOR_LOOKUP };
 }
 
 /**
@@ -76,9 +94,61 @@ export class TenantService {
     if (!OPERATION_ID.test(input.operationId)) {
       throw new BadUserInputError('operationId must be 1 to 100 letters, digits or . _ : -', { field: 'operationId' });
     }
-    const claim = await this.claim(identity.userId, name, input.operationId);
-    if (!claim.created) return this.recoverIfStale(claim.organization, identity.userId);
-    return this.provision(claim.organization, identity.userId);
+    // Sign-up counts its attempts by these ids; a client's id must never be taken for one.
+    if (input.operationId.startsWith(SIGN_UP_OPERATION_PREFIX)) {
+      throw new BadUserInputError(`operationId must not start with "${SIGN_UP_OPERATION_PREFIX}"`, {
+        field: 'operationId',
+        reason: 'RESERVED_OPERATION_ID',
+      });
+    }
+    const request = { ownerUserId: identity.userId, name, operationId: input.operationId };
+    const claim = await this.database.run(claimScope(identity.userId), (unit) => this.claimIn(unit, request));
+    return this.complete(claim, identity.userId);
+  }
+
+  /**
+   * Step 1 inside the caller's transaction, which must run in a `claimScope(ownerUserId)`: the
+   * PENDING row and the owner membership, or the organization this (owner, operationId) already
+   * names. Sign-up uses it to create the user and the organization in one transaction, so there
+   * is never a user whose first organization was not recorded.
+   */
+  async claimIn(unit: UnitOfWork, request: OrganizationRequest): Promise<Claim> {
+    const orgId = unit.scope.orgId;
+    if (!orgId || unit.scope.userId !== request.ownerUserId) throw new Error('claimIn needs a unit in claimScope(owner)');
+    const base = slugify(request.name);
+    for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt += 1) {
+      const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
+      // No conflict target: a taken slug and a reused operation id both end here, without
+      // aborting the transaction. A concurrent identical call waits on the unique index until the
+      // first transaction ends; the lookup below (a new statement) then sees its row.
+      const inserted = await unit.manager.query(
+        `INSERT INTO organizations (id, name, slug, status, operation_id, created_by)
+         VALUES ($1, $2, $3, 'PENDING', $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+        [orgId, request.name, slug, request.operationId, request.ownerUserId],
+      );
+      if (inserted.length === 0) {
+        const existing = await unit.manager.findOneBy(Organization, {
+          createdBy: request.ownerUserId,
+          operationId: request.operationId,
+        });
+        if (existing) return { organization: existing, created: false };
+        continue;
+      }
+      await unit.manager.insert(Membership, { orgId, userId: request.ownerUserId, role: 'owner' });
+      const organization = await unit.manager.findOneByOrFail(Organization, { id: orgId });
+      await this.emitStatus(unit, organization, null);
+      return { organization, created: true };
+    }
+    throw new ConflictError('Could not find a free slug for this organization name');
+  }
+
+  /**
+   * Steps 2 and 3 after the claim committed: the claimant provisions; anyone else gets the
+   * organization as it is (after rolling back a saga that was interrupted, see recoverIfStale).
+   */
+  async complete(claim: Claim, userId: string, onCommitted?: CommitHook): Promise<Organization> {
+    if (!claim.created) return this.recoverIfStale(claim.organization, userId);
+    return this.provision(claim.organization, userId, onCommitted);
   }
 
   /** The organization the caller created with this operation id, in whatever state it is. */
@@ -97,36 +167,8 @@ export class TenantService {
     );
   }
 
-  /** Step 1: the PENDING row and the owner membership, in one transaction. */
-  private async claim(userId: string, name: string, operationId: string): Promise<Claim> {
-    const base = slugify(name);
-    for (let attempt = 0; attempt < SLUG_ATTEMPTS; attempt += 1) {
-      const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
-      const orgId = randomUUID();
-      const claim = await this.database.run({ orgId, userId, settings: CREATOR_LOOKUP }, async (unit) => {
-        // No conflict target: a taken slug and a reused operation id both end here. A concurrent
-        // identical call waits on the unique index until the first transaction commits.
-        const inserted = await unit.manager.query(
-          `INSERT INTO organizations (id, name, slug, status, operation_id, created_by)
-           VALUES ($1, $2, $3, 'PENDING', $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-          [orgId, name, slug, operationId, userId],
-        );
-        if (inserted.length === 0) {
-          const existing = await unit.manager.findOneBy(Organization, { createdBy: userId, operationId });
-          return existing ? { organization: existing, created: false } : null;
-        }
-        await unit.manager.insert(Membership, { orgId, userId, role: 'owner' });
-        const organization = await unit.manager.findOneByOrFail(Organization, { id: orgId });
-        await this.emitStatus(unit, organization, null);
-        return { organization, created: true };
-      });
-      if (claim) return claim;
-    }
-    throw new ConflictError('Could not find a free slug for this organization name');
-  }
-
-  /** Steps 2 and 3: provision, then COMMITTED; or compensate, then FAILED. */
-  private async provision(organization: Organization, userId: string): Promise<Organization> {
+  /** Provision, then COMMITTED; or compensate, then FAILED. */
+  private async provision(organization: Organization, userId: string, onCommitted?: CommitHook): Promise<Organization> {
     const journal = this.journalFor(organization, userId);
     const result = await runProvisioningSaga(this.provisioner.stepsFor(tenantSpec(organization, userId)), journal);
     if (!result.ok) {
@@ -134,7 +176,7 @@ export class TenantService {
       return this.finish(organization, userId, 'FAILED', reason);
     }
     try {
-      return await this.finish(organization, userId, 'COMMITTED', null);
+      return await this.finish(organization, userId, 'COMMITTED', null, onCommitted);
     } catch (error) {
       // Infrastructure exists but the database would not record it: take it down again.
       this.logger.error({ err: error, organizationId: organization.id }, 'committing a provisioned organization failed');
@@ -192,7 +234,13 @@ export class TenantService {
       });
   }
 
-  private finish(organization: Organization, userId: string, status: OrganizationStatus, reason: string | null): Promise<Organization> {
+  private finish(
+    organization: Organization,
+    userId: string,
+    status: OrganizationStatus,
+    reason: string | null,
+    onCommitted?: CommitHook,
+  ): Promise<Organization> {
     return this.database.run({ orgId: organization.id, userId }, async (unit) => {
       const updated = await unit.manager.query(
         `WITH updated AS (
@@ -216,6 +264,7 @@ export class TenantService {
         await unit.manager.delete(Membership, { orgId: finished.id });
       }
       await this.emitStatus(unit, finished, 'PENDING');
+      if (status === 'COMMITTED') await onCommitted?.(unit, finished);
       return finished;
     });
   }

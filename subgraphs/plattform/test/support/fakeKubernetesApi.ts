@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { TEST_DATA_DIR } from '../../../../test/support/testEnvironment';
 
 /** One request as the fake API server received it. */
 export interface RecordedRequest {
@@ -195,4 +199,23 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     else result[key] = mergePatch(result[key], value);
   }
   return result;
+}
+
+/** A kubeconfig file that points the real Kubernetes client at a fake API server; returns its path. */
+export function writeFakeKubeconfig(server: string, token: string): string {
+  const path = join(TEST_DATA_DIR, `kubeconfig-${randomUUID()}.json`);
+  mkdirSync(TEST_DATA_DIR, { recursive: true });
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      // Plain HTTP on loopback: the client allows it only with TLS verification switched off.
+      clusters: [{ name: 'fake', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'hub', user: { token } }],
+      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'hub' } }],
+      'current-context': 'fake',
+    }),
+  );
+  return path;
 }
