@@ -1,0 +1,44 @@
+import { tmpdir } from 'node:os';
+import { envInt, envString } from '@hub/core';
+
+/** Size, duration and switches of `bench:subscriptions`, from the environment (README.md lists them). */
+export interface BenchSettings {
+  subscribers: number;
+  tenants: number;
+  eventsPerSecond: number;
+  seconds: number;
+  /** Also run the peer: the same subscribers directly on the events subgraph. */
+  direct: boolean;
+  /** Subscriber processes (default: one per 5,000 subscribers). */
+  clientProcesses: number;
+  /** Handshakes in flight per subscriber process while connecting. */
+  connectConcurrency: number;
+  redisUrl: string;
+  logLevel: string;
+  /** Hard stop for the whole bench. */
+  timeLimitSeconds: number;
+  /** Roles (`gateway`, `subgraphs`, `events subgraph`, `subscribers-1`, ...) whose measurement window is CPU-profiled. */
+  profile: ReadonlySet<string>;
+  profileDir: string;
+}
+
+export const SUBSCRIBERS_PER_CLIENT_PROCESS = 5_000;
+
+export function benchSettingsFromEnv(): BenchSettings {
+  const subscribers = envInt('BENCH_SUBSCRIBERS', 10_000);
+  const seconds = envInt('BENCH_SECONDS', 60);
+  return {
+    subscribers,
+    tenants: Math.max(1, Math.min(envInt('BENCH_TENANTS', 100), subscribers)),
+    eventsPerSecond: envInt('BENCH_EVENTS_PER_SECOND', 100),
+    seconds,
+    direct: envString('BENCH_DIRECT', 'true') !== 'false',
+    clientProcesses: envInt('BENCH_CLIENT_PROCESSES', Math.max(1, Math.ceil(subscribers / SUBSCRIBERS_PER_CLIENT_PROCESS))),
+    connectConcurrency: envInt('BENCH_CONNECT_CONCURRENCY', 50),
+    redisUrl: envString('REDIS_URL', 'redis://127.0.0.1:6379'),
+    logLevel: envString('BENCH_LOG_LEVEL', 'warn'),
+    timeLimitSeconds: envInt('BENCH_TIME_LIMIT_S', 2 * (seconds + 240)),
+    profile: new Set(envString('BENCH_PROFILE', '').split(',').filter(Boolean)),
+    profileDir: envString('BENCH_PROFILE_DIR', tmpdir()),
+  };
+}
