@@ -8,21 +8,27 @@ const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9
 
 /** `ticks` is owned here; `Item` is only referenced, so its `name` needs the second subgraph. */
 export const EVENTS_TYPE_DEFS = `${LINK}
-  type Tick { seq: Int! publishedAt: Float! item: Item! }
+  type Tick { seq: Int! publishedAt: Float! emittedAt: Float! item: Item! }
   type Item @key(fields: "id", resolvable: false) { id: ID! }
   type Query { benchEventsAlive: Boolean }
   type Subscription { ticks: Tick! @authenticated }
 `;
 
 export const ITEMS_TYPE_DEFS = `${LINK}
-  type Item @key(fields: "id") { id: ID! name: String! }
+  type Item @key(fields: "id") { id: ID! name: String! resolvedAt: Float! }
 `;
 
-/** Through the gateway: `item.name` makes every event run the rest of the plan (an `_entities` fetch). */
-export const GATEWAY_DOCUMENT = 'subscription BenchTicks { ticks { seq publishedAt item { id name } } }';
+/**
+ * Through the gateway: `item { name }` makes every event run the rest of the plan (an `_entities`
+ * fetch). The timestamps split the latency into stages: `publishedAt` (publisher), `emittedAt`
+ * (events subgraph resolves the event), `item.resolvedAt` (items subgraph resolves the entity).
+ */
+export const GATEWAY_DOCUMENT = 'subscription BenchTicks { ticks { seq publishedAt emittedAt item { id name resolvedAt } } }';
+export const GATEWAY_STAGES = ['Redis + events subgraph', 'upstream + gateway to the entity fetch', 'entity reply + fan-out to the client'] as const;
 
 /** Directly on the events subgraph: the same subscription, with the fields that subgraph owns. */
-export const DIRECT_DOCUMENT = 'subscription BenchTicks { ticks { seq publishedAt item { id } } }';
+export const DIRECT_DOCUMENT = 'subscription BenchTicks { ticks { seq publishedAt emittedAt item { id } } }';
+export const DIRECT_STAGES = ['Redis + events subgraph', 'events subgraph to the client'] as const;
 
 export const TICK_EVENT_TYPE = 'bench.tick';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchChild } from './benchChild';
-import { DIRECT_DOCUMENT, GATEWAY_DOCUMENT } from './benchContract';
+import { DIRECT_DOCUMENT, DIRECT_STAGES, GATEWAY_DOCUMENT, GATEWAY_STAGES } from './benchContract';
 import type { BenchSettings } from './benchSettings';
 import { writeBenchSupergraph } from './benchSupergraph';
 import type { BenchTokenKeys } from './benchTokenKeys';
@@ -13,6 +13,18 @@ import { ProcessSampler } from './processResources';
 import type { SubgraphsInfo, SubgraphsStats } from './subgraphsProcess';
 import type { ConnectParams, ConnectReport, FinalReport, StatusReport } from './subscriberProcess';
 import type { PublishReport, TickPublisher } from './tickPublisher';
+
+export interface LatencyFigures {
+  samples: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function latencyFigures(sorted: Float64Array): LatencyFigures {
+  return { samples: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
+}
 
 export interface MemoryFigures {
   rss: number;
@@ -37,7 +49,9 @@ export interface PhaseResult {
   serverHeld: number;
   endReasons: Record<string, number>;
   firstErrors: string[];
-  latency: { samples: number; p50: number; p90: number; p99: number; max: number };
+  latency: LatencyFigures;
+  /** The latency split at the subgraphs' timestamps. */
+  stages: Array<{ name: string } & LatencyFigures>;
   /** Per process, in % of one core: CPU used, and main-thread time runnable but waiting for a core. */
   cpu: Record<string, { busy: number; waiting: number }>;
   /** From the first publish until the last delivery (or until the drain gave up). */
@@ -163,6 +177,10 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     }
     await sleep(1_000);
     const withSubscribers = await memoryOf();
+    if (settings.heapSnapshot) {
+      const path = join(settings.profileDir, `bench-subscriptions-${setup.name}-${Date.now()}.heapsnapshot`);
+      setup.progress(`  heap snapshot of the ${gateway ? 'gateway' : 'events subgraph'} with every subscriber: ${await server.request<string>('heapSnapshot', path)}`);
+    }
 
     const perTenant = new Array<number>(settings.tenants).fill(0);
     for (const counts of await Promise.all(clients.map((client) => client.request<number[]>('startMeasurement', settings.tenants)))) {
@@ -238,13 +256,11 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
       serverHeld: gatewayStats?.subscriptions.subscribers ?? subgraphStats.activeStreams,
       endReasons,
       firstErrors: reports.flatMap((report) => report.firstErrors).slice(0, 3),
-      latency: {
-        samples: latencies.length,
-        p50: percentile(latencies, 50),
-        p90: percentile(latencies, 90),
-        p99: percentile(latencies, 99),
-        max: latencies.at(-1) ?? Number.NaN,
-      },
+      latency: latencyFigures(latencies),
+      stages: (viaGateway ? GATEWAY_STAGES : DIRECT_STAGES).map((name, index) => ({
+        name,
+        ...latencyFigures(mergeSorted(reports.map((report) => report.stages[index] ?? new Float64Array()))),
+      })),
       cpu,
       measureSeconds,
       loopDelays,

@@ -20,6 +20,8 @@ export interface BenchSettings {
   /** Roles (`gateway`, `subgraphs`, `events subgraph`, `subscribers-1`, ...) whose measurement window is CPU-profiled. */
   profile: ReadonlySet<string>;
   profileDir: string;
+  /** Write a heap snapshot of the serving process once every subscriber is connected. */
+  heapSnapshot: boolean;
 }
 
 export const SUBSCRIBERS_PER_CLIENT_PROCESS = 5_000;
@@ -40,5 +42,6 @@ export function benchSettingsFromEnv(): BenchSettings {
     timeLimitSeconds: envInt('BENCH_TIME_LIMIT_S', 2 * (seconds + 240)),
     profile: new Set(envString('BENCH_PROFILE', '').split(',').filter(Boolean)),
     profileDir: envString('BENCH_PROFILE_DIR', tmpdir()),
+    heapSnapshot: envString('BENCH_HEAP_SNAPSHOT', 'false') === 'true',
   };
 }

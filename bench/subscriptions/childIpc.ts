@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 
 /**
  * The small request/reply protocol between the bench orchestrator and its child processes over the
@@ -18,6 +19,8 @@ export interface LoopDelay {
   p50: number;
   p99: number;
   max: number;
+  /** Garbage-collection pauses of the main thread in the same window. */
+  gcPauses: { count: number; totalMs: number; maxMs: number };
 }
 
 export type IpcHandlers = Record<string, (params: unknown) => unknown>;
@@ -35,10 +38,20 @@ export function serveOrchestrator(handlers: IpcHandlers, info: unknown): void {
   // How long events waited for this process's event loop: tells which process a latency came from.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  const gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauses.count += 1;
+      gcPauses.totalMs += entry.duration;
+      gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
   let profiler: Session | null = null;
   const post = (method: string, params?: object) =>
     new Promise<unknown>((resolve, reject) => profiler!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
   const common: IpcHandlers = {
+    /** Writes a heap snapshot (what each subscriber costs in memory, object by object). */
+    heapSnapshot: (path) => writeHeapSnapshot(path as string),
     /** Starts a V8 CPU profile of this process (the measurement window only). */
     profileStart: async () => {
       profiler = new Session();
@@ -55,10 +68,11 @@ export function serveOrchestrator(handlers: IpcHandlers, info: unknown): void {
       await writeFile(path as string, JSON.stringify(profile));
       return path;
     },
-    /** Event-loop delay (ms) since the last call. */
+    /** Event-loop delay and GC pauses (ms) since the last call. */
     loopDelay: (): LoopDelay => {
-      const figures = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      const figures = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6, gcPauses: { ...gcPauses } };
       loopDelay.reset();
+      Object.assign(gcPauses, { count: 0, totalMs: 0, maxMs: 0 });
       return figures;
     },
   };

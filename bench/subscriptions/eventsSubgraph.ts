@@ -8,7 +8,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
-import { EVENTS_TYPE_DEFS, tickChannel, type TickData } from './benchContract';
+import { EVENTS_TYPE_DEFS, preciseNow, tickChannel, type TickData } from './benchContract';
 
 interface EventsContext {
   identity: Identity | null;
@@ -77,7 +77,7 @@ export async function startEventsSubgraph(bus: EventBus, verifyToken: TokenVerif
         },
         resolve: (envelope: CloudEventEnvelope) => {
           const data = envelope.data as unknown as TickData;
-          return { seq: data.seq, publishedAt: data.publishedAt, item: { __typename: 'Item', id: data.itemId } };
+          return { seq: data.seq, publishedAt: data.publishedAt, emittedAt: preciseNow(), item: { __typename: 'Item', id: data.itemId } };
         },
       },
     },

@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { identityFromRequest, listen, type TokenVerifier } from '@hub/core';
 import { GraphQLError, parse } from 'graphql';
 import { createYoga } from 'graphql-yoga';
-import { ITEMS_TYPE_DEFS } from './benchContract';
+import { ITEMS_TYPE_DEFS, preciseNow } from './benchContract';
 
 export interface ItemsSubgraph {
   url: string;
@@ -22,7 +22,7 @@ export async function startItemsSubgraph(verifyToken: TokenVerifier): Promise<It
     Item: {
       __resolveReference: (reference: { id: string }, context: { identity: unknown }) => {
         if (!context.identity) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
-        return { id: reference.id, name: `Item ${reference.id}` };
+        return { id: reference.id, name: `Item ${reference.id}`, resolvedAt: preciseNow() };
       },
     },
   } as unknown as GraphQLResolverMap;

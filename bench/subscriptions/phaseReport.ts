@@ -29,6 +29,7 @@ export function phaseLines(result: PhaseResult, subscribers: number): string[] {
     `  published: ${publish.total} events in ${fixed(publish.seconds)} s (${fixed(publish.total / publish.seconds)}/s; publisher at most ${fixed(publish.maxLagMs)} ms behind schedule)`,
     `  deliveries: expected ${result.expected}, received ${result.received}, lost ${result.lost}, out of order ${result.outOfOrder}, incomplete ${result.incomplete}`,
     `  latency publish→client: p50 ${fixed(latency.p50, 2)} ms, p90 ${fixed(latency.p90, 2)} ms, p99 ${fixed(latency.p99, 2)} ms, max ${fixed(latency.max, 2)} ms (${latency.samples} samples)`,
+    `  latency by stage p50/p99/max: ${result.stages.map((stage) => `${stage.name} ${fixed(stage.p50, 2)}/${fixed(stage.p99, 1)}/${fixed(stage.max, 0)} ms`).join('; ')}`,
     `  held at the end: ${result.held} (server counts ${result.serverHeld})`,
   );
   if (Object.keys(result.endReasons).length > 0) lines.push(`  ended early: ${JSON.stringify(result.endReasons)}`);
@@ -42,6 +43,7 @@ export function phaseLines(result: PhaseResult, subscribers: number): string[] {
   lines.push(
     `  main thread runnable but waiting for a core: ${cpu.map(([name, value]) => `${name} ${fixed(value.waiting, 0)}%`).join(', ')}`,
     `  event-loop delay p99/max: ${Object.entries(result.loopDelays).map(([name, delay]) => `${name} ${fixed(delay.p99, 0)}/${fixed(delay.max, 0)} ms`).join(', ')}`,
+    `  GC pauses total/max: ${Object.entries(result.loopDelays).map(([name, { gcPauses }]) => `${name} ${fixed(gcPauses.totalMs, 0)}/${fixed(gcPauses.maxMs, 0)} ms`).join(', ')}`,
   );
   return lines;
 }

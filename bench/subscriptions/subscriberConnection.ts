@@ -5,13 +5,17 @@ import { preciseNow, WARM_UP_SEQ } from './benchContract';
 export interface TickCheck {
   /** `item.name` (resolved by the second subgraph through the gateway) or `item.id` (direct). */
   itemField: 'name' | 'id';
-  /** Called with publish→receive milliseconds for every measured, complete tick. */
-  onLatency(milliseconds: number): void;
+  /**
+   * Called for every measured, complete tick with its timestamps in order: publishedAt, emittedAt,
+   * item.resolvedAt when asked for, and the receive time.
+   */
+  onTimestamps(stamps: readonly number[]): void;
 }
 
 interface Tick {
   seq?: unknown;
   publishedAt?: unknown;
+  emittedAt?: unknown;
   item?: Record<string, unknown> | null;
 }
 
@@ -153,6 +157,9 @@ export class SubscriberConnection {
     }
     this.lastSeq = seq;
     this.received += 1;
-    this.check.onLatency(receivedAt - tick.publishedAt);
+    const resolvedAt = tick.item?.resolvedAt;
+    this.check.onTimestamps(
+      typeof resolvedAt === 'number' ? [tick.publishedAt, Number(tick.emittedAt), resolvedAt, receivedAt] : [tick.publishedAt, Number(tick.emittedAt), receivedAt],
+    );
   }
 }

@@ -35,7 +35,10 @@ export interface StatusReport {
 }
 
 export interface FinalReport {
+  /** Publish→receive, per measured tick and subscriber (ms). */
   latencies: Float64Array;
+  /** The same split into the stages between consecutive timestamps (ms). */
+  stages: Float64Array[];
   /** Measured subscribers still open now. */
   held: number;
   received: number;
@@ -52,6 +55,7 @@ export interface FinalReport {
  */
 function main(): void {
   const latencies = new LatencySamples();
+  const stages: LatencySamples[] = [];
   let subscribers: SubscriberConnection[] = [];
   let measured: SubscriberConnection[] = [];
 
@@ -70,7 +74,15 @@ function main(): void {
           .sign(key),
       ),
     );
-    const check = { itemField: params.itemField, onLatency: (ms: number) => latencies.add(ms) };
+    const check = {
+      itemField: params.itemField,
+      onTimestamps: (stamps: readonly number[]) => {
+        latencies.add(stamps[stamps.length - 1]! - stamps[0]!);
+        for (let stage = 1; stage < stamps.length; stage += 1) {
+          (stages[stage - 1] ??= new LatencySamples()).add(stamps[stage]! - stamps[stage - 1]!);
+        }
+      },
+    };
     subscribers = params.tenants.map((tenant, index) => new SubscriberConnection(params.url, tokens[index]!, params.document, tenant, check));
     const handshakes: number[] = [];
     const failures: string[] = [];
@@ -136,7 +148,7 @@ function main(): void {
           else if (subscriber.ended) endReasons[subscriber.ended] = (endReasons[subscriber.ended] ?? 0) + 1;
           if (subscriber.firstError && firstErrors.length < 3) firstErrors.push(subscriber.firstError);
         }
-        return { latencies: latencies.snapshot(), held, received, incomplete, outOfOrder, endReasons, firstErrors };
+        return { latencies: latencies.snapshot(), stages: stages.map((samples) => samples.snapshot()), held, received, incomplete, outOfOrder, endReasons, firstErrors };
       },
       closeAll: async () => {
         await Promise.all(subscribers.map((subscriber) => subscriber.close()));
