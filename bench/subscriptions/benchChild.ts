@@ -19,8 +19,9 @@ export class BenchChild {
     file: string,
     env: Record<string, string>,
     fileDescriptors: number | undefined,
+    extraNodeArgs: readonly string[],
   ) {
-    const nodeArgs = ['--expose-gc', '--import', 'tsx', join(__dirname, file)];
+    const nodeArgs = ['--expose-gc', ...extraNodeArgs, '--import', 'tsx', join(__dirname, file)];
     // Raising the soft limit needs a shell builtin; the hard limit was checked by the caller.
     const [command, args] = fileDescriptors
       ? ['/bin/sh', ['-c', `ulimit -n ${fileDescriptors} && exec "$0" "$@"`, process.execPath, ...nodeArgs]]
@@ -54,9 +55,9 @@ export class BenchChild {
     name: string,
     file: string,
     env: Record<string, string>,
-    options: { fileDescriptors?: number; timeoutMs?: number } = {},
+    options: { fileDescriptors?: number; timeoutMs?: number; nodeArgs?: readonly string[] } = {},
   ): Promise<{ child: BenchChild; info: TInfo }> {
-    const child = new BenchChild(name, file, env, options.fileDescriptors);
+    const child = new BenchChild(name, file, env, options.fileDescriptors, options.nodeArgs ?? []);
     const info = await new Promise<TInfo>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} not ready within ${options.timeoutMs ?? 60_000} ms`)), options.timeoutMs ?? 60_000);
       child.process.on('message', (message: IpcMessage) => {

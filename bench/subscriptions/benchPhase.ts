@@ -5,7 +5,7 @@ import { DIRECT_DOCUMENT, DIRECT_STAGES, GATEWAY_DOCUMENT, GATEWAY_STAGES } from
 import type { BenchSettings } from './benchSettings';
 import { writeBenchSupergraph } from './benchSupergraph';
 import type { BenchTokenKeys } from './benchTokenKeys';
-import type { LoopDelay } from './childIpc';
+import type { LoopDelay } from './childDiagnostics';
 import { descriptorsFor, type OpenFileLimits } from './fileDescriptors';
 import type { GatewayInfo, GatewayStats } from './gatewayProcess';
 import { mergeSorted, percentile } from './latencySamples';
@@ -98,6 +98,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
   try {
     const subgraphs = await BenchChild.start<SubgraphsInfo>('subgraphs', 'subgraphsProcess.ts', childEnv, {
       fileDescriptors: viaGateway ? undefined : descriptorsFor(settings.subscribers, limits, 'the events subgraph'),
+      nodeArgs: viaGateway ? [] : settings.serverNodeArgs,
     });
     started.push(subgraphs.child);
     let gateway: { child: BenchChild; info: GatewayInfo } | undefined;
@@ -114,7 +115,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
           // Each subscribe counts as a request; 10,000 of them within seconds would trip the limit.
           GATEWAY_RATE_LIMIT: process.env.GATEWAY_RATE_LIMIT ?? '0',
         },
-        { fileDescriptors: descriptorsFor(settings.subscribers, limits, 'the gateway') },
+        { fileDescriptors: descriptorsFor(settings.subscribers, limits, 'the gateway'), nodeArgs: settings.serverNodeArgs },
       );
       started.push(gateway.child);
     }
@@ -193,7 +194,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     ];
     await Promise.all(roles.map(([, child]) => child.request<LoopDelay>('loopDelay')));
     const profiled = roles.filter(([role]) => settings.profile.has(role));
-    await Promise.all(profiled.map(([, child]) => child.request('profileStart')));
+    await Promise.all(profiled.map(([, child]) => child.request('profileStart', settings.profileKind)));
     setup.progress(`  publishing ${settings.eventsPerSecond} events/s for ${settings.seconds} s`);
     const sampler = new ProcessSampler([...roles.map(([role, child]) => [role, child.pid] as const), ['publisher', process.pid]]);
 
@@ -214,8 +215,9 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     const cpu = sampler.finish();
 
     for (const [role, child] of profiled) {
-      const path = join(settings.profileDir, `bench-subscriptions-${setup.name}-${role.replace(/\W+/g, '-')}-${Date.now()}.cpuprofile`);
-      setup.progress(`  CPU profile of ${role}: ${await child.request<string>('profileStop', path)}`);
+      const extension = settings.profileKind === 'cpu' ? 'cpuprofile' : 'heapprofile';
+      const path = join(settings.profileDir, `bench-subscriptions-${setup.name}-${role.replace(/\W+/g, '-')}-${Date.now()}.${extension}`);
+      setup.progress(`  ${settings.profileKind} profile of ${role}: ${await child.request<string>('profileStop', path)}`);
     }
     const loopDelays = Object.fromEntries(await Promise.all(roles.map(async ([role, child]) => [role, await child.request<LoopDelay>('loopDelay')] as const)));
     const reports = await Promise.all(clients.map((client) => client.request<FinalReport>('report')));

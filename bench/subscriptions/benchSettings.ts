@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { envInt, envString } from '@hub/core';
+import type { ProfileKind } from './childDiagnostics';
 
 /** Size, duration and switches of `bench:subscriptions`, from the environment (README.md lists them). */
 export interface BenchSettings {
@@ -20,11 +21,20 @@ export interface BenchSettings {
   /** Roles (`gateway`, `subgraphs`, `events subgraph`, `subscribers-1`, ...) whose measurement window is CPU-profiled. */
   profile: ReadonlySet<string>;
   profileDir: string;
+  profileKind: ProfileKind;
+  /** Node flags of the serving process in both phases (gateway, direct events subgraph). */
+  serverNodeArgs: string[];
   /** Write a heap snapshot of the serving process once every subscriber is connected. */
   heapSnapshot: boolean;
 }
 
 export const SUBSCRIBERS_PER_CLIENT_PROCESS = 5_000;
+
+/**
+ * The gateway runs as its image runs it (gateway/Dockerfile sets NODE_OPTIONS to this); the direct
+ * peer's server gets the same, so the comparison is between the servers, not their flags.
+ */
+const GATEWAY_IMAGE_NODE_OPTIONS = '--max-semi-space-size=64';
 
 export function benchSettingsFromEnv(): BenchSettings {
   const subscribers = envInt('BENCH_SUBSCRIBERS', 10_000);
@@ -42,6 +52,8 @@ export function benchSettingsFromEnv(): BenchSettings {
     timeLimitSeconds: envInt('BENCH_TIME_LIMIT_S', 2 * (seconds + 240)),
     profile: new Set(envString('BENCH_PROFILE', '').split(',').filter(Boolean)),
     profileDir: envString('BENCH_PROFILE_DIR', tmpdir()),
+    profileKind: envString('BENCH_PROFILE_KIND', 'cpu') === 'allocations' ? 'allocations' : 'cpu',
+    serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? GATEWAY_IMAGE_NODE_OPTIONS).split(' ').filter(Boolean),
     heapSnapshot: envString('BENCH_HEAP_SNAPSHOT', 'false') === 'true',
   };
 }

@@ -1,7 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { diagnosticHandlers } from './childDiagnostics';
 
 /**
  * The small request/reply protocol between the bench orchestrator and its child processes over the
@@ -15,14 +12,6 @@ export interface IpcRequest {
 
 export type IpcMessage = { kind: 'ready'; info: unknown } | { kind: 'reply'; id: number; result?: unknown; error?: string };
 
-export interface LoopDelay {
-  p50: number;
-  p99: number;
-  max: number;
-  /** Garbage-collection pauses of the main thread in the same window. */
-  gcPauses: { count: number; totalMs: number; maxMs: number };
-}
-
 export type IpcHandlers = Record<string, (params: unknown) => unknown>;
 
 function send(message: IpcMessage): void {
@@ -35,47 +24,7 @@ function send(message: IpcMessage): void {
  */
 export function serveOrchestrator(handlers: IpcHandlers, info: unknown): void {
   if (!process.send) throw new Error('bench child processes must be started by bench/subscriptions/run.ts');
-  // How long events waited for this process's event loop: tells which process a latency came from.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  const gcPauses = { count: 0, totalMs: 0, maxMs: 0 };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      gcPauses.count += 1;
-      gcPauses.totalMs += entry.duration;
-      gcPauses.maxMs = Math.max(gcPauses.maxMs, entry.duration);
-    }
-  }).observe({ entryTypes: ['gc'] });
-  let profiler: Session | null = null;
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => profiler!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
-  const common: IpcHandlers = {
-    /** Writes a heap snapshot (what each subscriber costs in memory, object by object). */
-    heapSnapshot: (path) => writeHeapSnapshot(path as string),
-    /** Starts a V8 CPU profile of this process (the measurement window only). */
-    profileStart: async () => {
-      profiler = new Session();
-      profiler.connect();
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    },
-    /** Stops the profile and writes it (`.cpuprofile`, for Chrome DevTools) to the given path. */
-    profileStop: async (path) => {
-      if (!profiler) return null;
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      profiler.disconnect();
-      profiler = null;
-      await writeFile(path as string, JSON.stringify(profile));
-      return path;
-    },
-    /** Event-loop delay and GC pauses (ms) since the last call. */
-    loopDelay: (): LoopDelay => {
-      const figures = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6, gcPauses: { ...gcPauses } };
-      loopDelay.reset();
-      Object.assign(gcPauses, { count: 0, totalMs: 0, maxMs: 0 });
-      return figures;
-    },
-  };
+  const common = diagnosticHandlers();
   process.on('message', (raw: IpcRequest) => {
     const handler = handlers[raw.method] ?? common[raw.method];
     if (!handler) {

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       ` (Node ${process.version}, ${cpus().length} cores, ulimit -n ${limits.soft} soft / ${limits.hard} hard, ${clientProcesses} subscriber processes)`,
   );
   // The machine may be shared: say how busy it was before the bench added its own load.
-  out(`load average before start: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+  out(`load average before start: ${loadavg().map((value) => value.toFixed(2)).join(' ')}; server Node flags: ${settings.serverNodeArgs.join(' ') || 'none'}`);
 
   const keys = await startBenchTokenKeys();
   const bus = createEventBus({ redisUrl: settings.redisUrl, logger: createLogger('bench-publisher') });
