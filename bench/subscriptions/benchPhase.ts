@@ -29,6 +29,8 @@ function latencyFigures(sorted: Float64Array): LatencyFigures {
 export interface MemoryFigures {
   rss: number;
   heapUsed: number;
+  /** Memory of C++ objects bound to JavaScript, Buffers included (socket frames). */
+  external: number;
 }
 
 /** Everything one phase (through the gateway, or directly on the subgraph) measured. */
@@ -122,7 +124,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     const server = gateway?.child ?? subgraphs.child;
     const memoryOf = async (): Promise<MemoryFigures> => {
       const { memory } = await server.request<GatewayStats | SubgraphsStats>('stats');
-      return { rss: memory.rss, heapUsed: memory.heapUsed };
+      return { rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external };
     };
     const before = await memoryOf();
 

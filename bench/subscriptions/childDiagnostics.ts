@@ -70,3 +70,12 @@ export function diagnosticHandlers(): IpcHandlers {
     },
   };
 }
+
+/** The memory figures after a full garbage collection (children run with --expose-gc). */
+export function collectedMemory(): { rss: number; heapUsed: number; external: number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return { rss, heapUsed, external };
+}

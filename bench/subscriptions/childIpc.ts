@@ -41,12 +41,3 @@ export function serveOrchestrator(handlers: IpcHandlers, info: unknown): void {
   process.on('disconnect', () => process.exit(0));
   send({ kind: 'ready', info });
 }
-
-/** Child side: the memory figures after a full garbage collection (children run with --expose-gc). */
-export function collectedMemory(): { rss: number; heapUsed: number; external: number } {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
-  const { rss, heapUsed, external } = process.memoryUsage();
-  return { rss, heapUsed, external };
-}

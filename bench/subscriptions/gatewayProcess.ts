@@ -1,6 +1,7 @@
 import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom } from '@hub/gateway';
-import { collectedMemory, serveOrchestrator } from './childIpc';
+import { collectedMemory } from './childDiagnostics';
+import { serveOrchestrator } from './childIpc';
 
 export interface GatewayInfo {
   url: string;

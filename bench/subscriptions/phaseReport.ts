@@ -25,7 +25,7 @@ export function phaseLines(result: PhaseResult, subscribers: number): string[] {
   lines.push(
     `  memory: RSS ${fixed(memory.before.rss / MB)} → ${fixed(memory.with.rss / MB)} MB = ${fixed(perSubscriberKb(result, (m) => m.rss))} KB per subscriber;` +
       ` heap ${fixed(memory.before.heapUsed / MB)} → ${fixed(memory.with.heapUsed / MB)} MB = ${fixed(perSubscriberKb(result, (m) => m.heapUsed))} KB per subscriber` +
-      ` (after the run: RSS ${fixed(memory.after.rss / MB)} MB, heap ${fixed(memory.after.heapUsed / MB)} MB)`,
+      ` (after the run: RSS ${fixed(memory.after.rss / MB)} MB, heap ${fixed(memory.after.heapUsed / MB)} MB, external ${fixed(memory.with.external / MB)} → ${fixed(memory.after.external / MB)} MB)`,
     `  published: ${publish.total} events in ${fixed(publish.seconds)} s (${fixed(publish.total / publish.seconds)}/s; publisher at most ${fixed(publish.maxLagMs)} ms behind schedule)`,
     `  deliveries: expected ${result.expected}, received ${result.received}, lost ${result.lost}, out of order ${result.outOfOrder}, incomplete ${result.incomplete}`,
     `  latency publish→client: p50 ${fixed(latency.p50, 2)} ms, p90 ${fixed(latency.p90, 2)} ms, p99 ${fixed(latency.p99, 2)} ms, max ${fixed(latency.max, 2)} ms (${latency.samples} samples)`,

@@ -1,6 +1,7 @@
 import { createEventBus, createLogger, createTokenVerifier, envString } from '@hub/core';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from './benchContract';
-import { collectedMemory, serveOrchestrator } from './childIpc';
+import { collectedMemory } from './childDiagnostics';
+import { serveOrchestrator } from './childIpc';
 import { startEventsSubgraph } from './eventsSubgraph';
 import { startItemsSubgraph } from './itemsSubgraph';
 
