@@ -9,8 +9,8 @@ interface TokenEntry {
 /**
  * Open subscribers by access-token id, kept up to date as they come and go, so the per-second
  * token sweep reads an index instead of rebuilding one: with 10,000 subscribers the rebuild cost
- * 10,000 arrays a second, which lived across the denylist round trip and so ended up in the old
- * generation, where they made the collector's full passes frequent and slow.
+ * 10,000 arrays a second, which lived across the denylist round trip and so were promoted to the
+ * old generation, adding to the full collections that delay event delivery.
  */
 export class SubscribersByToken {
   private readonly tokens = new Map<string, TokenEntry>();
