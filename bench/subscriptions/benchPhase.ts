@@ -97,6 +97,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
   const viaGateway = setup.name === 'gateway';
   const childEnv = { LOG_LEVEL: settings.logLevel, REDIS_URL: settings.redisUrl, JWKS_URL: keys.jwksUrl };
   const started: BenchChild[] = [];
+  let supergraph: Awaited<ReturnType<typeof writeBenchSupergraph>> | undefined;
   try {
     const subgraphs = await BenchChild.start<SubgraphsInfo>('subgraphs', 'subgraphsProcess.ts', childEnv, {
       fileDescriptors: viaGateway ? undefined : descriptorsFor(settings.subscribers, limits, 'the events subgraph'),
@@ -105,12 +106,13 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     started.push(subgraphs.child);
     let gateway: { child: BenchChild; info: GatewayInfo } | undefined;
     if (viaGateway) {
+      supergraph = await writeBenchSupergraph(subgraphs.info);
       gateway = await BenchChild.start<GatewayInfo>(
         'gateway',
         'gatewayProcess.ts',
         {
           ...childEnv,
-          SUPERGRAPH_PATH: await writeBenchSupergraph(subgraphs.info),
+          SUPERGRAPH_PATH: supergraph.path,
           PORT: '0',
           // Every tenant's subscribers are on this one replica.
           GATEWAY_SUBSCRIPTIONS_PER_TENANT: process.env.GATEWAY_SUBSCRIPTIONS_PER_TENANT ?? String(Math.max(2_000, Math.ceil(settings.subscribers / settings.tenants))),
@@ -271,5 +273,6 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     };
   } finally {
     for (const child of started.reverse()) await child.stop();
+    await supergraph?.remove();
   }
 }
