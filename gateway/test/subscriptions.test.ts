@@ -88,6 +88,23 @@ describe('federated subscriptions through the gateway', () => {
     expect(subscriptions.map((subscription) => subscription.results.length)).toEqual([1000, 1000]);
   });
 
+  it('ends the live subscriptions of a revoked token with TOKEN_REVOKED and keeps the others', async () => {
+    const orgId = randomUUID();
+    const jti = randomUUID();
+    // Subscribers of the previous test may still be on their way out.
+    await eventually(() => gateway.subscriptions.stats().subscribers === 0, 5000, 'no subscribers left');
+    const revokedSubscription = connect(await signer.token({ orgId, jti })).subscribe<TickData>('subscription { ticks { seq } }');
+    const otherSubscription = connect(await signer.token({ orgId })).subscribe<TickData>('subscription { ticks { seq } }');
+    await eventually(() => gateway.subscriptions.stats().subscribers === 2, 5000, 'two subscribers');
+    await denylist.revoke(jti, Math.floor(Date.now() / 1000) + 600);
+    // Checked every authCheckMs (500 ms here).
+    await revokedSubscription.waitFor(1, 5000);
+    expect(revokedSubscription.results[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    await fixtures.waitForListeners(orgId);
+    await fixtures.publishTick(orgId, 1);
+    expect((await otherSubscription.next()).data?.ticks.seq).toBe(1);
+  });
+
   it('shares one upstream stream among 100 identical subscriptions and closes it when all have gone', async () => {
     const orgId = randomUUID();
     const token = await signer.token({ orgId });

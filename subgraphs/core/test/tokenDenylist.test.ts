@@ -34,11 +34,20 @@ describe('token denylist', () => {
     expect(await denylist.isRevoked(jti)).toBe(true);
   });
 
+  it('finds the revoked ids among thousands in bulk (more ids than one MGET carries)', async () => {
+    const jtis = Array.from({ length: 2500 }, () => randomUUID());
+    const revoked = [jtis[0]!, jtis[1500]!, jtis[2499]!];
+    for (const jti of revoked) await denylist.revoke(jti, Math.floor(Date.now() / 1000) + 60);
+    expect([...(await denylist.revokedAmong(jtis))].sort()).toEqual([...revoked].sort());
+    expect(await denylist.revokedAmong([])).toEqual(new Set());
+  });
+
   it('keeps an in-process list when no Redis is configured', async () => {
     const local = createTokenDenylist({ logger });
     const jti = randomUUID();
     await local.revoke(jti, Math.floor(Date.now() / 1000) + 60);
     expect(await local.isRevoked(jti)).toBe(true);
     expect(await local.isRevoked(randomUUID())).toBe(false);
+    expect(await local.revokedAmong([randomUUID(), jti])).toEqual(new Set([jti]));
   });
 });

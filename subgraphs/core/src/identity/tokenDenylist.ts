@@ -12,6 +12,11 @@ export interface TokenDenylist {
   /** `expiresAt` is the token's `exp` (epoch seconds); the entry expires with it. */
   revoke(jti: string, expiresAt: number): Promise<void>;
   isRevoked(jti: string): Promise<boolean>;
+  /**
+   * The revoked ids among `jtis`, in a few round trips however many there are: the gateway
+   * re-checks every open subscription's token each second, and one command per token would stall it.
+   */
+  revokedAmong(jtis: Iterable<string>): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
@@ -35,6 +40,9 @@ export interface TokenDenylistOptions {
    */
   failMode?: 'open' | 'closed';
 }
+
+/** Keys per MGET in `revokedAmong`: bounded, so no single reply is large enough to stall a reader. */
+const BULK_LOOKUP_KEYS = 1000;
 
 /** Extra seconds an entry outlives the token, covering the verifiers' clock skew tolerance. */
 const SKEW_SECONDS = 30;
@@ -111,6 +119,22 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
         return failMode === 'closed';
       }
     },
+    revokedAmong: async (jtis) => {
+      const unknown = [...jtis].filter((jti) => !cache.has(jti));
+      const revoked = new Set<string>();
+      try {
+        if (unknown.length > 0) await connected();
+        for (let start = 0; start < unknown.length; start += BULK_LOOKUP_KEYS) {
+          const chunk = unknown.slice(start, start + BULK_LOOKUP_KEYS);
+          const values = await client.mget(chunk.map(denylistKey));
+          chunk.forEach((jti, index) => (values[index] === null ? cache.remember(jti) : revoked.add(jti)));
+        }
+        return revoked;
+      } catch (error) {
+        options.logger.warn({ err: error, failMode }, 'token denylist unavailable');
+        return failMode === 'closed' ? new Set(unknown) : revoked;
+      }
+    },
     close: async () => {
       client.disconnect();
     },
@@ -119,18 +143,20 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
 
 function inProcessDenylist(): TokenDenylist {
   const revokedUntil = new Map<string, number>();
+  const isRevoked = (jti: string): boolean => {
+    const until = revokedUntil.get(jti);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    revokedUntil.delete(jti);
+    return false;
+  };
   return {
     kind: 'in-process',
     revoke: async (jti, expiresAt) => {
       revokedUntil.set(jti, Date.now() + secondsLeft(expiresAt) * 1000);
     },
-    isRevoked: async (jti) => {
-      const until = revokedUntil.get(jti);
-      if (until === undefined) return false;
-      if (until > Date.now()) return true;
-      revokedUntil.delete(jti);
-      return false;
-    },
+    isRevoked: async (jti) => isRevoked(jti),
+    revokedAmong: async (jtis) => new Set([...jtis].filter(isRevoked)),
     close: async () => undefined,
   };
 }
