@@ -100,6 +100,22 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
       client.once('ready', onReady);
     });
   };
+  const revokedAmong = async (jtis: Iterable<string>): Promise<Set<string>> => {
+    const unknown = [...jtis].filter((jti) => !cache.has(jti));
+    const revoked = new Set<string>();
+    try {
+      if (unknown.length > 0) await connected();
+      for (let start = 0; start < unknown.length; start += BULK_LOOKUP_KEYS) {
+        const chunk = unknown.slice(start, start + BULK_LOOKUP_KEYS);
+        const values = await client.mget(chunk.map(denylistKey));
+        chunk.forEach((jti, index) => (values[index] === null ? cache.remember(jti) : revoked.add(jti)));
+      }
+      return revoked;
+    } catch (error) {
+      options.logger.warn({ err: error, failMode }, 'token denylist unavailable');
+      return failMode === 'closed' ? new Set(unknown) : revoked;
+    }
+  };
   return {
     kind: 'redis',
     revoke: async (jti, expiresAt) => {
@@ -107,34 +123,9 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
       await connected();
       await client.set(denylistKey(jti), '1', 'EX', secondsLeft(expiresAt));
     },
-    isRevoked: async (jti) => {
-      if (cache.has(jti)) return false;
-      try {
-        await connected();
-        const revoked = (await client.exists(denylistKey(jti))) === 1;
-        if (!revoked) cache.remember(jti);
-        return revoked;
-      } catch (error) {
-        options.logger.warn({ err: error, failMode }, 'token denylist unavailable');
-        return failMode === 'closed';
-      }
-    },
-    revokedAmong: async (jtis) => {
-      const unknown = [...jtis].filter((jti) => !cache.has(jti));
-      const revoked = new Set<string>();
-      try {
-        if (unknown.length > 0) await connected();
-        for (let start = 0; start < unknown.length; start += BULK_LOOKUP_KEYS) {
-          const chunk = unknown.slice(start, start + BULK_LOOKUP_KEYS);
-          const values = await client.mget(chunk.map(denylistKey));
-          chunk.forEach((jti, index) => (values[index] === null ? cache.remember(jti) : revoked.add(jti)));
-        }
-        return revoked;
-      } catch (error) {
-        options.logger.warn({ err: error, failMode }, 'token denylist unavailable');
-        return failMode === 'closed' ? new Set(unknown) : revoked;
-      }
-    },
+    // One lookup path for one token and for many: same cache, same fail mode.
+    isRevoked: async (jti) => (await revokedAmong([jti])).has(jti),
+    revokedAmong,
     close: async () => {
       client.disconnect();
     },
