@@ -66,7 +66,7 @@ export function agentDefinition(options: AgentSubgraphOptions = {}): HubSubgraph
         agents,
         tasks,
         pipelines,
-        taskEvents: new TaskEventFeed(eventBus),
+        taskEvents: new TaskEventFeed(),
         leaseSweeper: new LeaseSweeper(dataSource, database, tasks, logger),
       };
     },

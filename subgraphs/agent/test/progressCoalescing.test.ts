@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { channelFor, createEventBus, createLogger, toCloudEvent, type EventBus } from '@hub/core';
+import { channelFor, createEventBus, createLogger, SubscriptionEvents, toCloudEvent, type EventBus } from '@hub/core';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { TaskEventFeed } from '../src/progress/taskEventFeed';
 import { TASK_EVENT_TYPES, type TaskEventData, type TaskEventKind } from '../src/tasks/taskEvents';
@@ -33,10 +33,12 @@ async function collect(events: AsyncIterableIterator<TaskEventData>, until: (eve
 describe('progress coalescing over the real (Redis) EventBus', () => {
   let bus: EventBus;
   let feed: TaskEventFeed;
+  let live: SubscriptionEvents;
 
   beforeAll(() => {
     bus = createEventBus({ redisUrl: TEST_REDIS_URL, logger: createLogger('coalescing-test') });
-    feed = new TaskEventFeed(bus);
+    feed = new TaskEventFeed();
+    live = new SubscriptionEvents(bus, undefined, { positionsRequested: false });
   });
   afterAll(() => bus.close());
 
@@ -44,7 +46,7 @@ describe('progress coalescing over the real (Redis) EventBus', () => {
     const orgId = randomUUID();
     const taskId = randomUUID();
     const perSecond = 5;
-    const events = await feed.forTenant(orgId, perSecond);
+    const events = await feed.forTenant(live, orgId, perSecond);
     // Consume while publishing, so arrival times are delivery times.
     const receiving = collect(events, (event) => event.progress === 0.999);
     const published: number[] = [];
@@ -71,7 +73,7 @@ describe('progress coalescing over the real (Redis) EventBus', () => {
   it('keeps tasks apart: each has its own budget and its own last update', async () => {
     const orgId = randomUUID();
     const [a, b] = [randomUUID(), randomUUID()];
-    const events = await feed.forTenant(orgId, 2);
+    const events = await feed.forTenant(live, orgId, 2);
     for (let i = 1; i <= 10; i += 1) {
       await publish(bus, orgId, 'PROGRESS', a, i / 10);
       await publish(bus, orgId, 'PROGRESS', b, i / 20);
@@ -88,7 +90,7 @@ describe('progress coalescing over the real (Redis) EventBus', () => {
   it('a status change is never delayed and the pending update is delivered before it', async () => {
     const orgId = randomUUID();
     const taskId = randomUUID();
-    const events = await feed.forTenant(orgId, 1);
+    const events = await feed.forTenant(live, orgId, 1);
     await publish(bus, orgId, 'PROGRESS', taskId, 0.2);
     await publish(bus, orgId, 'PROGRESS', taskId, 0.5);
     await publish(bus, orgId, 'PROGRESS', taskId, 0.9);
@@ -107,7 +109,7 @@ describe('progress coalescing over the real (Redis) EventBus', () => {
   it("only the subscriber's tenant's events arrive", async () => {
     const [mine, theirs] = [randomUUID(), randomUUID()];
     const taskId = randomUUID();
-    const events = await feed.forTenant(mine, 10);
+    const events = await feed.forTenant(live, mine, 10);
     await publish(bus, theirs, 'PROGRESS', taskId, 0.7);
     await publish(bus, mine, 'COMPLETED', taskId, 1);
     const received = await collect(events, (event) => event.kind === 'COMPLETED');

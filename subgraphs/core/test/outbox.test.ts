@@ -5,6 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
   createEventBus,
   createLogger,
+  addOutboxSequencing,
   createOutboxTable,
   databaseSettings,
   enableTenantIsolation,
@@ -30,6 +31,7 @@ class NotesTable1763683200001 implements MigrationInterface {
     await enableTenantIsolation(runner, settings.schema, 'notes');
     await grantToApp(runner, settings.schema, 'notes', ['SELECT', 'INSERT']);
     await createOutboxTable(runner, settings.schema);
+    await addOutboxSequencing(runner, settings.schema);
   }
   async down(): Promise<void> {}
 }
@@ -168,6 +170,11 @@ describe('transactional outbox → relay → Redis', () => {
     await waitFor(() => ids.every((id) => received.some((event) => event.subject === id)), 10_000);
     const delivered = received.filter((event) => ids.includes(event.subject ?? ''));
     expect(delivered.map((event) => event.data.body)).toEqual(['first', 'second', 'third']);
+    // Numbered in publish order, once: a retry after a failed publish keeps the number.
+    const sequences = delivered.map((event) => event.sequence!);
+    expect(sequences.every((sequence) => Number.isInteger(sequence))).toBe(true);
+    expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
+    expect(new Set(sequences).size).toBe(3);
     expect(await settledUnpublishedCount()).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { eventLogMigration } from '@hub/core';
 import { IdentitySlice1763683200000 } from '../migrations/1763683200000-IdentitySlice';
 import { ConfigsAndTokenLifecycle1763790000000 } from '../migrations/1763790000000-ConfigsAndTokenLifecycle';
 import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-TenantsAndQuotas';
@@ -11,4 +12,5 @@ export const migrations = [
   TenantsAndQuotas1763800000000,
   ServiceAccounts1764000000000,
   ConfigOperators1764100000000,
+  eventLogMigration('plattform'),
 ];

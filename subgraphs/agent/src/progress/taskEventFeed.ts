@@ -1,4 +1,4 @@
-import { channelFor, openBusSubscription, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import { withEventSequence, type CloudEventEnvelope, type SubscriptionEvents } from '@hub/core';
 import { TASK_EVENT_KINDS, TASK_EVENT_TYPES, isTaskEventData, type TaskEventData } from '../tasks/taskEvents';
 import { coalesce } from './progressCoalescer';
 
@@ -6,7 +6,7 @@ import { coalesce } from './progressCoalescer';
  * Keeps the events `map` turns into a value. An explicit iterator rather than an async generator,
  * so `return()` closes the subscription at once even while a `next()` is waiting for an event.
  */
-function filterMap<T>(source: AsyncIterableIterator<unknown>, map: (value: unknown) => T | null): AsyncIterableIterator<T> {
+function filterMap<S, T>(source: AsyncIterableIterator<S>, map: (value: S) => T | null): AsyncIterableIterator<T> {
   const iterator: AsyncIterableIterator<T> = {
     next: async () => {
       for (;;) {
@@ -25,9 +25,10 @@ function filterMap<T>(source: AsyncIterableIterator<unknown>, map: (value: unkno
   return iterator;
 }
 
-function eventDataOf(envelope: unknown): TaskEventData | null {
-  const data = (envelope as Partial<CloudEventEnvelope> | null)?.data;
-  return isTaskEventData(data) ? data : null;
+/** The event's data, marked with the event's sequence (a copy: the envelope may be shared). */
+function eventDataOf(envelope: CloudEventEnvelope): TaskEventData | null {
+  const data = envelope.data;
+  return isTaskEventData(data) ? withEventSequence({ ...data }, envelope.sequence) : null;
 }
 
 function sameState(a: TaskEventData, b: TaskEventData): boolean {
@@ -66,41 +67,41 @@ function afterSnapshot(snapshot: TaskEventData, rest: AsyncIterableIterator<Task
   return iterator;
 }
 
+const TYPES = TASK_EVENT_KINDS.map((kind) => TASK_EVENT_TYPES[kind]);
+
 /**
- * Live task events for subscribers, from the outbox-fed pub/sub channels `agent.task.<kind>.<orgId>`
- * of the caller's tenant only; progress is coalesced per task.
+ * Task events for subscribers, from the outbox-fed channels `agent.task.<kind>.<orgId>` of the
+ * caller's tenant only (resumed from the event log when the request asks, see core's
+ * SubscriptionEvents); progress is coalesced per task.
  */
 export class TaskEventFeed {
-  constructor(private readonly bus: EventBus) {}
-
-  private channels(orgId: string): string[] {
-    return TASK_EVENT_KINDS.map((kind) => channelFor(TASK_EVENT_TYPES[kind], orgId));
-  }
-
   /** All task events of a tenant. Resolves once subscribed. */
-  async forTenant(orgId: string, maxProgressPerSecond: number): Promise<AsyncIterableIterator<TaskEventData>> {
-    const source = await openBusSubscription(this.bus, this.channels(orgId));
+  async forTenant(events: SubscriptionEvents, orgId: string, maxProgressPerSecond: number): Promise<AsyncIterableIterator<TaskEventData>> {
+    const source = await events.open({ types: TYPES, orgId });
     return this.coalesced(filterMap(source, eventDataOf), maxProgressPerSecond);
   }
 
   /**
    * One task's events, starting with `current` (its state read after subscribing, so nothing
-   * between the read and the first event is lost).
+   * between the read and the first event is lost). A resumed stream replays what was missed
+   * instead, so it starts without the snapshot.
    */
   async forTask(
+    events: SubscriptionEvents,
     orgId: string,
     taskId: string,
     maxProgressPerSecond: number,
     readCurrent: () => Promise<TaskEventData>,
   ): Promise<AsyncIterableIterator<TaskEventData>> {
-    const source = await openBusSubscription(this.bus, this.channels(orgId));
+    const source = await events.open({ types: TYPES, orgId });
     try {
-      const current = await readCurrent();
-      const events = filterMap(source, (envelope) => {
+      const taskEvents = filterMap(source, (envelope) => {
         const data = eventDataOf(envelope);
         return data && data.taskId === taskId ? data : null;
       });
-      return this.coalesced(afterSnapshot(current, events), maxProgressPerSecond);
+      if (events.request.resumeFrom !== undefined) return this.coalesced(taskEvents, maxProgressPerSecond);
+      const current = await readCurrent();
+      return this.coalesced(afterSnapshot(current, taskEvents), maxProgressPerSecond);
     } catch (error) {
       await source.return?.();
       throw error;

@@ -11,7 +11,7 @@ export const Subscription: SubscriptionResolvers = {
       // Another tenant's (or an unknown) task is NOT_FOUND before anything is subscribed.
       await ctx.db.run((unit) => ctx.services.tasks.byId(unit, taskId));
       const rate = ctx.services.settings.forTenant(identity.orgId).progressUpdatesPerSecond;
-      return ctx.services.taskEvents.forTask(identity.orgId, taskId, rate, () =>
+      return ctx.services.taskEvents.forTask(ctx.events, identity.orgId, taskId, rate, () =>
         ctx.db.run(async (unit) => taskEventData('CURRENT', await ctx.services.tasks.byId(unit, taskId))),
       );
     },
@@ -21,7 +21,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_parent, _args, ctx) => {
       const identity = requireScope(ctx.identity, PERMISSIONS.READ);
       const rate = ctx.services.settings.forTenant(identity.orgId).progressUpdatesPerSecond;
-      return ctx.services.taskEvents.forTenant(identity.orgId, rate);
+      return ctx.services.taskEvents.forTenant(ctx.events, identity.orgId, rate);
     },
     resolve: (event: TaskEventData) => event,
   },

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'UNAVAILABLE'
+  | 'RESUME_POINT_EXPIRED'
   | 'INTERNAL';
 
 export abstract class DomainError extends Error {
@@ -51,4 +52,12 @@ export class ConflictError extends DomainError {
  */
 export class UnavailableError extends DomainError {
   readonly code = 'UNAVAILABLE';
+}
+
+/**
+ * A subscription asked to resume from a point the event log no longer holds (older than the
+ * retention window, or unknown to it): the client must refetch current state, then subscribe anew.
+ */
+export class ResumePointExpiredError extends DomainError {
+  readonly code = 'RESUME_POINT_EXPIRED';
 }

@@ -24,6 +24,8 @@ export interface CloudEventEnvelope {
   subject?: string;
   tenantid?: string;
   correlationid?: string;
+  /** Position in the publishing subgraph's event log (set by the outbox relay). */
+  sequence?: number;
   data: Record<string, unknown>;
 }
 
@@ -36,6 +38,7 @@ export interface EnvelopeFields {
   orgId: string | null;
   correlationId?: string | null;
   data: Record<string, unknown>;
+  sequence?: number;
 }
 
 /** Builds and validates (via the CloudEvents SDK, strict mode) the envelope for one event. */
@@ -52,6 +55,7 @@ export function toCloudEvent(fields: EnvelopeFields): CloudEventEnvelope {
       ...(fields.subject ? { subject: fields.subject } : {}),
       ...(fields.orgId ? { tenantid: fields.orgId } : {}),
       ...(fields.correlationId ? { correlationid: fields.correlationId } : {}),
+      ...(fields.sequence !== undefined ? { sequence: fields.sequence } : {}),
     },
     true,
   );

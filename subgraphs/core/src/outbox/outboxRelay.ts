@@ -1,7 +1,8 @@
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { Logger } from '../logging/logger';
 import { broadcastChannelFor, channelFor, toCloudEvent } from './cloudEvent';
+import { OUTBOX_SEQUENCE } from './outboxSequencing';
 import { OUTBOX_TABLE, outboxChannel } from './outboxTable';
 
 /** The one thing the relay needs from pub/sub. */
@@ -35,10 +36,32 @@ interface OutboxRow {
   correlation_id: string | null;
   data: Record<string, unknown>;
   created_at: Date;
+  /** bigint as text; null until the relay numbers the row. */
+  seq: string | null;
+}
+
+/** Advisory lock key: one relay at a time per outbox, whatever the number of replicas. */
+function relayLockName(schema: string): string {
+  return `${schema}.outbox-relay`;
+}
+
+/** Runs `work` in a transaction that declares itself the relay (the outbox's RLS lets only it read and update). */
+async function asRelay<T>(runner: QueryRunner, work: () => Promise<T>): Promise<T> {
+  await runner.startTransaction();
+  try {
+    await runner.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
+    const result = await work();
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
- * Publishes committed outbox rows to pub/sub and marks them sent: at-least-once, in id order.
+ * Publishes committed outbox rows to pub/sub and marks them sent: at-least-once, numbered in
+ * publish order (the `sequence` subscribers resume from).
  * Woken by LISTEN/NOTIFY; a timer covers lost notifications and retries after pub/sub failures.
  */
 export class OutboxRelay {
@@ -115,25 +138,25 @@ export class OutboxRelay {
     } while (this.drainAgain && !this.stopped);
   }
 
-  /** One transaction: lock a batch, publish in order, mark what was published. */
+  /**
+   * One batch, while holding the schema's relay lock (one publisher per outbox across replicas,
+   * so pub/sub order is sequence order): number the batch's rows and commit that first, then
+   * publish in sequence order, then mark what was published. A row that failed to publish keeps
+   * its number and goes out again with it, so subscribers can drop the repeat.
+   */
   private async publishBatch(): Promise<number> {
     const { dataSource, schema, publisher } = this.options;
     const runner = dataSource.createQueryRunner();
     await runner.connect();
-    const published: string[] = [];
-    let failure: unknown = null;
+    let locked = false;
     try {
-      await runner.startTransaction();
-      await runner.query(`SELECT set_config('app.outbox_relay', 'on', true)`);
-      const rows: OutboxRow[] = await runner.query(
-        `SELECT id, event_id, org_id, type, source, subject, correlation_id, data, created_at
-           FROM "${schema}"."${OUTBOX_TABLE}"
-          WHERE published_at IS NULL
-          ORDER BY id
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
-      );
+      const [lock] = await runner.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [relayLockName(schema)]);
+      locked = lock?.locked === true;
+      // Another replica is draining this outbox; the poll timer comes back.
+      if (!locked) return 0;
+      const rows = await this.numberBatch(runner);
+      const published: string[] = [];
+      let failure: unknown = null;
       for (const row of rows) {
         const envelope = toCloudEvent({
           id: row.event_id,
@@ -144,6 +167,7 @@ export class OutboxRelay {
           orgId: row.org_id,
           correlationId: row.correlation_id,
           data: row.data,
+          sequence: Number(row.seq),
         });
         try {
           await publisher.publish(channelFor(row.type, row.org_id), envelope);
@@ -155,19 +179,47 @@ export class OutboxRelay {
         published.push(row.id);
       }
       if (published.length > 0) {
-        await runner.query(`UPDATE "${schema}"."${OUTBOX_TABLE}" SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-          published,
-        ]);
+        await asRelay(runner, () =>
+          runner.query(`UPDATE "${schema}"."${OUTBOX_TABLE}" SET published_at = now() WHERE id = ANY($1::bigint[])`, [published]),
+        );
       }
-      await runner.commitTransaction();
       if (failure) throw failure;
       return rows.length;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
     } finally {
+      if (locked) await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [relayLockName(schema)]).catch(() => undefined);
       await runner.release();
     }
+  }
+
+  /** The next unpublished rows in sequence order; rows without a sequence get one (committed). */
+  private async numberBatch(runner: QueryRunner): Promise<OutboxRow[]> {
+    const { schema } = this.options;
+    const table = `"${schema}"."${OUTBOX_TABLE}"`;
+    return asRelay(runner, async () => {
+      const rows: OutboxRow[] = await runner.query(
+        `SELECT id, event_id, org_id, type, source, subject, correlation_id, data, created_at, seq
+           FROM ${table}
+          WHERE published_at IS NULL
+          ORDER BY seq NULLS LAST, id
+          LIMIT $1
+          FOR UPDATE`,
+        [this.batchSize],
+      );
+      const unnumbered = rows.filter((row) => row.seq === null).map((row) => row.id);
+      if (unnumbered.length === 0) return rows;
+      // UPDATE … RETURNING comes back from TypeORM's postgres driver as [rows, affected].
+      const [numbered]: [Array<{ id: string; seq: string }>, number] = await runner.query(
+        `UPDATE ${table} AS target SET seq = numbered.seq
+           FROM (SELECT id, nextval('"${schema}"."${OUTBOX_SEQUENCE}"') AS seq
+                   FROM (SELECT id FROM ${table} WHERE id = ANY($1::bigint[]) ORDER BY id) AS ordered) AS numbered
+          WHERE target.id = numbered.id
+          RETURNING target.id, target.seq`,
+        [unnumbered],
+      );
+      const seqById = new Map(numbered.map((row) => [String(row.id), row.seq]));
+      for (const row of rows) if (row.seq === null) row.seq = seqById.get(String(row.id)) ?? null;
+      return rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+    });
   }
 
   private async listen(): Promise<void> {

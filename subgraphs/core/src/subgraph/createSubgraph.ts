@@ -3,6 +3,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { TenantDatabase } from '../db/tenantDatabase';
+import type { OutboxEventLog } from '../events/outboxEventLog';
+import { eventStreamRequestOf, SubscriptionEvents } from '../events/subscriptionEvents';
+import { useEventPositions } from '../events/useEventPositions';
+import type { EventBus } from '../pubsub/pubsub';
 import { toGraphQLError } from '../errors/toGraphQLError';
 import { identityFromRequest } from '../identity/requestIdentity';
 import type { TokenVerifier } from '../identity/tokenVerifier';
@@ -25,6 +29,10 @@ export interface SubgraphOptions<TServices> {
   logger: Logger;
   readiness?: ReadinessChecks;
   plugins?: Plugin[];
+  /** Where subscription resolvers' live events come from. */
+  eventBus?: EventBus;
+  /** The outbox as an event log: subscriptions carry positions and can resume from one. */
+  eventLog?: OutboxEventLog;
 }
 
 export interface Subgraph<TServices> {
@@ -56,9 +64,10 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
         },
         ...options.readiness,
       }),
+      useEventPositions(),
       ...(options.plugins ?? []),
     ],
-    context: async ({ request }) => {
+    context: async ({ request, params }) => {
       const identity = await identityFromRequest(request, options.verifyToken);
       const requestId = requestIdOf(request);
       const requestLogger = logger.child({ requestId, orgId: identity?.orgId, userId: identity?.userId });
@@ -70,6 +79,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
         db: {
           run: (work) => database.run({ orgId: identity?.orgId ?? null, userId: identity?.userId ?? null }, work),
         },
+        events: new SubscriptionEvents(options.eventBus, options.eventLog, eventStreamRequestOf(params?.extensions)),
         services: options.services,
       };
     },

@@ -13,7 +13,9 @@ import type { TokenSettings } from '../identity/tokenClaims';
 import { createTokenDenylist, withDenylist, type TokenDenylist } from '../identity/tokenDenylist';
 import { createTokenVerifier, type TokenVerifier } from '../identity/tokenVerifier';
 import { createLogger, type Logger } from '../logging/logger';
+import { OutboxEventLog } from '../events/outboxEventLog';
 import { OutboxRelay } from '../outbox/outboxRelay';
+import { OutboxRetention } from '../outbox/outboxRetention';
 import { OutboxWriter } from '../outbox/outboxWriter';
 import { createEventBus, type EventBus } from '../pubsub/pubsub';
 import { createSubgraph, type Subgraph } from './createSubgraph';
@@ -30,6 +32,8 @@ export interface HubSubgraphSettings {
   redisUrl?: string;
   tokens: TokenSettings;
   jwksUrl: string;
+  /** How long published events stay replayable for resuming subscriptions. */
+  eventRetentionMs: number;
 }
 
 /** `risk-hub` → `RISK_HUB_PORT`. */
@@ -48,6 +52,7 @@ export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): H
       audience: envString('JWT_AUDIENCE', 'urn:hub:graph'),
     },
     jwksUrl: envString('JWKS_URL', DEFAULT_JWKS_URL),
+    eventRetentionMs: envInt('EVENT_RETENTION_HOURS', 24) * 3_600_000,
   };
 }
 
@@ -109,6 +114,7 @@ export interface RunningHubSubgraph<TServices> {
   dataSource: DataSource;
   database: TenantDatabase;
   relay: OutboxRelay;
+  retention: OutboxRetention;
   eventBus: EventBus;
   listen(port?: number): Promise<RunningServer>;
   stop(): Promise<void>;
@@ -143,6 +149,8 @@ export async function startHubSubgraph<TServices>(
     broadcastTypes: definition.broadcastEventTypes,
   });
   await relay.start();
+  const retention = new OutboxRetention({ dataSource, schema: settings.database.schema, retentionMs: settings.eventRetentionMs, logger });
+  retention.start();
 
   const wiring: HubServiceWiring = { settings, database, dataSource, eventBus, denylist, logger };
   const services = await definition.createServices(wiring);
@@ -159,6 +167,8 @@ export async function startHubSubgraph<TServices>(
     services,
     logger,
     readiness: { pubsub: async () => eventBus.isReady() },
+    eventBus,
+    eventLog: new OutboxEventLog(settings.database.schema, database),
     plugins: definition.plugins?.(services, wiring) ?? [],
   });
 
@@ -170,6 +180,7 @@ export async function startHubSubgraph<TServices>(
     dataSource,
     database,
     relay,
+    retention,
     eventBus,
     listen: async (port = settings.port) => {
       server = await subgraph.listen(port);
@@ -179,6 +190,7 @@ export async function startHubSubgraph<TServices>(
       await server?.close();
       for (const task of background) await task.stop();
       await relay.stop();
+      await retention.stop();
       await dataSource.destroy();
       await ownBus?.close();
       await ownDenylist?.close();

@@ -1,3 +1,4 @@
+import type { SubscriptionEvents } from '../events/subscriptionEvents';
 import type { Identity } from '../identity/identity';
 import type { UnitOfWork } from '../db/tenantDatabase';
 import type { LoaderRegistry } from '../loaders/loaderRegistry';
@@ -15,5 +16,7 @@ export interface SubgraphContext<TServices> {
   logger: Logger;
   loaders: LoaderRegistry;
   db: RequestDatabase;
+  /** The subgraph's events for subscription resolvers (live, or resumed from the event log). */
+  events: SubscriptionEvents;
   services: TServices;
 }

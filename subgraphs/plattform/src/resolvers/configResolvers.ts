@@ -1,4 +1,4 @@
-import { BadUserInputError, CONFIG_CHANGED_EVENT, requireScope, tenantEvents, type CloudEventEnvelope } from '@hub/core';
+import { BadUserInputError, CONFIG_CHANGED_EVENT, requireScope, withEventSequence, type CloudEventEnvelope } from '@hub/core';
 import type {
   ConfigChangeResolvers,
   MutationResolvers,
@@ -57,7 +57,7 @@ async function* configChanges(
       const config = await ctx.db.run((unit) =>
         ctx.services.configs.atVersion(unit, event.tenantid ?? null, changed.service, changed.key, changed.version),
       );
-      yield { configChanged: config };
+      yield withEventSequence({ configChanged: config }, event.sequence);
     }
   } finally {
     await events.return?.();
@@ -70,7 +70,7 @@ export const configSubscriptions: Pick<SubscriptionResolvers, 'configChanged'> =
       const identity = requireScope(ctx.identity, READ);
       // Only this tenant's channel and the global one are attached: other tenants' changes never
       // arrive. Attached before the subscription starts, so nothing published after is missed.
-      const events = await tenantEvents(ctx.services.eventBus, { types: [CONFIG_CHANGED_EVENT], orgId: identity.orgId, includeGlobal: true });
+      const events = await ctx.events.open({ types: [CONFIG_CHANGED_EVENT], orgId: identity.orgId, includeGlobal: true });
       return configChanges(events, service, ctx);
     },
   },

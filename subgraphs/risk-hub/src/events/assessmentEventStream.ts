@@ -1,4 +1,4 @@
-import { filteredTenantEvents, type CloudEventEnvelope, type EventBus } from '@hub/core';
+import type { CloudEventEnvelope, SubscriptionEvents } from '@hub/core';
 import { RISK_EVENT_TYPES, type RiskEventData } from './riskEventTypes';
 
 export type RiskEventEnvelope = CloudEventEnvelope & { data: RiskEventData };
@@ -21,11 +21,11 @@ function isRiskEvent(value: unknown): value is RiskEventEnvelope {
  * arrive. `return()` unsubscribes at once, even while waiting for the next event.
  */
 export function assessmentEventStream(
-  eventBus: EventBus,
+  events: SubscriptionEvents,
   orgId: string,
   assessmentId: string | null,
 ): Promise<AsyncIterableIterator<RiskEventEnvelope>> {
   const matches = (event: CloudEventEnvelope): event is RiskEventEnvelope =>
     isRiskEvent(event) && (assessmentId === null || event.data.assessmentId === assessmentId);
-  return filteredTenantEvents(eventBus, { types: RISK_EVENT_TYPES, orgId }, matches);
+  return events.filtered({ types: RISK_EVENT_TYPES, orgId }, matches);
 }

@@ -8,7 +8,7 @@ export const Subscription: SubscriptionResolvers = {
   riskAssessmentEvents: {
     subscribe: (_parent, { assessmentId }, ctx) => {
       const identity = requireScope(ctx.identity, RISK_READ);
-      return assessmentEventStream(ctx.services.eventBus, identity.orgId, assessmentId ? requireId('assessmentId', assessmentId) : null);
+      return assessmentEventStream(ctx.events, identity.orgId, assessmentId ? requireId('assessmentId', assessmentId) : null);
     },
     // The stream yields the CloudEvent itself; RiskAssessmentEvent's resolvers read from it.
     resolve: (event: RiskEventEnvelope) => event,

@@ -27,7 +27,7 @@ export const Subscription: SubscriptionResolvers = {
   orderUpdates: {
     subscribe: async (_parent, { portfolioId }, ctx) => {
       const { orgId, portfolioId: id } = await subscribablePortfolio(ctx, portfolioId);
-      return tenantEventStream(ctx.services.eventBus, [ORDER_UPDATED, ORDER_EXECUTED], orgId, (event) => eventField(event, 'portfolioId') === id);
+      return tenantEventStream(ctx.events, [ORDER_UPDATED, ORDER_EXECUTED], orgId, (event) => eventField(event, 'portfolioId') === id);
     },
     // Events carry ids only; the order is read for the subscriber, under their tenant.
     resolve: (event: CloudEventEnvelope, _args: unknown, ctx: TradingContext) => {
@@ -43,7 +43,7 @@ export const Subscription: SubscriptionResolvers = {
   portfolioValue: {
     subscribe: async (_parent, { portfolioId }, ctx) => {
       const { orgId, portfolioId: id } = await subscribablePortfolio(ctx, portfolioId);
-      return tenantEventStream(ctx.services.eventBus, [PORTFOLIO_PERFORMANCE_UPDATED], orgId, (event) => eventField(event, 'portfolioId') === id);
+      return tenantEventStream(ctx.events, [PORTFOLIO_PERFORMANCE_UPDATED], orgId, (event) => eventField(event, 'portfolioId') === id);
     },
     resolve: (event: CloudEventEnvelope, _args: unknown, ctx: TradingContext) => {
       freshLoaders(ctx);

@@ -1,0 +1,115 @@
+import { channelFor, toCloudEvent, type CloudEventEnvelope } from '../outbox/cloudEvent';
+import { OUTBOX_PRUNED_TABLE, OUTBOX_SEQUENCE } from '../outbox/outboxSequencing';
+import { OUTBOX_TABLE } from '../outbox/outboxTable';
+import type { TenantDatabase } from '../db/tenantDatabase';
+import { ResumePointExpiredError } from '../errors/domainErrors';
+
+/** Which of a subgraph's events one subscriber may see: its organization's, optionally global ones. */
+export interface EventLogFilter {
+  orgId: string;
+  types: readonly string[];
+  includeGlobal: boolean;
+}
+
+interface ReplayRow {
+  event_id: string;
+  org_id: string | null;
+  type: string;
+  source: string;
+  subject: string | null;
+  correlation_id: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+  seq: string;
+}
+
+/**
+ * Reads a subgraph's outbox as an event log, always as the subscriber's tenant (row-level security
+ * and an explicit organization filter both apply), so a replay can never carry another tenant's row.
+ */
+export class OutboxEventLog {
+  constructor(
+    /** The log's name in positions: the subgraph's schema. */
+    readonly name: string,
+    private readonly database: TenantDatabase,
+  ) {}
+
+  /** The highest sequence already published to this subscriber's streams (0 when none). */
+  async publishedHead(filter: Omit<EventLogFilter, 'types'>): Promise<number> {
+    const [row] = await this.asTenant<Array<Record<string, string>>>(filter.orgId, (query) =>
+      query(
+        `SELECT coalesce(max(seq), 0)::text AS head FROM ${this.table(OUTBOX_TABLE)}
+          WHERE published_at IS NOT NULL AND seq IS NOT NULL AND (org_id = $1 OR ($2 AND org_id IS NULL))`,
+        [filter.orgId, filter.includeGlobal],
+      ),
+    );
+    return Number(row?.head ?? 0);
+  }
+
+  /**
+   * Throws ResumePointExpiredError when events after `afterSeq` may already be deleted (older than
+   * retention) or `afterSeq` lies beyond anything this log ever numbered (e.g. a reset database).
+   */
+  async assertResumable(filter: Omit<EventLogFilter, 'types'>, afterSeq: number): Promise<void> {
+    const [row] = await this.asTenant<Array<Record<string, string>>>(filter.orgId, (query) =>
+      query(
+        `SELECT (SELECT coalesce(max(pruned_through), 0) FROM ${this.table(OUTBOX_PRUNED_TABLE)}
+                  WHERE stream = $1 OR ($2 AND stream = 'global'))::text AS pruned,
+                (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${this.table(OUTBOX_SEQUENCE)})::text AS numbered`,
+        [filter.orgId, filter.includeGlobal],
+      ),
+    );
+    const pruned = Number(row?.pruned ?? 0);
+    const numbered = Number(row?.numbered ?? 0);
+    if (afterSeq < pruned) {
+      throw new ResumePointExpiredError('Events after this resume point are past the retention window; refetch the current state and subscribe again', {
+        reason: 'EXPIRED',
+      });
+    }
+    if (afterSeq > numbered) {
+      throw new ResumePointExpiredError('This resume point is unknown to the event log; refetch the current state and subscribe again', {
+        reason: 'UNKNOWN',
+      });
+    }
+  }
+
+  /** Up to `limit` events after `afterSeq`, in sequence order, as the relay published them. */
+  async readAfter(filter: EventLogFilter, afterSeq: number, limit: number): Promise<CloudEventEnvelope[]> {
+    const rows = await this.asTenant<ReplayRow[]>(filter.orgId, (query) =>
+      query(
+        `SELECT event_id, org_id, type, source, subject, correlation_id, data, created_at, seq::text AS seq
+           FROM ${this.table(OUTBOX_TABLE)}
+          WHERE seq > $1 AND type = ANY($2::text[]) AND (org_id = $3 OR ($4 AND org_id IS NULL))
+          ORDER BY seq
+          LIMIT $5`,
+        [afterSeq, [...filter.types], filter.orgId, filter.includeGlobal, limit],
+      ),
+    );
+    return rows.map((row) =>
+      toCloudEvent({
+        id: row.event_id,
+        source: row.source,
+        type: row.type,
+        time: row.created_at,
+        subject: row.subject,
+        orgId: row.org_id,
+        correlationId: row.correlation_id,
+        data: row.data,
+        sequence: Number(row.seq),
+      }),
+    );
+  }
+
+  /** The pub/sub channels a filter's live events arrive on (the same rows the replay reads). */
+  static channelsOf(filter: EventLogFilter): string[] {
+    return filter.types.flatMap((type) => [channelFor(type, filter.orgId), ...(filter.includeGlobal ? [channelFor(type, null)] : [])]);
+  }
+
+  private table(name: string): string {
+    return `"${this.name}"."${name}"`;
+  }
+
+  private asTenant<T>(orgId: string, work: (query: (sql: string, parameters: unknown[]) => Promise<T>) => Promise<T>): Promise<T> {
+    return this.database.run({ orgId, userId: null }, (unit) => work((sql, parameters) => unit.manager.query(sql, parameters)));
+  }
+}
