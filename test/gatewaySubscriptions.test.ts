@@ -317,9 +317,13 @@ describe('hub events through the gateway (outbox → Redis → subgraph → gate
       instrument: { symbol: 'GWAY' },
       portfolio: { id: portfolio.id, name: 'Gateway book', owner: { displayName: 'Katherine Johnson' } },
     };
-    expect(placed).toEqual({ data: { orderUpdates: { order: orderView, execution: null } } });
+    // Each event carries its position in trading's event log (what a client resumes from).
+    const position = expect.stringMatching(/^trading:[0-9]+$/);
+    expect(placed).toEqual({ data: { orderUpdates: { order: orderView, execution: null } }, extensions: { position } });
     // 10 · 20 = 200; fees 1 + 0.1 % of 200
-    expect(executed).toEqual({ data: { orderUpdates: { order: orderView, execution: { quantity: 10, price: 20, fees: 1.2 } } } });
+    expect(executed).toEqual({ data: { orderUpdates: { order: orderView, execution: { quantity: 10, price: 20, fees: 1.2 } } }, extensions: { position } });
+    const sequenceOf = (result: WsResult<OrderUpdateData> | undefined) => Number(result?.extensions?.position?.split(':')[1]);
+    expect(sequenceOf(executed)).toBeGreaterThan(sequenceOf(placed));
   });
 
   it("plattform: configChanged reaches the changing tenant's gateway subscriber, never another tenant's", async () => {
@@ -344,6 +348,7 @@ describe('hub events through the gateway (outbox → Redis → subgraph → gate
           updatedBy: { id: tenantA.userId, displayName: 'Hedy Lamarr' },
         },
       },
+      extensions: { position: expect.stringMatching(/^plattform:[0-9]+$/) },
     });
 
     // B's own change reaches B, and it is the first thing B ever receives: A's never arrived.

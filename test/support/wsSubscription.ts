@@ -5,6 +5,8 @@ import WebSocket from 'ws';
 export interface WsResult<TData> {
   data?: TData;
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  /** `position`: the event's place in its subgraph's event log (resumable subscriptions). */
+  extensions?: { position?: string } & Record<string, unknown>;
 }
 
 /** How a subscription ended: completed by the server, an `error` message, or the socket closing. */

@@ -75,10 +75,15 @@ describe('trading subscriptions over SSE', () => {
     const placed = await subscription.next();
     const executed = await subscription.next();
     // Each event is read from the database when delivered, so both show the order as it is now.
-    expect(placed).toEqual({ data: { orderUpdates: { order: { id: order.id, status: 'FILLED', filledQuantity: 10 }, execution: null } } });
+    const position = expect.stringMatching(/^trading:[0-9]+$/);
+    expect(placed).toEqual({
+      data: { orderUpdates: { order: { id: order.id, status: 'FILLED', filledQuantity: 10 }, execution: null } },
+      extensions: { position },
+    });
     // 10 · 20 = 200, fees 1 + 0.2
     expect(executed).toEqual({
       data: { orderUpdates: { order: { id: order.id, status: 'FILLED', filledQuantity: 10 }, execution: { quantity: 10, price: 20, fees: 1.2 } } },
+      extensions: { position },
     });
   });
 
