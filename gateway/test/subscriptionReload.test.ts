@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, type TokenDenylist } from '@hub/core';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type ExecutionResult } from 'graphql';
 import { SseSubscription } from '../../test/support/sseSubscription';
 import { eventually } from '../../test/support/eventually';
@@ -37,11 +38,13 @@ describe('federated subscriptions across supergraph reloads', () => {
     return composeFixtures(fixtures.subgraphs.map((subgraph) => ({ ...subgraph, ...changes[subgraph.name] })));
   }
 
-  function typeDefsOf(name: string): string {
+  function subgraphOf(name: string): { url: string; typeDefs: string } {
     const subgraph = fixtures.subgraphs.find((candidate) => candidate.name === name);
     if (!subgraph) throw new Error(`no fixture subgraph ${name}`);
-    return subgraph.typeDefs;
+    return subgraph;
   }
+
+  const typeDefsOf = (name: string) => subgraphOf(name).typeDefs;
 
   async function startGateway(): Promise<{ gateway: Gateway; url: string }> {
     const config = gatewayConfigFrom([]);
@@ -62,11 +65,12 @@ describe('federated subscriptions across supergraph reloads', () => {
   beforeAll(async () => {
     signer = await createTestSigner();
     fixtures = await startSubscriptionFixtures(signer.verifier, TEST_REDIS_URL);
-    peopleV2 = await startFixtureSubgraph('people', PEOPLE_V2, {
+    const peopleV2Resolvers = {
       Person: {
         __resolveReference: (reference: { id: string }) => ({ id: reference.id, name: `Person v2 ${reference.id}`, nickname: `nick ${reference.id}` }),
       },
-    } as never);
+    } as GraphQLResolverMap<unknown>;
+    peopleV2 = await startFixtureSubgraph('people', PEOPLE_V2, peopleV2Resolvers);
     denylist = createTokenDenylist({ redisUrl: TEST_REDIS_URL, logger: createLogger('test'), cacheMs: 0 });
   });
 
@@ -218,9 +222,8 @@ describe('federated subscriptions across supergraph reloads', () => {
     await fixtures.waitForListeners(orgId);
     const subscribesBefore = fixtures.eventsSubscribeCount();
 
-    const events = fixtures.subgraphs.find((subgraph) => subgraph.name === 'events')!;
     // Same subgraph, another routing URL (as after moving it behind a new address).
-    expect(await gateway.supergraph.offer(composeVariant({ events: { url: `${events.url}?moved=1` } }), 'test')).toBe(true);
+    expect(await gateway.supergraph.offer(composeVariant({ events: { url: `${subgraphOf('events').url}?moved=1` } }), 'test')).toBe(true);
     for (const subscription of subscriptions) {
       await subscription.ended();
       expect(subscription.results.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['SUBSCRIPTION_SCHEMA_RELOAD']);
