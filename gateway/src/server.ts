@@ -105,6 +105,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
 
   const subscriptions = new FederatedSubscriptions({ settings: config.subscriptions, clients, denylist, metrics, logger });
+  // Live subscriptions follow the supergraph: re-planned on every applied swap.
+  supergraph.onSwap((generation) => subscriptions.supergraphSwapped(generation));
 
   const plugins: Plugin[] = [
     useCurrentSupergraph(() => supergraph.current.schema),

@@ -83,7 +83,7 @@ export class GatewayMetrics {
   });
   readonly subscriptionsEnded = new Counter({
     name: 'gateway_subscriptions_ended_total',
-    help: 'Client subscriptions ended by the gateway, by reason (expired, revoked, slow_consumer, upstream, shutdown)',
+    help: 'Client subscriptions ended by the gateway, by reason (expired, revoked, slow_consumer, upstream, overloaded, shutdown, schema_reload)',
     labelNames: ['reason'],
     registers: [this.registry],
   });

@@ -1,5 +1,6 @@
-import type { Logger, TokenDenylist } from '@hub/core';
-import { getOperationAST, GraphQLError, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { Identity, Logger, TokenDenylist } from '@hub/core';
+import { getOperationAST, GraphQLError, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
@@ -10,6 +11,8 @@ import { stableStringify } from './stableStringify';
 import { SubscriberQueue } from './subscriberQueue';
 import { SubscribersByToken } from './subscribersByToken';
 import type { ClientOperation } from './subscriptionEventExecution';
+import type { SubscriptionPlanner } from './subscriptionPlanner';
+import { mayRead, planOnGeneration, replanLive, schemaReloadResult } from './subscriptionReplan';
 import { UpstreamPool, type UpstreamFailure } from './upstreamPool';
 
 export interface FederatedSubscriptionsOptions {
@@ -27,6 +30,11 @@ interface SocketContext {
 }
 
 const TRY_AGAIN_LATER = 1013;
+
+/** Clients with equal keys share one result group: same planner, document and variables. */
+function groupKeyOf(plannerId: number, operation: ClientOperation): string {
+  return [plannerId, operation.operationName ?? '', operation.source, stableStringify(operation.variables)].join('\u0000');
+}
 
 function failureResult(subgraph: string, failure: UpstreamFailure): ExecutionResult {
   if (failure.kind === 'unavailable') {
@@ -57,6 +65,8 @@ export class FederatedSubscriptions {
   private readonly perTenant = new Map<string, number>();
   private readonly plannerIds = new WeakMap<object, number>();
   private nextPlannerId = 1;
+  /** The generation the last supergraph swap made current (null until one is reported). */
+  private generation: SupergraphGeneration | null = null;
   private readonly sweeper: NodeJS.Timeout;
   private sweeping = false;
   private closing = false;
@@ -89,7 +99,9 @@ export class FederatedSubscriptions {
     const operation = getOperationAST(args.document, args.operationName);
     if (!operation) return errorResult('Could not determine which operation to run', 'BAD_USER_INPUT');
 
-    const planner = generation.subscriptionPlanner;
+    const live = this.liveGeneration(generation, args.document, args.operationName ?? null, identity);
+    if (!live) return schemaReloadResult();
+    const planner = live.subscriptionPlanner;
     let plan;
     try {
       plan = planner.plan(args.document, args.operationName);
@@ -108,7 +120,7 @@ export class FederatedSubscriptions {
       source: context.params?.query ?? print(args.document),
       variables,
     };
-    const groupKey = [this.plannerId(planner), clientOperation.operationName ?? '', clientOperation.source, stableStringify(variables)].join('\u0000');
+    const groupKey = groupKeyOf(this.plannerId(planner), clientOperation);
 
     const stream = this.streamFor(streamKey, plan.primary.serviceName, plan.subgraphUrl, {
       query: plan.primary.operation,
@@ -123,10 +135,7 @@ export class FederatedSubscriptions {
         planner,
         plan,
         clientOperation,
-        (name) => {
-          const url = planner.subgraphUrl(name);
-          return url ? this.options.clients.get({ name, url }) : undefined;
-        },
+        this.servicesOf(planner),
         (count) => this.options.metrics.subscriptionEvents.inc(count),
         this.options.logger,
       );
@@ -148,6 +157,76 @@ export class FederatedSubscriptions {
     for (const stream of this.streams.values()) stream.stop();
     this.streams.clear();
     await this.pool.close();
+  }
+
+  /**
+   * A supergraph swap was applied: every live result group is re-planned on the new generation.
+   * A group whose document is still valid there and whose primary fetch is unchanged keeps its
+   * members and upstream stream and resolves the next event with the new plan (re-keyed, so new
+   * subscribers of the new generation join it); any other group ends with SUBSCRIPTION_SCHEMA_RELOAD
+   * after the events already received. Runs synchronously within the swap.
+   */
+  supergraphSwapped(generation: SupergraphGeneration): void {
+    this.generation = generation;
+    if (this.closing) return;
+    const { logger } = this.options;
+    let kept = 0;
+    let ended = 0;
+    for (const stream of this.streams.values()) {
+      for (const group of [...stream.groups.values()]) {
+        if (group.isFinishing || group.members.size === 0) continue;
+        const outcome = replanLive(generation, group.operation.document, group.operation.operationName, group.currentPlan);
+        if ('refused' in outcome) {
+          logger.info({ subgraph: stream.subgraph, subscribers: group.members.size, reason: outcome.refused }, 'subscriptions end on the new supergraph');
+          ended += group.members.size;
+          group.finish('schema_reload', schemaReloadResult());
+          continue;
+        }
+        // The new generation's access rules apply to subscriptions already open, too.
+        for (const member of [...group.members]) {
+          if (mayRead(generation, group.operation.document, member.identity)) {
+            kept += 1;
+          } else {
+            ended += 1;
+            member.end('schema_reload', schemaReloadResult());
+          }
+        }
+        const planner = generation.subscriptionPlanner;
+        group.switchPlan(planner, outcome.plan, this.servicesOf(planner));
+        this.rekey(stream, group, groupKeyOf(this.plannerId(planner), group.operation));
+      }
+    }
+    if (kept + ended > 0) logger.info({ kept, ended }, 'live subscriptions re-planned on the new supergraph');
+  }
+
+  /**
+   * The generation a subscription runs on: the one that validated it, unless a swap has replaced
+   * that since (a request may be validated just before one); then the current one, where it must
+   * validate and be permitted again. Undefined when it cannot run there.
+   */
+  private liveGeneration(requested: SupergraphGeneration, document: DocumentNode, operationName: string | null, identity: Identity | null): SupergraphGeneration | undefined {
+    const current = this.generation;
+    if (!current || current === requested) return requested;
+    if ('refused' in planOnGeneration(current, document, operationName) || !mayRead(current, document, identity)) return undefined;
+    return current;
+  }
+
+  private rekey(stream: SharedUpstreamStream, group: ResultGroup, key: string): void {
+    if (key === group.key) return;
+    // Cannot happen while every group follows the current generation; if it did, the group would
+    // just stay under its old key (new subscribers form their own group).
+    if (stream.groups.has(key)) return;
+    if (stream.groups.get(group.key) === group) stream.groups.delete(group.key);
+    group.key = key;
+    stream.groups.set(key, group);
+  }
+
+  /** Data sources for the rest of a plan, by the routing URLs of the planner's supergraph. */
+  private servicesOf(planner: SubscriptionPlanner): (name: string) => GraphQLDataSource<GatewayContext> | undefined {
+    return (name) => {
+      const url = planner.subgraphUrl(name);
+      return url ? this.options.clients.get({ name, url }) : undefined;
+    };
   }
 
   private plannerId(planner: object): number {
@@ -189,7 +268,7 @@ export class FederatedSubscriptions {
         metrics.subscriptionsEnded.inc({ reason: endReason });
         if (endReason !== 'shutdown') context.logger.info({ reason: endReason, subgraph: stream.subgraph }, 'subscription ended by the gateway');
       }
-      if (group.members.size === 0) stream.groups.delete(group.key);
+      if (group.members.size === 0 && stream.groups.get(group.key) === group) stream.groups.delete(group.key);
       if (stream.groups.size === 0) this.releaseStream(stream);
     });
     const { maxBufferedBytes } = this.options.settings;

@@ -7,7 +7,7 @@ import { executeSubscriptionEvent, type ClientOperation, type UpstreamEvent } fr
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner';
 
 /** Why the gateway ended a client's subscription (also a metric label). */
-export type EndReason = 'expired' | 'revoked' | 'slow_consumer' | 'upstream' | 'overloaded' | 'shutdown' | 'completed';
+export type EndReason = 'expired' | 'revoked' | 'slow_consumer' | 'upstream' | 'overloaded' | 'shutdown' | 'completed' | 'schema_reload';
 
 /** One client subscription as the shared streams see it. */
 export interface Subscriber {
@@ -38,18 +38,42 @@ export class ResultGroup {
   readonly members = new Set<Subscriber>();
   private readonly pending: PendingItem[] = [];
   private draining = false;
+  private finishing = false;
 
   constructor(
-    readonly key: string,
-    private readonly planner: SubscriptionPlanner,
-    private readonly plan: SubscriptionPlan,
-    private readonly operation: ClientOperation,
-    private readonly services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
+    /** Its key in the stream's groups; changes when a supergraph swap re-plans it. */
+    public key: string,
+    private planner: SubscriptionPlanner,
+    private plan: SubscriptionPlan,
+    readonly operation: ClientOperation,
+    private services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
     private readonly onDelivered: (count: number) => void,
     private readonly logger: Logger,
   ) {}
 
+  /** The plan events are resolved with. */
+  get currentPlan(): SubscriptionPlan {
+    return this.plan;
+  }
+
+  /** True once its members are being ended: no further events are taken. */
+  get isFinishing(): boolean {
+    return this.finishing;
+  }
+
+  /**
+   * Resolves events with a re-planned plan from the next one on (an event being resolved finishes
+   * on the old plan); the old generation's planner is no longer referenced from here.
+   */
+  switchPlan(planner: SubscriptionPlanner, plan: SubscriptionPlan, services: (name: string) => GraphQLDataSource<GatewayContext> | undefined): void {
+    this.planner = planner;
+    this.plan = plan;
+    this.services = services;
+  }
+
   enqueue(event: UpstreamEvent): void {
+    // Members are already being ended: resolving later events would only cost entity fetches.
+    if (this.finishing) return;
     if (this.pending.length >= MAX_PENDING_EVENTS) {
       this.pending.length = 0;
       this.finish('overloaded', errorResult('Subscription events arrive faster than they can be resolved', 'SUBSCRIPTION_OVERLOADED'));
@@ -61,6 +85,7 @@ export class ResultGroup {
 
   /** Ends every member after the events already received. */
   finish(reason: EndReason, result?: ExecutionResult): void {
+    this.finishing = true;
     this.pending.push({ kind: 'end', reason, result });
     void this.drain();
   }

@@ -12,6 +12,9 @@ export interface SupergraphManagerOptions {
   onReload?: (result: 'applied' | 'rejected') => void;
 }
 
+/** Told of every applied swap, once the new generation is current (the previous one is retired). */
+export type SupergraphSwapListener = (current: SupergraphGeneration, previous: SupergraphGeneration) => void;
+
 /**
  * Holds the supergraph being served and swaps in a new one when its source changes: the new SDL
  * is built into a planner first (that is the check); only then does it replace the old one.
@@ -23,6 +26,7 @@ export class SupergraphManager {
   private lastSource: string;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly stops: Array<() => void> = [];
+  private readonly swapListeners = new Set<SupergraphSwapListener>();
 
   private constructor(
     initial: SupergraphGeneration,
@@ -52,6 +56,12 @@ export class SupergraphManager {
     return this.bySchema.get(schema as GraphQLSchema);
   }
 
+  /** Registers a listener for applied swaps; the returned function removes it. */
+  onSwap(listener: SupergraphSwapListener): () => void {
+    this.swapListeners.add(listener);
+    return () => this.swapListeners.delete(listener);
+  }
+
   /** Checks and applies a supergraph SDL; resolves false (and logs) when it is rejected. */
   offer(sdl: string, origin: string): Promise<boolean> {
     const next = this.queue.then(() => this.apply(sdl, origin));
@@ -79,6 +89,14 @@ export class SupergraphManager {
     this.bySchema.set(generation.schema, generation);
     this.generation = generation;
     previous.retire();
+    // Synchronously after the swap: nothing can start on the new generation before listeners know of it.
+    for (const listener of this.swapListeners) {
+      try {
+        listener(generation, previous);
+      } catch (error) {
+        logger.error({ err: error, origin }, 'supergraph swap listener failed');
+      }
+    }
     logger.info({ origin }, 'supergraph reloaded');
     this.options.onReload?.('applied');
     return true;

@@ -87,6 +87,8 @@ async function serve(typeDefs: string, resolvers: GraphQLResolverMap<FixtureCont
 
 export interface SubscriptionFixtures {
   supergraphSdl: string;
+  /** The three subgraphs as composed into `supergraphSdl` (to compose variants of it). */
+  subgraphs: ReadonlyArray<{ name: string; url: string; typeDefs: string }>;
   bus: EventBus;
   /** Authorization headers the `people` subgraph received (entity fetches of the rest of the plan). */
   peopleAuthorization: string[];
@@ -145,15 +147,17 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
     const authorization = headers.get('authorization');
     if (authorization) peopleAuthorization.push(authorization);
   });
-  const supergraphSdl = composeFixtures([
+  const subgraphs = [
     { name: 'events', url: events.url, typeDefs: EVENTS },
     { name: 'items', url: items.url, typeDefs: ITEMS },
     { name: 'people', url: people.url, typeDefs: PEOPLE },
-  ]);
+  ];
+  const supergraphSdl = composeFixtures(subgraphs);
   let eventsRunning = true;
 
   return {
     supergraphSdl,
+    subgraphs,
     bus,
     peopleAuthorization,
     eventsSubscribeCount: () => subscribeCount,
