@@ -18,8 +18,18 @@ export interface TestStack {
   plattform: RunningPlattform;
   /** The gateway in this process (e.g. its subscription counts). */
   gateway: Gateway;
-  /** The hub subgraphs started next to plattform, by name. */
+  /** The hub subgraphs started next to plattform, by name (restartHub replaces an entry). */
   hubs: Record<string, RunningHubSubgraph<unknown>>;
+  /** Where the gateway reaches each subgraph (`…/graphql`), by name. */
+  subgraphUrls: Record<string, string>;
+  /** Stops a hub subgraph as a crash would leave it (server, relay and background work gone). */
+  stopHub(name: string): Promise<void>;
+  /** Starts a stopped hub subgraph again on its old port (the gateway reconnects on its own). */
+  startHub(name: string): Promise<RunningHubSubgraph<unknown>>;
+  /** Another instance of a hub subgraph on the same database and bus (a second replica). */
+  startHubReplica(name: string): Promise<{ hub: RunningHubSubgraph<unknown>; url: string }>;
+  /** Another gateway replica on the same supergraph, Redis and keys. */
+  startGatewayReplica(): Promise<{ gateway: Gateway; url: string }>;
   /** A query through the gateway. */
   query<TData = Record<string, unknown>>(
     query: string,
@@ -54,13 +64,21 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const plattformServer = await plattform.listen(0);
   const routing: Record<string, string> = { plattform: `${plattformServer.url}/graphql` };
   const hubs: Record<string, RunningHubSubgraph<unknown>> = {};
-  for (const module of options.hubs ?? []) {
-    const settings = { ...module.settingsFromEnv(), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl };
+  const modules = new Map((options.hubs ?? []).map((module) => [module.name, module]));
+  const hubSettings = (module: HubSubgraphModule) => ({ ...module.settingsFromEnv(), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl });
+  for (const module of modules.values()) {
+    const settings = hubSettings(module);
     await module.migrate(settings);
     const running = await module.start(settings);
     hubs[module.name] = running;
     routing[module.name] = `${(await running.listen(0)).url}/graphql`;
   }
+  const moduleNamed = (name: string) => {
+    const module = modules.get(name);
+    if (!module) throw new Error(`hub ${name} is not part of this stack`);
+    return module;
+  };
+  const replicas: Array<{ stop(): Promise<void> }> = [];
   const supergraph = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
   // Only the subgraphs this stack runs: a registered hub that is not started would leave the
   // gateway pointing at nothing (and not ready).
@@ -72,7 +90,31 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const gateway = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
   const gatewayServer = await gateway.listen(0);
   const gatewayUrl = `${gatewayServer.url}/graphql`;
+  const stopped = new Set<string>();
   return {
+    subgraphUrls: routing,
+    stopHub: async (name) => {
+      moduleNamed(name);
+      stopped.add(name);
+      await hubs[name]!.stop();
+    },
+    startHub: async (name) => {
+      const running = await moduleNamed(name).start(hubSettings(moduleNamed(name)));
+      await running.listen(Number(new URL(routing[name]!).port));
+      hubs[name] = running;
+      stopped.delete(name);
+      return running;
+    },
+    startHubReplica: async (name) => {
+      const hub = await moduleNamed(name).start(hubSettings(moduleNamed(name)));
+      replicas.push(hub);
+      return { hub, url: `${(await hub.listen(0)).url}/graphql` };
+    },
+    startGatewayReplica: async () => {
+      const replica = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
+      replicas.push(replica);
+      return { gateway: replica, url: `${(await replica.listen(0)).url}/graphql` };
+    },
     gatewayUrl,
     plattformUrl: plattformServer.url,
     plattform,
@@ -81,8 +123,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     query: (query, variables, token) => postGraphQL(gatewayUrl, query, variables, token),
     plattformQuery: (query, variables, token) => postGraphQL(`${plattformServer.url}/graphql`, query, variables, token),
     stop: async () => {
+      for (const replica of replicas.reverse()) await replica.stop();
       await gateway.stop();
-      for (const hub of Object.values(hubs).reverse()) await hub.stop();
+      for (const [name, hub] of Object.entries(hubs).reverse()) if (!stopped.has(name)) await hub.stop();
       await plattform.stop();
     },
   };
