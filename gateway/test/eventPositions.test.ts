@@ -1,4 +1,4 @@
-import { isAfterPosition, parseEventPosition } from '../src/subscriptions/eventPosition';
+import { isAfterPosition, parseEventPosition } from '@hub/core';
 import { isPositionMarker } from '../src/subscriptions/positionMarker';
 import { clientResumePoint } from '../src/subscriptions/resumePoint';
 import { sseMessage } from '../src/subscriptions/sseEventIds';

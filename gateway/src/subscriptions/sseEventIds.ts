@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type FetchAPI, type Plugin } from 'graphql-yoga';
-import { parseEventPosition } from './eventPosition';
+import { parseEventPosition } from '@hub/core';
 import { isPositionMarker, positionOf } from './positionMarker';
 
 type ResultProcessEvent = Parameters<NonNullable<Plugin['onResultProcess']>>[0];

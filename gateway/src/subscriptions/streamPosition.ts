@@ -1,4 +1,4 @@
-import { isAfterPosition, parseEventPosition } from './eventPosition';
+import { isAfterPosition, parseEventPosition } from '@hub/core';
 import { isPositionMarker, positionOf } from './positionMarker';
 import type { UpstreamEvent } from './subscriptionEventExecution';
 

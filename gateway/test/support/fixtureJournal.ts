@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { parseEventPosition } from '../../src/subscriptions/eventPosition';
+import { parseEventPosition } from '@hub/core';
 import { PositionedEvent, SourceMarker } from './positionedEvents';
 
 /** The log name in this journal's positions ("fixture:<seq>"). */

@@ -8,7 +8,7 @@ export interface EventPosition {
   readonly seq: number;
 }
 
-const POSITION = /^([a-z][a-z0-9_]*):([0-9]{1,15})$/;
+const POSITION = /^([a-z][a-z0-9_]*):(0|[1-9][0-9]{0,14})$/;
 
 /** Null for anything that is not a well-formed position (callers turn that into BAD_USER_INPUT). */
 export function parseEventPosition(text: unknown): EventPosition | null {
