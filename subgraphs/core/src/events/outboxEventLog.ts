@@ -20,7 +20,7 @@ interface ReplayRow {
   correlation_id: string | null;
   data: Record<string, unknown>;
   created_at: Date;
-  seq: string;
+  seq_text: string;
 }
 
 /**
@@ -77,7 +77,8 @@ export class OutboxEventLog {
   async readAfter(filter: EventLogFilter, afterSeq: number, limit: number): Promise<CloudEventEnvelope[]> {
     const rows = await this.asTenant<ReplayRow[]>(filter.orgId, (query) =>
       query(
-        `SELECT event_id, org_id, type, source, subject, correlation_id, data, created_at, seq::text AS seq
+        // Ordered by the bigint column, not by the text it is returned as ("101" < "99").
+        `SELECT event_id, org_id, type, source, subject, correlation_id, data, created_at, seq::text AS seq_text
            FROM ${this.table(OUTBOX_TABLE)}
           WHERE seq > $1 AND type = ANY($2::text[]) AND (org_id = $3 OR ($4 AND org_id IS NULL))
           ORDER BY seq
@@ -95,7 +96,7 @@ export class OutboxEventLog {
         orgId: row.org_id,
         correlationId: row.correlation_id,
         data: row.data,
-        sequence: Number(row.seq),
+        sequence: Number(row.seq_text),
       }),
     );
   }
