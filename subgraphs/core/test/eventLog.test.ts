@@ -202,6 +202,14 @@ describe('outbox as an event log: sequence, replay, retention', () => {
       unit.manager.query(`SELECT count(*)::int AS n FROM "${settings.schema}".outbox WHERE org_id = $1`, [theirs]),
     );
     expect(visible[0].n).toBe(0);
+    // Global rows are visible only to a replay that names their types.
+    const globalRows = (types?: string) =>
+      database.run({ orgId: mine, userId: null, ...(types ? { settings: { replay_global_types: types } } : {}) }, (unit) =>
+        unit.manager.query(`SELECT count(*)::int AS n FROM "${settings.schema}".outbox WHERE org_id IS NULL`),
+      );
+    expect((await globalRows())[0].n).toBe(0);
+    expect((await globalRows(TYPE))[0].n).toBe(0);
+    expect((await globalRows(GLOBAL_TYPE))[0].n).toBeGreaterThanOrEqual(2);
   });
 
   it('refuses malformed, foreign and future resume points with stable codes', async () => {

@@ -35,12 +35,12 @@ export class OutboxEventLog {
   ) {}
 
   /** The highest sequence already published to this subscriber's streams (0 when none). */
-  async publishedHead(filter: Omit<EventLogFilter, 'types'>): Promise<number> {
-    const [row] = await this.asTenant<Array<Record<string, string>>>(filter.orgId, (query) =>
+  async publishedHead(filter: EventLogFilter): Promise<number> {
+    const [row] = await this.asTenant<Array<Record<string, string>>>(filter, (query) =>
       query(
         `SELECT coalesce(max(seq), 0)::text AS head FROM ${this.table(OUTBOX_TABLE)}
-          WHERE published_at IS NOT NULL AND seq IS NOT NULL AND (org_id = $1 OR ($2 AND org_id IS NULL))`,
-        [filter.orgId, filter.includeGlobal],
+          WHERE published_at IS NOT NULL AND seq IS NOT NULL AND type = ANY($3::text[]) AND (org_id = $1 OR ($2 AND org_id IS NULL))`,
+        [filter.orgId, filter.includeGlobal, [...filter.types]],
       ),
     );
     return Number(row?.head ?? 0);
@@ -50,8 +50,8 @@ export class OutboxEventLog {
    * Throws ResumePointExpiredError when events after `afterSeq` may already be deleted (older than
    * retention) or `afterSeq` lies beyond anything this log ever numbered (e.g. a reset database).
    */
-  async assertResumable(filter: Omit<EventLogFilter, 'types'>, afterSeq: number): Promise<void> {
-    const [row] = await this.asTenant<Array<Record<string, string>>>(filter.orgId, (query) =>
+  async assertResumable(filter: EventLogFilter, afterSeq: number): Promise<void> {
+    const [row] = await this.asTenant<Array<Record<string, string>>>(filter, (query) =>
       query(
         `SELECT (SELECT coalesce(max(pruned_through), 0) FROM ${this.table(OUTBOX_PRUNED_TABLE)}
                   WHERE stream = $1 OR ($2 AND stream = 'global'))::text AS pruned,
@@ -75,7 +75,7 @@ export class OutboxEventLog {
 
   /** Up to `limit` events after `afterSeq`, in sequence order, as the relay published them. */
   async readAfter(filter: EventLogFilter, afterSeq: number, limit: number): Promise<CloudEventEnvelope[]> {
-    const rows = await this.asTenant<ReplayRow[]>(filter.orgId, (query) =>
+    const rows = await this.asTenant<ReplayRow[]>(filter, (query) =>
       query(
         // Ordered by the bigint column, not by the text it is returned as ("101" < "99").
         `SELECT event_id, org_id, type, source, subject, correlation_id, data, created_at, seq::text AS seq_text
@@ -110,7 +110,11 @@ export class OutboxEventLog {
     return `"${this.name}"."${name}"`;
   }
 
-  private asTenant<T>(orgId: string, work: (query: (sql: string, parameters: unknown[]) => Promise<T>) => Promise<T>): Promise<T> {
-    return this.database.run({ orgId, userId: null }, (unit) => work((sql, parameters) => unit.manager.query(sql, parameters)));
+  /** As the subscriber's tenant; global rows become visible only for the filter's types (see the policy). */
+  private asTenant<T>(filter: EventLogFilter, work: (query: (sql: string, parameters: unknown[]) => Promise<T>) => Promise<T>): Promise<T> {
+    const settings = filter.includeGlobal ? { replay_global_types: filter.types.join(',') } : undefined;
+    return this.database.run({ orgId: filter.orgId, userId: null, ...(settings ? { settings } : {}) }, (unit) =>
+      work((sql, parameters) => unit.manager.query(sql, parameters)),
+    );
   }
 }

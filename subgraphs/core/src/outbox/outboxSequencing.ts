@@ -12,7 +12,8 @@ export const OUTBOX_PRUNED_TABLE = 'outbox_pruned';
  *   unknown), from one counter per schema; rows published before this migration keep NULL.
  * - `outbox_pruned`: per stream (an organization id, or `global`) the highest sequence the
  *   retention job deleted, so a resume point older than the retained log is detected.
- * - Tenants may read their own and global published rows (replay runs as the subscriber).
+ * - Tenants may read their own numbered rows, and global ones of types a replay names (replay
+ *   runs as the subscriber).
  */
 export async function addOutboxSequencing(runner: QueryRunner, schema: string): Promise<void> {
   const table = `"${schema}"."${OUTBOX_TABLE}"`;
@@ -22,9 +23,14 @@ export async function addOutboxSequencing(runner: QueryRunner, schema: string): 
   await runner.query(`ALTER TABLE ${table} ADD COLUMN seq bigint UNIQUE`);
   await runner.query(`CREATE INDEX outbox_replay ON ${table} (org_id, seq) WHERE seq IS NOT NULL`);
   await runner.query(`CREATE INDEX outbox_published_at ON ${table} (published_at) WHERE published_at IS NOT NULL`);
+  // Global rows (no organization) are visible only to a replay that names their types in
+  // `app.replay_global_types` (e.g. config changes every tenant follows): plattform's global rows
+  // also hold sign-up and session events no tenant may read.
   await runner.query(
     `CREATE POLICY tenant_replay ON ${table} FOR SELECT
-       USING (seq IS NOT NULL AND (org_id IS NULL OR org_id = ${CURRENT_ORG_SQL}))`,
+       USING (seq IS NOT NULL AND ${CURRENT_ORG_SQL} IS NOT NULL AND (
+         org_id = ${CURRENT_ORG_SQL}
+         OR (org_id IS NULL AND type = ANY (string_to_array(nullif(current_setting('app.replay_global_types', true), ''), ',')))))`,
   );
   await runner.query(`GRANT DELETE ON ${table} TO "${appRole}"`);
   await runner.query(`GRANT USAGE, SELECT, UPDATE ON SEQUENCE "${schema}"."${OUTBOX_SEQUENCE}" TO "${appRole}"`);
