@@ -1,4 +1,5 @@
-import { channelFor, toCloudEvent, type CloudEventEnvelope } from '../outbox/cloudEvent';
+import { channelFor, type CloudEventEnvelope } from '../outbox/cloudEvent';
+import { envelopeOfRow, OUTBOX_EVENT_COLUMNS, type OutboxEventRow } from '../outbox/outboxRow';
 import { OUTBOX_PRUNED_TABLE, OUTBOX_SEQUENCE } from '../outbox/outboxSequencing';
 import { OUTBOX_TABLE } from '../outbox/outboxTable';
 import type { TenantDatabase } from '../db/tenantDatabase';
@@ -11,15 +12,7 @@ export interface EventLogFilter {
   includeGlobal: boolean;
 }
 
-interface ReplayRow {
-  event_id: string;
-  org_id: string | null;
-  type: string;
-  source: string;
-  subject: string | null;
-  correlation_id: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
+interface ReplayRow extends OutboxEventRow {
   seq_text: string;
 }
 
@@ -78,7 +71,7 @@ export class OutboxEventLog {
     const rows = await this.asTenant<ReplayRow[]>(filter, (query) =>
       query(
         // Ordered by the bigint column, not by the text it is returned as ("101" < "99").
-        `SELECT event_id, org_id, type, source, subject, correlation_id, data, created_at, seq::text AS seq_text
+        `SELECT ${OUTBOX_EVENT_COLUMNS}, seq::text AS seq_text
            FROM ${this.table(OUTBOX_TABLE)}
           WHERE seq > $1 AND type = ANY($2::text[]) AND (org_id = $3 OR ($4 AND org_id IS NULL))
           ORDER BY seq
@@ -86,19 +79,7 @@ export class OutboxEventLog {
         [afterSeq, [...filter.types], filter.orgId, filter.includeGlobal, limit],
       ),
     );
-    return rows.map((row) =>
-      toCloudEvent({
-        id: row.event_id,
-        source: row.source,
-        type: row.type,
-        time: row.created_at,
-        subject: row.subject,
-        orgId: row.org_id,
-        correlationId: row.correlation_id,
-        data: row.data,
-        sequence: Number(row.seq_text),
-      }),
-    );
+    return rows.map((row) => envelopeOfRow(row, Number(row.seq_text)));
   }
 
   /** The pub/sub channels a filter's live events arrive on (the same rows the replay reads). */

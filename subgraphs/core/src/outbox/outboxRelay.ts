@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Logger } from '../logging/logger';
-import { broadcastChannelFor, channelFor, toCloudEvent } from './cloudEvent';
+import { broadcastChannelFor, channelFor } from './cloudEvent';
+import { envelopeOfRow, OUTBOX_EVENT_COLUMNS, type OutboxEventRow } from './outboxRow';
 import { OUTBOX_SEQUENCE } from './outboxSequencing';
 import { OUTBOX_TABLE, outboxChannel } from './outboxTable';
 
@@ -26,16 +27,8 @@ export interface OutboxRelayOptions {
   broadcastTypes?: readonly string[];
 }
 
-interface OutboxRow {
+interface OutboxRow extends OutboxEventRow {
   id: string;
-  event_id: string;
-  org_id: string | null;
-  type: string;
-  source: string;
-  subject: string | null;
-  correlation_id: string | null;
-  data: Record<string, unknown>;
-  created_at: Date;
   /** bigint as text; null until the relay numbers the row. */
   seq: string | null;
 }
@@ -158,17 +151,7 @@ export class OutboxRelay {
       const published: string[] = [];
       let failure: unknown = null;
       for (const row of rows) {
-        const envelope = toCloudEvent({
-          id: row.event_id,
-          source: row.source,
-          type: row.type,
-          time: row.created_at,
-          subject: row.subject,
-          orgId: row.org_id,
-          correlationId: row.correlation_id,
-          data: row.data,
-          sequence: Number(row.seq),
-        });
+        const envelope = envelopeOfRow(row, Number(row.seq));
         try {
           await publisher.publish(channelFor(row.type, row.org_id), envelope);
           if (this.broadcastTypes.has(row.type)) await publisher.publish(broadcastChannelFor(row.type), envelope);
@@ -197,7 +180,7 @@ export class OutboxRelay {
     const table = `"${schema}"."${OUTBOX_TABLE}"`;
     return asRelay(runner, async () => {
       const rows: OutboxRow[] = await runner.query(
-        `SELECT id, event_id, org_id, type, source, subject, correlation_id, data, created_at, seq
+        `SELECT id, ${OUTBOX_EVENT_COLUMNS}, seq
            FROM ${table}
           WHERE published_at IS NULL
           ORDER BY seq NULLS LAST, id
