@@ -221,6 +221,12 @@ describe('lossless subscriptions through the gateway (risk-hub event log)', () =
     const [sseRefusal] = await resumedSse.waitFor(1, 10_000);
     expect(sseRefusal!.errors?.[0]?.extensions).toMatchObject({ code: 'RESUME_POINT_EXPIRED' });
 
+    // A malformed one is the client's mistake: BAD_USER_INPUT, over both transports.
+    const malformedWs = connect(stack.gatewayUrl, tenantB.token).subscribe<EventData>(EVENTS, {}, { resumeFrom: 'risk_hub:0x' });
+    expect((await malformedWs.waitFor(1, 10_000))[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const malformedSse = await openSse(stack.gatewayUrl, tenantB.token, 'risk_hub:0x');
+    expect((await malformedSse.waitFor(1, 10_000))[0]!.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+
     // A resume point the log still covers works: the event after the cleanup is replayed.
     const fromLatest = connect(stack.gatewayUrl, tenantB.token).subscribe<EventData>(EVENTS, {}, { resumeFrom: position });
     expect(titlesOf(await fromLatest.waitFor(1, 10_000))).toEqual(['after the cleanup']);

@@ -1,3 +1,5 @@
+import { parseEventPosition } from '@hub/core';
+
 /** The parts of a subscription's context a resume point can come from. */
 interface ResumeSource {
   /** GraphQL params: the WebSocket subscribe payload, or the HTTP request's params. */
@@ -14,8 +16,9 @@ const MAX_LENGTH = 200;
 /**
  * Where a client asks to resume: SSE's `Last-Event-ID` header, else `extensions.resumeFrom` (WebSocket
  * or HTTP). The header wins: an EventSource reconnecting re-sends its original URL (with whatever
- * resumeFrom it started with) plus the id of the last event it actually received. The format is
- * left to the owning subgraph, which refuses malformed (BAD_USER_INPUT) or expired points.
+ * resumeFrom it started with) plus the id of the last event it actually received. A malformed
+ * point is refused here (BAD_USER_INPUT); whether a well-formed one can still be served is for the
+ * owning subgraph to say (RESUME_POINT_EXPIRED).
  */
 export function clientResumePoint(source: ResumeSource): ResumePoint {
   const header = source.request?.headers.get('last-event-id');
@@ -24,5 +27,6 @@ export function clientResumePoint(source: ResumeSource): ResumePoint {
   if (typeof requested !== 'string' || requested.length > MAX_LENGTH) {
     return { ok: false, message: `resumeFrom must be an event position string of at most ${MAX_LENGTH} characters` };
   }
+  if (parseEventPosition(requested) === null) return { ok: false, message: 'resumeFrom / Last-Event-ID is not an event position ("<log>:<sequence>")' };
   return { ok: true, resumeFrom: requested };
 }
