@@ -42,6 +42,7 @@ import { applyRoutingOverrides } from './supergraph/routingOverrides';
 import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
 import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
 import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
+import { useSseEventIds } from './subscriptions/sseEventIds';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -79,7 +80,7 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindo
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
  * body limit, CSRF, persisted operations, operation limits, (production) introspection guard,
- * rate limit, authorization, federated execution.
+ * rate limit, authorization, federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -127,6 +128,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
+    useSseEventIds(),
   );
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({

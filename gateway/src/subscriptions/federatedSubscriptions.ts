@@ -5,8 +5,11 @@ import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import type { SubgraphClients } from '../subgraphs/subgraphClients';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
+import { positionMarker } from './positionMarker';
+import { clientResumePoint } from './resumePoint';
 import { errorResult, ResultGroup, SharedUpstreamStream, type EndReason, type Subscriber } from './sharedUpstreamStream';
 import { stableStringify } from './stableStringify';
+import { StreamPosition } from './streamPosition';
 import { SubscriberQueue } from './subscriberQueue';
 import { SubscribersByToken } from './subscribersByToken';
 import type { ClientOperation } from './subscriptionEventExecution';
@@ -23,7 +26,8 @@ export interface FederatedSubscriptionsOptions {
 /** A WebSocket the subscription arrived on (set by the WebSocket transport in the context). */
 interface SocketContext {
   socket?: { close(code: number, reason: string): void; readonly bufferedAmount: number };
-  params?: { query?: string };
+  params?: { query?: string; extensions?: Record<string, unknown> | null };
+  request?: Request;
 }
 
 const TRY_AGAIN_LATER = 1013;
@@ -47,6 +51,8 @@ function failureResult(subgraph: string, failure: UpstreamFailure): ExecutionRes
  * Federated subscriptions: plans each client subscription with the federation planner, runs the
  * primary as a shared upstream stream on the owning subgraph and resolves the rest of the plan
  * per event. Enforces per-tenant limits, token expiry and revocation, and bounded client queues.
+ * Upstream streams track event positions, so a dropped upstream resumes without loss or
+ * duplicates, and a client may resume from a position of its own (Last-Event-ID, resumeFrom).
  * Nothing here knows a field or a subgraph by name.
  */
 export class FederatedSubscriptions {
@@ -57,6 +63,7 @@ export class FederatedSubscriptions {
   private readonly perTenant = new Map<string, number>();
   private readonly plannerIds = new WeakMap<object, number>();
   private nextPlannerId = 1;
+  private nextResumeId = 1;
   private readonly sweeper: NodeJS.Timeout;
   private sweeping = false;
   private closing = false;
@@ -88,6 +95,8 @@ export class FederatedSubscriptions {
     }
     const operation = getOperationAST(args.document, args.operationName);
     if (!operation) return errorResult('Could not determine which operation to run', 'BAD_USER_INPUT');
+    const resume = clientResumePoint(context);
+    if (!resume.ok) return errorResult(resume.message, 'BAD_USER_INPUT');
 
     const planner = generation.subscriptionPlanner;
     let plan;
@@ -100,7 +109,10 @@ export class FederatedSubscriptions {
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
     const upstreamVariables = Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
     const scopes = [...(identity?.scopes ?? [])].sort().join(' ');
-    const streamKey = [plan.primary.serviceName, plan.subgraphUrl, plan.primary.operation, stableStringify(upstreamVariables), tenant, sharing === 'user' ? (identity?.userId ?? '') : '', scopes].join('\u0000');
+    const sharedKey = [plan.primary.serviceName, plan.subgraphUrl, plan.primary.operation, stableStringify(upstreamVariables), tenant, sharing === 'user' ? (identity?.userId ?? '') : '', scopes].join('\u0000');
+    // A resuming client replays from its own point, so it gets a stream of its own: never a live
+    // one, and not another resumer's either (that one may already be past the replay).
+    const streamKey = resume.resumeFrom === undefined ? sharedKey : [sharedKey, 'resume', resume.resumeFrom, this.nextResumeId++].join('\u0000');
     const clientOperation: ClientOperation = {
       document: args.document,
       operation,
@@ -110,12 +122,18 @@ export class FederatedSubscriptions {
     };
     const groupKey = [this.plannerId(planner), clientOperation.operationName ?? '', clientOperation.source, stableStringify(variables)].join('\u0000');
 
-    const stream = this.streamFor(streamKey, plan.primary.serviceName, plan.subgraphUrl, {
-      query: plan.primary.operation,
-      operationName: plan.primary.operationName,
-      variables: upstreamVariables,
-      extensions: { headers: { authorization: context.authorization ?? undefined, 'x-request-id': context.requestId } },
-    });
+    const stream = this.streamFor(
+      streamKey,
+      plan.primary.serviceName,
+      plan.subgraphUrl,
+      {
+        query: plan.primary.operation,
+        operationName: plan.primary.operationName,
+        variables: upstreamVariables,
+        extensions: { headers: { authorization: context.authorization ?? undefined, 'x-request-id': context.requestId } },
+      },
+      resume.resumeFrom,
+    );
     let group = stream.groups.get(groupKey);
     if (!group) {
       group = new ResultGroup(
@@ -130,6 +148,8 @@ export class FederatedSubscriptions {
         (count) => this.options.metrics.subscriptionEvents.inc(count),
         this.options.logger,
       );
+      // It sees only events after this point; what the stream saw before is not its business.
+      group.position = stream.position.last;
       stream.groups.set(groupKey, group);
     }
     const subscriber = this.addSubscriber(stream, group, context, tenant, queueSize);
@@ -159,14 +179,18 @@ export class FederatedSubscriptions {
     return id;
   }
 
-  private streamFor(key: string, subgraph: string, url: string, payload: Parameters<UpstreamPool['subscribe']>[1]): SharedUpstreamStream {
+  private streamFor(key: string, subgraph: string, url: string, payload: Parameters<UpstreamPool['subscribe']>[1], resumeFrom?: string): SharedUpstreamStream {
     const existing = this.streams.get(key);
     if (existing && !existing.ended) return existing;
-    const stream = new SharedUpstreamStream(key, subgraph);
+    const position = new StreamPosition(resumeFrom);
+    const stream = new SharedUpstreamStream(key, subgraph, position);
     this.streams.set(key, stream);
     this.options.metrics.upstreamStreams.inc({ subgraph });
+    // `eventPositions` tells the subgraph the gateway tracks positions (it answers with a marker);
+    // the object is the stream's own, updated in place as events arrive (see StreamPosition).
+    const tracked = { ...payload, extensions: { ...payload.extensions, eventPositions: position.extension } };
     stream.start((sink) =>
-      this.pool.subscribe({ name: subgraph, url }, payload, {
+      this.pool.subscribe({ name: subgraph, url }, tracked, {
         next: sink.next,
         error: (failure) => sink.fail(failureResult(subgraph, failure)),
         complete: sink.complete,
@@ -197,6 +221,7 @@ export class FederatedSubscriptions {
       identity: context.identity,
       context,
       queue,
+      receivesPositionMarkers: context.socket === undefined,
       // Node accepts writes into its own socket buffer without limit; what a slow WebSocket client
       // has not taken yet is visible only here.
       isBackedUp: () => (context.socket?.bufferedAmount ?? 0) > maxBufferedBytes,
@@ -209,6 +234,8 @@ export class FederatedSubscriptions {
       },
     };
     group.members.add(subscriber);
+    // An SSE client learns where it joined at once, so a reconnect before its first event resumes there.
+    if (subscriber.receivesPositionMarkers && group.position !== undefined) queue.push(positionMarker(group.position));
     this.subscribers.add(subscriber);
     this.byToken.add(subscriber);
     this.perTenant.set(tenant, (this.perTenant.get(tenant) ?? 0) + 1);

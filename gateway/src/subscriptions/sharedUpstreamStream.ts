@@ -2,6 +2,8 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import type { Identity, Logger } from '@hub/core';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
+import { positionMarker, positionOf } from './positionMarker';
+import { StreamPosition } from './streamPosition';
 import type { SubscriberQueue } from './subscriberQueue';
 import { executeSubscriptionEvent, type ClientOperation, type UpstreamEvent } from './subscriptionEventExecution';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner';
@@ -14,6 +16,8 @@ export interface Subscriber {
   readonly identity: Identity | null;
   readonly context: GatewayContext;
   readonly queue: SubscriberQueue<ExecutionResult>;
+  /** SSE subscribers get position markers (written as bare `id:` lines); WebSocket ones never do. */
+  readonly receivesPositionMarkers: boolean;
   /** True when its connection has more unsent bytes than allowed (the queue alone cannot see that). */
   isBackedUp(): boolean;
   /** Ends it with an optional last result (the reason), dropping any backlog when told to. */
@@ -27,7 +31,10 @@ export function errorResult(message: string, code: string, extra: Record<string,
   return { errors: [new GraphQLError(message, { extensions: { code, ...extra } })] };
 }
 
-type PendingItem = { kind: 'event'; event: UpstreamEvent } | { kind: 'end'; reason: EndReason; result?: ExecutionResult };
+type PendingItem =
+  | { kind: 'event'; event: UpstreamEvent }
+  | { kind: 'marker'; position: string }
+  | { kind: 'end'; reason: EndReason; result?: ExecutionResult };
 
 /**
  * Clients with the same document and variables on one upstream stream. Each event runs the rest
@@ -36,6 +43,12 @@ type PendingItem = { kind: 'event'; event: UpstreamEvent } | { kind: 'end'; reas
  */
 export class ResultGroup {
   readonly members = new Set<Subscriber>();
+  /**
+   * Position of the last event or marker passed on (or, for a group that joined a running stream,
+   * the stream's position then). An SSE member joining later starts from it: everything queued
+   * behind it comes after.
+   */
+  position: string | undefined;
   private readonly pending: PendingItem[] = [];
   private draining = false;
 
@@ -56,6 +69,12 @@ export class ResultGroup {
       return;
     }
     this.pending.push({ kind: 'event', event });
+    void this.drain();
+  }
+
+  /** A position marker, in order with the events around it. */
+  enqueueMarker(position: string): void {
+    this.pending.push({ kind: 'marker', position });
     void this.drain();
   }
 
@@ -82,6 +101,13 @@ export class ResultGroup {
           for (const member of [...this.members]) member.end(item.reason, item.result);
           continue;
         }
+        if (item.kind === 'marker') {
+          this.position = item.position;
+          const marker = positionMarker(item.position);
+          // A full queue skips the marker: it only saves replay, and the next event ends a slow member anyway.
+          for (const member of this.members) if (member.receivesPositionMarkers) member.queue.push(marker);
+          continue;
+        }
         const representative = this.representative();
         if (!representative) continue;
         const result = await this.resolve(item.event, representative.context);
@@ -94,6 +120,7 @@ export class ResultGroup {
           }
         }
         this.onDelivered(delivered);
+        this.position = positionOf(item.event) ?? this.position;
       }
     } finally {
       this.draining = false;
@@ -113,6 +140,7 @@ export class ResultGroup {
 /**
  * One upstream subscription on the owning subgraph, shared by every result group whose primary
  * fetch, variables, tenant and permission set are identical (reference counted via the groups).
+ * Its position drops duplicates and keeps the resume point that a re-subscribe sends upstream.
  */
 export class SharedUpstreamStream {
   readonly groups = new Map<string, ResultGroup>();
@@ -122,11 +150,19 @@ export class SharedUpstreamStream {
   constructor(
     readonly key: string,
     readonly subgraph: string,
+    /** Its `extension` belongs in the upstream subscribe payload (see StreamPosition). */
+    readonly position: StreamPosition = new StreamPosition(),
   ) {}
 
   start(open: (sink: { next(event: UpstreamEvent): void; fail(result: ExecutionResult): void; complete(): void }) => () => void): void {
     this.dispose = open({
       next: (event) => {
+        const verdict = this.position.classify(event);
+        if (verdict.kind === 'skip') return;
+        if (verdict.kind === 'marker') {
+          for (const group of this.groups.values()) group.enqueueMarker(verdict.position);
+          return;
+        }
         for (const group of this.groups.values()) group.enqueue(event);
       },
       fail: (result) => {
