@@ -2,6 +2,7 @@
 export interface SseResult<TData> {
   data?: TData;
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
 }
 
 /**
@@ -10,6 +11,10 @@ export interface SseResult<TData> {
  */
 export class SseSubscription<TData> {
   readonly results: Array<SseResult<TData>> = [];
+  /** The SSE event id in effect when each result arrived (what EventSource's lastEventId was). */
+  readonly eventIds: Array<string | null> = [];
+  /** As EventSource keeps it: set by `id:` lines, also by messages without data (markers). */
+  lastEventId: string | null = null;
   completed = false;
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
@@ -22,15 +27,17 @@ export class SseSubscription<TData> {
     query: string,
     variables: Record<string, unknown>,
     token?: string,
-    options: { requireOk?: boolean } = {},
+    options: { requireOk?: boolean; lastEventId?: string; extensions?: Record<string, unknown> } = {},
   ): Promise<SseSubscription<TData>> {
     const subscription = new SseSubscription<TData>();
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
     if (token) headers.authorization = `Bearer ${token}`;
+    // What a reconnecting EventSource sends.
+    if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
     const response = await fetch(url, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query, variables, ...(options.extensions ? { extensions: options.extensions } : {}) }),
       signal: subscription.controller.signal,
     });
     if (!response.body || (options.requireOk && !response.ok)) {
@@ -67,8 +74,13 @@ export class SseSubscription<TData> {
     const lines = message.split('\n');
     const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
     const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+    const id = lines.find((line) => line.startsWith('id:'))?.slice(3).trim();
+    if (id !== undefined && !id.includes('\0')) this.lastEventId = id;
     if (event === 'complete') this.completed = true;
-    else if ((event === 'next' || event === undefined) && data) this.results.push(JSON.parse(data) as SseResult<TData>);
+    else if ((event === 'next' || event === undefined) && data) {
+      this.results.push(JSON.parse(data) as SseResult<TData>);
+      this.eventIds.push(this.lastEventId);
+    }
     this.notify();
   }
 

@@ -36,8 +36,8 @@ export class WsConnection {
     });
   }
 
-  subscribe<TData>(query: string, variables: Record<string, unknown> = {}): WsSubscription<TData> {
-    return new WsSubscription<TData>(this.client, query, variables);
+  subscribe<TData>(query: string, variables: Record<string, unknown> = {}, extensions?: Record<string, unknown>): WsSubscription<TData> {
+    return new WsSubscription<TData>(this.client, query, variables, extensions);
   }
 
   async close(): Promise<void> {
@@ -52,9 +52,9 @@ export class WsSubscription<TData> {
   private waiters: Array<() => void> = [];
   private taken = 0;
 
-  constructor(client: Client, query: string, variables: Record<string, unknown>) {
+  constructor(client: Client, query: string, variables: Record<string, unknown>, extensions?: Record<string, unknown>) {
     this.dispose = client.subscribe<TData>(
-      { query, variables },
+      { query, variables, ...(extensions ? { extensions } : {}) },
       {
         next: (result) => {
           this.results.push(result as WsResult<TData>);

@@ -12,21 +12,26 @@ import {
   type TokenVerifier,
 } from '@hub/core';
 import { GraphQLError, parse } from 'graphql';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import Redis from 'ioredis';
+import { FixtureJournal, type JournalEntry } from './fixtureJournal';
 import { composeFixtures, FEDERATION_LINK } from './fixtureSubgraphs';
+import { usePositionedEvents, type PositionedEvent } from './positionedEvents';
 
 /**
  * Three real subgraphs for subscription tests: `events` owns `Subscription.ticks` (fed by Redis
  * pub/sub per tenant, like the hubs' outbox events), `items` and `people` resolve the entities a
  * tick points to, so `ticks { item { name owner { name } } }` spans all three.
+ * `Subscription.journal` is the same with event positions (issue 9 contract): entries are
+ * sequenced in a FixtureJournal that outlives the `events` server, markers, replay, retention.
  */
 const EVENTS = `
   type Tick { seq: Int! tenant: String! item: Item! }
   type Item @key(fields: "id", resolvable: false) { id: ID! }
   type Query { eventsAlive: Boolean }
   type Mutation { emitTick(seq: Int!, itemId: ID!): Boolean! @authenticated }
-  type Subscription { ticks: Tick! @authenticated }
+  type JournalEntry { seq: Int! tenant: String! item: Item! }
+  type Subscription { ticks: Tick! @authenticated journal: JournalEntry! @authenticated }
 `;
 const ITEMS = `
   type Item @key(fields: "id") { id: ID! name: String! owner: Person! }
@@ -37,6 +42,12 @@ const PEOPLE = `
 `;
 
 export const TICKS_SUBSCRIPTION = 'subscription Ticks { ticks { seq tenant item { name owner { name } } } }';
+
+export const JOURNAL_SUBSCRIPTION = 'subscription Journal { journal { seq tenant item { name owner { name } } } }';
+
+export interface JournalData {
+  journal: { seq: number; tenant: string; item: { name: string; owner: { name: string } } };
+}
 
 export interface TickData {
   ticks: { seq: number; tenant: string; item: { name: string; owner: { name: string } } };
@@ -50,10 +61,22 @@ interface TickPayload {
 
 interface FixtureContext {
   identity: Identity | null;
+  /** GraphQL params (yoga's initial context): the subscribe payload, with its extensions. */
+  params?: { extensions?: Record<string, unknown> | null };
 }
 
 export function tickChannel(orgId: string): string {
   return `fixture.tick.${orgId}`;
+}
+
+export function journalChannel(orgId: string): string {
+  return `fixture.journal.${orgId}`;
+}
+
+/** `extensions.eventPositions` of a subscribe payload, when the caller tracks positions. */
+function eventPositionsOf(ctx: FixtureContext): { resumeFrom?: unknown } | undefined {
+  const positions = ctx.params?.extensions?.eventPositions;
+  return positions !== null && typeof positions === 'object' ? (positions as { resumeFrom?: unknown }) : undefined;
 }
 
 interface RunningFixture {
@@ -62,8 +85,16 @@ interface RunningFixture {
   stop(): Promise<void>;
 }
 
-async function serve(typeDefs: string, resolvers: GraphQLResolverMap<FixtureContext>, verifyToken: TokenVerifier, port: number, onRequest?: (headers: Headers) => void): Promise<RunningFixture> {
+async function serve(
+  typeDefs: string,
+  resolvers: GraphQLResolverMap<FixtureContext>,
+  verifyToken: TokenVerifier,
+  port: number,
+  onRequest?: (headers: Headers) => void,
+  plugins: Plugin[] = [],
+): Promise<RunningFixture> {
   const yoga = createYoga<Record<string, never>, FixtureContext>({
+    plugins,
     schema: buildSubgraphSchema([{ typeDefs: parse(`${FEDERATION_LINK}\n${typeDefs}`), resolvers: resolvers as GraphQLResolverMap }]),
     logging: false,
     maskedErrors: false,
@@ -92,6 +123,14 @@ export interface SubscriptionFixtures {
   peopleAuthorization: string[];
   /** Upstream subscriptions the `events` subgraph has started so far. */
   eventsSubscribeCount(): number;
+  /** The `journal` subscription's outbox; it survives stopEvents/startEvents. */
+  journal: FixtureJournal;
+  /** Appends one journal entry and publishes it, as an outbox relay would (also while `events` is down). */
+  recordEntry(orgId: string, itemId?: string): Promise<JournalEntry>;
+  /** Upstream `journal` subscriptions the `events` subgraph has started so far. */
+  journalSubscribeCount(): number;
+  /** Resolves once exactly `count` processes hold a Redis subscription to the tenant's journal channel. */
+  waitForJournalListeners(orgId: string, count?: number, timeoutMs?: number): Promise<void>;
   /** Publishes one tick to a tenant's channel, as an outbox relay would. */
   publishTick(orgId: string, seq: number, itemId?: string): Promise<void>;
   /** Resolves once exactly `count` processes hold a Redis subscription to the tenant's tick channel. */
@@ -109,6 +148,8 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
   const redis = new Redis(redisUrl);
   const peopleAuthorization: string[] = [];
   let subscribeCount = 0;
+  const journal = new FixtureJournal();
+  let journalSubscribes = 0;
 
   const eventsResolvers: GraphQLResolverMap<FixtureContext> = {
     Mutation: {
@@ -127,6 +168,22 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
         },
         resolve: (payload: TickPayload) => ({ seq: payload.seq, tenant: payload.tenant, item: { __typename: 'Item', id: payload.itemId } }),
       },
+      journal: {
+        subscribe: async (_parent: unknown, _args: unknown, ctx: FixtureContext) => {
+          if (!ctx.identity) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
+          const positions = eventPositionsOf(ctx);
+          const after = positions?.resumeFrom !== undefined ? journal.resumeAfter(positions.resumeFrom) : undefined;
+          journalSubscribes += 1;
+          // Live first, then the head: nothing committed after the head can be missed.
+          const live = await openBusSubscription(bus, [journalChannel(ctx.identity.orgId)]);
+          return journal.stream(ctx.identity.orgId, live, { after, marker: positions !== undefined });
+        },
+        resolve: (event: PositionedEvent<JournalEntry>) => ({
+          seq: event.payload.seq,
+          tenant: event.payload.tenant,
+          item: { __typename: 'Item', id: event.payload.itemId },
+        }),
+      },
     },
   } as GraphQLResolverMap<FixtureContext>;
   const itemsResolvers = {
@@ -138,7 +195,8 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
     Person: { __resolveReference: (reference: { id: string }) => ({ id: reference.id, name: `Person ${reference.id}` }) },
   } as GraphQLResolverMap<FixtureContext>;
 
-  let events = await serve(EVENTS, eventsResolvers, verifyToken, 0);
+  const serveEvents = (port: number) => serve(EVENTS, eventsResolvers, verifyToken, port, undefined, [usePositionedEvents()]);
+  let events = await serveEvents(0);
   const eventsPort = events.port;
   const items = await serve(ITEMS, itemsResolvers, verifyToken, 0);
   const people = await serve(PEOPLE, peopleResolvers, verifyToken, 0, (headers) => {
@@ -152,27 +210,37 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
   ]);
   let eventsRunning = true;
 
+  const waitForListeners = async (channel: string, count: number, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [, listeners] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+      if (Number(listeners) === count) return;
+      if (Date.now() > deadline) throw new Error(`no ${count} listeners on ${channel} within ${timeoutMs} ms (have ${listeners})`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+
   return {
     supergraphSdl,
     bus,
     peopleAuthorization,
     eventsSubscribeCount: () => subscribeCount,
-    publishTick: (orgId, seq, itemId = `i${seq}`) => bus.publish(tickChannel(orgId), { seq, tenant: orgId, itemId }),
-    waitForListeners: async (orgId, count = 1, timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const [, listeners] = (await redis.pubsub('NUMSUB', tickChannel(orgId))) as [string, number];
-        if (Number(listeners) === count) return;
-        if (Date.now() > deadline) throw new Error(`no ${count} listeners on ${tickChannel(orgId)} within ${timeoutMs} ms (have ${listeners})`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+    journal,
+    recordEntry: async (orgId, itemId) => {
+      const entry = journal.append(orgId, itemId ?? `j${journal.head + 1}`);
+      await bus.publish(journalChannel(orgId), entry);
+      return entry;
     },
+    journalSubscribeCount: () => journalSubscribes,
+    waitForJournalListeners: (orgId, count = 1, timeoutMs = 10_000) => waitForListeners(journalChannel(orgId), count, timeoutMs),
+    publishTick: (orgId, seq, itemId = `i${seq}`) => bus.publish(tickChannel(orgId), { seq, tenant: orgId, itemId }),
+    waitForListeners: (orgId, count = 1, timeoutMs = 10_000) => waitForListeners(tickChannel(orgId), count, timeoutMs),
     stopEvents: async () => {
       eventsRunning = false;
       await events.stop();
     },
     startEvents: async () => {
-      events = await serve(EVENTS, eventsResolvers, verifyToken, eventsPort);
+      events = await serveEvents(eventsPort);
       eventsRunning = true;
     },
     stop: async () => {
