@@ -40,6 +40,8 @@ export interface RecoveryResult {
     readyMs: number;
     /** Outbox rows not yet published just before the restart. */
     backlogRows: number;
+    /** Kill until the restarted subgraph opened its first stream: the gateway's first re-subscribe. */
+    resubscribedMs: number | null;
   };
   /** Measured ticks whose write started between the kill and the restarted subgraph being ready. */
   writtenWhileDown: number;
@@ -208,7 +210,7 @@ export async function runRecoveryPhase(setup: RecoverySetup): Promise<RecoveryRe
       connect: { subscribed: connect.subscribed, seconds: connect.seconds, failures: connect.reports.flatMap((report) => report.failures).slice(0, 5) },
       publish,
       killedAfterSeconds: (killedAt - publishStarted) / 1000,
-      restart: { port: second.info.port, startMs: readyAt - restartAt, readyMs: readyAt - killedAt, backlogRows },
+      restart: { port: second.info.port, startMs: readyAt - restartAt, readyMs: readyAt - killedAt, backlogRows, resubscribedMs: afterKill(subgraphStats.firstOpenedAt) },
       writtenWhileDown: publisher.writtenBetween(killedAt, readyAt),
       expected,
       deliveries,

@@ -12,7 +12,8 @@ export function recoveryLines(result: RecoveryResult): string[] {
   if (connect.failures.length > 0) lines.push(`  connect failures (first): ${connect.failures.join(' | ')}`);
   lines.push(
     `  outage: SIGKILL after ${fixed(result.killedAfterSeconds)} s of publishing; restarted on port ${restart.port}, ready ${ms(restart.readyMs)} after the kill` +
-      ` (process start ${ms(restart.startMs)}); ${restart.backlogRows} outbox rows unpublished just before the restart`,
+      ` (process start ${ms(restart.startMs)}), first re-subscribe from the gateway ${ms(restart.resubscribedMs)} after the kill;` +
+      ` ${restart.backlogRows} outbox rows unpublished just before the restart`,
     `  published: ${publish.total} events into the outbox in ${fixed(publish.seconds)} s (publisher at most ${fixed(publish.maxLagMs)} ms behind schedule, ${publish.failed} writes failed);` +
       ` ${result.writtenWhileDown} written while the subgraph was down (kill → restarted subgraph ready)`,
     `  deliveries: expected ${result.expected}, distinct received ${deliveries.distinct}, lost ${deliveries.lost} (${deliveries.subscribersMissing} subscribers missing events),` +

@@ -8,6 +8,11 @@ import { RECOVERY_MIGRATIONS, RECOVERY_SUBGRAPH } from './recoveryDatabase';
 export interface ResumableServices {
   /** Open `ticks` streams (each holds its Redis subscription, after its replay). */
   activeStreams(): number;
+  /**
+   * When this process opened its first `ticks` stream (preciseNow clock; null: none yet). After a
+   * restart that is the gateway's first re-subscribe: it separates reconnect time from replay time.
+   */
+  firstOpenedAt(): number | null;
 }
 
 /** Counts a stream as open until the gateway (or graphql-ws) ends it. */
@@ -43,12 +48,14 @@ function counted<T>(source: AsyncIterableIterator<T>, onEnd: () => void): AsyncI
  */
 export function resumableSubgraphDefinition(): HubSubgraphDefinition<ResumableServices> {
   let active = 0;
+  let firstOpenedAt: number | null = null;
   const resolvers = {
     Subscription: {
       ticks: {
         subscribe: async (_root: unknown, _args: unknown, ctx: SubgraphContext<ResumableServices>) => {
           if (!ctx.identity) throw new UnauthenticatedError('Authentication required');
           const events = await ctx.events.open({ types: [TICK_EVENT_TYPE], orgId: ctx.identity.orgId });
+          firstOpenedAt ??= preciseNow();
           active += 1;
           return counted(events, () => (active -= 1));
         },
@@ -66,6 +73,6 @@ export function resumableSubgraphDefinition(): HubSubgraphDefinition<ResumableSe
     resolvers,
     entities: [],
     migrations: RECOVERY_MIGRATIONS,
-    createServices: () => ({ activeStreams: () => active }),
+    createServices: () => ({ activeStreams: () => active, firstOpenedAt: () => firstOpenedAt }),
   };
 }

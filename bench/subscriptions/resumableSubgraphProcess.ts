@@ -13,6 +13,7 @@ export interface ResumableSubgraphInfo {
 export interface ResumableSubgraphStats {
   memory: ReturnType<typeof collectedMemory>;
   activeStreams: number;
+  firstOpenedAt: number | null;
 }
 
 /**
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   const info: ResumableSubgraphInfo = { url: `http://127.0.0.1:${server.port}/graphql`, port: server.port };
   serveOrchestrator(
     {
-      stats: (): ResumableSubgraphStats => ({ memory: collectedMemory(), activeStreams: running.services.activeStreams() }),
+      stats: (): ResumableSubgraphStats => ({ memory: collectedMemory(), activeStreams: running.services.activeStreams(), firstOpenedAt: running.services.firstOpenedAt() }),
     },
     info,
   );
