@@ -99,6 +99,13 @@ export class BenchChild {
     clearTimeout(timer);
   }
 
+  /** SIGKILL, no grace (a crash, as the recovery phase needs it); resolves once the process is gone. */
+  async kill(): Promise<void> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    this.process.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Every child still running (for cleanup when the bench fails or is interrupted). */
   static async stopAll(): Promise<void> {
     await Promise.all([...running].map((child) => child.stop(2_000)));

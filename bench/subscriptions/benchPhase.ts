@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BenchChild } from './benchChild';
 import { DIRECT_DOCUMENT, DIRECT_STAGES, GATEWAY_DOCUMENT, GATEWAY_STAGES } from './benchContract';
+import { startBenchGateway } from './benchGateway';
 import type { BenchSettings } from './benchSettings';
 import { writeBenchSupergraph } from './benchSupergraph';
 import type { BenchTokenKeys } from './benchTokenKeys';
@@ -11,8 +12,10 @@ import type { GatewayInfo, GatewayStats } from './gatewayProcess';
 import { mergeSorted, percentile } from './latencySamples';
 import { ProcessSampler } from './processResources';
 import type { SubgraphsInfo, SubgraphsStats } from './subgraphsProcess';
-import type { ConnectParams, ConnectReport, FinalReport, StatusReport } from './subscriberProcess';
+import { SubscriberFleet } from './subscriberFleet';
+import type { FinalReport } from './subscriberProcess';
 import type { PublishReport, TickPublisher } from './tickPublisher';
+import { waitUntil } from './waitUntil';
 
 export interface LatencyFigures {
   samples: number;
@@ -73,21 +76,6 @@ export interface PhaseSetup {
   progress(line: string): void;
 }
 
-/** Subscriber i belongs to tenant i % tenants; process p opens subscribers p, p + P, p + 2P, ... */
-function tenantsOfProcess(settings: BenchSettings, process: number, processes: number): number[] {
-  const tenants: number[] = [];
-  for (let subscriber = process; subscriber < settings.subscribers; subscriber += processes) tenants.push(subscriber % settings.tenants);
-  return tenants;
-}
-
-async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 /**
  * One phase: start the subgraphs (and the gateway), connect every subscriber, warm up, publish at
  * the configured rate, drain, collect. Every process it started is stopped before it returns.
@@ -107,20 +95,14 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     let gateway: { child: BenchChild; info: GatewayInfo } | undefined;
     if (viaGateway) {
       supergraph = await writeBenchSupergraph(subgraphs.info);
-      gateway = await BenchChild.start<GatewayInfo>(
-        'gateway',
-        'gatewayProcess.ts',
-        {
-          ...childEnv,
-          SUPERGRAPH_PATH: supergraph.path,
-          PORT: '0',
-          // Every tenant's subscribers are on this one replica.
-          GATEWAY_SUBSCRIPTIONS_PER_TENANT: process.env.GATEWAY_SUBSCRIPTIONS_PER_TENANT ?? String(Math.max(2_000, Math.ceil(settings.subscribers / settings.tenants))),
-          // Each subscribe counts as a request; 10,000 of them within seconds would trip the limit.
-          GATEWAY_RATE_LIMIT: process.env.GATEWAY_RATE_LIMIT ?? '0',
-        },
-        { fileDescriptors: descriptorsFor(settings.subscribers, limits, 'the gateway'), nodeArgs: settings.serverNodeArgs },
-      );
+      gateway = await startBenchGateway({
+        env: childEnv,
+        supergraphPath: supergraph.path,
+        subscribers: settings.subscribers,
+        tenants: settings.tenants,
+        limits,
+        nodeArgs: settings.serverNodeArgs,
+      });
       started.push(gateway.child);
     }
     const server = gateway?.child ?? subgraphs.child;
@@ -130,36 +112,30 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     };
     const before = await memoryOf();
 
-    const clients = await Promise.all(
-      Array.from({ length: setup.clientProcesses }, async (_, index) => {
-        const share = Math.ceil((settings.subscribers - index) / setup.clientProcesses);
-        const { child } = await BenchChild.start(`subscribers-${index + 1}`, 'subscriberProcess.ts', childEnv, {
-          fileDescriptors: descriptorsFor(share, limits, `subscriber process ${index + 1}`),
-        });
-        started.push(child);
-        return child;
-      }),
-    );
+    const fleet = await SubscriberFleet.start({
+      subscribers: settings.subscribers,
+      tenants: settings.tenants,
+      processes: setup.clientProcesses,
+      env: childEnv,
+      limits,
+      onStarted: (child) => started.push(child),
+    });
+    const clients = fleet.clients;
     const url = (gateway?.info.url ?? subgraphs.info.eventsUrl).replace(/^http/, 'ws');
-    const connectStarted = performance.now();
-    const connectReports = await Promise.all(
-      clients.map((client, index) => {
-        const params: ConnectParams = {
-          url,
-          document: viaGateway ? GATEWAY_DOCUMENT : DIRECT_DOCUMENT,
-          itemField: viaGateway ? 'name' : 'id',
-          orgIds,
-          tenants: tenantsOfProcess(settings, index, clients.length),
-          privateKeyPem: keys.privateKeyPem,
-          kid: keys.kid,
-          concurrency: settings.connectConcurrency,
-          timeoutMs: 30_000,
-        };
-        return client.request<ConnectReport>('connect', params);
-      }),
-    );
-    const connectSeconds = (performance.now() - connectStarted) / 1000;
-    const subscribed = connectReports.reduce((total, report) => total + report.subscribed, 0);
+    const {
+      reports: connectReports,
+      subscribed,
+      seconds: connectSeconds,
+    } = await fleet.connect({
+      url,
+      document: viaGateway ? GATEWAY_DOCUMENT : DIRECT_DOCUMENT,
+      itemField: viaGateway ? 'name' : 'id',
+      orgIds,
+      privateKeyPem: keys.privateKeyPem,
+      kid: keys.kid,
+      concurrency: settings.connectConcurrency,
+      timeoutMs: 30_000,
+    });
     setup.progress(`  ${subscribed} of ${settings.subscribers} subscribed in ${connectSeconds.toFixed(1)} s; warming up`);
 
     // Ready when the server holds every subscription and a tick of each tenant reached all its subscribers.
@@ -167,19 +143,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
       if (gateway) return (await gateway.child.request<GatewayStats>('stats')).subscriptions.subscribers >= subscribed;
       return (await subgraphs.child.request<SubgraphsStats>('stats')).activeStreams >= subscribed;
     });
-    const coldTenants = async () => {
-      const statuses = await Promise.all(clients.map((client) => client.request<StatusReport>('status')));
-      return [...new Set(statuses.flatMap((status) => status.coldTenants))];
-    };
-    // One warm-up tick per cold tenant, again only after a pause: a flood of warm-up ticks would
-    // leave a backlog that the measured ticks then queue behind.
-    const warmUpDeadline = Date.now() + 120_000;
-    for (let cold = await coldTenants(); cold.length > 0; cold = await coldTenants()) {
-      if (Date.now() > warmUpDeadline) throw new Error(`${cold.length} tenants never received a warm-up tick`);
-      await publisher.warmUp(cold);
-      const roundEnds = Date.now() + 3_000;
-      while (Date.now() < roundEnds && (await coldTenants()).length > 0) await sleep(100);
-    }
+    await fleet.warmUp(publisher);
     await sleep(1_000);
     const withSubscribers = await memoryOf();
     if (settings.heapSnapshot) {
@@ -187,10 +151,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
       setup.progress(`  heap snapshot of the ${gateway ? 'gateway' : 'events subgraph'} with every subscriber: ${await server.request<string>('heapSnapshot', path)}`);
     }
 
-    const perTenant = new Array<number>(settings.tenants).fill(0);
-    for (const counts of await Promise.all(clients.map((client) => client.request<number[]>('startMeasurement', settings.tenants)))) {
-      counts.forEach((count, tenant) => (perTenant[tenant]! += count));
-    }
+    const perTenant = await fleet.startMeasurement();
     const roles: Array<readonly [string, BenchChild]> = [
       ...(gateway ? [['gateway', gateway.child] as const] : []),
       [gateway ? 'subgraphs' : 'events subgraph', subgraphs.child] as const,
@@ -210,8 +171,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     const drainDeadline = Date.now() + 30_000;
     while (received < expected && Date.now() < drainDeadline && Date.now() - lastProgress < 3_000) {
       await sleep(100);
-      const statuses = await Promise.all(clients.map((client) => client.request<StatusReport>('status')));
-      const now = statuses.reduce((total, status) => total + status.received, 0);
+      const now = await fleet.received();
       if (now !== received) lastProgress = Date.now();
       received = now;
     }
@@ -224,11 +184,11 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
       setup.progress(`  ${settings.profileKind} profile of ${role}: ${await child.request<string>('profileStop', path)}`);
     }
     const loopDelays = Object.fromEntries(await Promise.all(roles.map(async ([role, child]) => [role, await child.request<LoopDelay>('loopDelay')] as const)));
-    const reports = await Promise.all(clients.map((client) => client.request<FinalReport>('report')));
+    const reports = await fleet.reports();
     const after = await memoryOf();
     const subgraphStats = await subgraphs.child.request<SubgraphsStats>('stats');
     const gatewayStats = gateway ? await gateway.child.request<GatewayStats>('stats') : undefined;
-    await Promise.all(clients.map((client) => client.request('closeAll')));
+    await fleet.closeAll();
 
     const latencies = mergeSorted(reports.map((report) => report.latencies));
     const endReasons: Record<string, number> = {};

@@ -7,14 +7,18 @@ import { benchSettingsFromEnv } from './benchSettings';
 import { startBenchTokenKeys } from './benchTokenKeys';
 import { openFileLimits, subscriberProcessCount } from './fileDescriptors';
 import { fixed, phaseLines, ratioLine } from './phaseReport';
+import { runRecoveryPhase } from './recoveryPhase';
+import { recoveryFailed, recoveryLine, recoveryLines } from './recoveryReport';
 import { TickPublisher } from './tickPublisher';
 
 /**
  * `npm run bench:subscriptions`: federated subscriptions through one gateway process, then the same
  * subscribers directly on the events subgraph (a stock graphql-yoga + graphql-ws server) as the
  * peer. Gateway, subgraphs and subscribers each run in their own processes, all on 127.0.0.1;
- * events travel through real Redis pub/sub. The last line is the gateway's
- * `subscribers held: N, p99: X ms, lost: Y`. Sizes and switches: see benchSettings.ts / README.md.
+ * events travel through real Redis pub/sub. Then the recovery phase: a resumable hub subgraph
+ * behind the gateway is killed and restarted mid-run (`recovery: X ms, lost after restart: Y`).
+ * The last line is the gateway's `subscribers held: N, p99: X ms, lost: Y`.
+ * Sizes and switches: see benchSettings.ts / README.md.
  */
 const GOAL = { held: 10_000, p99Ms: 100 };
 
@@ -54,6 +58,17 @@ async function main(): Promise<void> {
       direct = await runPhase({ ...setup, name: 'direct' });
       for (const line of phaseLines(direct, settings.subscribers)) out(line);
       out(`\n${ratioLine(gateway, direct)}`);
+    }
+    if (settings.recovery.enabled) {
+      const { recovery } = settings;
+      out(
+        `\nrecovery phase: a resumable hub subgraph (outbox, relay, event log) behind the gateway is SIGKILLed and restarted;` +
+          ` ${recovery.subscribers} WebSocket subscribers over ${recovery.tenants} tenants, ${recovery.eventsPerSecond} events/s written into its outbox`,
+      );
+      const result = await runRecoveryPhase({ settings, keys, limits, progress: out });
+      for (const line of recoveryLines(result)) out(line);
+      out(recoveryLine(result));
+      if (recoveryFailed(result)) process.exitCode = 1;
     }
     const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
     out(

@@ -10,6 +10,11 @@ export interface TickCheck {
    * item.resolvedAt when asked for, and the receive time.
    */
   onTimestamps(stamps: readonly number[]): void;
+  /**
+   * Called for every measured, complete tick as it arrives, repeats and late ones included (the
+   * counters here keep only ticks in order), for checks that need every arrival.
+   */
+  onArrival?(subscriber: SubscriberConnection, seq: number, publishedAt: number, receivedAt: number): void;
 }
 
 interface Tick {
@@ -151,6 +156,7 @@ export class SubscriberConnection {
       this.firstError ??= JSON.stringify(payload).slice(0, 300);
       return;
     }
+    this.check.onArrival?.(this, seq, tick.publishedAt, receivedAt);
     if (seq <= this.lastSeq) {
       this.outOfOrder += 1;
       return;

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { importPKCS8, SignJWT } from 'jose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from './benchContract';
 import { serveOrchestrator } from './childIpc';
+import { DeliveryLedger } from './deliveryLedger';
 import { LatencySamples, percentile } from './latencySamples';
+import { RecoveryArrivals, type RecoveryArrivalsReport } from './recoveryArrivals';
 import { SubscriberConnection } from './subscriberConnection';
 
 export interface ConnectParams {
@@ -48,6 +50,18 @@ export interface FinalReport {
   firstErrors: string[];
 }
 
+/** Every arrival of the measured subscribers, by tick (after `trackDeliveries`). */
+export interface DeliveryReport {
+  /** Ticks published to the tenants of measured subscribers and never received. */
+  lost: number;
+  distinct: number;
+  duplicates: number;
+  outOfOrder: number;
+  /** Measured subscribers that miss at least one tick. */
+  subscribersMissing: number;
+  recovery: RecoveryArrivalsReport;
+}
+
 /**
  * Child-process entry: one share of the bench's subscribers. Signs one ES256 token per subscriber
  * (a user of its tenant), opens the sockets with bounded concurrency, records publish→receive
@@ -58,6 +72,8 @@ function main(): void {
   const stages: LatencySamples[] = [];
   let subscribers: SubscriberConnection[] = [];
   let measured: SubscriberConnection[] = [];
+  const ledgers = new Map<SubscriberConnection, DeliveryLedger>();
+  const arrivals = new RecoveryArrivals();
 
   const connect = async (params: ConnectParams): Promise<ConnectReport> => {
     const key = await importPKCS8(params.privateKeyPem, 'ES256');
@@ -81,6 +97,12 @@ function main(): void {
         for (let stage = 1; stage < stamps.length; stage += 1) {
           (stages[stage - 1] ??= new LatencySamples()).add(stamps[stage]! - stamps[stage - 1]!);
         }
+      },
+      onArrival: (subscriber: SubscriberConnection, seq: number, publishedAt: number, receivedAt: number) => {
+        const ledger = ledgers.get(subscriber);
+        if (!ledger) return;
+        ledger.record(seq);
+        arrivals.record(publishedAt, receivedAt);
       },
     };
     subscribers = params.tenants.map((tenant, index) => new SubscriberConnection(params.url, tokens[index]!, params.document, tenant, check));
@@ -149,6 +171,30 @@ function main(): void {
           if (subscriber.firstError && firstErrors.length < 3) firstErrors.push(subscriber.firstError);
         }
         return { latencies: latencies.snapshot(), stages: stages.map((samples) => samples.snapshot()), held, received, incomplete, outOfOrder, endReasons, firstErrors };
+      },
+      /** Records every arrival of the measured subscribers by tick from now on (the recovery phase). */
+      trackDeliveries: () => {
+        for (const subscriber of measured) ledgers.set(subscriber, new DeliveryLedger());
+        return ledgers.size;
+      },
+      /** The subgraph was killed at `killedAt` (preciseNow clock): keep arrival times of ticks written from then on. */
+      recoveryMark: (killedAt) => {
+        arrivals.mark(killedAt as number);
+        return true;
+      },
+      /** `published`: measured ticks per tenant index; `downUntil`: when the restarted subgraph was ready. */
+      deliveryReport: (params): DeliveryReport => {
+        const { published, downUntil } = params as { published: number[]; downUntil: number };
+        const report: DeliveryReport = { lost: 0, distinct: 0, duplicates: 0, outOfOrder: 0, subscribersMissing: 0, recovery: arrivals.report(downUntil) };
+        for (const [subscriber, ledger] of ledgers) {
+          const missing = (published[subscriber.tenant] ?? 0) - ledger.distinct;
+          report.lost += missing;
+          if (missing > 0) report.subscribersMissing += 1;
+          report.distinct += ledger.distinct;
+          report.duplicates += ledger.duplicates;
+          report.outOfOrder += ledger.outOfOrder;
+        }
+        return report;
       },
       closeAll: async () => {
         await Promise.all(subscribers.map((subscriber) => subscriber.close()));
