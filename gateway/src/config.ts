@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { envBool, envInt, envOptional, envString, type TokenSettings } from '@hub/core';
+import { envBool, envInt, envOptional, envString, rateLimitDefaultFromEnv, type TokenSettings } from '@hub/core';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
@@ -159,10 +159,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     routingOverrides: routingOverridesFromEnv(),
     redisUrl: envOptional('REDIS_URL'),
     limits: operationLimitsFromEnv(),
-    rateLimit: {
-      limit: envInt('GATEWAY_RATE_LIMIT', 600),
-      windowSeconds: envInt('GATEWAY_RATE_LIMIT_WINDOW_SECONDS', 60),
-    },
+    rateLimit: rateLimitDefaultFromEnv(),
     persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),
     automaticPersistedQueries: envBool('GATEWAY_APQ', false),
     corsOrigins: (envOptional('GATEWAY_CORS_ORIGINS') ?? '')

@@ -1,21 +1,17 @@
-import { configValue, type ConfigReader } from '@hub/core';
-import type { RateLimitWindow } from './slidingWindowLimiter';
+import { capToCeiling, isRateLimitWindow, RATE_LIMIT_CONFIG, type ConfigReader, type RateLimitWindow } from '@hub/core';
 
-/** plattform service config address of the gateway's limits: service "gateway", key "rateLimit". */
-export const RATE_LIMIT_SERVICE = 'gateway';
-export const RATE_LIMIT_KEY = 'rateLimit';
-
-function isRateLimitWindow(value: unknown): value is RateLimitWindow {
-  if (typeof value !== 'object' || value === null) return false;
-  const { limit, windowSeconds } = value as Record<string, unknown>;
-  return (
-    typeof limit === 'number' && Number.isInteger(limit) && limit >= 0 &&
-    typeof windowSeconds === 'number' && Number.isInteger(windowSeconds) && windowSeconds > 0
-  );
+/** A config value as a window, or null when unset or unusable (a stored value the schema would refuse). */
+function windowOf(reader: ConfigReader | undefined, key: string, orgId: string | null): RateLimitWindow | null {
+  const value = reader?.get(RATE_LIMIT_CONFIG.service, key, orgId);
+  return isRateLimitWindow(value) ? value : null;
 }
 
 /**
- * The tenant's window: its own config value, else the global one, else the static default.
+ * The window the gateway enforces for a tenant (orgId null: anonymous callers): its own config
+ * value, else the global one, else the static default, capped at the ceiling. The ceiling is the
+ * operators' value for the organization, else their global one, else the static default; so a
+ * value stored above it (written before the ceiling was lowered, or past plattform's check) still
+ * cannot raise the limit. `limit` 0 (only from the static default) means no limit.
  * Read on every request, so a changed config applies to the next request without a restart.
  */
 export function rateLimitWindowFor(
@@ -23,5 +19,9 @@ export function rateLimitWindowFor(
   orgId: string | null,
   fallback: RateLimitWindow,
 ): RateLimitWindow {
-  return configValue(reader, RATE_LIMIT_SERVICE, RATE_LIMIT_KEY, orgId, fallback, isRateLimitWindow);
+  const staticDefault = fallback.limit > 0 ? fallback : null;
+  const ceiling = windowOf(reader, RATE_LIMIT_CONFIG.ceilingKey, orgId) ?? staticDefault;
+  const own = windowOf(reader, RATE_LIMIT_CONFIG.key, orgId) ?? staticDefault;
+  if (!ceiling) return own ?? fallback;
+  return own ? capToCeiling(own, ceiling) : ceiling;
 }

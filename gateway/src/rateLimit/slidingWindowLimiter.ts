@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RateLimitWindow } from '@hub/core';
 import type Redis from 'ioredis';
 
 export interface RateLimitDecision {
@@ -6,11 +7,6 @@ export interface RateLimitDecision {
   remaining: number;
   /** Seconds until the oldest counted request leaves the window (0 when allowed). */
   retryAfterSeconds: number;
-}
-
-export interface RateLimitWindow {
-  limit: number;
-  windowSeconds: number;
 }
 
 /** Counts requests per key in a sliding window shared by every gateway replica. */

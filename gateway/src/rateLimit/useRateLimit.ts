@@ -1,9 +1,9 @@
-import type { ConfigReader, Logger } from '@hub/core';
+import type { ConfigReader, Logger, RateLimitWindow } from '@hub/core';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gatewayContext';
 import { rateLimitWindowFor } from './rateLimitSettings';
-import type { RateLimitWindow, SlidingWindowLimiter } from './slidingWindowLimiter';
+import type { SlidingWindowLimiter } from './slidingWindowLimiter';
 
 export interface RateLimitOptions {
   limiter: SlidingWindowLimiter;

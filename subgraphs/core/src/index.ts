@@ -36,6 +36,7 @@ export * from './subgraph/runStandalone';
 export * from './serviceConfig/configReader';
 export * from './serviceConfig/configStore';
 export * from './serviceConfig/configClient';
+export * from './rateLimit/rateLimitWindow';
 export * from './events/eventPosition';
 export * from './events/filterEvents';
 export * from './events/outboxEventLog';

@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { envInt, envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
+import {
+  envInt,
+  envOptional,
+  envString,
+  hubSubgraphSettingsFromEnv,
+  rateLimitDefaultFromEnv,
+  type HubSubgraphSettings,
+  type RateLimitWindow,
+} from '@hub/core';
 import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
 export const SUBGRAPH_NAME = 'plattform';
@@ -15,6 +23,11 @@ export interface PlattformConfig extends HubSubgraphSettings {
   provisioner: ProvisionerSettings;
   /** How often revocations recorded in PostgreSQL are re-published to the Redis denylist. */
   denylistSyncIntervalMs: number;
+  /**
+   * The gateway's static rate limit (GATEWAY_RATE_LIMIT…, read here too): the ceiling of a
+   * tenant's own `gateway/rateLimit` where no operator set one; null when the gateway's is off.
+   */
+  rateLimitCeilingDefault: RateLimitWindow | null;
 }
 
 /** `DATA_DIR/keys/<name>`: development key material (never used in production). */
@@ -27,6 +40,11 @@ export const DEV_PREVIOUS_KEYS_FILE = 'plattform-previous-keys.json';
 
 function fileIfExists(path: string | undefined): string | undefined {
   return path && existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}
+
+export function staticRateLimitCeiling(): RateLimitWindow | null {
+  const gatewayDefault = rateLimitDefaultFromEnv();
+  return gatewayDefault.limit > 0 ? gatewayDefault : null;
 }
 
 /** plattform's settings from the environment (documented in README.md). */
@@ -43,5 +61,6 @@ export function plattformConfigFromEnv(): PlattformConfig {
     devKeyFile: production ? undefined : devKeyPath(DEV_SIGNING_KEY_FILE),
     denylistSyncIntervalMs: envInt('DENYLIST_SYNC_INTERVAL_MS', 60_000),
     provisioner: provisionerSettingsFromEnv(),
+    rateLimitCeilingDefault: staticRateLimitCeiling(),
   };
 }

@@ -4,6 +4,7 @@ import { ConfigsAndTokenLifecycle1763790000000 } from '../migrations/17637900000
 import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-TenantsAndQuotas';
 import { ServiceAccounts1764000000000 } from '../migrations/1764000000000-ServiceAccounts';
 import { ConfigOperators1764100000000 } from '../migrations/1764100000000-ConfigOperators';
+import { OperatorOwnedConfigs1765100000000 } from '../migrations/1765100000000-OperatorOwnedConfigs';
 
 /** Every migration of this subgraph, in order. */
 export const migrations = [
@@ -12,5 +13,6 @@ export const migrations = [
   TenantsAndQuotas1763800000000,
   ServiceAccounts1764000000000,
   ConfigOperators1764100000000,
+  OperatorOwnedConfigs1765100000000,
   eventLogMigration('plattform'),
 ];

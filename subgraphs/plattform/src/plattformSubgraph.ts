@@ -15,6 +15,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBGRAPH_NAME, type PlattformConfig } from './config';
 import { CONFIG_OPERATOR_ROLE } from './configs/configOperatorRole';
 import { ConfigSchemaRegistry } from './configs/configSchemas';
+import { RateLimitCeilingRule } from './configs/rateLimitCeiling';
 import { ConfigService } from './configs/configService';
 import { AccountService } from './identity/accountService';
 import { PasswordHasher } from './identity/passwordHasher';
@@ -88,7 +89,7 @@ export async function startPlattform(
         users: new UserService(),
         sessions,
         members: new MemberService(database, sessions),
-        configs: new ConfigService(new ConfigSchemaRegistry()),
+        configs: new ConfigService(new ConfigSchemaRegistry(), new RateLimitCeilingRule(config.rateLimitCeilingDefault)),
         eventBus,
         tenants,
         quotas,

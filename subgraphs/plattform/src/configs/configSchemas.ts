@@ -4,17 +4,22 @@ import Ajv, { type ValidateFunction } from 'ajv';
  * JSON Schemas of the configs the graph itself reads. A key without a schema accepts any JSON
  * (hubs may add their own); a key with one refuses values that do not match.
  */
+/** At most `limit` requests in any `windowSeconds`; a window of 0 s or of no requests is refused. */
+const RATE_LIMIT_WINDOW = {
+  type: 'object',
+  required: ['limit', 'windowSeconds'],
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 1_000_000 },
+    windowSeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+  },
+};
+
 const SCHEMAS: Record<string, Record<string, object>> = {
   gateway: {
-    rateLimit: {
-      type: 'object',
-      required: ['limit', 'windowSeconds'],
-      additionalProperties: false,
-      properties: {
-        limit: { type: 'integer', minimum: 1, maximum: 1_000_000 },
-        windowSeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
-      },
-    },
+    rateLimit: RATE_LIMIT_WINDOW,
+    // Operator-owned (operatorOwnedConfigs.ts): the most a tenant's rateLimit may allow.
+    rateLimitCeiling: RATE_LIMIT_WINDOW,
   },
   trading: {
     maxOrderValue: { type: 'number', exclusiveMinimum: 0 },

@@ -2,11 +2,14 @@ import {
   BadUserInputError,
   CONFIG_CHANGED_EVENT,
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   type ConfigChangedData,
   type UnitOfWork,
 } from '@hub/core';
 import type { ConfigSchemaRegistry } from './configSchemas';
+import { isOperatorOwned } from './operatorOwnedConfigs';
+import type { RateLimitCeilingRule } from './rateLimitCeiling';
 import { findSecret, isSecretKeyName } from './secretDetector';
 
 export interface ServiceConfigRecord {
@@ -36,11 +39,14 @@ export interface ConfigChangeRecord {
 }
 
 /**
- * Where a config is written. A tenant's config is written by the unit's caller (`actor` is the
- * unit's user); a global one only by a named platform operator, whom the history records, and
- * only in a unit running as the operator role (the database refuses everyone else).
+ * Where a config is written and by whom. A tenant's config is written by the unit's caller
+ * (`actor` is the unit's user). A platform operator, whom the history names, writes global
+ * configs and the operator-owned configs of one organization (operatorOwnedConfigs.ts), only in
+ * a unit running as the operator role (the database refuses everyone else).
  */
-export type ConfigTarget = { scope: 'organization' } | { scope: 'global'; operator: string };
+export type ConfigTarget =
+  | { scope: 'organization'; operator?: undefined }
+  | { scope: 'global' | 'organization'; operator: string };
 
 export interface SetConfigInput {
   service: string;
@@ -109,7 +115,10 @@ const CONFIG_COLUMNS = 'org_id, service, key, value, version, updated_at, update
  * history row and writes the change event (`{service, key, version}`, never the value).
  */
 export class ConfigService {
-  constructor(private readonly schemas: ConfigSchemaRegistry) {}
+  constructor(
+    private readonly schemas: ConfigSchemaRegistry,
+    private readonly rateLimitCeiling: RateLimitCeilingRule,
+  ) {}
 
   /**
    * Sets a config of the unit's organization, or a global one for an operator (see ConfigTarget).
@@ -119,14 +128,26 @@ export class ConfigService {
     this.validate(input);
     const orgId = target.scope === 'global' ? null : unit.scope.orgId;
     if (target.scope === 'organization' && !orgId) throw new BadUserInputError('A tenant config needs an organization');
-    if (target.scope === 'global' && !OPERATOR.test(target.operator)) {
+    // An operator is nobody in the users table: the history names them in a column of their own.
+    const operator = target.operator ?? null;
+    const actor = operator === null ? unit.scope.userId : null;
+    if (operator !== null && !OPERATOR.test(operator)) {
       throw new BadUserInputError('operator must be 1 to 100 letters, digits or . _ @ + : / - (starting with a letter or digit)', {
         field: 'operator',
       });
     }
-    // An operator is nobody in the users table: the history names them in a column of their own.
-    const actor = target.scope === 'global' ? null : unit.scope.userId;
-    const operator = target.scope === 'global' ? target.operator : null;
+    const operatorOwned = isOperatorOwned(input.service, input.key);
+    if (operatorOwned && operator === null) {
+      throw new ForbiddenError(`${input.service}/${input.key} is set by the platform operators, not by the organization`);
+    }
+    if (orgId && operator !== null && !operatorOwned) {
+      throw new BadUserInputError(
+        `${input.service}/${input.key} of an organization belongs to its admins (setConfig); operators set it globally`,
+      );
+    }
+    if (orgId && operator === null && this.rateLimitCeiling.appliesTo(input.service, input.key)) {
+      await this.rateLimitCeiling.check(unit, orgId, input.value);
+    }
     const { manager } = unit;
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
       `config/${orgId ?? 'global'}/${input.service}/${input.key}`,

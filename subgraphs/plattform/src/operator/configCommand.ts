@@ -2,18 +2,24 @@ import { parseArgs } from 'node:util';
 import { DomainError, type DatabaseSettings } from '@hub/core';
 import { ConfigSchemaRegistry } from '../configs/configSchemas';
 import { ConfigService, type ConfigChangeRecord, type ServiceConfigRecord } from '../configs/configService';
+import { OPERATOR_OWNED_CONFIGS } from '../configs/operatorOwnedConfigs';
+import { RateLimitCeilingRule } from '../configs/rateLimitCeiling';
+import { staticRateLimitCeiling } from '../config';
 import { openOperatorDatabase, type OperatorDatabase } from './operatorDatabase';
 
-export const CONFIG_COMMAND_USAGE = `Global service configs (org_id NULL: every tenant reads them unless it sets its own).
+export const CONFIG_COMMAND_USAGE = `Global service configs (org_id NULL: every tenant reads them unless it sets its own), and the
+operator-owned configs of one organization (${OPERATOR_OWNED_CONFIGS.map((owned) => `${owned.service}/${owned.key}`).join(', ')}).
 
-  npm run config -w @hub/plattform -- set <service> <key> <json> --global --reason "<why>"
+  npm run config -w @hub/plattform -- set <service> <key> <json> (--global | --org <id>) --reason "<why>"
                                           [--expected-version <n>] [--operator <name>]
-  npm run config -w @hub/plattform -- get [<service> [<key>]] --global
-  npm run config -w @hub/plattform -- history [--service <s>] [--key <k>] [--limit <n>] --global
+  npm run config -w @hub/plattform -- get [<service> [<key>]] (--global | --org <id>)
+  npm run config -w @hub/plattform -- history [--service <s>] [--key <k>] [--limit <n>] (--global | --org <id>)
 
 <json> is a JSON value: 100, true, '"text"', '{"limit":100,"windowSeconds":60}' (put -- before
-a negative number). DATABASE_URL must be the admin connection. The change is recorded under
---operator, else $HUB_OPERATOR, else your login name; tenants see that name in configHistory.
+a negative number). With --org, get shows the configs in effect for that organization and history
+its changes (with the global ones); set writes only operator-owned keys there. DATABASE_URL must be
+the admin connection. The change is recorded under --operator, else $HUB_OPERATOR, else your login
+name; tenants see that name in configHistory.
 Output: one JSON object per line. Exit codes: 0 done, 1 refused (code and reason on stderr), 2 usage.`;
 
 export interface CommandOutput {
@@ -32,6 +38,27 @@ export interface ConfigCommandOptions {
 class UsageError extends Error {}
 
 const HISTORY_LIMIT = { default: 50, max: 1000 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** PostgreSQL: a foreign key found no row (here: no organization with that id). */
+const FOREIGN_KEY_VIOLATION = '23503';
+
+/** The organization a command acts on (--org), or null for the global configs (--global). */
+function parseScope(global: boolean | undefined, org: string | undefined): string | null {
+  if (global && org !== undefined) throw new UsageError('give either --global or --org <id>, not both');
+  if (org !== undefined) {
+    if (!UUID.test(org)) throw new UsageError(`--org must be an organization id (a UUID), got ${org}`);
+    return org.toLowerCase();
+  }
+  // Tenant configs belong to their tenant's admins (setConfig in the graph); the operator
+  // command says so by insisting on the scope it writes.
+  if (!global) throw new UsageError('say which configs: --global, or --org <id> for operator-owned ones');
+  return null;
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  const cause = (error as { driverError?: { code?: unknown }; code?: unknown } | null) ?? {};
+  return cause.code === FOREIGN_KEY_VIOLATION || cause.driverError?.code === FOREIGN_KEY_VIOLATION;
+}
 
 function parseInteger(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -73,9 +100,10 @@ const historyLine = (change: ConfigChangeRecord) =>
   });
 
 /**
- * The operator path for global configs. It goes through the same ConfigService as `setConfig`,
+ * The operator path for global configs and the operator-owned configs of one organization
+ * (e.g. its rate limit ceiling). It goes through the same ConfigService as `setConfig`,
  * so validation, the secret refusal, versioning, config_history and the outbox event
- * (`plattform.config.changed` on the global channel) are exactly those of a tenant's change.
+ * (`plattform.config.changed` on the global or the organization's channel) are exactly those of a tenant's change.
  * Returns the process exit code.
  */
 export async function runConfigCommand(argv: readonly string[], options: ConfigCommandOptions): Promise<number> {
@@ -88,6 +116,7 @@ export async function runConfigCommand(argv: readonly string[], options: ConfigC
       strict: true,
       options: {
         global: { type: 'boolean' },
+        org: { type: 'string' },
         reason: { type: 'string' },
         'expected-version': { type: 'string' },
         operator: { type: 'string' },
@@ -114,9 +143,8 @@ export async function runConfigCommand(argv: readonly string[], options: ConfigC
 
   let run: (configs: ConfigService, operatorDb: OperatorDatabase) => Promise<void>;
   try {
-    // Tenant configs belong to their tenant's admins (setConfig in the graph); the operator
-    // command says so by insisting on the scope it writes.
-    if (!values.global) throw new UsageError('only global configs can be changed here: add --global');
+    const orgId = parseScope(values.global, values.org);
+    const scope = { orgId, userId: null };
     if (command === 'set') {
       if (rest.length !== 3) throw new UsageError('set needs <service> <key> <json>');
       const [service, key, json] = rest as [string, string, string];
@@ -130,8 +158,8 @@ export async function runConfigCommand(argv: readonly string[], options: ConfigC
       };
       const operator = values.operator ?? options.defaultOperator;
       run = async (configs, { database }) => {
-        const record = await database.run({ orgId: null, userId: null }, (unit) =>
-          configs.set(unit, input, { scope: 'global', operator }),
+        const record = await database.run(scope, (unit) =>
+          configs.set(unit, input, { scope: orgId ? 'organization' : 'global', operator }),
         );
         output.out(configLine(record));
       };
@@ -139,14 +167,14 @@ export async function runConfigCommand(argv: readonly string[], options: ConfigC
       if (rest.length > 2) throw new UsageError('get takes at most <service> <key>');
       const [service, key] = rest;
       run = async (configs, { database }) => {
-        const records = await database.run({ orgId: null, userId: null }, (unit) => configs.effective(unit, service ?? null));
+        const records = await database.run(scope, (unit) => configs.effective(unit, service ?? null));
         for (const record of records.filter((found) => key === undefined || found.key === key)) output.out(configLine(record));
       };
     } else if (command === 'history') {
       if (rest.length > 0) throw new UsageError('history takes no positional arguments (use --service and --key)');
       const limit = parseInteger('limit', values.limit, 1, HISTORY_LIMIT.max) ?? HISTORY_LIMIT.default;
       run = async (configs, { database }) => {
-        const changes = await database.run({ orgId: null, userId: null }, (unit) =>
+        const changes = await database.run(scope, (unit) =>
           configs.history(unit, { service: values.service ?? null, key: values.key ?? null, limit }),
         );
         for (const change of changes) output.out(historyLine(change));
@@ -171,9 +199,13 @@ export async function runConfigCommand(argv: readonly string[], options: ConfigC
     return 1;
   }
   try {
-    await run(new ConfigService(new ConfigSchemaRegistry()), operatorDb);
+    await run(new ConfigService(new ConfigSchemaRegistry(), new RateLimitCeilingRule(staticRateLimitCeiling())), operatorDb);
     return 0;
   } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      output.err(`refused [NOT_FOUND]: no organization ${values.org ?? ''}`);
+      return 1;
+    }
     if (!(error instanceof DomainError)) throw error;
     const reason = typeof error.details?.reason === 'string' ? `/${error.details.reason}` : '';
     output.err(`refused [${error.code}${reason}]: ${error.message}`);
