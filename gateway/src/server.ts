@@ -34,6 +34,7 @@ import {
   redisSlidingWindowLimiter,
   type SlidingWindowLimiter,
 } from './rateLimit/slidingWindowLimiter';
+import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
@@ -101,6 +102,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const denylist = options.denylist ?? ownDenylist!;
   const verifyToken = gatewayTokenVerifier(config, denylist, options.verifyToken);
   const rateLimiter = options.rateLimiter ?? defaultRateLimiter(config, logger);
+  const rateLimit = new RateLimitGate({
+    limiter: rateLimiter,
+    fallback: config.rateLimit,
+    configReader: options.configReader,
+    logger,
+    onLimited: () => metrics.rateLimited.inc(),
+  });
   const manifest = config.persistedOperationsPath ? await readOperationManifest(config.persistedOperationsPath) : undefined;
   const observability = createRequestObservability(logger, metrics);
   const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
@@ -121,13 +129,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   plugins.push(useOperationLimits(config.limits));
   if (config.production) plugins.push(useIntrospectionGuard());
   plugins.push(
-    useRateLimit({
-      limiter: rateLimiter,
-      fallback: config.rateLimit,
-      configReader: options.configReader,
-      logger,
-      onLimited: () => metrics.rateLimited.inc(),
-    }),
+    useRateLimit(rateLimit),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
     useSseEventIds(),
@@ -170,6 +172,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         logger,
         manifest,
         maxPayloadBytes: config.limits.maxBodyBytes,
+        rateLimit,
       });
       return server;
     },

@@ -1,64 +1,49 @@
-import type { ConfigReader, Logger, RateLimitWindow } from '@hub/core';
-import { GraphQLError } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gatewayContext';
-import { rateLimitWindowFor } from './rateLimitSettings';
-import type { SlidingWindowLimiter } from './slidingWindowLimiter';
-
-export interface RateLimitOptions {
-  limiter: SlidingWindowLimiter;
-  fallback: RateLimitWindow;
-  configReader?: ConfigReader;
-  logger: Logger;
-  onLimited?: () => void;
-}
+import { clientAddressOf, type NodeServerContext } from './clientAddress';
+import type { RateLimitGate } from './rateLimitGate';
 
 interface LimitedOperation {
   args: { contextValue: unknown };
-  setResultAndStopExecution(result: { errors: GraphQLError[] }): void;
+  setResultAndStopExecution(result: ExecutionResult): void;
 }
 
-/** Anonymous callers have no tenant: they are counted per client address. */
-function rateLimitKey(context: GatewayContext & { req?: { socket?: { remoteAddress?: string } } }): {
-  key: string;
-  orgId: string | null;
-} {
-  if (context.identity) return { key: `org:${context.identity.orgId}`, orgId: context.identity.orgId };
-  return { key: `anon:${context.req?.socket?.remoteAddress ?? 'unknown'}`, orgId: null };
-}
+type RequestContext = GatewayContext & NodeServerContext & { request: Request };
 
 /**
- * Per-tenant sliding-window rate limit, checked before planning. Over the limit: HTTP 429 with a
- * Retry-After header and a RATE_LIMITED error carrying `retryAfter` (seconds). When Redis does not
- * answer the request is let through (logged): the limit protects the graph, it must not stop it.
+ * The rate limit, in two places. Every operation that reaches execution (a query, a mutation,
+ * starting a subscription) is counted before planning: per tenant, anonymous callers per client
+ * address. Every one that failed before it got there (a forged or expired token, a body that is
+ * no GraphQL, parse or validation errors, an unknown persisted operation) is counted afterwards
+ * per client address, since it has no tenant; once that window is used up its answer becomes
+ * 429 RATE_LIMITED instead, so a flood of garbage meets the same wall as anonymous traffic.
  */
-export function useRateLimit(options: RateLimitOptions): Plugin {
-  // Starting a subscription counts as one request, like a query or mutation.
+export function useRateLimit(gate: RateLimitGate): Plugin {
+  // Operations of a request that were counted before execution (batches have several).
+  const counted = new WeakMap<Request, number>();
+
   const check = async ({ args, setResultAndStopExecution }: LimitedOperation) => {
-    const context = args.contextValue as unknown as GatewayContext;
-    const { key, orgId } = rateLimitKey(context);
-    const window = rateLimitWindowFor(options.configReader, orgId, options.fallback);
-    if (window.limit <= 0) return;
-    let decision;
-    try {
-      decision = await options.limiter.hit(key, window);
-    } catch (error) {
-      options.logger.warn({ err: error }, 'rate limiter unavailable; request let through');
-      return;
-    }
-    if (decision.allowed) return;
-    options.onLimited?.();
-    setResultAndStopExecution({
-      errors: [
-        new GraphQLError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, {
-          extensions: {
-            code: 'RATE_LIMITED',
-            retryAfter: decision.retryAfterSeconds,
-            http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
-          },
-        }),
-      ],
-    });
+    const context = args.contextValue as RequestContext;
+    counted.set(context.request, (counted.get(context.request) ?? 0) + 1);
+    const limited = context.identity
+      ? await gate.forTenant(context.identity.orgId)
+      : await gate.forAddress(clientAddressOf(context));
+    if (limited) setResultAndStopExecution({ errors: [limited] });
   };
-  return { onExecute: check, onSubscribe: check };
+
+  return {
+    onExecute: check,
+    onSubscribe: check,
+    onResultProcess: async ({ request, result, setResult, serverContext }) => {
+      const operations = Array.isArray(result) ? result.length : 1;
+      const uncounted = operations - (counted.get(request) ?? 0);
+      let limited = null;
+      for (let i = 0; i < uncounted; i += 1) limited = (await gate.forAddress(clientAddressOf(serverContext as NodeServerContext))) ?? limited;
+      if (!limited) return;
+      const refusal: ExecutionResult = { errors: [limited] };
+      // In a batch, operations that ran keep their results; only the failed ones are replaced.
+      setResult(Array.isArray(result) ? result.map((item) => ('data' in item && item.data !== undefined ? item : refusal)) : refusal);
+    },
+  };
 }

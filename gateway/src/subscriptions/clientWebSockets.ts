@@ -7,6 +7,8 @@ import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import type { OperationManifest } from '../persistedOperations/operationManifest';
+import { clientAddressOf, type NodeServerContext } from '../rateLimit/clientAddress';
+import type { RateLimitGate } from '../rateLimit/rateLimitGate';
 
 export interface ClientWebSocketOptions {
   settings: SubscriptionSettings;
@@ -16,7 +18,16 @@ export interface ClientWebSocketOptions {
   /** Safelist mode: WebSocket operations are held to the same manifest as HTTP ones. */
   manifest?: OperationManifest;
   maxPayloadBytes: number;
+  /** Refused tokens and operations count against the client address, as over HTTP. */
+  rateLimit: RateLimitGate;
 }
+
+/** Close code for a client whose refused attempts used up its address's rate limit. */
+export const CLOSE_RATE_LIMITED = 4429;
+
+/** graphql-ws (`use/ws`) keeps the upgrade request in `extra.request`, yoga's node adapter in `req`. */
+const addressOf = (ctx: { extra: unknown }) =>
+  clientAddressOf({ req: (ctx.extra as { request?: NodeServerContext['req'] }).request });
 
 export interface ClientWebSockets {
   close(): Promise<void>;
@@ -66,7 +77,11 @@ export function serveClientWebSockets(
         try {
           await options.verifyToken(token);
         } catch (error) {
-          if (error instanceof UnauthenticatedError) return false;
+          if (error instanceof UnauthenticatedError) {
+            const limited = await options.rateLimit.forAddress(addressOf(ctx));
+            if (limited) (ctx.extra as { socket: { close(code: number, reason: string): void } }).socket.close(CLOSE_RATE_LIMITED, limited.message);
+            return false;
+          }
           logger.error({ err: error }, 'WebSocket token could not be verified');
           return false;
         }
@@ -82,6 +97,10 @@ export function serveClientWebSockets(
         return limitError(`At most ${settings.maxPerConnection} subscriptions per connection`, 'SUBSCRIPTION_LIMIT');
       }
       if (options.manifest) return applySafelist(options.manifest, payload);
+    },
+    onOperationRefused: async (ctx) => {
+      const limited = await options.rateLimit.forAddress(addressOf(ctx));
+      return limited ? [limited] : undefined;
     },
     onSocketError: (error) => logger.debug({ err: error }, 'client WebSocket error'),
     onConnectionClose: (ctx) => {

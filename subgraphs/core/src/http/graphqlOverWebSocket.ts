@@ -25,6 +25,11 @@ export interface GraphQLOverWebSocketOptions {
   onConnect?: (ctx: WsContext) => Promise<boolean | void> | boolean | void;
   /** Return errors to refuse one operation before it is parsed (e.g. a per-connection limit). */
   beforeOperation?: (ctx: WsContext, id: string, payload: SubscribePayload) => readonly GraphQLError[] | void;
+  /**
+   * An operation failed before execution (parse, validation, token): may answer with other errors
+   * instead (the gateway counts such failures against the client address and rate-limits them).
+   */
+  onOperationRefused?: (ctx: WsContext, errors: readonly GraphQLError[]) => Promise<readonly GraphQLError[] | void>;
   onOperationEnd?: (ctx: WsContext, id: string) => void;
   onConnectionClose?: (ctx: WsContext) => void;
   /** A socket-level error (protocol violation, oversized frame); ws closes the socket itself. */
@@ -81,6 +86,36 @@ export function serveGraphQLOverWebSocket(
     path: options.path ?? '/graphql',
     maxPayload: options.maxPayloadBytes ?? 100_000,
   });
+  /** The operation ready to execute, or why it cannot be. */
+  const prepareOperation = async (ctx: WsContext, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+    // `req` as over HTTP (the upgrade request), so plugins see the client's address.
+    const { socket, request: req } = ctx.extra as { socket?: unknown; request?: unknown };
+    const enveloped = yoga.getEnveloped({ request, params: payload, connectionParams: ctx.connectionParams, socket, req });
+    let document;
+    try {
+      document = enveloped.parse(payload.query);
+    } catch (error) {
+      return [error as GraphQLError];
+    }
+    const errors = enveloped.validate(enveloped.schema, document);
+    if (errors.length > 0) return errors;
+    let contextValue: unknown;
+    try {
+      contextValue = await enveloped.contextFactory();
+    } catch (error) {
+      if (isGraphQLError(error)) return [error];
+      throw error;
+    }
+    return {
+      schema: enveloped.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue,
+      rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+    };
+  };
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args) as never,
@@ -89,32 +124,9 @@ export function serveGraphQLOverWebSocket(
       onSubscribe: async (ctx, id, payload) => {
         const refused = options.beforeOperation?.(ctx, id, payload);
         if (refused && refused.length > 0) return refused;
-        const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
-        const socket = (ctx.extra as { socket?: unknown }).socket;
-        const enveloped = yoga.getEnveloped({ request, params: payload, connectionParams: ctx.connectionParams, socket });
-        let document;
-        try {
-          document = enveloped.parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
-        let contextValue: unknown;
-        try {
-          contextValue = await enveloped.contextFactory();
-        } catch (error) {
-          if (isGraphQLError(error)) return [error];
-          throw error;
-        }
-        return {
-          schema: enveloped.schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue,
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
-        };
+        const prepared = await prepareOperation(ctx, payload);
+        if (!isErrorList(prepared)) return prepared;
+        return (await options.onOperationRefused?.(ctx, prepared)) ?? prepared;
       },
       onComplete: options.onOperationEnd,
       onClose: options.onConnectionClose,
@@ -132,6 +144,10 @@ export function serveGraphQLOverWebSocket(
     server: webSocketServer,
     close: () => Promise.resolve(disposable.dispose()),
   };
+}
+
+function isErrorList(prepared: ExecutionArgs | readonly GraphQLError[]): prepared is readonly GraphQLError[] {
+  return Array.isArray(prepared);
 }
 
 function isGraphQLError(error: unknown): error is GraphQLError {
