@@ -22,8 +22,11 @@ export interface ClientWebSocketOptions {
   rateLimit: RateLimitGate;
 }
 
-/** Close code for a client whose refused attempts used up its address's rate limit. */
-export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * Close code for a client whose refused attempts used up its address's rate limit (graphql-ws
+ * already uses 4429 for a repeated connection_init, so the next free one).
+ */
+export const CLOSE_RATE_LIMITED = 4430;
 
 /** graphql-ws (`use/ws`) keeps the upgrade request in `extra.request`, yoga's node adapter in `req`. */
 const addressOf = (ctx: { extra: unknown }) =>
@@ -58,7 +61,8 @@ function applySafelist(manifest: OperationManifest, payload: SubscribePayload): 
 /**
  * `graphql-transport-ws` for clients, on the same path as HTTP. The bearer token travels in
  * `connectionParams.authorization` and is verified at `connection_init` (an invalid one closes the
- * socket with 4403); every operation is then verified again like an HTTP request.
+ * socket with 4403, or CLOSE_RATE_LIMITED once the address's rate limit is used up); every
+ * operation is then verified again like an HTTP request.
  */
 export function serveClientWebSockets(
   server: Server,
