@@ -195,6 +195,18 @@ describe("invitations: joining an organization needs the invitee's consent", () 
     ]);
   });
 
+  it('two concurrent acceptances of one code: one joins, the other is told it was accepted', async () => {
+    const invitee = await signUpAccount(stack);
+    const issued = await invite(ownerB.token, invitee.email, 'MEMBER');
+    const answers = await Promise.all([
+      stack.query(ACCEPT, { code: issued.code }, invitee.token),
+      stack.plattformQuery(ACCEPT, { code: issued.code }, invitee.token),
+    ]);
+    expect(answers.map((answer) => reasons(answer)).sort()).toEqual([[], [['CONFLICT', 'INVITATION_ACCEPTED']]]);
+    const { rows } = await admin.query('SELECT role FROM plattform.memberships WHERE org_id = $1 AND user_id = $2', [ownerB.orgId, invitee.userId]);
+    expect(rows).toEqual([{ role: 'member' }]);
+  });
+
   it('myInvitations lists the pending invitations addressed to the signed-in user across organizations, never a code', async () => {
     const invitee = await signUpAccount(stack);
     const ownerC = await signUpAccount(stack, 'Tenant C');
@@ -252,6 +264,7 @@ describe("invitations: joining an organization needs the invitee's consent", () 
     expect(JSON.stringify(listedByA)).not.toContain(pending.invitation.id);
     expect(reasons(await send(target, REVOKE, { id: pending.invitation.id }, userA.token))).toEqual([['NOT_FOUND', undefined]]);
     expect(reasons(await send(target, REVOKE, { id: 'not-a-uuid' }, userA.token))).toEqual([['NOT_FOUND', undefined]]);
+    expect(reasons(await send(target, 'query { invitations(first: 501) { id } }', {}, ownerB.token))).toEqual([['BAD_USER_INPUT', undefined]]);
     const stillPending = await stack.query<{ invitations: InvitationView[] }>(LIST, { status: 'PENDING' }, ownerB.token);
     expect(stillPending.data?.invitations.map((invitation) => invitation.id)).toContain(pending.invitation.id);
     // Revoking twice is refused with the invitation's state.
