@@ -8,7 +8,7 @@ import { serviceAccountToken, WORKER_SCOPES } from './support/serviceAccounts';
 import { tradingApi } from '../subgraphs/trading/test/support/tradingApi';
 import { SseSubscription } from './support/sseSubscription';
 import { TEST_REDIS_URL } from './support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
+import { joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
 import { WsConnection, type WsResult } from './support/wsSubscription';
 
 /**
@@ -156,18 +156,10 @@ describe('hub events through the gateway (outbox → Redis → subgraph → gate
     }
   }
 
-  /** A fresh user in the owner's organization with a role, logged in there (plattform's own mutations). */
-  async function addMember(owner: TestAccount, role: string, displayName: string): Promise<TestAccount> {
+  /** A fresh user invited into the owner's organization with a role, accepted and logged in there. */
+  async function joinedMember(owner: TestAccount, role: string, displayName: string): Promise<TestAccount> {
     const user = await signUpAccount(stack, undefined, displayName);
-    dataOf(await stack.query(`mutation($email: String!) { addMember(email: $email, role: ${role}) { role } }`, { email: user.email }, owner.token));
-    const switched = dataOf(
-      await stack.query<{ switchOrganization: { accessToken: string } }>(
-        'mutation($org: ID!) { switchOrganization(organizationId: $org) { accessToken } }',
-        { org: owner.orgId },
-        user.token,
-      ),
-    );
-    return { ...user, orgId: owner.orgId, token: switched.switchOrganization.accessToken };
+    return { ...user, orgId: owner.orgId, token: await joinByInvitation(stack, owner.token, user, role) };
   }
 
   it('agent → risk-hub → plattform: agentTaskProgress over graphql-ws carries the assessment title and owner name in every event', async () => {
@@ -246,7 +238,7 @@ describe('hub events through the gateway (outbox → Redis → subgraph → gate
 
   it('risk-hub → plattform: an approval reaches a WebSocket and an SSE subscriber of the gateway with owner and approver names', async () => {
     const owner = await signUpAccount(stack, 'Gateway Risk Org', 'Grace Hopper');
-    const approver = await addMember(owner, 'ADMIN', 'Margaret Hamilton');
+    const approver = await joinedMember(owner, 'ADMIN', 'Margaret Hamilton');
     const assessmentId = dataOf(
       await stack.query<{ createRiskAssessment: { id: string } }>(CREATE_ASSESSMENT, { input: { title: 'Hot work permits', ownerId: owner.userId } }, owner.token),
     ).createRiskAssessment.id;

@@ -165,19 +165,30 @@ export async function signUpAccount(
   return { email, password, token: accessToken, refreshToken, userId: user.id, orgId: organization.id };
 }
 
-/** Adds a fresh user to the account's organization with a role; returns that user's token there. */
+const INVITE_MEMBER = /* GraphQL */ `
+  mutation Invite($input: InviteMemberInput!) { inviteMember(input: $input) { code } }
+`;
+const ACCEPT_INVITATION = /* GraphQL */ `
+  mutation Accept($code: String!) { acceptInvitation(code: $code) { accessToken } }
+`;
+
+/**
+ * The inviter (a token allowed to invite) invites the account's email with a role, and the account
+ * accepts with the code; returns the account's access token for the inviter's organization.
+ */
+export async function joinByInvitation(stack: TestStack, inviterToken: string, account: TestAccount, role: string): Promise<string> {
+  const invited = await stack.query<{ inviteMember: { code: string } }>(INVITE_MEMBER, { input: { email: account.email, role } }, inviterToken);
+  if (!invited.data?.inviteMember) throw new Error(`inviteMember failed: ${JSON.stringify(invited.errors)}`);
+  const accepted = await stack.query<{ acceptInvitation: { accessToken: string } }>(
+    ACCEPT_INVITATION,
+    { code: invited.data.inviteMember.code },
+    account.token,
+  );
+  if (!accepted.data?.acceptInvitation) throw new Error(`acceptInvitation failed: ${JSON.stringify(accepted.errors)}`);
+  return accepted.data.acceptInvitation.accessToken;
+}
+
+/** A fresh user joins the account's organization with a role (invited and accepted); returns that user's token there. */
 export async function addMemberAndLogin(stack: TestStack, owner: TestAccount, role: string): Promise<string> {
-  const user = await signUpAccount(stack);
-  const added = await stack.query(
-    `mutation($email: String!) { addMember(email: $email, role: ${role}) { role } }`,
-    { email: user.email },
-    owner.token,
-  );
-  if (added.errors) throw new Error(JSON.stringify(added.errors));
-  const switched = await stack.query<{ switchOrganization: { accessToken: string } }>(
-    'mutation($org: ID!) { switchOrganization(organizationId: $org) { accessToken } }',
-    { org: owner.orgId },
-    user.token,
-  );
-  return switched.data!.switchOrganization.accessToken;
+  return joinByInvitation(stack, owner.token, await signUpAccount(stack), role);
 }

@@ -20,6 +20,7 @@ import { ConfigService } from './configs/configService';
 import { AccountService } from './identity/accountService';
 import { PasswordHasher } from './identity/passwordHasher';
 import { SignUpService } from './identity/signUpService';
+import { InvitationService } from './invitations/invitationService';
 import { MemberService } from './members/memberService';
 import { migrations } from './migrations';
 import { Membership } from './organizations/membership.entity';
@@ -88,7 +89,8 @@ export async function startPlattform(
         organizations: new OrganizationService(),
         users: new UserService(),
         sessions,
-        members: new MemberService(database, sessions),
+        members: new MemberService(sessions),
+        invitations: new InvitationService(database),
         configs: new ConfigService(new ConfigSchemaRegistry(), new RateLimitCeilingRule(config.rateLimitCeilingDefault)),
         eventBus,
         tenants,

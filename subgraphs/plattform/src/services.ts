@@ -2,6 +2,7 @@ import type { EventBus, SubgraphContext } from '@hub/core';
 import type { ConfigService } from './configs/configService';
 import type { AccountService } from './identity/accountService';
 import type { SignUpService } from './identity/signUpService';
+import type { InvitationService } from './invitations/invitationService';
 import type { MemberService } from './members/memberService';
 import type { OrganizationService } from './organizations/organizationService';
 import type { SessionService } from './sessions/sessionService';
@@ -18,6 +19,7 @@ export interface PlattformServices {
   users: UserService;
   sessions: SessionService;
   members: MemberService;
+  invitations: InvitationService;
   configs: ConfigService;
   /** Subscriptions attach to tenant channels on it. */
   eventBus: EventBus;

@@ -2,7 +2,7 @@ import { databaseSettings } from '@hub/core';
 import { Client } from 'pg';
 import { errorCodes } from '../../../test/support/graphqlClient';
 import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { createOrganization, tokenFor } from './support/tenantHelpers';
 
 const SET_QUOTA = 'mutation($i: SetQuotaInput!) { setQuota(input: $i) { id cpu memory storage cpuMillicores memoryBytes storageBytes reason actorId effectiveAt actor { id } organization { id } } }';
@@ -33,10 +33,9 @@ describe('quotas (setQuota, quotaHistory)', () => {
     viewer: '',
   };
 
-  /** The owner adds an existing account with a role; the account then logs in to the organization. */
+  /** The owner invites an existing account with a role; the account accepts and then logs in to the organization. */
   async function join(account: TestAccount, role: 'OWNER' | 'ADMIN' | 'MEMBER' | 'VIEWER'): Promise<string> {
-    const added = await stack.query('mutation($e: String!, $r: Role!) { addMember(email: $e, role: $r) { role } }', { e: account.email, r: role }, tokens.owner);
-    if (added.errors) throw new Error(`addMember failed: ${JSON.stringify(added.errors)}`);
+    await joinByInvitation(stack, tokens.owner, account, role);
     return tokenFor(stack, account, orgId);
   }
 

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { databaseSettings, denylistKey } from '@hub/core';
 import { Client } from 'pg';
 import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
-import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 
 const REFRESH = /* GraphQL */ `
@@ -123,13 +123,8 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
   it('switchOrganization issues a token for another membership, and refuses a foreign organization', async () => {
     const home = await signUpAccount(stack);
     const other = await signUpAccount(stack);
-    // The other organization's owner adds our user as a viewer.
-    const added = await stack.query(
-      'mutation($email: String!) { addMember(email: $email, role: VIEWER) { role } }',
-      { email: home.email },
-      other.token,
-    );
-    expect(added.errors).toBeUndefined();
+    // The other organization's owner invites our user as a viewer, who accepts.
+    await joinByInvitation(stack, other.token, home, 'VIEWER');
     const switched = await stack.query<{ switchOrganization: { accessToken: string; organization: { id: string } } }>(
       'mutation($org: ID!) { switchOrganization(organizationId: $org) { accessToken organization { id } } }',
       { org: other.orgId },

@@ -6,7 +6,7 @@ import type { Membership as MembershipModel } from '../organizations/membership.
 import type { AuthResult as AuthResultModel } from '../identity/accountService';
 import type { Identity as IdentityModel } from '@hub/core';
 import type { ServiceConfigRecord as ServiceConfigModel, ConfigChangeRecord as ConfigChangeModel } from '../configs/configService';
-import type { Invitation as InvitationModel } from '../members/memberService';
+import type { InvitationRecord as InvitationModel, IssuedInvitation as IssuedInvitationModel } from '../invitations/invitation';
 import type { QuotaChange as QuotaChangeModel } from '../quotas/quotaChange.entity';
 import type { ProvisioningStepRecord as ProvisioningStepModel } from '../tenants/provisioningStepRecord.entity';
 import type { ServiceAccountRecord as ServiceAccountModel, IssuedCredential as ServiceAccountCredentialModel, ServiceToken as ServiceTokenModel } from '../serviceAccounts/serviceAccountService';
@@ -100,11 +100,35 @@ export type CreateServiceAccountInput = {
 
 export type Invitation = {
   __typename?: 'Invitation';
+  createdAt: Scalars['DateTime']['output'];
+  /** The invited address, lower-cased. */
   email: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
+  /** Null when the inviter is not visible to the caller (the invitee, before joining). */
+  invitedBy?: Maybe<User>;
   role: Role;
-  token: Scalars['String']['output'];
+  status: InvitationStatus;
+};
+
+export type InvitationStatus =
+  | 'ACCEPTED'
+  | 'DECLINED'
+  /** Still pending, but past `expiresAt`. */
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'REVOKED';
+
+export type InviteMemberInput = {
+  email: Scalars['String']['input'];
+  role: Role;
+};
+
+export type IssuedInvitation = {
+  __typename?: 'IssuedInvitation';
+  /** Shown once; only a hash is stored. The invitee presents it to `acceptInvitation` or `declineInvitation`. */
+  code: Scalars['String']['output'];
+  invitation: Invitation;
 };
 
 export type Membership = {
@@ -118,12 +142,13 @@ export type Membership = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * The signed-in user joins the organization of an invitation addressed to their email and gets
-   * a session for it.
+   * The signed-in user accepts an invitation addressed to their email, with its code, joins the
+   * organization with the invited role and gets a session for it. Refusals: NOT_FOUND
+   * (`reason: INVITATION_NOT_FOUND`), FORBIDDEN (`NOT_ADDRESSEE`: addressed to another email;
+   * `SERVICE_ACCOUNT`), CONFLICT (`INVITATION_EXPIRED`, `INVITATION_REVOKED`, `INVITATION_DECLINED`,
+   * `INVITATION_ACCEPTED`, `ALREADY_MEMBER`).
    */
   acceptInvitation: AuthPayload;
-  /** Adds an existing account directly. Needs `plattform.member.manage`. */
-  addMember: Membership;
   changeMemberRole: Membership;
   /**
    * Creates an organization owned by the caller (any signed-in user): inserted PENDING, provisioned
@@ -141,11 +166,15 @@ export type Mutation = {
    * organization are never granted (BAD_USER_INPUT, `reason: PERSON_ONLY`).
    */
   createServiceAccount: ServiceAccountCredential;
+  /** The signed-in addressee declines an invitation, with its code. Same refusals as `acceptInvitation`. */
+  declineInvitation: Invitation;
   /**
-   * Invites someone by email; the returned token is passed on to them (shown once). Needs
-   * `plattform.member.manage`; only owners may invite owners.
+   * Invites an email address to the caller's organization with a role. Needs
+   * `plattform.member.manage`; only owners may invite owners. The answer is the same whether or not
+   * the address has an account (or is already a member): it never names or identifies one. The
+   * returned `code` is shown only here; pass it on to the invitee. Valid 7 days.
    */
-  inviteMember: Invitation;
+  inviteMember: IssuedInvitation;
   /**
    * The client-credentials exchange, made without a token: a service account's id and secret for
    * an access token (1 h) whose `sub` is the account, `org` its organization and `scope` its codes,
@@ -168,6 +197,12 @@ export type Mutation = {
   refreshToken: AuthPayload;
   /** Removes a member and revokes their sessions in this organization. The last owner stays. */
   removeMember: Scalars['Boolean']['output'];
+  /**
+   * Withdraws a pending invitation of the caller's organization. Needs `plattform.member.manage`
+   * (and owner level for an owner invitation). Other organizations' ids are NOT_FOUND; one that is
+   * no longer pending is CONFLICT with its state as `reason`.
+   */
+  revokeInvitation: Invitation;
   /**
    * Revokes a service account: no further tokens, and its live access tokens are revoked at once.
    * The account stays listed (REVOKED) as the record. Needs `plattform.service_account.manage`.
@@ -211,13 +246,7 @@ export type Mutation = {
 
 
 export type MutationAcceptInvitationArgs = {
-  token: Scalars['String']['input'];
-};
-
-
-export type MutationAddMemberArgs = {
-  email: Scalars['String']['input'];
-  role: Role;
+  code: Scalars['String']['input'];
 };
 
 
@@ -237,9 +266,13 @@ export type MutationCreateServiceAccountArgs = {
 };
 
 
+export type MutationDeclineInvitationArgs = {
+  code: Scalars['String']['input'];
+};
+
+
 export type MutationInviteMemberArgs = {
-  email: Scalars['String']['input'];
-  role: Role;
+  input: InviteMemberInput;
 };
 
 
@@ -264,6 +297,11 @@ export type MutationRefreshTokenArgs = {
 
 export type MutationRemoveMemberArgs = {
   userId: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeInvitationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -352,8 +390,18 @@ export type Query = {
    * Needs `plattform.config.read`.
    */
   configHistory: Array<ConfigChange>;
+  /**
+   * Invitations of the caller's organization, newest first (1 to 500, default 100). Needs
+   * `plattform.member.manage`.
+   */
+  invitations: Array<Invitation>;
   /** The signed-in user and the organization their token speaks for; null when anonymous. */
   me?: Maybe<Viewer>;
+  /**
+   * Pending, unexpired invitations addressed to the signed-in user's email, in any organization.
+   * They name no organization: accepting or declining needs the code the inviter passes on.
+   */
+  myInvitations: Array<Invitation>;
   /**
    * An organization the caller's token speaks for. Without `id`, the token's organization.
    * Any other organization is not visible and yields NOT_FOUND.
@@ -393,6 +441,12 @@ export type Query = {
 export type QueryConfigHistoryArgs = {
   filter?: InputMaybe<ConfigHistoryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryInvitationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<InvitationStatus>;
 };
 
 
@@ -698,6 +752,9 @@ export type ResolversTypes = {
   CreateServiceAccountInput: CreateServiceAccountInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Invitation: ResolverTypeWrapper<InvitationModel>;
+  InvitationStatus: InvitationStatus;
+  InviteMemberInput: InviteMemberInput;
+  IssuedInvitation: ResolverTypeWrapper<IssuedInvitationModel>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Membership: ResolverTypeWrapper<MembershipModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -736,6 +793,8 @@ export type ResolversParentTypes = {
   CreateServiceAccountInput: CreateServiceAccountInput;
   DateTime: Scalars['DateTime']['output'];
   Invitation: InvitationModel;
+  InviteMemberInput: InviteMemberInput;
+  IssuedInvitation: IssuedInvitationModel;
   JSON: Scalars['JSON']['output'];
   Membership: MembershipModel;
   Mutation: Record<PropertyKey, never>;
@@ -786,11 +845,18 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type InvitationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Invitation'] = ResolversParentTypes['Invitation']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invitedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
-  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['InvitationStatus'], ParentType, ContextType>;
+};
+
+export type IssuedInvitationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['IssuedInvitation'] = ResolversParentTypes['IssuedInvitation']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  invitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -805,17 +871,18 @@ export type MembershipResolvers<ContextType = PlattformContext, ParentType exten
 };
 
 export type MutationResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'token'>>;
-  addMember?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationAddMemberArgs, 'email' | 'role'>>;
+  acceptInvitation?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationAcceptInvitationArgs, 'code'>>;
   changeMemberRole?: Resolver<ResolversTypes['Membership'], ParentType, ContextType, RequireFields<MutationChangeMemberRoleArgs, 'role' | 'userId'>>;
   createOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, RequireFields<MutationCreateOrganizationArgs, 'input'>>;
   createServiceAccount?: Resolver<ResolversTypes['ServiceAccountCredential'], ParentType, ContextType, RequireFields<MutationCreateServiceAccountArgs, 'input'>>;
-  inviteMember?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'email' | 'role'>>;
+  declineInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationDeclineInvitationArgs, 'code'>>;
+  inviteMember?: Resolver<ResolversTypes['IssuedInvitation'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'input'>>;
   issueServiceToken?: Resolver<ResolversTypes['ServiceToken'], ParentType, ContextType, RequireFields<MutationIssueServiceTokenArgs, 'clientId' | 'clientSecret'>>;
   login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'email' | 'password'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
   removeMember?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRemoveMemberArgs, 'userId'>>;
+  revokeInvitation?: Resolver<ResolversTypes['Invitation'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'id'>>;
   revokeServiceAccount?: Resolver<ResolversTypes['ServiceAccount'], ParentType, ContextType, RequireFields<MutationRevokeServiceAccountArgs, 'id' | 'reason'>>;
   revokeToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeTokenArgs, 'reason' | 'tokenId'>>;
   rotateServiceAccountSecret?: Resolver<ResolversTypes['ServiceAccountCredential'], ParentType, ContextType, RequireFields<MutationRotateServiceAccountSecretArgs, 'id'>>;
@@ -849,7 +916,9 @@ export type ProvisioningStepResolvers<ContextType = PlattformContext, ParentType
 
 export type QueryResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   configHistory?: Resolver<Array<ResolversTypes['ConfigChange']>, ParentType, ContextType, RequireFields<QueryConfigHistoryArgs, 'first'>>;
+  invitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType, RequireFields<QueryInvitationsArgs, 'first'>>;
   me?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+  myInvitations?: Resolver<Array<ResolversTypes['Invitation']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
   organizationCreation?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationCreationArgs, 'operationId'>>;
   quotaHistory?: Resolver<Array<ResolversTypes['QuotaChange']>, ParentType, ContextType, Partial<QueryQuotaHistoryArgs>>;
@@ -941,6 +1010,7 @@ export type Resolvers<ContextType = PlattformContext> = {
   ConfigChange?: ConfigChangeResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Invitation?: InvitationResolvers<ContextType>;
+  IssuedInvitation?: IssuedInvitationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -12,6 +12,7 @@ import {
 } from '../tenants/tenantService';
 import { User } from '../users/user.entity';
 import { committedMembership, findAccountByEmail, type AuthResult } from './accountService';
+import { normalizeEmail } from './emailAddress';
 import type { PasswordHasher } from './passwordHasher';
 
 export interface SignUpInput {
@@ -24,7 +25,6 @@ export interface SignUpInput {
 /** Stable `extensions.reason` values of a sign-up that returned no session. */
 export type SignUpRefusal = 'EMAIL_TAKEN' | 'SIGNUP_IN_PROGRESS' | 'ORGANIZATION_PROVISIONING_FAILED';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MIN_PASSWORD = 12;
 const MAX_PASSWORD = 256;
 const MAX_TEXT = 100;
@@ -35,14 +35,6 @@ function requireText(field: string, value: string, max: number): string {
     throw new BadUserInputError(`${field} must be 1 to ${max} characters`, { field });
   }
   return trimmed;
-}
-
-function normalizeEmail(email: string): string {
-  const normalized = email.trim().toLowerCase();
-  if (!EMAIL.test(normalized) || normalized.length > 254) {
-    throw new BadUserInputError('email is not a valid address', { field: 'email' });
-  }
-  return normalized;
 }
 
 /** The n-th sign-up attempt of one user is the organization with operation id `signup:<n>`. */

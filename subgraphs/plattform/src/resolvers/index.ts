@@ -1,6 +1,7 @@
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/resolvers-types';
 import { ConfigChange, configMutations, configQueries, configSubscriptions, ServiceConfig } from './configResolvers';
+import { invitationResolvers } from './invitationResolvers';
 import { memberMutations } from './memberResolvers';
 import { mergeResolvers } from './mergeResolvers';
 import { Mutation } from './mutationResolvers';
@@ -9,7 +10,7 @@ import { Query } from './queryResolvers';
 import { serviceAccountResolvers } from './serviceAccountResolvers';
 import { sessionMutations } from './sessionResolvers';
 import { tenantResolvers } from './tenantResolvers';
-import { AuthPayload, Invitation, Membership, Organization, User, Viewer } from './typeResolvers';
+import { AuthPayload, Membership, Organization, User, Viewer } from './typeResolvers';
 
 const baseResolvers: Resolvers = {
   DateTime: DateTimeResolver,
@@ -22,7 +23,6 @@ const baseResolvers: Resolvers = {
   Organization,
   User,
   Membership,
-  Invitation,
   ServiceConfig,
   ConfigChange,
 };
@@ -32,4 +32,5 @@ export const resolvers: Resolvers = mergeResolvers(
   tenantResolvers,
   quotaResolvers,
   serviceAccountResolvers,
+  invitationResolvers,
 );

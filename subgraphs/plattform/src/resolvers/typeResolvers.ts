@@ -1,18 +1,13 @@
 import { NotFoundError } from '@hub/core';
 import type {
   AuthPayloadResolvers,
-  InvitationResolvers,
   MembershipResolvers,
   OrganizationResolvers,
-  Role,
   UserResolvers,
   ViewerResolvers,
 } from '../generated/resolvers-types';
 import { membersOfOrganization, membershipOfUser, organizationById, userById } from '../loaders';
-
-function toRole(role: string): Role {
-  return role.toUpperCase() as Role;
-}
+import { toGraphQLRole } from './roleMapping';
 
 async function found<T>(value: Promise<T | null>, what: string): Promise<T> {
   const result = await value;
@@ -31,7 +26,7 @@ export const AuthPayload: AuthPayloadResolvers = {
 export const Viewer: ViewerResolvers = {
   user: (identity, _args, ctx) => found(userById(ctx).load(identity.userId), 'User'),
   organization: (identity, _args, ctx) => found(organizationById(ctx).load(identity.orgId), 'Organization'),
-  roles: (identity) => identity.roles.map(toRole),
+  roles: (identity) => identity.roles.map(toGraphQLRole),
   scopes: (identity) => [...identity.scopes],
 };
 
@@ -49,9 +44,5 @@ export const User: UserResolvers = {
 export const Membership: MembershipResolvers = {
   organization: (membership, _args, ctx) => found(organizationById(ctx).load(membership.orgId), 'Organization'),
   user: (membership, _args, ctx) => found(userById(ctx).load(membership.userId), 'User'),
-  role: (membership) => toRole(membership.role),
-};
-
-export const Invitation: InvitationResolvers = {
-  role: (invitation) => toRole(invitation.role),
+  role: (membership) => toGraphQLRole(membership.role),
 };
