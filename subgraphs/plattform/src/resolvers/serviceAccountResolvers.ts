@@ -1,6 +1,6 @@
 import { requireScope } from '@hub/core';
 import type { Resolvers } from '../generated/resolvers-types';
-import { userById } from '../loaders';
+import { serviceAccountById, userById } from '../loaders';
 
 const MANAGE = 'plattform.service_account.manage';
 
@@ -38,6 +38,8 @@ export const serviceAccountResolvers: Resolvers = {
       ctx.services.serviceAccounts.issueToken(clientId, clientSecret, scopes),
   },
   ServiceAccount: {
+    // As an actor named by another subgraph (e.g. risk-hub's audit trail): its own organization only.
+    __resolveReference: (reference, ctx) => serviceAccountById(ctx).load(reference.id),
     createdBy: (account, _args, ctx) => userById(ctx).load(account.createdBy),
     revokedBy: (account, _args, ctx) => (account.revokedBy ? userById(ctx).load(account.revokedBy) : null),
   },
