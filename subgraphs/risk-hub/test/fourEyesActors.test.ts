@@ -217,6 +217,35 @@ describe('four-eyes: decisions are made by a person other than the author; every
     });
   });
 
+  it('a service account named as actor shows name and creator to members; its grants stay with managers and its tenant', async () => {
+    const credential = await createServiceAccount(hub.stack, owner.token, RISK_WRITE_SCOPES, 'visible-importer');
+    const assessment = await submitted(await serviceToken(credential), 'Visible machine work');
+    const memberToken = await addMemberAndLogin(hub.stack, owner, 'MEMBER');
+    const trail = (fields: string) =>
+      hub.query<{ riskAssessment: { auditTrail: Array<{ performedBy: Record<string, unknown> | null }> } }>(
+        `query($id: ID!) { riskAssessment(id: $id) { auditTrail { performedBy { ... on ServiceAccount { ${fields} } } } } }`,
+        { id: assessment.id },
+        memberToken,
+      );
+    const named = await expectData(trail('id name status createdBy { id }'));
+    expect(named.riskAssessment.auditTrail[0]!.performedBy).toEqual({
+      id: credential.clientId,
+      name: 'visible-importer',
+      status: 'ACTIVE',
+      createdBy: { id: owner.userId },
+    });
+    const grants = await trail('scopes');
+    expect(errorCodes(grants)).toContain('FORBIDDEN');
+    expect(JSON.stringify(grants.data ?? null)).not.toContain('risk.assessment.write');
+    // Asked straight at plattform by another tenant, the reference resolves to nothing.
+    const foreign = await hub.stack.plattformQuery<{ _entities: unknown[] }>(
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on ServiceAccount { id name } } }',
+      { r: [{ __typename: 'ServiceAccount', id: credential.clientId }] },
+      otherTenant.token,
+    );
+    expect(foreign.data?._entities).toEqual([null]);
+  });
+
   it('entries recorded before actor kinds were kept still read: no actor is the system, an actor is a person', async () => {
     const assessment = await submitted(owner.token, 'Has history');
     const admin = new Client({ connectionString: TEST_DATABASE_URL });

@@ -472,7 +472,9 @@ export type Role =
 
 /**
  * A non-human principal of an organization. Other subgraphs name one by id (e.g. risk-hub's audit
- * trail); such a reference resolves within the caller's organization only.
+ * trail); such a reference resolves within the caller's organization only, and every member sees
+ * `id`, `name`, `status`, `createdAt` and `createdBy`. The other fields need
+ * `plattform.service_account.manage` (FORBIDDEN otherwise).
  */
 export type ServiceAccount = {
   __typename?: 'ServiceAccount';
