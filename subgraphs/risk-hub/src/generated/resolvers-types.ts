@@ -171,7 +171,7 @@ export type Measure = {
 export type MeasureInput = {
   description: Scalars['String']['input'];
   dueDate: Scalars['Date']['input'];
-  /** Defaults to the caller. */
+  /** Defaults to the caller; for a service account, to the user who created it. */
   ownerId?: InputMaybe<Scalars['ID']['input']>;
   residualLikelihood?: InputMaybe<Scalars['Int']['input']>;
   residualSeverity?: InputMaybe<Scalars['Int']['input']>;
