@@ -3,7 +3,7 @@ import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlC
 import { createServiceAccount, exchangeServiceToken, type ServiceCredential } from '../../../test/support/serviceAccounts';
 import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
 import { addMemberAndLogin, signUpAccount, type TestAccount } from '../../../test/support/testStack';
-import { APPROVE, CREATE, GET, REJECT, SUBMIT, type AssessmentView } from './support/operations';
+import { ADD_HAZARD, ADD_MEASURE, APPROVE, CREATE, daysFromToday, GET, REJECT, SUBMIT, type AssessmentView } from './support/operations';
 import { expectData, postGraphQL, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
 
 /** The person or service account behind an Actor, as the gateway resolves it through plattform. */
@@ -182,9 +182,16 @@ describe('four-eyes: decisions are made by a person other than the author; every
   it('a service account’s assessment: its creator counts as author, another person decides; the trail names the account and its creator', async () => {
     const credential = await createServiceAccount(hub.stack, adminToken, RISK_WRITE_SCOPES, 'importer');
     const machine = await serviceToken(credential);
-    const imported = await submitted(machine, 'Imported by a machine');
+    const imported = (await expectData(hub.query<{ createRiskAssessment: AssessmentView }>(CREATE, { input: { title: 'Imported by a machine' } }, machine)))
+      .createRiskAssessment;
+    const hazard = await expectData(hub.query<{ addHazard: { id: string } }>(
+      ADD_HAZARD, { a: imported.id, input: { description: 'Dust', category: 'Chemical', likelihood: 3, severity: 3 } }, machine));
+    const measure = await expectData(hub.query<{ addMeasure: { owner: { id: string } } }>(
+      ADD_MEASURE, { h: hazard.addHazard.id, input: { description: 'Extraction', type: 'ENGINEERING', dueDate: daysFromToday(30) } }, machine));
+    await expectData(hub.query(SUBMIT, { id: imported.id }, machine));
     // The person behind the machine is responsible for what it wrote, and may not approve it.
     expect(imported.owner).toEqual({ id: adminId });
+    expect(measure.addMeasure.owner).toEqual({ id: adminId });
     for (const [operation, extra] of [[APPROVE, {}], [REJECT, { reason: 'my machine, my call' }]] as const) {
       const response = await hub.query(operation, { id: imported.id, ...extra }, adminToken);
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
@@ -199,6 +206,8 @@ describe('four-eyes: decisions are made by a person other than the author; every
     expect(view.decider).toMatchObject({ __typename: 'User', id: owner.userId });
     const byMachine = { actor: null, actorKind: 'SERVICE_ACCOUNT', actorId: credential.clientId, performedBy: account, serviceAccountCreator: { id: adminId } };
     expect(view.auditTrail).toEqual([
+      { action: 'created', ...byMachine },
+      { action: 'created', ...byMachine },
       { action: 'created', ...byMachine },
       { action: 'submitted', ...byMachine },
       { action: 'approved', ...byPerson(owner.userId, 'Olivia Owner') },
