@@ -42,6 +42,7 @@ const subgraphs: Record<string, SubgraphCodegen> = {
       AuditEntry: '../audit/auditEntry.entity#AuditEntry as AuditEntryModel',
       RiskAssessmentEvent: '../events/assessmentEventStream#RiskEventEnvelope as RiskEventModel',
       User: '../users/userReference#UserReference as UserReferenceModel',
+      Actor: '../actors/actorReference#ActorReference as ActorReferenceModel',
     },
   },
   agent: {

@@ -28,9 +28,12 @@ describe('the gateway refuses unacceptable tokens with UNAUTHENTICATED', () => {
     return { org: account.orgId, roles: ['owner'], scope: 'plattform.member.read' };
   }
 
-  async function sign(key: KeyLike, options: { kid?: string; audience?: string; issuer?: string; expiresAt?: number; jti?: string } = {}) {
+  async function sign(
+    key: KeyLike,
+    options: { kid?: string; audience?: string; issuer?: string; expiresAt?: number; jti?: string; payload?: Record<string, unknown> } = {},
+  ) {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT(claims())
+    return new SignJWT(options.payload ?? claims())
       .setProtectedHeader({ alg: 'ES256', kid: options.kid ?? keys.kid })
       .setSubject(account.userId)
       .setJti(options.jti ?? randomUUID())
@@ -110,6 +113,12 @@ describe('the gateway refuses unacceptable tokens with UNAUTHENTICATED', () => {
     // The gateway may reuse a "not revoked" answer for at most its cache time (2 s).
     await new Promise((resolve) => setTimeout(resolve, 2100));
     await expectRefused(token);
+  });
+
+  it('refuses a service account token that does not name the account’s creator (no person would answer for it)', async () => {
+    const machine = { org: account.orgId, roles: ['service_account'], scope: 'plattform.member.read' };
+    await expectRefused(await sign(keys.privateKey, { payload: machine }));
+    await expectRefused(await sign(keys.privateKey, { payload: { ...machine, creator: 'someone' } }));
   });
 
   it('refuses a token with an unknown kid', async () => {

@@ -1,6 +1,7 @@
 import { byKeys } from '@hub/core';
 import type { Membership } from './organizations/membership.entity';
 import type { Organization } from './organizations/organization.entity';
+import type { ServiceAccountRecord } from './serviceAccounts/serviceAccountService';
 import type { PlattformContext } from './services';
 import type { User } from './users/user.entity';
 
@@ -31,5 +32,12 @@ export function membersOfOrganization(ctx: PlattformContext) {
       const members = await ctx.services.organizations.membersOf(unit, orgIds);
       return orgIds.map((orgId) => members.filter((member) => member.orgId === orgId));
     }),
+  );
+}
+
+/** Service accounts of the caller's organization by id; row-level security hides all others. */
+export function serviceAccountById(ctx: PlattformContext) {
+  return ctx.loaders.get<string, ServiceAccountRecord | null>('serviceAccountById', (ids) =>
+    ctx.db.run(async (unit) => byKeys(ids, await ctx.services.serviceAccounts.byIds(unit, ids), (account) => account.id)),
   );
 }

@@ -31,6 +31,7 @@ interface Claims {
   roles: string[];
   scope: string;
   jti: string;
+  creator?: string;
   iat: number;
   exp: number;
 }
@@ -100,6 +101,8 @@ describe('service accounts: creation, client-credentials exchange, grants, isola
     expect(issued.scopes).toEqual([...WORKER_SCOPES].sort());
     const claims = claimsOf(issued.accessToken);
     expect(claims).toMatchObject({ sub: credential.clientId, org: owner.orgId, roles: ['service_account'], scope: [...WORKER_SCOPES].sort().join(' ') });
+    // The person who answers for the account travels with every token, for other subgraphs' audit trails.
+    expect(claims.creator).toBe(owner.userId);
     expect(claims.exp - claims.iat).toBe(3600);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
     // Each exchange is a new token with its own jti.
@@ -159,7 +162,11 @@ describe('service accounts: creation, client-credentials exchange, grants, isola
     expect(errorCodes(await create(owner.token, ['agent.telepathy']))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await create(owner.token, []))).toEqual(['BAD_USER_INPUT']);
     // agent.worker is held by no person, yet whoever manages service accounts may grant it.
-    expect((await createServiceAccount(stack, adminToken, ['agent.worker', 'risk.assessment.approve'])).clientId).toBeTruthy();
+    expect((await createServiceAccount(stack, adminToken, ['agent.worker', 'risk.assessment.write'])).clientId).toBeTruthy();
+    // A four-eyes decision is a person's: the admin holds risk.assessment.approve but cannot hand it to a machine.
+    const decision = await create(adminToken, ['risk.assessment.read', 'risk.assessment.approve']);
+    expect(errorCodes(decision)).toEqual(['BAD_USER_INPUT']);
+    expect(decision.errors![0]!.extensions).toMatchObject({ reason: 'PERSON_ONLY', scopes: ['risk.assessment.approve'] });
     // Members do not manage service accounts at all, and neither does a service account.
     const member = await addMemberAndLogin(stack, owner, 'MEMBER');
     expect(errorCodes(await create(member, ['agent.task.read']))).toEqual(['FORBIDDEN']);

@@ -1,3 +1,4 @@
+import { personScope } from '@hub/core';
 import { errorCodes } from '../../../test/support/graphqlClient';
 import { daysFromToday } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
@@ -34,7 +35,7 @@ describe('assessment lists: filters, sorting, cursor pagination', () => {
     const { assessments, hazards, measures } = hub.hub.services;
     for (const fixture of fixtures) {
       // One transaction each, so created_at (transaction time) follows the list order.
-      await hub.hub.database.run({ orgId: team.owner.orgId, userId: team.member.userId }, async (unit) => {
+      await hub.hub.database.run(personScope(team.owner.orgId, team.member.userId), async (unit) => {
         const assessment = await assessments.create(unit, {
           title: fixture.title,
           ownerId: team[fixture.owner].userId,

@@ -1,3 +1,4 @@
+import { personScope } from '@hub/core';
 import { QueryCounter } from './support/queryCounter';
 import { daysFromToday } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
@@ -33,7 +34,7 @@ describe('a page of assessments costs a constant number of SQL queries (dataload
     team = await createTeam(hub.stack, 'N plus one Org');
     const owners = [team.owner, team.admin, team.member, team.viewer];
     const { assessments, hazards, measures } = hub.hub.services;
-    await hub.hub.database.run({ orgId: team.owner.orgId, userId: team.member.userId }, async (unit) => {
+    await hub.hub.database.run(personScope(team.owner.orgId, team.member.userId), async (unit) => {
       for (let index = 0; index < 60; index += 1) {
         const owner = owners[index % owners.length]!;
         const assessment = await assessments.create(unit, { title: `Assessment ${String(index).padStart(2, '0')}`, ownerId: owner.userId });

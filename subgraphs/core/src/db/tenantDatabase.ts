@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Principal } from '../identity/identity';
 import type { DomainEvent } from '../outbox/cloudEvent';
 import type { OutboxWriter } from '../outbox/outboxWriter';
 
@@ -6,8 +7,15 @@ import type { OutboxWriter } from '../outbox/outboxWriter';
 export interface TenantScope {
   orgId: string | null;
   userId: string | null;
+  /** Who acts (person or service account); absent for system work such as scheduled checks. */
+  principal?: Principal | null;
   /** Further `app.<name>` settings a subgraph's policies use (e.g. a login lookup). */
   settings?: Readonly<Record<string, string>>;
+}
+
+/** A person acting in their organization outside a request (seeds, fixtures). */
+export function personScope(orgId: string, userId: string): TenantScope {
+  return { orgId, userId, principal: { kind: 'USER', id: userId } };
 }
 
 export interface UnitOfWork {

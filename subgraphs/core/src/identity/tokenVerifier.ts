@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { UnauthenticatedError } from '../errors/domainErrors';
-import type { Identity } from './identity';
-import { ACCEPTED_TOKEN_ALGORITHMS, type TokenSettings } from './tokenClaims';
+import type { Identity, Principal } from './identity';
+import { ACCEPTED_TOKEN_ALGORITHMS, SERVICE_ACCOUNT_TOKEN_ROLE, type TokenSettings } from './tokenClaims';
 
 export interface TokenVerifierOptions extends TokenSettings {
   /** Remote JWKS (plattform's `/.well-known/jwks.json`); cached and refreshed on an unknown `kid`. */
@@ -19,8 +19,21 @@ function stringArray(value: unknown): string[] | null {
   return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 }
 
+/**
+ * A service account's token must name the account's creator: without it, what the account does
+ * could not be traced to a person (tokens issued before the claim existed are refused; the
+ * account exchanges its credential again).
+ */
+function principalOf(sub: string, roles: readonly string[], creator: unknown): Principal {
+  if (!roles.includes(SERVICE_ACCOUNT_TOKEN_ROLE)) return { kind: 'USER', id: sub };
+  if (typeof creator !== 'string' || !UUID.test(creator)) {
+    throw new UnauthenticatedError('Service account token does not name its creator; exchange the credential again');
+  }
+  return { kind: 'SERVICE_ACCOUNT', id: sub, createdBy: creator };
+}
+
 function toIdentity(payload: JWTPayload, token: string): Identity {
-  const { sub, org, roles, scope, jti, exp } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, org, roles, scope, jti, exp, creator } = payload as JWTPayload & Record<string, unknown>;
   const roleList = stringArray(roles);
   if (
     typeof sub !== 'string' ||
@@ -35,7 +48,8 @@ function toIdentity(payload: JWTPayload, token: string): Identity {
     throw new UnauthenticatedError('Access token is missing required claims');
   }
   const scopes = typeof scope === 'string' && scope.length > 0 ? scope.split(' ') : [];
-  return { userId: sub, orgId: org, roles: roleList, scopes, tokenId: jti, expiresAt: exp, token };
+  const principal = principalOf(sub, roleList, creator);
+  return { userId: sub, principal, orgId: org, roles: roleList, scopes, tokenId: jti, expiresAt: exp, token };
 }
 
 function describe(error: unknown): string {

@@ -77,7 +77,11 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
         logger: requestLogger,
         loaders: new LoaderRegistry(),
         db: {
-          run: (work) => database.run({ orgId: identity?.orgId ?? null, userId: identity?.userId ?? null }, work),
+          run: (work) =>
+            database.run(
+              { orgId: identity?.orgId ?? null, userId: identity?.userId ?? null, principal: identity?.principal ?? null },
+              work,
+            ),
         },
         events: new SubscriptionEvents(options.eventBus, options.eventLog, eventStreamRequestOf(params?.extensions)),
         services: options.services,

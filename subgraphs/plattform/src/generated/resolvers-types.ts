@@ -524,6 +524,12 @@ export type Role =
   | 'OWNER'
   | 'VIEWER';
 
+/**
+ * A non-human principal of an organization. Other subgraphs name one by id (e.g. risk-hub's audit
+ * trail); such a reference resolves within the caller's organization only, and every member sees
+ * `id`, `name`, `status`, `createdAt` and `createdBy`. The other fields need
+ * `plattform.service_account.manage` (FORBIDDEN otherwise).
+ */
 export type ServiceAccount = {
   __typename?: 'ServiceAccount';
   createdAt: Scalars['DateTime']['output'];
@@ -724,6 +730,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Organization: Organization;
+  ServiceAccount: ServiceAccount;
   User: User;
 };
 
@@ -732,6 +739,9 @@ export type FederationReferenceTypes = {
   Organization:
     ( { __typename: 'Organization' }
     & GraphQLRecursivePick<FederationTypes['Organization'], {"id":true}> );
+  ServiceAccount:
+    ( { __typename: 'ServiceAccount' }
+    & GraphQLRecursivePick<FederationTypes['ServiceAccount'], {"id":true}> );
   User:
     ( { __typename: 'User' }
     & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
@@ -944,7 +954,8 @@ export type QuotaChangeResolvers<ContextType = PlattformContext, ParentType exte
   storageBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
-export type ServiceAccountResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceAccount'] = ResolversParentTypes['ServiceAccount']> = {
+export type ServiceAccountResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['ServiceAccount'] = ResolversParentTypes['ServiceAccount'], FederationReferenceType extends FederationReferenceTypes['ServiceAccount'] = FederationReferenceTypes['ServiceAccount']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ServiceAccount']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -1,10 +1,4 @@
-import { ForbiddenError, requireIdentity, type Identity } from '@hub/core';
-import { SERVICE_ACCOUNT_TOKEN_ROLE } from '../tokens/accessTokenIssuer';
-
-/** Whether a verified token speaks for a service account rather than a person. */
-export function isServiceAccount(identity: Pick<Identity, 'roles'>): boolean {
-  return identity.roles.includes(SERVICE_ACCOUNT_TOKEN_ROLE);
-}
+import { ForbiddenError, isServiceAccountIdentity, requireIdentity, type Identity } from '@hub/core';
 
 /**
  * The caller, who must be a person: some operations make a service account's id a person's
@@ -12,6 +6,6 @@ export function isServiceAccount(identity: Pick<Identity, 'roles'>): boolean {
  */
 export function requirePerson(caller: Identity | null, operation: string): Identity {
   const identity = requireIdentity(caller);
-  if (isServiceAccount(identity)) throw new ForbiddenError(`${operation} is for people, not service accounts`, { reason: 'SERVICE_ACCOUNT' });
+  if (isServiceAccountIdentity(identity)) throw new ForbiddenError(`${operation} is for people, not service accounts`, { reason: 'SERVICE_ACCOUNT' });
   return identity;
 }

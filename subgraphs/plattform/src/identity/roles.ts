@@ -45,11 +45,14 @@ export const SERVICE_ACCOUNT_ONLY_PERMISSIONS: readonly string[] = ['agent.worke
  * Codes a service account is never granted, whoever asks: managing people, the organization and
  * service accounts themselves stays with people, so a leaked machine credential cannot mint more
  * credentials, take over members or change quotas (quota history also names a person as actor).
+ * Deciding on a risk assessment (four-eyes) is a person's accountable decision as well; risk-hub
+ * refuses service accounts there regardless, this keeps the grant from being made at all.
  */
 export const PERSON_ONLY_PERMISSIONS: readonly string[] = [
   'plattform.organization.manage',
   'plattform.member.manage',
   'plattform.service_account.manage',
+  'risk.assessment.approve',
 ];
 
 /** Every permission code plattform knows: what any role carries plus the service-account-only ones. */

@@ -1,8 +1,22 @@
 import { requireScope } from '@hub/core';
 import type { Resolvers } from '../generated/resolvers-types';
-import { userById } from '../loaders';
+import { serviceAccountById, userById } from '../loaders';
+import type { PlattformContext } from '../services';
+import type { ServiceAccountRecord } from '../serviceAccounts/serviceAccountService';
 
 const MANAGE = 'plattform.service_account.manage';
+
+/**
+ * A service account named as an actor (another subgraph's audit trail) is visible to every member
+ * of its organization by id, name, status and creator; its grants and credential history stay
+ * with those who manage service accounts.
+ */
+function forManagers<K extends keyof ServiceAccountRecord>(field: K) {
+  return (account: ServiceAccountRecord, _args: unknown, ctx: PlattformContext): ServiceAccountRecord[K] => {
+    requireScope(ctx.identity, MANAGE);
+    return account[field];
+  };
+}
 
 /** Service accounts and the client-credentials exchange. */
 export const serviceAccountResolvers: Resolvers = {
@@ -38,8 +52,19 @@ export const serviceAccountResolvers: Resolvers = {
       ctx.services.serviceAccounts.issueToken(clientId, clientSecret, scopes),
   },
   ServiceAccount: {
+    // As an actor named by another subgraph (e.g. risk-hub's audit trail): its own organization only.
+    __resolveReference: (reference, ctx) => serviceAccountById(ctx).load(reference.id),
     createdBy: (account, _args, ctx) => userById(ctx).load(account.createdBy),
-    revokedBy: (account, _args, ctx) => (account.revokedBy ? userById(ctx).load(account.revokedBy) : null),
+    description: forManagers('description'),
+    scopes: forManagers('scopes'),
+    secretRotatedAt: forManagers('secretRotatedAt'),
+    lastTokenIssuedAt: forManagers('lastTokenIssuedAt'),
+    revokedAt: forManagers('revokedAt'),
+    revokeReason: forManagers('revokeReason'),
+    revokedBy: (account, _args, ctx) => {
+      requireScope(ctx.identity, MANAGE);
+      return account.revokedBy ? userById(ctx).load(account.revokedBy) : null;
+    },
   },
   ServiceToken: {
     accessToken: (token) => token.access.token,

@@ -1,4 +1,4 @@
-import { UnauthenticatedError, type DemoTenant } from '@hub/core';
+import { personScope, UnauthenticatedError, type DemoTenant } from '@hub/core';
 import { ROLE_PERMISSIONS } from '../identity/roles';
 import type { RunningPlattform } from '../plattformSubgraph';
 import type { ServiceAccountActor } from '../serviceAccounts/serviceAccountService';
@@ -32,8 +32,14 @@ export async function seedDemoServiceAccount(
   known: DemoCredential | null,
 ): Promise<DemoServiceAccountSeed> {
   const { serviceAccounts, sessions } = plattform.services;
-  const owner: ServiceAccountActor = { userId: tenant.userId, orgId: tenant.orgId, roles: ['owner'], scopes: ROLE_PERMISSIONS.owner };
-  const scope = { orgId: tenant.orgId, userId: tenant.userId };
+  const scope = personScope(tenant.orgId, tenant.userId);
+  const owner: ServiceAccountActor = {
+    userId: tenant.userId,
+    principal: { kind: 'USER', id: tenant.userId },
+    orgId: tenant.orgId,
+    roles: ['owner'],
+    scopes: ROLE_PERMISSIONS.owner,
+  };
 
   const existing = await plattform.database.run(scope, async (unit) =>
     (await serviceAccounts.list(unit)).find((account) => account.name === DEMO_WORKER_ACCOUNT.name),

@@ -3,6 +3,7 @@ import {
   BadUserInputError,
   ConflictError,
   ForbiddenError,
+  isServiceAccountIdentity,
   NotFoundError,
   UnauthenticatedError,
   type Identity,
@@ -10,7 +11,6 @@ import {
   type TenantDatabase,
   type UnitOfWork,
 } from '@hub/core';
-import { isServiceAccount } from '../identity/principal';
 import { KNOWN_PERMISSIONS, PERSON_ONLY_PERMISSIONS, SERVICE_ACCOUNT_ONLY_PERMISSIONS } from '../identity/roles';
 import type { RevocationRow, SessionService } from '../sessions/sessionService';
 import type { AccessTokenIssuer, IssuedToken } from '../tokens/accessTokenIssuer';
@@ -50,7 +50,7 @@ export interface ServiceToken {
 }
 
 /** Who manages service accounts: a person of the organization, with the codes their token carries. */
-export type ServiceAccountActor = Pick<Identity, 'userId' | 'orgId' | 'roles' | 'scopes'>;
+export type ServiceAccountActor = Pick<Identity, 'userId' | 'principal' | 'orgId' | 'roles' | 'scopes'>;
 
 export interface CreateServiceAccountInput {
   name: string;
@@ -125,6 +125,11 @@ export class ServiceAccountService {
 
   list(unit: UnitOfWork): Promise<ServiceAccountRecord[]> {
     return this.rows(unit, `SELECT * FROM service_accounts ORDER BY created_at, id`, []);
+  }
+
+  byIds(unit: UnitOfWork, ids: readonly string[]): Promise<ServiceAccountRecord[]> {
+    const valid = ids.filter((id) => UUID.test(id));
+    return valid.length === 0 ? Promise.resolve([]) : this.rows(unit, `SELECT * FROM service_accounts WHERE id = ANY($1::uuid[])`, [valid]);
   }
 
   async byId(unit: UnitOfWork, id: string): Promise<ServiceAccountRecord> {
@@ -224,7 +229,7 @@ export class ServiceAccountService {
       const account = toRecord(row);
 
       const scopes = this.requestedSubset(account, requestedScopes);
-      const access = await this.issuer.issueForServiceAccount(id, account.orgId, scopes);
+      const access = await this.issuer.issueForServiceAccount(id, account.orgId, scopes, account.createdBy);
       await unit.manager.query(
         `INSERT INTO service_account_tokens (jti, org_id, service_account_id, expires_at) VALUES ($1, $2, $3, to_timestamp($4))`,
         [access.tokenId, account.orgId, id, access.expiresAt],
@@ -251,7 +256,7 @@ export class ServiceAccountService {
 
   /** A service account's token never manages service accounts (it could otherwise mint itself more). */
   private requirePerson(actor: ServiceAccountActor): void {
-    if (isServiceAccount(actor)) throw new ForbiddenError('Service accounts are managed by people', { reason: 'SERVICE_ACCOUNT' });
+    if (isServiceAccountIdentity(actor)) throw new ForbiddenError('Service accounts are managed by people', { reason: 'SERVICE_ACCOUNT' });
   }
 
   /**

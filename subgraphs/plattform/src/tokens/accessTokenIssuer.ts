@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { TokenSettings } from '@hub/core';
+import { SERVICE_ACCOUNT_TOKEN_ROLE, type AccessTokenClaims, type TokenSettings } from '@hub/core';
 import { ROLE_PERMISSIONS, type Role } from '../identity/roles';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signingKeys';
 
 /** Access tokens live one hour (ARCHITECTURE.md §2). */
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
-
-/**
- * The `roles` entry of a service account's token. It is not a membership role: a service account
- * has none, only the permission codes it was granted (in `scope`).
- */
-export const SERVICE_ACCOUNT_TOKEN_ROLE = 'service_account';
 
 export interface IssuedToken {
   token: string;
@@ -30,23 +24,35 @@ export class AccessTokenIssuer {
 
   /** A token that speaks for one user in one organization, carrying the role's permission codes. */
   issue(userId: string, orgId: string, role: Role): Promise<IssuedToken> {
-    return this.sign(userId, orgId, [role], ROLE_PERMISSIONS[role]);
+    return this.sign(userId, orgId, [role], ROLE_PERMISSIONS[role], {});
   }
 
   /**
    * A token for a service account: `sub` is the account, `org` its organization, `scope` the codes
-   * it was granted. Same lifetime, keys and claims as a person's token, so every verifier treats
-   * it alike and the denylist revokes it by `jti` alike.
+   * it was granted, `creator` the user who created the account (so every subgraph can name the
+   * person behind a machine action). Same lifetime and keys as a person's token, so every
+   * verifier treats it alike and the denylist revokes it by `jti` alike.
    */
-  issueForServiceAccount(serviceAccountId: string, orgId: string, scopes: readonly string[]): Promise<IssuedToken> {
-    return this.sign(serviceAccountId, orgId, [SERVICE_ACCOUNT_TOKEN_ROLE], scopes);
+  issueForServiceAccount(
+    serviceAccountId: string,
+    orgId: string,
+    scopes: readonly string[],
+    createdBy: string,
+  ): Promise<IssuedToken> {
+    return this.sign(serviceAccountId, orgId, [SERVICE_ACCOUNT_TOKEN_ROLE], scopes, { creator: createdBy });
   }
 
-  private async sign(subject: string, orgId: string, roles: string[], scopes: readonly string[]): Promise<IssuedToken> {
+  private async sign(
+    subject: string,
+    orgId: string,
+    roles: string[],
+    scopes: readonly string[],
+    extra: Pick<AccessTokenClaims, 'creator'>,
+  ): Promise<IssuedToken> {
     const tokenId = randomUUID();
     const issuedAt = Math.floor(Date.now() / 1000);
     const expiresAt = issuedAt + this.ttlSeconds;
-    const token = await new SignJWT({ org: orgId, roles, scope: scopes.join(' ') })
+    const token = await new SignJWT({ org: orgId, roles, scope: scopes.join(' '), ...extra })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: this.keys.kid, typ: 'JWT' })
       .setSubject(subject)
       .setJti(tokenId)

@@ -27,8 +27,13 @@ export class Assessment {
   @Column({ name: 'owner_id', type: 'uuid' })
   ownerId!: string;
 
+  /** The user or service account that created the assessment. */
   @Column({ name: 'author_id', type: 'uuid' })
   authorId!: string;
+
+  /** When a service account is the author: the user who created that account (null otherwise, and for older rows). */
+  @Column({ name: 'author_creator_id', type: 'uuid', nullable: true })
+  authorCreatorId!: string | null;
 
   @Column({ type: 'text' })
   status!: AssessmentStatus;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError, ForbiddenError, NotFoundError, type UnitOfWork } from '@hub/core';
+import { BadUserInputError, ForbiddenError, NotFoundError, type PersonPrincipal, type UnitOfWork } from '@hub/core';
 import { In } from 'typeorm';
+import { accountablePerson, actingPrincipal } from '../actors/actingPrincipal';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { RiskEventType } from '../events/riskEventTypes';
 import { isId, optionalText, requireDate, requireId, requireText } from '../validation';
@@ -29,9 +30,19 @@ function snapshot(assessment: Assessment): Record<string, unknown> {
   return { ...fields };
 }
 
-function actorOf(unit: UnitOfWork): string {
-  if (!unit.scope.userId) throw new Error('a signed-in user is required');
-  return unit.scope.userId;
+/**
+ * A decision in the four-eyes workflow is a person's, accountable by name: a service account may
+ * hold the permission (granted before plattform stopped allowing it) but never decides.
+ */
+function requireDecidingPerson(unit: UnitOfWork): PersonPrincipal {
+  const principal = actingPrincipal(unit);
+  if (principal.kind !== 'USER') {
+    throw new ForbiddenError(
+      'Service accounts cannot approve or reject risk assessments: a four-eyes decision is made by a person',
+      { rule: 'four-eyes', reason: 'SERVICE_ACCOUNT' },
+    );
+  }
+  return principal;
 }
 
 /** Assessments and their status workflow; every change is audited and announced via the outbox. */
@@ -54,7 +65,7 @@ export class AssessmentService {
   }
 
   async create(unit: UnitOfWork, input: CreateAssessmentInput): Promise<Assessment> {
-    const actor = actorOf(unit);
+    const author = actingPrincipal(unit);
     const id = randomUUID();
     await unit.manager.insert(Assessment, {
       id,
@@ -63,8 +74,10 @@ export class AssessmentService {
       scope: input.scope ? requireText('scope', input.scope, TEXT_MAX, 0) : '',
       site: optionalText('site', input.site, PLACE_MAX),
       department: optionalText('department', input.department, PLACE_MAX),
-      ownerId: input.ownerId ? requireId('ownerId', input.ownerId) : actor,
-      authorId: actor,
+      // A service account owns nothing: by default the person who answers for it is responsible.
+      ownerId: input.ownerId ? requireId('ownerId', input.ownerId) : accountablePerson(author),
+      authorId: author.id,
+      authorCreatorId: author.kind === 'SERVICE_ACCOUNT' ? author.createdBy : null,
       status: 'DRAFT',
       reviewDueDate: input.reviewDueDate ? requireDate('reviewDueDate', input.reviewDueDate) : null,
       version: 0,
@@ -108,24 +121,26 @@ export class AssessmentService {
   }
 
   approve(unit: UnitOfWork, id: string): Promise<Assessment> {
+    const decider = requireDecidingPerson(unit);
     return this.transition(
       unit,
       id,
       'APPROVED',
       'approved',
-      (current) => ({ version: current.version + 1, rejectionReason: null, ...this.decision(unit, current) }),
+      (current) => ({ version: current.version + 1, rejectionReason: null, ...this.decision(decider, current) }),
       'risk.assessment.approved',
     );
   }
 
   reject(unit: UnitOfWork, id: string, reason: string): Promise<Assessment> {
+    const decider = requireDecidingPerson(unit);
     const rejectionReason = requireText('reason', reason, REASON_MAX);
     return this.transition(
       unit,
       id,
       'REJECTED',
       'rejected',
-      (current) => ({ rejectionReason, ...this.decision(unit, current) }),
+      (current) => ({ rejectionReason, ...this.decision(decider, current) }),
       'risk.assessment.rejected',
     );
   }
@@ -139,15 +154,19 @@ export class AssessmentService {
     return this.transition(unit, id, 'ARCHIVED', 'archived', () => ({}));
   }
 
-  /** Four-eyes rule: whoever wrote the assessment cannot decide on it. */
-  private decision(unit: UnitOfWork, current: Assessment): Partial<Assessment> {
-    const actor = actorOf(unit);
-    if (actor === current.authorId) {
+  /**
+   * Four-eyes rule: whoever wrote the assessment cannot decide on it, and neither can the person
+   * who created the service account that wrote it (otherwise one person would be both). The
+   * decider is the token's subject, so switching organization or token changes nothing.
+   */
+  private decision(decider: PersonPrincipal, current: Assessment): Partial<Assessment> {
+    if (decider.id === current.authorId || decider.id === current.authorCreatorId) {
       throw new ForbiddenError('The author of an assessment cannot approve or reject it (four-eyes rule)', {
         rule: 'four-eyes',
+        reason: 'AUTHOR',
       });
     }
-    return { decidedBy: actor, decidedAt: new Date() };
+    return { decidedBy: decider.id, decidedAt: new Date() };
   }
 
   private async transition(

@@ -1,3 +1,4 @@
+import type { Principal } from '@hub/core';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type AuditEntityType = 'ASSESSMENT' | 'HAZARD' | 'MEASURE' | 'DOCUMENT';
@@ -20,6 +21,14 @@ export class AuditEntry {
   /** null: the system (scheduled checks). */
   @Column({ name: 'actor_id', type: 'uuid', nullable: true })
   actorId!: string | null;
+
+  /** Whether `actorId` is a person or a service account; null for the system and for entries older than the column. */
+  @Column({ name: 'actor_kind', type: 'text', nullable: true })
+  actorKind!: Principal['kind'] | null;
+
+  /** For a service account's change: the user who created the account, as the token named them then. */
+  @Column({ name: 'actor_creator_id', type: 'uuid', nullable: true })
+  actorCreatorId!: string | null;
 
   @Column({ name: 'occurred_at', type: 'timestamptz', insert: false })
   occurredAt!: Date;

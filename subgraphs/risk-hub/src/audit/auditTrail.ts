@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '@hub/core';
+import type { Principal, UnitOfWork } from '@hub/core';
 import { AuditEntry, type AuditChanges, type AuditEntityType } from './auditEntry.entity';
 
 type Snapshot = Record<string, unknown>;
@@ -28,18 +28,27 @@ export interface AuditRecord {
   after: Snapshot | null;
 }
 
-/** Writes audit entries in the caller's transaction, so a change and its record commit together. */
+/** id, kind and (for a service account) creator of whoever acts; all null for the system. */
+function actorColumns(principal: Principal | null | undefined): [string | null, Principal['kind'] | null, string | null] {
+  if (!principal) return [null, null, null];
+  return [principal.id, principal.kind, principal.kind === 'SERVICE_ACCOUNT' ? principal.createdBy : null];
+}
+
+/**
+ * Writes audit entries in the caller's transaction, so a change and its record commit together.
+ * The actor comes from the verified token (the unit's principal), never from input.
+ */
 export class AuditTrail {
   async record(unit: UnitOfWork, record: AuditRecord): Promise<void> {
     const orgId = unit.scope.orgId;
     if (!orgId) throw new Error('audit entries need an organization');
     await unit.manager.query(
-      `INSERT INTO audit_entries (org_id, assessment_id, actor_id, entity_type, entity_id, action, changes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      `INSERT INTO audit_entries (org_id, assessment_id, actor_id, actor_kind, actor_creator_id, entity_type, entity_id, action, changes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         orgId,
         record.assessmentId,
-        unit.scope.userId,
+        ...actorColumns(unit.scope.principal),
         record.entityType,
         record.entityId,
         record.action,

@@ -9,6 +9,7 @@ import type { DocumentVersionView as DocumentVersionModel } from '../documents/d
 import type { AuditEntry as AuditEntryModel } from '../audit/auditEntry.entity';
 import type { RiskEventEnvelope as RiskEventModel } from '../events/assessmentEventStream';
 import type { UserReference as UserReferenceModel } from '../users/userReference';
+import type { ActorReference as ActorReferenceModel } from '../actors/actorReference';
 import type { RiskHubContext } from '../services';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -34,6 +35,19 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
   _FieldSet: { input: any; output: any; }
 };
+
+/**
+ * Whoever acted: a person or a service account (both owned by plattform, which resolves their
+ * fields). Select with `... on User { displayName }` and `... on ServiceAccount { name createdBy {
+ * displayName } }`; plattform resolves an actor within the caller's organization only.
+ */
+export type Actor = ServiceAccount | User;
+
+export type ActorKind =
+  | 'SERVICE_ACCOUNT'
+  /** A scheduled check or other system work, without a token. */
+  | 'SYSTEM'
+  | 'USER';
 
 /** A file attached to an assessment; each upload under the same name is a new version. */
 export type AssessmentDocument = {
@@ -78,14 +92,31 @@ export type AuditEntry = {
   __typename?: 'AuditEntry';
   /** e.g. `created`, `updated`, `submitted`, `approved`, `rejected`, `revised`, `archived`, `removed`, `uploaded`, `overdue`. */
   action: Scalars['String']['output'];
-  /** null for changes made by the system (e.g. the overdue check). */
+  /**
+   * The person who made the change; null for changes made by a service account (see `performedBy`)
+   * or by the system (e.g. the overdue check).
+   */
   actor?: Maybe<User>;
+  /** The id of the user or service account that made the change; null for the system. */
+  actorId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * What kind of actor made the change. Entries recorded before the kind was kept count as USER
+   * when they name an actor.
+   */
+  actorKind: ActorKind;
   /** Changed fields only: `{ "<field>": { "before": …, "after": … } }`. */
   changes: Scalars['JSON']['output'];
   entityId: Scalars['ID']['output'];
   entityType: AuditEntityType;
   id: Scalars['ID']['output'];
   occurredAt: Scalars['DateTime']['output'];
+  /** Who made the change: a person or a service account; null for the system. */
+  performedBy?: Maybe<Actor>;
+  /**
+   * For a change made by a service account: the user who created that account, as recorded when the
+   * change was made.
+   */
+  serviceAccountCreator?: Maybe<User>;
 };
 
 export type CreateRiskAssessmentInput = {
@@ -140,7 +171,7 @@ export type Measure = {
 export type MeasureInput = {
   description: Scalars['String']['input'];
   dueDate: Scalars['Date']['input'];
-  /** Defaults to the caller. */
+  /** Defaults to the caller; for a service account, to the user who created it. */
   ownerId?: InputMaybe<Scalars['ID']['input']>;
   residualLikelihood?: InputMaybe<Scalars['Int']['input']>;
   residualSeverity?: InputMaybe<Scalars['Int']['input']>;
@@ -167,8 +198,10 @@ export type Mutation = {
   /** Adds a measure against a hazard (DRAFT only). Requires `risk.assessment.write`. */
   addMeasure: Measure;
   /**
-   * IN_REVIEW → APPROVED and `version` + 1. Four-eyes: requires `risk.assessment.approve` and
-   * refuses the assessment's author (FORBIDDEN).
+   * IN_REVIEW → APPROVED and `version` + 1. Four-eyes: requires `risk.assessment.approve`, is a
+   * person's decision (a service account's token: FORBIDDEN, `extensions.reason: SERVICE_ACCOUNT`)
+   * and refuses the assessment's author, also the creator of the service account that wrote it
+   * (FORBIDDEN, `reason: AUTHOR`).
    */
   approveAssessment: RiskAssessment;
   /** APPROVED or REJECTED → ARCHIVED (final). Requires `risk.assessment.write`. */
@@ -178,7 +211,7 @@ export type Mutation = {
    * Requires `risk.assessment.write`.
    */
   createRiskAssessment: RiskAssessment;
-  /** IN_REVIEW → REJECTED with a non-empty reason. Same rules as approval. */
+  /** IN_REVIEW → REJECTED with a non-empty reason. Same rules as approval (no service accounts). */
   rejectAssessment: RiskAssessment;
   /**
    * Removes a hazard and its measures (DRAFT only); returns the removed hazard's id.
@@ -316,17 +349,36 @@ export type RiskAssessment = {
   __typename?: 'RiskAssessment';
   /** Every change, oldest first (append-only). */
   auditTrail: Array<AuditEntry>;
-  /** Who created the assessment; the four-eyes rule refuses them as approver. */
+  /**
+   * The person who created the assessment; null when a service account created it (see
+   * `authoredBy`). The four-eyes rule refuses them as approver.
+   */
   author?: Maybe<User>;
+  /**
+   * Who created the assessment: a person or a service account. For a service account the four-eyes
+   * rule also refuses the user who created that account.
+   */
+  authoredBy?: Maybe<Actor>;
   createdAt: Scalars['DateTime']['output'];
   decidedAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Who approved or rejected the current revision, and when. */
+  /**
+   * The person who approved or rejected the current revision. Decisions are people's: service
+   * accounts cannot make them.
+   */
   decidedBy?: Maybe<User>;
+  /**
+   * The same decider as an `Actor`, for clients that show every actor alike (a `User`: service
+   * accounts cannot decide).
+   */
+  decider?: Maybe<Actor>;
   department?: Maybe<Scalars['String']['output']>;
   documents: Array<AssessmentDocument>;
   hazards: Array<Hazard>;
   id: Scalars['ID']['output'];
-  /** Responsible person; null when the user is not visible (e.g. left the organization). */
+  /**
+   * Responsible person; null when the user is not visible (e.g. left the organization). Defaults to
+   * the author, or for a service account's assessment to the user who created that account.
+   */
   owner?: Maybe<User>;
   rejectionReason?: Maybe<Scalars['String']['output']>;
   reviewDueDate?: Maybe<Scalars['Date']['output']>;
@@ -396,6 +448,12 @@ export type RiskLevel =
   | 'HIGH'
   | 'LOW'
   | 'MEDIUM';
+
+/** plattform's service account, referenced by id. */
+export type ServiceAccount = {
+  __typename?: 'ServiceAccount';
+  id: Scalars['ID']['output'];
+};
 
 export type SortDirection =
   | 'ASC'
@@ -553,6 +611,8 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  Actor: ResolverTypeWrapper<ActorReferenceModel>;
+  ActorKind: ActorKind;
   AssessmentDocument: ResolverTypeWrapper<AssessmentDocumentModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -583,6 +643,7 @@ export type ResolversTypes = {
   RiskAssessmentOrder: RiskAssessmentOrder;
   RiskAssessmentSortField: RiskAssessmentSortField;
   RiskLevel: RiskLevel;
+  ServiceAccount: ResolverTypeWrapper<ServiceAccount>;
   SortDirection: SortDirection;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateMeasureInput: UpdateMeasureInput;
@@ -593,6 +654,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  Actor: ActorReferenceModel;
   AssessmentDocument: AssessmentDocumentModel;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
@@ -617,11 +679,16 @@ export type ResolversParentTypes = {
   RiskAssessmentEvent: RiskEventModel;
   RiskAssessmentFilter: RiskAssessmentFilter;
   RiskAssessmentOrder: RiskAssessmentOrder;
+  ServiceAccount: ServiceAccount;
   Subscription: Record<PropertyKey, never>;
   UpdateMeasureInput: UpdateMeasureInput;
   UpdateRiskAssessmentInput: UpdateRiskAssessmentInput;
   UploadAssessmentDocumentInput: UploadAssessmentDocumentInput;
   User: UserReferenceModel;
+};
+
+export type ActorResolvers<ContextType = RiskHubContext, ParentType extends ResolversParentTypes['Actor'] = ResolversParentTypes['Actor']> = {
+  __resolveType: TypeResolveFn<'ServiceAccount' | 'User', ParentType, ContextType>;
 };
 
 export type AssessmentDocumentResolvers<ContextType = RiskHubContext, ParentType extends ResolversParentTypes['AssessmentDocument'] = ResolversParentTypes['AssessmentDocument']> = {
@@ -647,11 +714,15 @@ export type AssessmentDocumentVersionResolvers<ContextType = RiskHubContext, Par
 export type AuditEntryResolvers<ContextType = RiskHubContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  actorKind?: Resolver<ResolversTypes['ActorKind'], ParentType, ContextType>;
   changes?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   entityType?: Resolver<ResolversTypes['AuditEntityType'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  performedBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
+  serviceAccountCreator?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -723,9 +794,11 @@ export type RiskAssessmentResolvers<ContextType = RiskHubContext, ParentType ext
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['RiskAssessment']> | FederationReferenceType, FederationReferenceType, ContextType>;
   auditTrail?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  authoredBy?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   decidedBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  decider?: Resolver<Maybe<ResolversTypes['Actor']>, ParentType, ContextType>;
   department?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   documents?: Resolver<Array<ResolversTypes['AssessmentDocument']>, ParentType, ContextType>;
   hazards?: Resolver<Array<ResolversTypes['Hazard']>, ParentType, ContextType>;
@@ -763,6 +836,11 @@ export type RiskAssessmentEventResolvers<ContextType = RiskHubContext, ParentTyp
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ServiceAccountResolvers<ContextType = RiskHubContext, ParentType extends ResolversParentTypes['ServiceAccount'] = ResolversParentTypes['ServiceAccount']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = RiskHubContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   riskAssessmentEvents?: SubscriptionResolver<ResolversTypes['RiskAssessmentEvent'], "riskAssessmentEvents", ParentType, ContextType, Partial<SubscriptionRiskAssessmentEventsArgs>>;
 };
@@ -771,9 +849,11 @@ export type UserResolvers<ContextType = RiskHubContext, ParentType extends Resol
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assignedMeasures?: Resolver<Array<ResolversTypes['Measure']>, ParentType, ContextType, Partial<UserAssignedMeasuresArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = RiskHubContext> = {
+  Actor?: ActorResolvers<ContextType>;
   AssessmentDocument?: AssessmentDocumentResolvers<ContextType>;
   AssessmentDocumentVersion?: AssessmentDocumentVersionResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
@@ -789,6 +869,7 @@ export type Resolvers<ContextType = RiskHubContext> = {
   RiskAssessmentConnection?: RiskAssessmentConnectionResolvers<ContextType>;
   RiskAssessmentEdge?: RiskAssessmentEdgeResolvers<ContextType>;
   RiskAssessmentEvent?: RiskAssessmentEventResolvers<ContextType>;
+  ServiceAccount?: ServiceAccountResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };

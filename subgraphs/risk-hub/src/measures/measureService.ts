@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BadUserInputError, NotFoundError, type UnitOfWork } from '@hub/core';
 import { In } from 'typeorm';
+import { accountablePerson, actingPrincipal } from '../actors/actingPrincipal';
 import type { AssessmentService } from '../assessments/assessmentService';
 import { requireNotArchived } from '../assessments/assessmentWorkflow';
 import type { AuditTrail } from '../audit/auditTrail';
@@ -65,7 +66,7 @@ export class MeasureService {
       hazardId: hazard.id,
       description: requireText('description', input.description, 2000),
       type: input.type,
-      ownerId: input.ownerId ? requireId('ownerId', input.ownerId) : unit.scope.userId!,
+      ownerId: input.ownerId ? requireId('ownerId', input.ownerId) : accountablePerson(actingPrincipal(unit)),
       dueDate: requireDate('dueDate', input.dueDate),
       status: 'OPEN',
       residualLikelihood: optionalRating('residualLikelihood', input.residualLikelihood),

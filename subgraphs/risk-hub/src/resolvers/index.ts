@@ -5,6 +5,7 @@ import { Mutation } from './mutationResolvers';
 import { Query } from './queryResolvers';
 import { Subscription } from './subscriptionResolvers';
 import {
+  Actor,
   AssessmentDocument,
   AssessmentDocumentVersion,
   AuditEntry,
@@ -32,4 +33,5 @@ export const resolvers: Resolvers = {
   AuditEntry,
   RiskAssessmentEvent,
   User,
+  Actor,
 };

@@ -1,5 +1,6 @@
 import { requireScope } from '@hub/core';
 import type {
+  ActorResolvers,
   AssessmentDocumentResolvers,
   AssessmentDocumentVersionResolvers,
   AuditEntryResolvers,
@@ -22,6 +23,7 @@ import {
   versionsOfDocument,
 } from '../loaders';
 import { isOverdue } from '../measures/measureService';
+import { actorReference } from '../actors/actorReference';
 import { RISK_READ } from '../permissions';
 import { userReference } from '../users/userReference';
 import { isId } from '../validation';
@@ -39,8 +41,11 @@ export const RiskAssessment: RiskAssessmentResolvers = {
     return isId(reference.id) ? assessmentById(ctx).load(reference.id) : null;
   },
   owner: (assessment) => userReference(assessment.ownerId),
-  author: (assessment) => userReference(assessment.authorId),
+  // A service account's id is no User: such an author shows in `authoredBy` only.
+  author: (assessment) => (assessment.authorCreatorId ? null : userReference(assessment.authorId)),
+  authoredBy: (assessment) => actorReference(assessment.authorId, assessment.authorCreatorId ? 'SERVICE_ACCOUNT' : 'USER'),
   decidedBy: (assessment) => userReference(assessment.decidedBy),
+  decider: (assessment) => actorReference(assessment.decidedBy, 'USER'),
   hazards: (assessment, _args, ctx) => hazardsOfAssessment(ctx).load(assessment.id),
   riskLevel: async (assessment, _args, ctx) => {
     const hazards = await hazardsOfAssessment(ctx).load(assessment.id);
@@ -97,7 +102,14 @@ export const AssessmentDocumentVersion: AssessmentDocumentVersionResolvers = {
 };
 
 export const AuditEntry: AuditEntryResolvers = {
-  actor: (entry) => userReference(entry.actorId),
+  actor: (entry) => (entry.actorKind === 'SERVICE_ACCOUNT' ? null : userReference(entry.actorId)),
+  actorKind: (entry) => (entry.actorId === null ? 'SYSTEM' : (entry.actorKind ?? 'USER')),
+  performedBy: (entry) => actorReference(entry.actorId, entry.actorKind),
+  serviceAccountCreator: (entry) => userReference(entry.actorCreatorId),
+};
+
+export const Actor: ActorResolvers = {
+  __resolveType: (actor) => (actor.kind === 'SERVICE_ACCOUNT' ? 'ServiceAccount' : 'User'),
 };
 
 export const RiskAssessmentEvent: RiskAssessmentEventResolvers = {

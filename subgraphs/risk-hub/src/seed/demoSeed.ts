@@ -1,4 +1,4 @@
-import type { DemoTenant, RunningHubSubgraph } from '@hub/core';
+import { personScope, type DemoTenant, type RunningHubSubgraph } from '@hub/core';
 import { Assessment } from '../assessments/assessment.entity';
 import type { HazardInput } from '../hazards/hazardService';
 import type { MeasureInput } from '../measures/measureService';
@@ -95,7 +95,7 @@ function daysFromNow(days: number): string {
 /** A few realistic assessments for the demo tenant; skipped when the tenant already has any. */
 export async function seedRiskHubDemo(running: RunningHubSubgraph<RiskHubServices>, tenant: DemoTenant): Promise<string> {
   const { assessments, hazards, measures } = running.services;
-  return running.database.run({ orgId: tenant.orgId, userId: tenant.userId }, async (unit) => {
+  return running.database.run(personScope(tenant.orgId, tenant.userId), async (unit) => {
     // Serializes concurrent seeds of the same tenant (two dev stacks on one database).
     await unit.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`risk-hub-demo-seed:${tenant.orgId}`]);
     const existing = await unit.manager.count(Assessment);
