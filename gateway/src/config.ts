@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { envBool, envInt, envOptional, envString, type TokenSettings } from '@hub/core';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
+import type { UploadRouteSettings } from './uploads/uploadRoute';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
 export interface OperationLimits {
@@ -81,6 +82,8 @@ export interface GatewayConfig {
   /** Redis for the token denylist and rate limits; absent → in-process (single replica only). */
   redisUrl?: string;
   limits: OperationLimits;
+  /** `/graphql/upload`: the only route with a body cap above `limits.maxBodyBytes`. */
+  uploads: UploadRouteSettings;
   rateLimit: RateLimitDefault;
   /** Persisted-operation manifest (JSON `{ "<sha256>": "<document>" }`); set → safelist mode. */
   persistedOperationsPath?: string;
@@ -124,6 +127,16 @@ export function operationLimitsFromEnv(): OperationLimits {
   };
 }
 
+export function uploadRouteSettingsFromEnv(): UploadRouteSettings {
+  return {
+    maxFileBytes: envInt('GATEWAY_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
+    mutations: envString('GATEWAY_UPLOAD_MUTATIONS', 'uploadAssessmentDocument')
+      .split(',')
+      .map((field) => field.trim())
+      .filter(Boolean),
+  };
+}
+
 export function subscriptionSettingsFromEnv(): SubscriptionSettings {
   const sharing = envString('GATEWAY_SUBSCRIPTION_SHARING', 'tenant');
   if (sharing !== 'tenant' && sharing !== 'user') {
@@ -159,6 +172,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     routingOverrides: routingOverridesFromEnv(),
     redisUrl: envOptional('REDIS_URL'),
     limits: operationLimitsFromEnv(),
+    uploads: uploadRouteSettingsFromEnv(),
     rateLimit: {
       limit: envInt('GATEWAY_RATE_LIMIT', 600),
       windowSeconds: envInt('GATEWAY_RATE_LIMIT_WINDOW_SECONDS', 60),

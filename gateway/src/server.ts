@@ -43,6 +43,8 @@ import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
 import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
 import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
 import { useSseEventIds } from './subscriptions/sseEventIds';
+import { GRAPHQL_ENDPOINT_PATTERN, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
+import { useUploadRoute } from './uploads/useUploadRoute';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -79,7 +81,7 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindo
 
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
- * body limit, CSRF, persisted operations, operation limits, (production) introspection guard,
+ * body limit (larger only on the upload route), upload route, CSRF, persisted operations, operation limits, (production) introspection guard,
  * rate limit, authorization, federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -114,7 +116,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     observability.plugin,
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
-    useRequestBodyLimit(config.limits.maxBodyBytes),
+    useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
+    useUploadRoute(config.uploads) as Plugin,
   ];
   if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
   plugins.push(...persistedOperationPlugins({ manifest, automatic: config.automaticPersistedQueries }));
@@ -134,7 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
     landingPage: false,
     graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
