@@ -5,6 +5,8 @@ import {
   identityFromRequest,
   listen,
   useHealthEndpoints,
+  useHiddenSchemaSuggestions,
+  useIntrospectionGuard,
   yogaLogger,
   type ConfigReader,
   type Logger,
@@ -16,7 +18,6 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
-import { useIntrospectionGuard } from './auth/introspectionGuard';
 import { useAuthorization } from './auth/useAuthorization';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
@@ -81,8 +82,9 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindo
 
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
- * body limit (larger only on the upload route), upload route, CSRF, persisted operations, operation limits, (production) introspection guard,
- * rate limit, authorization, federated execution, SSE event ids.
+ * body limit (larger only on the upload route), upload route, CSRF, persisted operations,
+ * operation limits, (production) introspection guard and hidden suggestions, rate limit,
+ * authorization, federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -122,7 +124,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
   plugins.push(...persistedOperationPlugins({ manifest, automatic: config.automaticPersistedQueries }));
   plugins.push(useOperationLimits(config.limits));
-  if (config.production) plugins.push(useIntrospectionGuard());
+  if (config.production) plugins.push(useIntrospectionGuard(), useHiddenSchemaSuggestions());
   plugins.push(
     useRateLimit({
       limiter: rateLimiter,
