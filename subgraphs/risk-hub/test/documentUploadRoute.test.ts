@@ -72,8 +72,14 @@ describe('large document uploads through the gateway upload route', () => {
   });
   afterAll(() => hub.stop());
 
-  function uploadTo(url: string, content: Buffer, fileName: string, contentType = 'application/pdf'): Promise<GraphQLResponse<Uploaded>> {
-    return postGraphQL<Uploaded>(url, UPLOAD, { input: { assessmentId, fileName, contentType, contentBase64: content.toString('base64') } }, team.member.token);
+  function uploadTo(
+    url: string,
+    content: Buffer,
+    fileName: string,
+    contentType = 'application/pdf',
+    token = team.member.token,
+  ): Promise<GraphQLResponse<Uploaded>> {
+    return postGraphQL<Uploaded>(url, UPLOAD, { input: { assessmentId, fileName, contentType, contentBase64: content.toString('base64') } }, token);
   }
 
   async function downloaded(url: string, token: string, fileName: string): Promise<Buffer> {
@@ -122,6 +128,16 @@ describe('large document uploads through the gateway upload route', () => {
   it('a file over the upload cap is refused cleanly: 413 at the gateway, BAD_USER_INPUT at risk-hub', async () => {
     const oversized = await uploadTo(uploadUrl, pdf(MAX_FILE_BYTES + 200_000), 'too-big.pdf');
     expect([oversized.status, errorCodes(oversized)]).toEqual([413, ['REQUEST_TOO_LARGE']]);
+    // Without a Content-Length the body is counted while it is read, against the same cap.
+    const contentBase64 = pdf(MAX_FILE_BYTES + 200_000).toString('base64');
+    const body = JSON.stringify({ query: UPLOAD, variables: { input: { assessmentId, fileName: 'chunked.pdf', contentType: 'application/pdf', contentBase64 } } });
+    const chunked = await fetch(uploadUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${team.member.token}` },
+      body: new Blob([body]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect([chunked.status, ((await chunked.json()) as GraphQLResponse).errors?.[0]?.extensions?.code]).toEqual([413, 'REQUEST_TOO_LARGE']);
     const justOver = await uploadTo(uploadUrl, pdf(MAX_FILE_BYTES + 1), 'just-over.pdf');
     expect([errorCodes(justOver), justOver.errors?.[0]?.extensions?.maxBytes]).toEqual([['BAD_USER_INPUT'], MAX_FILE_BYTES]);
     const direct = await uploadTo(hub.hubGraphqlUrl, pdf(MAX_FILE_BYTES + 1), 'just-over.pdf');
@@ -143,7 +159,7 @@ describe('large document uploads through the gateway upload route', () => {
     );
   });
 
-  it("another tenant cannot read the uploaded document (gateway and straight at risk-hub)", async () => {
+  it('another tenant cannot read the uploaded document nor add to it; a viewer cannot upload (gateway and straight at risk-hub)', async () => {
     const secret = pdf(4096);
     await expectData(uploadTo(uploadUrl, secret, 'confidential.pdf'));
     const stranger = await signUpAccount(hub.stack, 'Stranger Org');
@@ -153,5 +169,13 @@ describe('large document uploads through the gateway upload route', () => {
       expect(JSON.stringify(read)).not.toContain(sha256(secret));
       expect(JSON.stringify(read)).not.toContain(secret.subarray(0, 64).toString('base64'));
     }
+    for (const url of [uploadUrl, hub.hubGraphqlUrl]) {
+      expect(errorCodes(await uploadTo(url, pdf(2 * MiB), 'planted.pdf', 'application/pdf', stranger.token))).toEqual(['NOT_FOUND']);
+      expect(errorCodes(await uploadTo(url, pdf(2 * MiB), 'planted.pdf', 'application/pdf', team.viewer.token))).toEqual(['FORBIDDEN']);
+    }
+    const names = (await expectData(postGraphQL<Downloaded>(hub.stack.gatewayUrl, DOWNLOAD, { id: assessmentId }, team.viewer.token))).riskAssessment.documents.map(
+      (document) => document.fileName,
+    );
+    expect(names).not.toContain('planted.pdf');
   });
 });
