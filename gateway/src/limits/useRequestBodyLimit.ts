@@ -1,8 +1,10 @@
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
 function tooLarge(maxBytes: number) {
+  // The rest of the body is never read, so the connection cannot carry another request: the
+  // client is told to open a new one instead of finding this one reset.
   return createGraphQLError(`Request body is larger than ${maxBytes} bytes`, {
-    extensions: { code: 'REQUEST_TOO_LARGE', http: { status: 413 } },
+    extensions: { code: 'REQUEST_TOO_LARGE', http: { status: 413, headers: { connection: 'close' } } },
   });
 }
 

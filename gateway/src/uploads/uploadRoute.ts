@@ -4,8 +4,8 @@ import { getOperationAST, Kind, type DocumentNode } from 'graphql';
 export const GRAPHQL_PATH = '/graphql';
 /** The one route with a larger body cap; it runs only allow-listed upload mutations. */
 export const UPLOAD_PATH = '/graphql/upload';
-/** yoga's endpoint as a URL pattern: both paths, nothing else. */
-export const GRAPHQL_ENDPOINT_PATTERN = '/graphql{/upload}?';
+/** yoga's endpoint as a URL pattern: both paths (each also with a trailing slash), nothing else. */
+export const GRAPHQL_ENDPOINT_PATTERN = '/graphql{/upload}?{/}?';
 
 export interface UploadRouteSettings {
   /** Largest file (decoded bytes) the upload route carries. */
@@ -15,7 +15,7 @@ export interface UploadRouteSettings {
 }
 
 export function isUploadRoute(url: URL): boolean {
-  return url.pathname === UPLOAD_PATH;
+  return url.pathname.replace(/\/$/, '') === UPLOAD_PATH;
 }
 
 /** The upload route's body cap: the largest file as base64 plus the normal cap for the rest of the request. */

@@ -138,6 +138,8 @@ describe('large document uploads through the gateway upload route', () => {
       duplex: 'half',
     } as RequestInit);
     expect([chunked.status, ((await chunked.json()) as GraphQLResponse).errors?.[0]?.extensions?.code]).toEqual([413, 'REQUEST_TOO_LARGE']);
+    // The unread rest of the body makes the connection useless: the client must not reuse it.
+    expect(chunked.headers.get('connection')).toBe('close');
     const justOver = await uploadTo(uploadUrl, pdf(MAX_FILE_BYTES + 1), 'just-over.pdf');
     expect([errorCodes(justOver), justOver.errors?.[0]?.extensions?.maxBytes]).toEqual([['BAD_USER_INPUT'], MAX_FILE_BYTES]);
     const direct = await uploadTo(hub.hubGraphqlUrl, pdf(MAX_FILE_BYTES + 1), 'just-over.pdf');
