@@ -23,7 +23,7 @@ async function post(gateway: Gateway, query: string, variables?: Record<string, 
 async function misspeltMessages(gateway: Gateway): Promise<string[]> {
   const responses = [
     await post(gateway, '{ mee { user { id } } }'),
-    await post(gateway, 'mutation { addMember(email: "someone@example.test", role: OWNR) { role } }'),
+    await post(gateway, 'mutation { changeMemberRole(userId: "someone", role: OWNR) { role } }'),
     await post(gateway, 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
       input: { emial: 'someone@example.test', password: 'correct horse battery staple', displayName: 'Someone', organizationName: 'Org' },
     }),
