@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { envBool, envInt, envOptional, envString, type TokenSettings } from '@hub/core';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
-import type { UploadRouteSettings } from './uploads/uploadRoute';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
 export interface OperationLimits {
@@ -16,6 +15,14 @@ export interface OperationLimits {
   maxBodyBytes: number;
   /** 0 = batched requests (JSON arrays) are refused; n > 0 allows arrays of up to n operations. */
   maxBatchSize: number;
+}
+
+/** The upload route `/graphql/upload` (README.md, *Uploads through the gateway*). */
+export interface UploadRouteSettings {
+  /** Largest file (decoded bytes) the upload route carries. */
+  maxFileBytes: number;
+  /** Root mutation fields the upload route runs; any other operation there is refused. */
+  mutations: readonly string[];
 }
 
 /** The limit applied when plattform's service config (gateway / rateLimit) has no value. */

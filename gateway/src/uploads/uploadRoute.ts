@@ -1,4 +1,5 @@
 import { getOperationAST, Kind, type DocumentNode } from 'graphql';
+import type { UploadRouteSettings } from '../config';
 
 /** Where ordinary operations go; every request there keeps the normal body cap. */
 export const GRAPHQL_PATH = '/graphql';
@@ -6,13 +7,6 @@ export const GRAPHQL_PATH = '/graphql';
 export const UPLOAD_PATH = '/graphql/upload';
 /** yoga's endpoint as a URL pattern: both paths (each also with a trailing slash), nothing else. */
 export const GRAPHQL_ENDPOINT_PATTERN = '/graphql{/upload}?{/}?';
-
-export interface UploadRouteSettings {
-  /** Largest file (decoded bytes) the upload route carries. */
-  maxFileBytes: number;
-  /** Root mutation fields the upload route runs; any other operation there is refused. */
-  mutations: readonly string[];
-}
 
 export function isUploadRoute(url: URL): boolean {
   return url.pathname.replace(/\/$/, '') === UPLOAD_PATH;

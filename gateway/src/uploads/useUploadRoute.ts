@@ -1,6 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { isUploadOperation, isUploadRoute, UPLOAD_PATH, type UploadRouteSettings } from './uploadRoute';
+import type { UploadRouteSettings } from '../config';
+import { isUploadOperation, isUploadRoute, UPLOAD_PATH } from './uploadRoute';
 
 function notAnUpload(settings: UploadRouteSettings) {
   return createGraphQLError(`${UPLOAD_PATH} runs only the upload mutations (${settings.mutations.join(', ')}); send other operations to /graphql`, {
