@@ -179,7 +179,6 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     routingOverrides: routingOverridesFromEnv(),
     redisUrl: envOptional('REDIS_URL'),
     limits: operationLimitsFromEnv(),
-    uploads: uploadRouteSettingsFromEnv(),
     rateLimit: {
       limit: envInt('GATEWAY_RATE_LIMIT', 600),
       windowSeconds: envInt('GATEWAY_RATE_LIMIT_WINDOW_SECONDS', 60),
@@ -191,6 +190,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
       .map((origin) => origin.trim())
       .filter(Boolean),
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
+    uploads: uploadRouteSettingsFromEnv(),
     subgraphs: {
       timeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 10_000),
       timeoutOverrides: prefixedInts('SUBGRAPH_TIMEOUT_MS_', process.env),
