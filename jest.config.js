@@ -11,8 +11,21 @@ const swcTransform = [
   },
 ];
 
-/** ESM-only dependencies (the Kubernetes client and its tree) are compiled to CommonJS for jest. */
-const ESM_ONLY = ['@kubernetes/client-node', 'openid-client', 'oauth4webapi', 'jose', 'socks-proxy-agent', 'agent-base'];
+/** ESM-only dependencies (the Kubernetes client, file-type and their trees) are compiled to CommonJS for jest. */
+const ESM_ONLY = [
+  '@kubernetes/client-node',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'socks-proxy-agent',
+  'agent-base',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'uint8array-extras',
+  '@tokenizer/inflate',
+  '@borewit/text-codec',
+];
 const esmTransform = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }];
 
 module.exports = {

@@ -17,6 +17,14 @@ export interface OperationLimits {
   maxBatchSize: number;
 }
 
+/** The upload route `/graphql/upload` (README.md, *Uploads through the gateway*). */
+export interface UploadRouteSettings {
+  /** Largest file (decoded bytes) the upload route carries. */
+  maxFileBytes: number;
+  /** Root mutation fields the upload route runs; any other operation there is refused. */
+  mutations: readonly string[];
+}
+
 /** The limit applied when plattform's service config (gateway / rateLimit) has no value. */
 export interface RateLimitDefault {
   /** Requests per window per tenant (anonymous callers: per client address). 0 turns limiting off. */
@@ -81,6 +89,8 @@ export interface GatewayConfig {
   /** Redis for the token denylist and rate limits; absent → in-process (single replica only). */
   redisUrl?: string;
   limits: OperationLimits;
+  /** `/graphql/upload`: the only route with a body cap above `limits.maxBodyBytes`. */
+  uploads: UploadRouteSettings;
   rateLimit: RateLimitDefault;
   /** Persisted-operation manifest (JSON `{ "<sha256>": "<document>" }`); set → safelist mode. */
   persistedOperationsPath?: string;
@@ -121,6 +131,16 @@ export function operationLimitsFromEnv(): OperationLimits {
     maxCost: envInt('GATEWAY_MAX_COST', 50_000),
     maxBodyBytes: envInt('GATEWAY_MAX_BODY_BYTES', 100_000),
     maxBatchSize: envInt('GATEWAY_MAX_BATCH_SIZE', 0),
+  };
+}
+
+export function uploadRouteSettingsFromEnv(): UploadRouteSettings {
+  return {
+    maxFileBytes: envInt('GATEWAY_MAX_UPLOAD_BYTES', 10 * 1024 * 1024),
+    mutations: envString('GATEWAY_UPLOAD_MUTATIONS', 'uploadAssessmentDocument')
+      .split(',')
+      .map((field) => field.trim())
+      .filter(Boolean),
   };
 }
 
@@ -167,6 +187,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
       .map((origin) => origin.trim())
       .filter(Boolean),
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
+    uploads: uploadRouteSettingsFromEnv(),
     subgraphs: {
       timeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 10_000),
       timeoutOverrides: prefixedInts('SUBGRAPH_TIMEOUT_MS_', process.env),

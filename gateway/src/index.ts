@@ -3,3 +3,4 @@ export * from './server';
 export * from './supergraph/supergraphConfig';
 export * from './supergraph/composeSupergraph';
 export type { GatewayContext } from './gatewayContext';
+export { UPLOAD_PATH } from './uploads/uploadRoute';

@@ -5,6 +5,8 @@ import {
   identityFromRequest,
   listen,
   useHealthEndpoints,
+  useHiddenSchemaSuggestions,
+  useIntrospectionGuard,
   yogaLogger,
   type ConfigReader,
   type Logger,
@@ -16,7 +18,6 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
-import { useIntrospectionGuard } from './auth/introspectionGuard';
 import { useAuthorization } from './auth/useAuthorization';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
@@ -44,6 +45,8 @@ import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
 import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
 import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
 import { useSseEventIds } from './subscriptions/sseEventIds';
+import { GRAPHQL_ENDPOINT_PATTERN, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
+import { useUploadRoute } from './uploads/useUploadRoute';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -80,8 +83,9 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindo
 
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
- * body limit, CSRF, persisted operations, operation limits, (production) introspection guard,
- * rate limit, authorization, federated execution, SSE event ids.
+ * body limit (larger only on the upload route), upload route, CSRF, persisted operations,
+ * operation limits, (production) introspection guard and hidden suggestions, rate limit,
+ * authorization, federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -122,12 +126,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     observability.plugin,
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
-    useRequestBodyLimit(config.limits.maxBodyBytes),
+    useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
+    useUploadRoute(config.uploads) as Plugin,
   ];
   if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
   plugins.push(...persistedOperationPlugins({ manifest, automatic: config.automaticPersistedQueries }));
   plugins.push(useOperationLimits(config.limits));
-  if (config.production) plugins.push(useIntrospectionGuard());
+  if (config.production) plugins.push(useIntrospectionGuard(), useHiddenSchemaSuggestions());
   plugins.push(
     useRateLimit(rateLimit),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
@@ -136,7 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
     landingPage: false,
     graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig, type Gateway, type GatewayOptions } from '@hub/gateway';
+import {
+  composeSupergraph,
+  createGateway,
+  gatewayConfigFrom,
+  readSupergraphConfig,
+  type Gateway,
+  type GatewayConfig,
+  type GatewayOptions,
+} from '@hub/gateway';
 import {
   JWKS_PATH,
   migratePlattform,
@@ -54,6 +62,8 @@ export interface TestStackOptions {
   plattform?: Partial<PlattformConfig>;
   /** Extra gateway dependencies (e.g. a config reader, a shared denylist). */
   gateway?: Omit<Partial<GatewayOptions>, 'config' | 'supergraphSdl'>;
+  /** Overrides of the gateway's settings (e.g. a smaller upload cap). */
+  gatewayConfig?: Partial<GatewayConfig>;
 }
 
 /** plattform, the chosen hubs and the gateway on free ports, wired as in production (remote JWKS, HTTP). */
@@ -86,7 +96,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     supergraph.subgraphs.filter((subgraph) => subgraph.name in routing),
     routing,
   );
-  const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl };
+  const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl, ...options.gatewayConfig };
   const gateway = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
   const gatewayServer = await gateway.listen(0);
   const gatewayUrl = `${gatewayServer.url}/graphql`;

@@ -2,6 +2,7 @@ import { REQUEST_ID_HEADER, requestIdOf, type Logger } from '@hub/core';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gatewayContext';
+import { GRAPHQL_PATH, UPLOAD_PATH } from '../uploads/uploadRoute';
 import type { GatewayMetrics } from './gatewayMetrics';
 
 interface RequestRecord {
@@ -58,7 +59,7 @@ export function createRequestObservability(logger: Logger, metrics: GatewayMetri
       if (!record) return;
       response.headers.set(REQUEST_ID_HEADER, record.requestId);
       const url = new URL(request.url);
-      if (url.pathname !== '/graphql') return;
+      if (url.pathname !== GRAPHQL_PATH && url.pathname !== UPLOAD_PATH) return;
       const seconds = (performance.now() - record.started) / 1000;
       metrics.request(record.operationName, seconds, record.errorCodes);
       logger.info(

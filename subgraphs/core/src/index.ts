@@ -4,6 +4,8 @@ export * from './config/env';
 export * from './logging/logger';
 export * from './errors/domainErrors';
 export * from './errors/toGraphQLError';
+export * from './schemaPrivacy/useIntrospectionGuard';
+export * from './schemaPrivacy/useHiddenSchemaSuggestions';
 export * from './identity/identity';
 export * from './identity/tokenClaims';
 export * from './identity/tokenVerifier';

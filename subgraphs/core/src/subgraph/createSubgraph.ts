@@ -16,6 +16,8 @@ import { listen, type RunningServer } from '../http/listen';
 import { requestIdOf, useRequestIdHeader } from '../http/requestId';
 import { LoaderRegistry } from '../loaders/loaderRegistry';
 import { yogaLogger, type Logger } from '../logging/logger';
+import { useHiddenSchemaSuggestions } from '../schemaPrivacy/useHiddenSchemaSuggestions';
+import { useIntrospectionGuard } from '../schemaPrivacy/useIntrospectionGuard';
 import type { SubgraphContext } from './subgraphContext';
 
 export interface SubgraphOptions<TServices> {
@@ -33,6 +35,8 @@ export interface SubgraphOptions<TServices> {
   eventBus?: EventBus;
   /** The outbox as an event log: subscriptions carry positions and can resume from one. */
   eventLog?: OutboxEventLog;
+  /** Production: no introspection, no `_service`, no "Did you mean" hints. */
+  production?: boolean;
 }
 
 export interface Subgraph<TServices> {
@@ -42,7 +46,8 @@ export interface Subgraph<TServices> {
 
 /**
  * The one way a hub serves its subgraph: federation schema, verified identity, per-request
- * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints.
+ * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints; in
+ * production the schema stays private (no introspection, `_service` or suggestions).
  */
 export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): Subgraph<TServices> {
   const { logger, database } = options;
@@ -65,6 +70,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
         ...options.readiness,
       }),
       useEventPositions(),
+      ...(options.production ? [useIntrospectionGuard(), useHiddenSchemaSuggestions()] : []),
       ...(options.plugins ?? []),
     ],
     context: async ({ request, params }) => {

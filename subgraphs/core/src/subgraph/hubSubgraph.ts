@@ -34,6 +34,8 @@ export interface HubSubgraphSettings {
   jwksUrl: string;
   /** How long published events stay replayable for resuming subscriptions. */
   eventRetentionMs: number;
+  /** `NODE_ENV=production`: the schema is not disclosed (no introspection, `_service` or suggestions). */
+  production: boolean;
 }
 
 /** `risk-hub` → `RISK_HUB_PORT`. */
@@ -53,6 +55,7 @@ export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): H
     },
     jwksUrl: envString('JWKS_URL', DEFAULT_JWKS_URL),
     eventRetentionMs: envInt('EVENT_RETENTION_HOURS', 24) * 3_600_000,
+    production: envOptional('NODE_ENV') === 'production',
   };
 }
 
@@ -170,6 +173,7 @@ export async function startHubSubgraph<TServices>(
     eventBus,
     eventLog: new OutboxEventLog(settings.database.schema, database),
     plugins: definition.plugins?.(services, wiring) ?? [],
+    production: settings.production,
   });
 
   let server: RunningServer | null = null;

@@ -5,6 +5,7 @@ import type { AssessmentService } from '../assessments/assessmentService';
 import { requireNotArchived } from '../assessments/assessmentWorkflow';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { DocumentLimits } from '../config';
+import { requireContentMatchesType } from './contentSignature';
 import { requireText } from '../validation';
 import { AssessmentDocument } from './document.entity';
 import type { DocumentStorage } from './documentStorage';
@@ -62,6 +63,7 @@ export class DocumentService {
     }
     const content = decodeBase64(input.contentBase64, limits.maxBytes);
     if (content.length === 0) throw new BadUserInputError('The file is empty', { field: 'contentBase64' });
+    await requireContentMatchesType(content, contentType);
 
     const assessment = await this.assessments.lockForChange(unit, input.assessmentId);
     requireNotArchived(assessment.status);

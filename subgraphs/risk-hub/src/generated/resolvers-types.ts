@@ -233,9 +233,10 @@ export type Mutation = {
   updateRiskAssessment: RiskAssessment;
   /**
    * Uploads a file to an assessment as base64 in the GraphQL request (not multipart: one JSON
-   * request, no extra transport, fine for the size limit). The same `fileName` on the same
-   * assessment adds a new version; older versions are kept. Limits: see README (default 10 MiB,
-   * PDF, images, text, CSV, Office documents). Requires `risk.assessment.write`; not when ARCHIVED.
+   * request). Through the gateway, send it to `/graphql/upload`, the one route whose body limit fits
+   * a file. The same `fileName` on the same assessment adds a new version; older versions are kept.
+   * Limits: see README (default 10 MiB, PDF, images, text, CSV, Office documents); the bytes must
+   * match `contentType` (BAD_USER_INPUT otherwise). Requires `risk.assessment.write`; not when ARCHIVED.
    */
   uploadAssessmentDocument: AssessmentDocumentVersion;
 };

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
+import type { GatewayConfig } from '@hub/gateway';
 import { createRiskHubModule, riskHubSettingsFromEnv, type RiskHubServices, type RiskHubSettings } from '../../src';
 import { postGraphQL, type GraphQLResponse } from '../../../../test/support/graphqlClient';
 import { TEST_DATABASE_URL } from '../../../../test/support/testEnvironment';
@@ -18,13 +19,19 @@ export interface RiskHubStack {
 export interface RiskHubStackOptions {
   /** Run every service on this Redis instead of one in-process bus each. */
   redisUrl?: string;
+  /** Overrides of the gateway's settings. */
+  gatewayConfig?: Partial<GatewayConfig>;
 }
 
 /** plattform + risk-hub + gateway; the scheduled overdue check is off unless a test turns it on. */
 export async function startRiskHubStack(overrides: Partial<RiskHubSettings> = {}, options: RiskHubStackOptions = {}): Promise<RiskHubStack> {
   const settings: RiskHubSettings = { ...riskHubSettingsFromEnv(), overdueCheckIntervalMs: 0, ...overrides };
   const module = createRiskHubModule({ settings });
-  const stack = await startTestStack({ hubs: [module as unknown as HubSubgraphModule], redisUrl: options.redisUrl });
+  const stack = await startTestStack({
+    hubs: [module as unknown as HubSubgraphModule],
+    redisUrl: options.redisUrl,
+    gatewayConfig: options.gatewayConfig,
+  });
   const hub = stack.hubs['risk-hub'] as unknown as RunningHubSubgraph<RiskHubServices>;
   // A second listener on the same subgraph: the test stack does not expose the port it chose.
   const direct = await hub.subgraph.listen(0);
