@@ -8,6 +8,7 @@ import { eventStreamRequestOf, SubscriptionEvents } from '../events/subscription
 import { useEventPositions } from '../events/useEventPositions';
 import type { EventBus } from '../pubsub/pubsub';
 import { toGraphQLError } from '../errors/toGraphQLError';
+import { withInputChecks } from '../input/inputChecks';
 import { identityFromRequest } from '../identity/requestIdentity';
 import type { TokenVerifier } from '../identity/tokenVerifier';
 import { useHealthEndpoints, type ReadinessChecks } from '../http/healthEndpoints';
@@ -42,11 +43,14 @@ export interface Subgraph<TServices> {
 
 /**
  * The one way a hub serves its subgraph: federation schema, verified identity, per-request
- * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints.
+ * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints, and
+ * arguments checked for malformed text and ids before any resolver runs.
  */
 export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): Subgraph<TServices> {
   const { logger, database } = options;
-  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap }]);
+  const schema = withInputChecks(
+    buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap }]),
+  );
 
   const yoga = createYoga<Record<string, never>, SubgraphContext<TServices>>({
     schema,
