@@ -78,6 +78,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
       return {
         requestId,
         identity,
+        authorization: request.headers.get('authorization'),
         logger: requestLogger,
         loaders: new LoaderRegistry(),
         db: {
