@@ -29,9 +29,8 @@ import {
 export const HOSTILE_TEXT: ReadonlyArray<Readonly<Record<string, string>>> = [
   { nulByte: 'a\u0000b' },
   { loneHighSurrogate: 'x\uD800y', loneLowSurrogate: '\uDC00' },
-  { sqlQuote: "x' OR '1'='1", notAnId: '12345', jsonFragment: '{"a": [1, ' },
+  { sqlQuote: "x' OR '1'='1", empty: '', notAnId: '12345', rtlAndZeroWidth: '\u202Eabc\u200B\uFEFF', jsonFragment: '{"a": [1, ' },
   { veryLong: 'L'.repeat(20_000) },
-  { empty: '', rtlAndZeroWidth: '\u202Eabc\u200B\uFEFF' },
 ];
 
 export interface FuzzRequest {
