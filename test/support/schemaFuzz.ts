@@ -8,6 +8,7 @@ import {
   isListType,
   isNonNullType,
   isScalarType,
+  isUnionType,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputType,
@@ -109,8 +110,28 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
   return `${kind}${declared ? `(${declared})` : ''} { ${field.name}${passed ? `(${passed})` : ''}${selection} }`;
 }
 
-/** Root fields of the federation machinery are not part of the API a client calls. */
+/** Root fields of the federation machinery; `_entities` is fuzzed on its own (entityFuzzRequests). */
 const FEDERATION_FIELDS = new Set(['_service', '_entities']);
+
+const ENTITIES = 'query($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }';
+
+/**
+ * `_entities` with hostile keys for every entity type (all are keyed by `id`): only a caller that
+ * bypasses the gateway can send these, so they go straight at the subgraph.
+ */
+export function entityFuzzRequests(schema: GraphQLSchema, groups: typeof HOSTILE_TEXT = HOSTILE_TEXT): FuzzRequest[] {
+  const entity = schema.getType('_Entity');
+  if (!isUnionType(entity)) return [];
+  return entity.getTypes().flatMap((type, index) =>
+    groups
+      .map((group) => Object.entries(group)[index % Object.keys(group).length]!)
+      .map(([name, payload]) => ({
+        label: `Query._entities(${type.name}.id) ← ${name}`,
+        query: ENTITIES,
+        variables: { representations: [{ __typename: type.name, id: payload }] },
+      })),
+  );
+}
 
 /** All fuzz requests for a schema: root field × String/ID position × payload. */
 export function fuzzRequests(schema: GraphQLSchema, groups: typeof HOSTILE_TEXT = HOSTILE_TEXT): FuzzRequest[] {
