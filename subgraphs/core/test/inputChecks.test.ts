@@ -1,5 +1,5 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { graphql, parse } from 'graphql';
+import { graphql, parse, subscribe } from 'graphql';
 import pino from 'pino';
 import { toGraphQLError, withInputChecks } from '../src';
 
@@ -12,10 +12,21 @@ const typeDefs = parse(/* GraphQL */ `
   type Query {
     echo(id: ID, text: String, key: ID @opaqueId, plan: Plan, value: JSON, count: Int): String
   }
+  type Subscription {
+    ticks(taskId: ID!): Int
+  }
 `);
 
 const schema = withInputChecks(
-  buildSubgraphSchema([{ typeDefs, resolvers: { Query: { echo: () => 'ran' } } as never }]),
+  buildSubgraphSchema([
+    {
+      typeDefs,
+      resolvers: {
+        Query: { echo: () => 'ran' },
+        Subscription: { ticks: { subscribe: async function* () { yield { ticks: 1 }; } } },
+      } as never,
+    },
+  ]),
 );
 const ECHO = `query($id: ID, $text: String, $key: ID, $plan: Plan, $value: JSON, $count: Int) {
   echo(id: $id, text: $text, key: $key, plan: $plan, value: $value, count: $count)
@@ -64,5 +75,14 @@ describe('argument checks of the kit', () => {
     expect(answer.data).toBeNull();
     expect(answer.errors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field, reason })]);
     expect(answer.errors![0]!.message).toMatch(new RegExp(`^${field.replace(/[.[\]]/g, '\\$&')} `));
+  });
+
+  it('checks a subscription’s arguments when it starts', async () => {
+    const refused = await subscribe({ schema, document: parse('subscription($id: ID!) { ticks(taskId: $id) }'), variableValues: { id: 'nope' } });
+    expect('errors' in refused && refused.errors?.map((error) => toGraphQLError(error, pino({ level: 'silent' })).extensions)).toEqual([
+      { code: 'BAD_USER_INPUT', field: 'taskId', reason: 'INVALID_ID' },
+    ]);
+    const started = await subscribe({ schema, document: parse('subscription($id: ID!) { ticks(taskId: $id) }'), variableValues: { id: UUID } });
+    expect(Symbol.asyncIterator in started).toBe(true);
   });
 });
