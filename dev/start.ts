@@ -80,6 +80,8 @@ async function main(): Promise<void> {
     logger: createLogger('gateway'),
   });
   const gatewayServer = await gateway.listen(envInt('PORT', 4000));
+  // The agent subgraph checks task subjects through the gateway; it reads GATEWAY_URL per lookup.
+  process.env.GATEWAY_URL ??= `${gatewayServer.url}/graphql`;
 
   const banner = [
     '',

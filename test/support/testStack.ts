@@ -100,6 +100,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const gateway = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
   const gatewayServer = await gateway.listen(0);
   const gatewayUrl = `${gatewayServer.url}/graphql`;
+  // Subgraphs that ask the graph on a caller's behalf (agent: task subjects) find it as in production.
+  const previousGatewayUrl = process.env.GATEWAY_URL;
+  process.env.GATEWAY_URL = gatewayUrl;
   const stopped = new Set<string>();
   return {
     subgraphUrls: routing,
@@ -137,6 +140,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await gateway.stop();
       for (const [name, hub] of Object.entries(hubs).reverse()) if (!stopped.has(name)) await hub.stop();
       await plattform.stop();
+      if (previousGatewayUrl === undefined) delete process.env.GATEWAY_URL;
+      else process.env.GATEWAY_URL = previousGatewayUrl;
     },
   };
 }

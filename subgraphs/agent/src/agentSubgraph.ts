@@ -3,6 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import {
   ConfigClient,
   configReaderUrlFromEnv,
+  envString,
   hubSubgraphModule,
   loadSchemaFile,
   type BackgroundTask,
@@ -20,6 +21,7 @@ import { resolvers } from './resolvers';
 import { seedAgentDemo } from './seed/demoSeed';
 import type { AgentContext, AgentServices } from './services';
 import { AGENT_CONFIG_SERVICE, AgentSettingsSource } from './settings/agentSettings';
+import { GatewaySubjectDirectory } from './subjects/subjectDirectory';
 import { AgentTask } from './tasks/agentTask.entity';
 import { LeaseSweeper } from './tasks/leaseSweeper';
 import { TaskQueue } from './tasks/taskQueue';
@@ -27,6 +29,8 @@ import { TaskTypeRegistry } from './taskTypes/taskTypeRegistry';
 
 export const SUBGRAPH_NAME = 'agent';
 export const DEFAULT_AGENT_PORT = 4004;
+/** Where subjects are looked up as the caller when GATEWAY_URL is not set (the dev stack's gateway). */
+export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
 export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
 
 export interface AgentSubgraphOptions {
@@ -37,6 +41,11 @@ export interface AgentSubgraphOptions {
   configReader?: ConfigReader | null;
   /** How often expired leases are looked for (default 1 s). */
   leaseSweepIntervalMs?: number;
+  /**
+   * The gateway that subjects (assessments, portfolios) are checked through. Default: GATEWAY_URL,
+   * read per lookup because the gateway usually starts after the subgraphs (dev stack, tests).
+   */
+  gatewayUrl?: () => string;
 }
 
 /** The agent subgraph on the shared kit. */
@@ -67,6 +76,10 @@ export function agentDefinition(options: AgentSubgraphOptions = {}): HubSubgraph
         tasks,
         pipelines,
         taskEvents: new TaskEventFeed(),
+        subjects: new GatewaySubjectDirectory({
+          gatewayUrl: options.gatewayUrl ?? (() => envString('GATEWAY_URL', DEFAULT_GATEWAY_URL)),
+          logger,
+        }),
         leaseSweeper: new LeaseSweeper(dataSource, database, tasks, logger),
       };
     },

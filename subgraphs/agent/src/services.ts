@@ -3,6 +3,7 @@ import type { PipelineService } from './pipelines/pipelineService';
 import type { TaskEventFeed } from './progress/taskEventFeed';
 import type { AgentRegistry } from './registry/agentRegistry';
 import type { AgentSettingsSource } from './settings/agentSettings';
+import type { SubjectDirectory } from './subjects/subjectDirectory';
 import type { LeaseSweeper } from './tasks/leaseSweeper';
 import type { TaskQueue } from './tasks/taskQueue';
 import type { TaskTypeRegistry } from './taskTypes/taskTypeRegistry';
@@ -17,6 +18,8 @@ export interface AgentServices {
   tasks: TaskQueue;
   pipelines: PipelineService;
   taskEvents: TaskEventFeed;
+  /** Checks, as the caller, that a task's subject exists in the owning subgraph. */
+  subjects: SubjectDirectory;
   leaseSweeper: LeaseSweeper;
 }
 

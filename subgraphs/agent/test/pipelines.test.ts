@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { errorCodes } from '../../../test/support/graphqlClient';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import { claim, COMPLETE, dataOf, FAIL, PROGRESS, registerAgent } from './support/agentProtocol';
 import { serviceAccountToken } from '../../../test/support/serviceAccounts';
+import { createAssessment, riskHubModule } from './support/subjects';
 
 const START = `mutation($input: StartAgentPipelineInput!) { startAgentPipeline(input: $input) { id status stages { name task { id status } } } }`;
 const PIPELINE = `query($id: ID!) {
@@ -41,7 +41,7 @@ describe('pipelines', () => {
   let agentId: string;
 
   beforeAll(async () => {
-    stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule] });
+    stack = await startTestStack({ hubs: [riskHubModule(), createAgentModule() as HubSubgraphModule] });
     tenant = await signUpAccount(stack, 'Pipeline Tenant');
     worker = await serviceAccountToken(stack, tenant);
     agentId = await registerAgent(stack, worker, 'pipeline-worker');
@@ -74,7 +74,7 @@ describe('pipelines', () => {
   }
 
   it('success: each stage is queued when the previous one succeeds, with input mapped from its result', async () => {
-    const assessmentId = randomUUID();
+    const assessmentId = await createAssessment(stack, tenant.token);
     const started = await stack.query<{ startAgentPipeline: PipelineView }>(START, { input: reviewThenReport(assessmentId) }, tenant.token);
     const pipelineId = dataOf(started).startAgentPipeline.id;
     let current = await view(pipelineId);
@@ -107,7 +107,7 @@ describe('pipelines', () => {
   });
 
   it('failure: the pipeline fails with the failing stage and the partial results; later stages never run', async () => {
-    const assessmentId = randomUUID();
+    const assessmentId = await createAssessment(stack, tenant.token);
     const input = reviewThenReport(assessmentId);
     input.stages.push({ name: 'archive', taskType: 'report.compile', input: { title: 'Archive', findings: [] } });
     const started = await stack.query<{ startAgentPipeline: PipelineView }>(START, { input }, tenant.token);
@@ -130,7 +130,7 @@ describe('pipelines', () => {
   });
 
   it('failure: a mapping whose source value is missing fails the pipeline at that stage', async () => {
-    const assessmentId = randomUUID();
+    const assessmentId = await createAssessment(stack, tenant.token);
     const input = reviewThenReport(assessmentId);
     input.stages[1]!.inputMapping = [{ target: 'findings', source: 'review.noSuchField' }];
     const started = await stack.query<{ startAgentPipeline: PipelineView }>(START, { input }, tenant.token);
@@ -144,14 +144,14 @@ describe('pipelines', () => {
   });
 
   it('cancelling a stage cancels the pipeline', async () => {
-    const started = await stack.query<{ startAgentPipeline: PipelineView }>(START, { input: reviewThenReport(randomUUID()) }, tenant.token);
+    const started = await stack.query<{ startAgentPipeline: PipelineView }>(START, { input: reviewThenReport(await createAssessment(stack, tenant.token)) }, tenant.token);
     const { id, stages } = dataOf(started).startAgentPipeline;
     dataOf(await stack.query('mutation($id: ID!) { cancelAgentTask(id: $id) { id } }', { id: stages[0]!.task!.id }, tenant.token));
     expect(await view(id)).toMatchObject({ status: 'CANCELLED', failedStage: { name: 'review' } });
   });
 
   it('refuses malformed pipelines before queuing anything', async () => {
-    const base = reviewThenReport(randomUUID());
+    const base = reviewThenReport(await createAssessment(stack, tenant.token));
     const cases = [
       { ...base, stages: [] },
       { ...base, stages: [base.stages[0], { ...base.stages[0] }] },

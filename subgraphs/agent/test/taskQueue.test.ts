@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { errorCodes } from '../../../test/support/graphqlClient';
@@ -20,6 +19,7 @@ import {
 } from './support/agentProtocol';
 import { setAgentConfig } from './support/agentConfig';
 import { serviceAccountToken } from '../../../test/support/serviceAccounts';
+import { createAssessment, riskHubModule } from './support/subjects';
 
 describe('task queue and worker protocol (through the gateway)', () => {
   let stack: TestStack;
@@ -30,7 +30,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
   beforeAll(async () => {
     // The sweeper runs only when a test asks for it, so lease timing is under the test's control.
     stack = await startTestStack({
-      hubs: [createAgentModule({ leaseSweepIntervalMs: 3_600_000 }) as HubSubgraphModule],
+      hubs: [riskHubModule(), createAgentModule({ leaseSweepIntervalMs: 3_600_000 }) as HubSubgraphModule],
       redisUrl: TEST_REDIS_URL,
     });
     services = stack.hubs.agent!.services as AgentServices;
@@ -261,7 +261,7 @@ describe('task queue and worker protocol (through the gateway)', () => {
 
   it('fills review thresholds from the tenant settings and links the task to its subject', async () => {
     await setAgentConfig(stack, tenant, 'riskReview.residualScoreThreshold', 15);
-    const assessmentId = randomUUID();
+    const assessmentId = await createAssessment(stack, tenant.token);
     const created = await stack.query<{ createAgentTask: { id: string; input: Record<string, unknown> } }>(
       CREATE_TASK,
       { input: { type: 'risk.review', input: {}, riskAssessmentId: assessmentId } },
@@ -311,7 +311,8 @@ describe('task queue and worker protocol (through the gateway)', () => {
     expect(errorCodes(cancel)).toEqual(['NOT_FOUND']);
     const list = await stack.query<{ agentTasks: Array<{ id: string }> }>('{ agentTasks(first: 200) { id } }', {}, other.token);
     expect(dataOf(list).agentTasks).toEqual([]);
+    // Not an id at all: malformed input (the kit refuses it before the agent subgraph looks).
     const malformed = await stack.query(TASK, { id: 'not-a-uuid' }, tenant.token);
-    expect(errorCodes(malformed)).toEqual(['NOT_FOUND']);
+    expect(errorCodes(malformed)).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -120,19 +120,21 @@ describe('service accounts: creation, client-credentials exchange, grants, isola
     expect(listed.data!.serviceAccounts.find((account) => account.id === credential.clientId)!.lastTokenIssuedAt).not.toBeNull();
   });
 
-  it('a wrong, unknown or malformed credential is UNAUTHENTICATED, with one message for all', async () => {
+  it('a wrong or unknown credential is UNAUTHENTICATED, with one message for all; a malformed client id is BAD_USER_INPUT', async () => {
     const credential = await createServiceAccount(stack, owner.token, ['agent.worker']);
     const attempts = [
       { clientId: credential.clientId, clientSecret: `${credential.clientSecret.slice(0, -1)}x` },
       { clientId: credential.clientId, clientSecret: '' },
       { clientId: '00000000-0000-4000-8000-000000000000', clientSecret: credential.clientSecret },
-      { clientId: 'not-a-uuid', clientSecret: credential.clientSecret },
     ];
     for (const attempt of attempts) {
       const response = await exchangeServiceToken(stack, attempt);
       expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
       expect(response.errors![0]!.message).toBe('Invalid client credentials');
     }
+    // Not a UUID cannot name any account: refused as input before any credential is looked at.
+    const malformed = await exchangeServiceToken(stack, { clientId: 'not-a-uuid', clientSecret: credential.clientSecret });
+    expect(errorCodes(malformed)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('scopes not granted are refused: by the subgraphs, in the exchange, and when granting', async () => {

@@ -1,7 +1,6 @@
-import { BadUserInputError } from '@hub/core';
+import { BadUserInputError, isUuid } from '@hub/core';
 import { RATING_MAX, RATING_MIN } from './hazards/riskLevel';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Input checks shared by the domain services; each failure names the field. */
@@ -21,12 +20,12 @@ export function optionalText(field: string, value: string | null | undefined, ma
 
 /** Ids in the API are UUIDs; anything else cannot exist, so it is bad input rather than a SQL error. */
 export function requireId(field: string, value: string): string {
-  if (!UUID.test(value)) throw new BadUserInputError(`${field} is not a valid id`, { field });
+  if (!isUuid(value)) throw new BadUserInputError(`${field} is not a valid id`, { field });
   return value.toLowerCase();
 }
 
 export function isId(value: string): boolean {
-  return UUID.test(value);
+  return isUuid(value);
 }
 
 export function requireRating(field: string, value: number): number {

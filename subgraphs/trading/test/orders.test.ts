@@ -81,10 +81,10 @@ describe('orders through the gateway', () => {
     expect(response.data?.portfolio).toEqual({ owner: { id: account.userId, displayName: 'Test User' }, riskAssessment: null });
     const linked = await stack.query<{ linkRiskAssessment: { riskAssessment: { id: string } } }>(
       'mutation($p: ID!, $r: ID) { linkRiskAssessment(portfolioId: $p, riskAssessmentId: $r) { riskAssessment { id } } }',
-      { p: portfolio.id, r: 'ra-123' },
+      { p: portfolio.id, r: '0b7d7f6e-4a57-4c2e-9a0e-5d8f3c1b2a40' },
       account.token,
     );
-    expect(linked.data?.linkRiskAssessment.riskAssessment).toEqual({ id: 'ra-123' });
+    expect(linked.data?.linkRiskAssessment.riskAssessment).toEqual({ id: '0b7d7f6e-4a57-4c2e-9a0e-5d8f3c1b2a40' });
   });
 
   it('a limit BUY stays NEW until a bar crosses it, then fills at that close', async () => {
@@ -137,7 +137,8 @@ describe('orders through the gateway', () => {
     expect(errorCodes(await api.placeOrder({ ...base, quantity: 0 }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await api.placeOrder({ ...base, type: 'LIMIT', quantity: 1 }))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await api.placeOrder({ ...base, symbol: 'UNKNOWN', quantity: 1 }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await api.placeOrder({ ...base, portfolioId: 'not-a-portfolio', quantity: 1 }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await api.placeOrder({ ...base, portfolioId: 'not-a-portfolio', quantity: 1 }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await api.placeOrder({ ...base, portfolioId: '00000000-0000-4000-8000-000000000000', quantity: 1 }))).toEqual(['NOT_FOUND']);
     expect((await api.portfolio(portfolio.id)).cash).toBe(500);
   });
 

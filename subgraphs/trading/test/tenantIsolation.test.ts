@@ -44,7 +44,7 @@ describe('trading tenant isolation', () => {
     ['order', 'query($id: ID!) { order(id: $id) { status } }', () => a.orderId],
     ['portfolioPerformance', 'query($id: ID!) { portfolioPerformance(id: $id) { totalReturn } }', () => a.portfolioId],
     ['cancelOrder', 'mutation($id: ID!) { cancelOrder(id: $id) { status } }', () => a.orderId],
-    ['linkRiskAssessment', 'mutation($id: ID!) { linkRiskAssessment(portfolioId: $id, riskAssessmentId: "x") { id } }', () => a.portfolioId],
+    ['linkRiskAssessment', 'mutation($id: ID!) { linkRiskAssessment(portfolioId: $id, riskAssessmentId: "0b7d7f6e-4a57-4c2e-9a0e-5d8f3c1b2a40") { id } }', () => a.portfolioId],
     [
       'placeOrder',
       'mutation($id: ID!) { placeOrder(input: { portfolioId: $id, symbol: "SECRET", side: BUY, type: MARKET, quantity: 1 }) { id } }',

@@ -20,8 +20,9 @@ export class AgentRegistry {
   /** Registers a worker or refreshes its registration; a name belongs to the service account that took it. */
   async register(unit: UnitOfWork, serviceAccountId: string, registration: AgentRegistration): Promise<Agent> {
     const name = registration.name.trim();
-    if (name.length === 0 || name.length > 100) throw new BadUserInputError('Agent name must have 1 to 100 characters');
-    if (registration.type.trim().length === 0) throw new BadUserInputError('Agent type must not be empty');
+    if (name.length === 0 || name.length > 100) throw new BadUserInputError('Agent name must have 1 to 100 characters', { field: 'name' });
+    const type = registration.type.trim();
+    if (type.length === 0 || type.length > 100) throw new BadUserInputError('Agent type must have 1 to 100 characters', { field: 'type' });
     const rows: Array<{ id: string }> = await unit.manager.query(
       `INSERT INTO agents (id, org_id, name, type, capabilities, service_account_id)
        VALUES ($1, $2, $3, $4, $5, $6)
@@ -30,7 +31,7 @@ export class AgentRegistry {
              status_message = NULL, last_heartbeat_at = now()
        WHERE agents.service_account_id = excluded.service_account_id
        RETURNING id`,
-      [randomUUID(), orgOf(unit), name, registration.type.trim(), [...new Set(registration.capabilities)], serviceAccountId],
+      [randomUUID(), orgOf(unit), name, type, [...new Set(registration.capabilities)], serviceAccountId],
     );
     if (!rows[0]) throw new ConflictError(`Agent name ${name} is registered by another service account`);
     return unit.manager.findOneByOrFail(Agent, { id: rows[0].id });

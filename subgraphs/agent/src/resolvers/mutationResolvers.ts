@@ -1,13 +1,13 @@
 import { requireScope } from '@hub/core';
 import type { MutationResolvers } from '../generated/resolvers-types';
 import { PERMISSIONS } from '../permissions';
-import { subjectFromIds } from '../subjects/subject';
+import { requestedSubject } from './requestedSubject';
 
 /** Requester mutations need `agent.task.create`; the worker protocol needs `agent.worker`. */
 export const Mutation: MutationResolvers = {
-  createAgentTask: (_parent, { input }, ctx) => {
+  createAgentTask: async (_parent, { input }, ctx) => {
     const identity = requireScope(ctx.identity, PERMISSIONS.CREATE);
-    const subject = subjectFromIds(input);
+    const subject = await requestedSubject(input, ctx);
     return ctx.db.run((unit) =>
       ctx.services.tasks.create(unit, { type: input.type, input: input.input, subject, priority: input.priority, requestedBy: identity.userId }),
     );
@@ -16,9 +16,9 @@ export const Mutation: MutationResolvers = {
     requireScope(ctx.identity, PERMISSIONS.CREATE);
     return ctx.db.run((unit) => ctx.services.tasks.cancel(unit, id));
   },
-  startAgentPipeline: (_parent, { input }, ctx) => {
+  startAgentPipeline: async (_parent, { input }, ctx) => {
     const identity = requireScope(ctx.identity, PERMISSIONS.CREATE);
-    const subject = subjectFromIds(input);
+    const subject = await requestedSubject(input, ctx);
     return ctx.db.run((unit) =>
       ctx.services.pipelines.start(unit, {
         name: input.name,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { TEST_REDIS_URL } from '../../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
@@ -8,6 +7,7 @@ import { PERFORMERS, type Performer } from '../../worker/performers';
 import { ReferenceWorker } from '../../worker/referenceWorker';
 import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
 import { setAgentConfig } from '../support/agentConfig';
+import { createAssessment, riskHubModule } from '../support/subjects';
 import { createServiceAccount, type ServiceCredential } from '../../../../test/support/serviceAccounts';
 import { GraphQLRequestError } from '../../worker/gatewayClient';
 import { ServiceTokenSource } from '../../worker/serviceTokenSource';
@@ -22,7 +22,7 @@ interface TaskView {
   agent: { id: string; name: string } | null;
 }
 
-/** The reference worker against the real gateway and agent subgraph (risk-hub and trading are not on this branch). */
+/** The reference worker against the real gateway, agent subgraph and risk-hub (for task subjects). */
 describe('reference worker over the gateway', () => {
   let stack: TestStack;
   let tenant: TestAccount;
@@ -30,7 +30,7 @@ describe('reference worker over the gateway', () => {
   let credential: ServiceCredential;
 
   beforeAll(async () => {
-    stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
+    stack = await startTestStack({ hubs: [riskHubModule(), createAgentModule() as HubSubgraphModule], redisUrl: TEST_REDIS_URL });
     tenant = await signUpAccount(stack, 'Worker Tenant');
     // The worker authenticates as in production: its service account's credential, exchanged at the gateway.
     credential = await createServiceAccount(stack, tenant.token, ['agent.worker'], 'reference-workers');
@@ -62,13 +62,13 @@ describe('reference worker over the gateway', () => {
     expect(await worker.runOnce()).toBeNull();
   });
 
-  it('fails a risk.review it cannot read data for, without retrying (risk-hub is not in this supergraph yet)', async () => {
-    const taskId = await create({ type: 'risk.review', input: {}, riskAssessmentId: randomUUID() });
+  it('fails a risk.review it cannot read data for, without retrying (its account lacks risk.assessment.read)', async () => {
+    const taskId = await create({ type: 'risk.review', input: {}, riskAssessmentId: await createAssessment(stack, tenant.token) });
     const worker = new ReferenceWorker({ gateway, name: 'reference-2', performers: PERFORMERS });
     expect(await worker.runOnce()).toEqual({ taskId, outcome: 'failed' });
     const task = await read(taskId);
     expect(task).toMatchObject({ status: 'FAILED', attempts: 1 });
-    expect(task.error).toMatch(/riskAssessment/);
+    expect(task.error).toMatch(/risk.assessment.read/);
   });
 
   it('stops working on a task cancelled while it runs (seen on its next heartbeat or progress report)', async () => {

@@ -1,8 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Logger } from '../logging/logger';
+import { isDatabaseUnavailable, isInvalidValue, isUniqueViolation } from './databaseFaults';
 import { DomainError } from './domainErrors';
-
-const PG_UNIQUE_VIOLATION = '23505';
 
 function rootCause(error: unknown): unknown {
   let current = error;
@@ -12,16 +11,11 @@ function rootCause(error: unknown): unknown {
   return current;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const driverError = (error as { driverError?: { code?: unknown } }).driverError;
-  return (error as { code?: unknown }).code === PG_UNIQUE_VIOLATION || driverError?.code === PG_UNIQUE_VIOLATION;
-}
-
 /**
  * The one place where errors become client-visible. Typed domain errors keep their message and
- * code; GraphQL errors raised by the engine (parse, validation) pass through; anything else is
- * logged server-side and masked as INTERNAL, so no stack trace, SQL or driver text leaks.
+ * code; GraphQL errors raised by the engine (parse, validation) pass through; a database that
+ * cannot be reached is UNAVAILABLE (retry later), a value the database refuses is BAD_USER_INPUT;
+ * anything else is logged server-side and masked as INTERNAL. No stack trace, SQL or driver text leaks.
  */
 export function toGraphQLError(error: unknown, logger: Logger): GraphQLError {
   const cause = rootCause(error);
@@ -40,6 +34,17 @@ export function toGraphQLError(error: unknown, logger: Logger): GraphQLError {
       ...location,
       extensions: { code: 'CONFLICT' },
     });
+  }
+  if (isDatabaseUnavailable(cause)) {
+    logger.warn({ err: cause, path: located?.path }, 'database unavailable while resolving');
+    return new GraphQLError('The service is temporarily unavailable; try again shortly', {
+      ...location,
+      extensions: { code: 'UNAVAILABLE' },
+    });
+  }
+  if (isInvalidValue(cause)) {
+    logger.warn({ err: cause, path: located?.path }, 'database refused a value while resolving');
+    return new GraphQLError('A value in the input is not valid', { ...location, extensions: { code: 'BAD_USER_INPUT' } });
   }
   logger.error({ err: cause, path: located?.path }, 'unexpected error while resolving');
   return new GraphQLError('Internal server error', { ...location, extensions: { code: 'INTERNAL' } });

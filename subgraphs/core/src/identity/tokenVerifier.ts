@@ -2,6 +2,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, t
 import { UnauthenticatedError } from '../errors/domainErrors';
 import type { Identity, Principal } from './identity';
 import { ACCEPTED_TOKEN_ALGORITHMS, SERVICE_ACCOUNT_TOKEN_ROLE, type TokenSettings } from './tokenClaims';
+import { isUuid } from '../input/idFormat';
 
 export interface TokenVerifierOptions extends TokenSettings {
   /** Remote JWKS (plattform's `/.well-known/jwks.json`); cached and refreshed on an unknown `kid`. */
@@ -13,7 +14,6 @@ export interface TokenVerifierOptions extends TokenSettings {
 
 export type TokenVerifier = (token: string) => Promise<Identity>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function stringArray(value: unknown): string[] | null {
   return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
@@ -26,7 +26,7 @@ function stringArray(value: unknown): string[] | null {
  */
 function principalOf(sub: string, roles: readonly string[], creator: unknown): Principal {
   if (!roles.includes(SERVICE_ACCOUNT_TOKEN_ROLE)) return { kind: 'USER', id: sub };
-  if (typeof creator !== 'string' || !UUID.test(creator)) {
+  if (typeof creator !== 'string' || !isUuid(creator)) {
     throw new UnauthenticatedError('Service account token does not name its creator; exchange the credential again');
   }
   return { kind: 'SERVICE_ACCOUNT', id: sub, createdBy: creator };
@@ -37,9 +37,9 @@ function toIdentity(payload: JWTPayload, token: string): Identity {
   const roleList = stringArray(roles);
   if (
     typeof sub !== 'string' ||
-    !UUID.test(sub) ||
+    !isUuid(sub) ||
     typeof org !== 'string' ||
-    !UUID.test(org) ||
+    !isUuid(org) ||
     typeof jti !== 'string' ||
     typeof exp !== 'number' ||
     roleList === null ||

@@ -8,6 +8,7 @@ import { eventStreamRequestOf, SubscriptionEvents } from '../events/subscription
 import { useEventPositions } from '../events/useEventPositions';
 import type { EventBus } from '../pubsub/pubsub';
 import { toGraphQLError } from '../errors/toGraphQLError';
+import { withInputChecks } from '../input/inputChecks';
 import { identityFromRequest } from '../identity/requestIdentity';
 import type { TokenVerifier } from '../identity/tokenVerifier';
 import { useHealthEndpoints, type ReadinessChecks } from '../http/healthEndpoints';
@@ -46,12 +47,15 @@ export interface Subgraph<TServices> {
 
 /**
  * The one way a hub serves its subgraph: federation schema, verified identity, per-request
- * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints; in
- * production the schema stays private (no introspection, `_service` or suggestions).
+ * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints,
+ * arguments checked for malformed text and ids before any resolver runs; in production the
+ * schema stays private (no introspection, `_service` or suggestions).
  */
 export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): Subgraph<TServices> {
   const { logger, database } = options;
-  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap }]);
+  const schema = withInputChecks(
+    buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap }]),
+  );
 
   const yoga = createYoga<Record<string, never>, SubgraphContext<TServices>>({
     schema,
@@ -80,6 +84,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
       return {
         requestId,
         identity,
+        authorization: request.headers.get('authorization'),
         logger: requestLogger,
         loaders: new LoaderRegistry(),
         db: {

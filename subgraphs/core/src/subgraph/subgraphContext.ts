@@ -13,6 +13,8 @@ export interface RequestDatabase {
 export interface SubgraphContext<TServices> {
   requestId: string;
   identity: Identity | null;
+  /** The caller's `Authorization` header as received, to ask another service on their behalf. */
+  authorization: string | null;
   logger: Logger;
   loaders: LoaderRegistry;
   db: RequestDatabase;

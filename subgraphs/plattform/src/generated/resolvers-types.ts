@@ -827,6 +827,10 @@ export type ResolversParentTypes = {
   Viewer: IdentityModel;
 };
 
+export type OpaqueIdDirectiveArgs = { };
+
+export type OpaqueIdDirectiveResolver<Result, Parent, ContextType = PlattformContext, Args = OpaqueIdDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuthPayloadResolvers<ContextType = PlattformContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1038,3 +1042,6 @@ export type Resolvers<ContextType = PlattformContext> = {
   Viewer?: ViewerResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = PlattformContext> = {
+  opaqueId?: OpaqueIdDirectiveResolver<any, any, ContextType>;
+};

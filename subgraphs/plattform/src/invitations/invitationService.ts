@@ -3,6 +3,7 @@ import {
   BadUserInputError,
   ConflictError,
   ForbiddenError,
+  isUuid,
   NotFoundError,
   type Identity,
   type TenantDatabase,
@@ -27,7 +28,6 @@ import { hashInvitationCode, newInvitationCode, presentedCode } from './invitati
 export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
 const DEFAULT_LIST_SIZE = 100;
 const MAX_LIST_SIZE = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface InvitationFilter {
   status?: InvitationStatus | null;
@@ -76,7 +76,7 @@ export class InvitationService {
 
   /** Withdraws a pending invitation; the caller has checked `plattform.member.manage`. */
   async revoke(unit: UnitOfWork, actor: Identity, id: string): Promise<InvitationRecord> {
-    const [current] = UUID.test(id) ? await this.select(unit, `id = $1 AND org_id = $2 FOR UPDATE`, [id, actor.orgId]) : [];
+    const [current] = isUuid(id) ? await this.select(unit, `id = $1 AND org_id = $2 FOR UPDATE`, [id, actor.orgId]) : [];
     if (!current) throw new NotFoundError('Invitation not found');
     requireOwnerLevelFor(actor, current.role);
     if (current.status !== 'pending') throw notPending(current.status);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DomainError, type DatabaseSettings } from '@hub/core';
+import { DomainError, isUuid, type DatabaseSettings } from '@hub/core';
 import { ConfigSchemaRegistry } from '../configs/configSchemas';
 import { ConfigService, type ConfigChangeRecord, type ServiceConfigRecord } from '../configs/configService';
 import { OPERATOR_OWNED_CONFIGS } from '../configs/operatorOwnedConfigs';
@@ -38,7 +38,6 @@ export interface ConfigCommandOptions {
 class UsageError extends Error {}
 
 const HISTORY_LIMIT = { default: 50, max: 1000 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** PostgreSQL: a foreign key found no row (here: no organization with that id). */
 const FOREIGN_KEY_VIOLATION = '23503';
 
@@ -46,7 +45,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 function parseScope(global: boolean | undefined, org: string | undefined): string | null {
   if (global && org !== undefined) throw new UsageError('give either --global or --org <id>, not both');
   if (org !== undefined) {
-    if (!UUID.test(org)) throw new UsageError(`--org must be an organization id (a UUID), got ${org}`);
+    if (!isUuid(org)) throw new UsageError(`--org must be an organization id (a UUID), got ${org}`);
     return org.toLowerCase();
   }
   // Tenant configs belong to their tenant's admins (setConfig in the graph); the operator

@@ -4,6 +4,7 @@ import {
   ConflictError,
   ForbiddenError,
   isServiceAccountIdentity,
+  isUuid,
   NotFoundError,
   UnauthenticatedError,
   type Identity,
@@ -75,7 +76,6 @@ interface ServiceAccountRow {
   revoke_reason: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** One answer for every refused exchange: callers learn nothing about which part was wrong. */
 const INVALID_CLIENT = 'Invalid client credentials';
 const MAX_SECRET_LENGTH = 200;
@@ -128,12 +128,12 @@ export class ServiceAccountService {
   }
 
   byIds(unit: UnitOfWork, ids: readonly string[]): Promise<ServiceAccountRecord[]> {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.filter((id) => isUuid(id));
     return valid.length === 0 ? Promise.resolve([]) : this.rows(unit, `SELECT * FROM service_accounts WHERE id = ANY($1::uuid[])`, [valid]);
   }
 
   async byId(unit: UnitOfWork, id: string): Promise<ServiceAccountRecord> {
-    const [account] = UUID.test(id) ? await this.rows(unit, `SELECT * FROM service_accounts WHERE id = $1`, [id]) : [];
+    const [account] = isUuid(id) ? await this.rows(unit, `SELECT * FROM service_accounts WHERE id = $1`, [id]) : [];
     if (!account) throw new NotFoundError('Service account not found');
     return account;
   }
@@ -214,7 +214,7 @@ export class ServiceAccountService {
    * the account's organization.
    */
   async issueToken(clientId: string, clientSecret: string, requestedScopes?: readonly string[] | null): Promise<ServiceToken> {
-    if (!UUID.test(clientId) || clientSecret.length === 0 || clientSecret.length > MAX_SECRET_LENGTH) {
+    if (!isUuid(clientId) || clientSecret.length === 0 || clientSecret.length > MAX_SECRET_LENGTH) {
       throw new UnauthenticatedError(INVALID_CLIENT);
     }
     const id = clientId.toLowerCase();
@@ -302,7 +302,7 @@ export class ServiceAccountService {
   }
 
   private async lockedRow(unit: UnitOfWork, id: string): Promise<ServiceAccountRow> {
-    const [row] = UUID.test(id)
+    const [row] = isUuid(id)
       ? ((await unit.manager.query(`SELECT * FROM service_accounts WHERE id = $1 FOR UPDATE`, [id])) as ServiceAccountRow[])
       : [];
     if (!row) throw new NotFoundError('Service account not found');

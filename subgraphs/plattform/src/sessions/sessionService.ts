@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  isUuid,
   NotFoundError,
   UnauthenticatedError,
   type Identity,
@@ -43,7 +44,6 @@ export interface IssuedTokenRef {
   expiresAt: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RevocationRow {
   jti: string;
@@ -141,7 +141,7 @@ export class SessionService {
    * tenant's jti is NOT_FOUND.
    */
   async revokeToken(unit: UnitOfWork, jti: string, reason: string): Promise<RevocationRow[]> {
-    if (!UUID.test(jti)) throw new NotFoundError('No token with this id in this organization');
+    if (!isUuid(jti)) throw new NotFoundError('No token with this id in this organization');
     const [row] = (await unit.manager.query(
       `SELECT family_id, user_id, access_expires_at FROM refresh_tokens WHERE access_token_id = $1`,
       [jti],
