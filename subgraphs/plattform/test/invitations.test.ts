@@ -263,7 +263,8 @@ describe("invitations: joining an organization needs the invitee's consent", () 
     expect(listedByA.errors).toBeUndefined();
     expect(JSON.stringify(listedByA)).not.toContain(pending.invitation.id);
     expect(reasons(await send(target, REVOKE, { id: pending.invitation.id }, userA.token))).toEqual([['NOT_FOUND', undefined]]);
-    expect(reasons(await send(target, REVOKE, { id: 'not-a-uuid' }, userA.token))).toEqual([['NOT_FOUND', undefined]]);
+    // A malformed id is refused by the kit's input checks before any lookup.
+    expect(reasons(await send(target, REVOKE, { id: 'not-a-uuid' }, userA.token))).toEqual([['BAD_USER_INPUT', 'INVALID_ID']]);
     expect(reasons(await send(target, 'query { invitations(first: 501) { id } }', {}, ownerB.token))).toEqual([['BAD_USER_INPUT', undefined]]);
     const stillPending = await stack.query<{ invitations: InvitationView[] }>(LIST, { status: 'PENDING' }, ownerB.token);
     expect(stillPending.data?.invitations.map((invitation) => invitation.id)).toContain(pending.invitation.id);
