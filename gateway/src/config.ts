@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { envBool, envInt, envOptional, envString, type TokenSettings } from '@hub/core';
+import { blindDenylistSettingsFromEnv, envBool, envInt, envOptional, envString, type BlindDenylistSettings, type TokenSettings } from '@hub/core';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
@@ -80,6 +80,8 @@ export interface GatewayConfig {
   routingOverrides: Record<string, string>;
   /** Redis for the token denylist and rate limits; absent → in-process (single replica only). */
   redisUrl?: string;
+  /** What is accepted while the denylist cannot be consulted. */
+  blindDenylist: BlindDenylistSettings;
   limits: OperationLimits;
   rateLimit: RateLimitDefault;
   /** Persisted-operation manifest (JSON `{ "<sha256>": "<document>" }`); set → safelist mode. */
@@ -158,6 +160,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     production: envOptional('NODE_ENV') === 'production',
     routingOverrides: routingOverridesFromEnv(),
     redisUrl: envOptional('REDIS_URL'),
+    blindDenylist: blindDenylistSettingsFromEnv(),
     limits: operationLimitsFromEnv(),
     rateLimit: {
       limit: envInt('GATEWAY_RATE_LIMIT', 600),

@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import {
   createLogger,
   createTokenDenylist,
+  remoteRevocationFeed,
+  revocationsUrlFor,
+  withRevocationFeed,
   identityFromRequest,
   listen,
   useHealthEndpoints,
@@ -98,14 +101,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
 
   const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger, cacheMs: 2000 });
-  const denylist = options.denylist ?? ownDenylist!;
+  // While the denylist is blind, plattform's own record of revocations answers (README: "Token revocation").
+  const sharedDenylist = options.denylist ?? ownDenylist!;
+  const denylist = config.blindDenylist.plattformFallback
+    ? withRevocationFeed(sharedDenylist, remoteRevocationFeed({ url: revocationsUrlFor(config.jwksUrl), logger }))
+    : sharedDenylist;
   const verifyToken = gatewayTokenVerifier(config, denylist, options.verifyToken);
   const rateLimiter = options.rateLimiter ?? defaultRateLimiter(config, logger);
   const manifest = config.persistedOperationsPath ? await readOperationManifest(config.persistedOperationsPath) : undefined;
   const observability = createRequestObservability(logger, metrics);
   const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
 
-  const subscriptions = new FederatedSubscriptions({ settings: config.subscriptions, clients, denylist, metrics, logger });
+  const subscriptions = new FederatedSubscriptions({
+    settings: config.subscriptions,
+    clients,
+    denylist,
+    blindGraceSeconds: config.blindDenylist.graceSeconds,
+    metrics,
+    logger,
+  });
   // Live subscriptions follow the supergraph: re-planned on every applied swap.
   supergraph.onSwap((generation) => subscriptions.supergraphSwapped(generation));
 

@@ -13,8 +13,11 @@ export interface PlattformConfig extends HubSubgraphSettings {
   devKeyFile?: string;
   /** How tenants get infrastructure (TENANT_PROVISIONER); see provisioning/. */
   provisioner: ProvisionerSettings;
-  /** How often revocations recorded in PostgreSQL are re-published to the Redis denylist. */
-  denylistSyncIntervalMs: number;
+  /**
+   * How long plattform's promise "every recorded revocation is on the Redis denylist" lasts
+   * unless renewed; readers stop trusting the denylist when it lapses (README: "Token revocation").
+   */
+  denylistLeaseMs: number;
 }
 
 /** `DATA_DIR/keys/<name>`: development key material (never used in production). */
@@ -41,7 +44,7 @@ export function plattformConfigFromEnv(): PlattformConfig {
       fileIfExists(envOptional('JWT_PREVIOUS_KEYS_FILE') ?? (production ? undefined : devKeyPath(DEV_PREVIOUS_KEYS_FILE))),
     // Production never falls back to a generated key: tokens must survive restarts and replicas.
     devKeyFile: production ? undefined : devKeyPath(DEV_SIGNING_KEY_FILE),
-    denylistSyncIntervalMs: envInt('DENYLIST_SYNC_INTERVAL_MS', 60_000),
+    denylistLeaseMs: envInt('DENYLIST_LEASE_MS', 2500),
     provisioner: provisionerSettingsFromEnv(),
   };
 }

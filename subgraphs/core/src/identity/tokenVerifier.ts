@@ -20,7 +20,7 @@ function stringArray(value: unknown): string[] | null {
 }
 
 function toIdentity(payload: JWTPayload, token: string): Identity {
-  const { sub, org, roles, scope, jti, exp } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, org, roles, scope, jti, exp, iat } = payload as JWTPayload & Record<string, unknown>;
   const roleList = stringArray(roles);
   if (
     typeof sub !== 'string' ||
@@ -35,7 +35,7 @@ function toIdentity(payload: JWTPayload, token: string): Identity {
     throw new UnauthenticatedError('Access token is missing required claims');
   }
   const scopes = typeof scope === 'string' && scope.length > 0 ? scope.split(' ') : [];
-  return { userId: sub, orgId: org, roles: roleList, scopes, tokenId: jti, expiresAt: exp, token };
+  return { userId: sub, orgId: org, roles: roleList, scopes, tokenId: jti, expiresAt: exp, issuedAt: typeof iat === 'number' ? iat : 0, token };
 }
 
 function describe(error: unknown): string {

@@ -11,6 +11,9 @@ import {
 import { isRole, type Role } from '../identity/roles';
 import type { AccessTokenIssuer, IssuedToken } from '../tokens/accessTokenIssuer';
 
+/** Outbox event of a revoked access token; the relay also puts it on the denylist. */
+export const TOKEN_REVOKED_EVENT = 'plattform.token.revoked';
+
 /** Refresh tokens live 90 days and rotate on every use (seed area B). */
 export const REFRESH_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
 const REFRESH_PREFIX = 'rt_';
@@ -187,25 +190,36 @@ export class SessionService {
     return revoked;
   }
 
-  /** Puts committed revocations on the shared denylist; the periodic sync retries failures. */
+  /**
+   * Puts committed revocations on the shared denylist at once (the fast path). Each was also
+   * written to the outbox with its transaction, so a failure here is retried by the relay.
+   */
   async publishRevocations(revoked: readonly RevocationRow[]): Promise<void> {
     for (const { jti, expires_at } of revoked) {
       try {
         await this.denylist.revoke(jti, epochSeconds(expires_at));
       } catch (error) {
-        this.logger.error({ err: error, jti }, 'revocation recorded but not yet on the denylist; the sync will retry');
+        this.logger.warn({ err: error, jti }, 'revocation recorded but not yet on the denylist; the outbox relay delivers it');
       }
     }
   }
 
-  /** Re-publishes every unexpired revocation (at start and periodically: Redis may have lost them). */
+  /**
+   * Re-publishes every unexpired revocation (a denylist that lost its completeness lease may have
+   * lost entries: Redis restarted). Throws on the first failure: the rebuild must not be granted.
+   */
   async syncDenylist(): Promise<number> {
-    const rows = await this.database.run(
+    const rows = await this.unexpiredRevocations();
+    for (const { jti, expires_at } of rows) await this.denylist.revoke(jti, epochSeconds(expires_at));
+    return rows.length;
+  }
+
+  /** Every revocation whose token could still be presented (all tenants: infrastructure only). */
+  async unexpiredRevocations(): Promise<RevocationRow[]> {
+    return this.database.run(
       { orgId: null, userId: null, settings: { denylist_sync: 'on' } },
       (unit) => unit.manager.query(`SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > now()`) as Promise<RevocationRow[]>,
     );
-    await this.publishRevocations(rows);
-    return rows.length;
   }
 
   private async issueInFamily(unit: UnitOfWork, familyId: string, userId: string, orgId: string, role: Role): Promise<Session> {
@@ -251,7 +265,13 @@ export class SessionService {
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (jti) DO NOTHING`,
       [jti, orgId, userId, expiresAt, actor, reason],
     );
-    await unit.emit({ type: 'plattform.token.revoked', subject: jti, orgId, data: { tokenId: jti, userId, reason } });
+    // expiresAt lets the relay put the revocation on the denylist for as long as the token lives.
+    await unit.emit({
+      type: TOKEN_REVOKED_EVENT,
+      subject: jti,
+      orgId,
+      data: { tokenId: jti, userId, reason, expiresAt: expiresAt.toISOString() },
+    });
     return [{ jti, expires_at: expiresAt }];
   }
 }
