@@ -105,6 +105,31 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     expect((await plattform(ME, {}, adminToken)).errors).toBeUndefined();
   });
 
+  it("an admin cannot revoke an owner's tokens (gateway and plattform); an owner can, and an admin revokes a member's", async () => {
+    const REVOKE = 'mutation($id: ID!) { revokeToken(tokenId: $id, reason: "takeover") }';
+    const owner = await signUpAccount(stack);
+    const admin = await addMemberAndLogin(stack, owner, 'ADMIN');
+    const member = await addMemberAndLogin(stack, owner, 'MEMBER');
+    for (const send of [stack.query, plattform]) {
+      const refused = await send(REVOKE, { id: jtiOf(owner.token) }, admin);
+      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+      expect(refused.errors?.[0]?.message).toBe("Only an owner can revoke an owner's tokens");
+    }
+    // Nothing was revoked: the owner's token and session live on.
+    expect((await plattform(ME, {}, owner.token)).errors).toBeUndefined();
+    expect(await redis.exists(denylistKey(jtiOf(owner.token)))).toBe(0);
+    const rotated = await stack.query<RefreshData>(REFRESH, { token: owner.refreshToken });
+    expect(rotated.errors).toBeUndefined();
+
+    // Whom an admin may manage, they may cut off.
+    expect((await stack.query(REVOKE, { id: jtiOf(member) }, admin)).errors).toBeUndefined();
+    expect(errorCodes(await plattform(ME, {}, member))).toEqual(['UNAUTHENTICATED']);
+    // Another owner may revoke an owner's token.
+    const coOwner = await addMemberAndLogin(stack, owner, 'OWNER');
+    expect((await stack.query(REVOKE, { id: jtiOf(rotated.data!.refreshToken.accessToken) }, coOwner)).errors).toBeUndefined();
+    expect(errorCodes(await plattform(ME, {}, rotated.data!.refreshToken.accessToken))).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('revokeToken needs plattform.token.revoke', async () => {
     const account: TestAccount = await signUpAccount(stack);
     const member = await addMemberAndLogin(stack, account, 'MEMBER');

@@ -9,13 +9,11 @@ import {
   type UnitOfWork,
 } from '@hub/core';
 import { Membership } from '../organizations/membership.entity';
-import type { Role } from '../identity/roles';
+import { mayActOnRole, type Role } from '../identity/roles';
 import type { RevocationRow, SessionService } from '../sessions/sessionService';
 
 /** Invitations are valid for 7 days. */
 const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
-/** Only a holder of this permission (owners) may hand out, change or take away the owner role. */
-const OWNER_LEVEL = 'plattform.organization.manage';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface Invitation {
@@ -141,7 +139,7 @@ export class MemberService {
   }
 
   private requireOwnerLevelFor(actor: Identity, role: Role): void {
-    if (role === 'owner' && !actor.scopes.includes(OWNER_LEVEL)) {
+    if (!mayActOnRole(actor.scopes, role)) {
       throw new ForbiddenError('Only an owner can grant, change or remove the owner role');
     }
   }

@@ -8,8 +8,8 @@ export const sessionMutations: Pick<MutationResolvers, 'refreshToken' | 'logout'
     return true;
   },
   revokeToken: async (_parent, { tokenId, reason }, ctx) => {
-    requireScope(ctx.identity, 'plattform.token.revoke');
-    const revoked = await ctx.db.run((unit) => ctx.services.sessions.revokeToken(unit, tokenId, reason));
+    const actor = requireScope(ctx.identity, 'plattform.token.revoke');
+    const revoked = await ctx.db.run((unit) => ctx.services.sessions.revokeToken(unit, actor, tokenId, reason));
     await ctx.services.sessions.publishRevocations(revoked);
     return true;
   },

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
   type Identity,
@@ -8,7 +9,7 @@ import {
   type TokenDenylist,
   type UnitOfWork,
 } from '@hub/core';
-import { isRole, type Role } from '../identity/roles';
+import { isRole, mayActOnRole, type Role } from '../identity/roles';
 import type { AccessTokenIssuer, IssuedToken } from '../tokens/accessTokenIssuer';
 
 /** Outbox event of a revoked access token; the relay also puts it on the denylist. */
@@ -141,9 +142,10 @@ export class SessionService {
    * An administrator revokes one access token of their organization by its `jti`; the session
    * it belongs to is revoked with it, so it cannot mint new tokens. A service account's token has
    * no session: only the token is revoked (revokeServiceAccount stops the account). Another
-   * tenant's jti is NOT_FOUND.
+   * tenant's jti is NOT_FOUND; an owner's token is FORBIDDEN unless the actor is an owner too
+   * (the membership rules: an admin cannot touch an owner).
    */
-  async revokeToken(unit: UnitOfWork, jti: string, reason: string): Promise<RevocationRow[]> {
+  async revokeToken(unit: UnitOfWork, actor: Identity, jti: string, reason: string): Promise<RevocationRow[]> {
     if (!UUID.test(jti)) throw new NotFoundError('No token with this id in this organization');
     const [row] = (await unit.manager.query(
       `SELECT family_id, user_id, access_expires_at FROM refresh_tokens WHERE access_token_id = $1`,
@@ -157,6 +159,15 @@ export class SessionService {
       )) as Array<{ service_account_id: string; expires_at: Date }>;
       if (!issued) throw new NotFoundError('No token with this id in this organization');
       return this.recordRevocations(unit, [{ jti, subjectId: issued.service_account_id, expiresAt: issued.expires_at }], reason);
+    }
+    // The holder's current role counts (a promotion since the token was issued included); the
+    // row is locked so a concurrent role change waits for this decision.
+    const [holder] = (await unit.manager.query(
+      `SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2 FOR SHARE`,
+      [unit.scope.orgId, row.user_id],
+    )) as Array<{ role: string }>;
+    if (holder && isRole(holder.role) && !mayActOnRole(actor.scopes, holder.role)) {
+      throw new ForbiddenError("Only an owner can revoke an owner's tokens");
     }
     const fromFamily = await this.revokeFamily(unit, row.family_id, reason, unit.scope.userId);
     const own = await this.recordRevocation(unit, unit.scope.orgId!, jti, row.user_id, row.access_expires_at, unit.scope.userId, reason);
