@@ -163,6 +163,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         requestId,
         identity,
         authorization: identity ? request.headers.get('authorization') : null,
+        userAgent: request.headers.get('user-agent'),
         logger: logger.child({ requestId, orgId: identity?.orgId }),
       };
     },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { envInt, envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
+import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from './sessions/sessionService';
 import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
 export const SUBGRAPH_NAME = 'plattform';
@@ -18,6 +19,8 @@ export interface PlattformConfig extends HubSubgraphSettings {
    * unless renewed; readers stop trusting the denylist when it lapses (README: "Token revocation").
    */
   denylistLeaseMs: number;
+  /** How long the client that spent a refresh token may present it again and get the same pair. */
+  refreshReuseGraceSeconds: number;
 }
 
 /** `DATA_DIR/keys/<name>`: development key material (never used in production). */
@@ -45,6 +48,7 @@ export function plattformConfigFromEnv(): PlattformConfig {
     // Production never falls back to a generated key: tokens must survive restarts and replicas.
     devKeyFile: production ? undefined : devKeyPath(DEV_SIGNING_KEY_FILE),
     denylistLeaseMs: envInt('DENYLIST_LEASE_MS', 2500),
+    refreshReuseGraceSeconds: envInt('REFRESH_REUSE_GRACE_SECONDS', DEFAULT_REFRESH_REUSE_GRACE_SECONDS),
     provisioner: provisionerSettingsFromEnv(),
   };
 }

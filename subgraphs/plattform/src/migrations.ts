@@ -4,6 +4,7 @@ import { ConfigsAndTokenLifecycle1763790000000 } from '../migrations/17637900000
 import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-TenantsAndQuotas';
 import { ServiceAccounts1764000000000 } from '../migrations/1764000000000-ServiceAccounts';
 import { ConfigOperators1764100000000 } from '../migrations/1764100000000-ConfigOperators';
+import { RefreshReuseGrace1765200000000 } from '../migrations/1765200000000-RefreshReuseGrace';
 
 /** Every migration of this subgraph, in order. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   ServiceAccounts1764000000000,
   ConfigOperators1764100000000,
   eventLogMigration('plattform'),
+  RefreshReuseGrace1765200000000,
 ];

@@ -81,7 +81,7 @@ export async function startPlattform(
       const provisioner = createProvisioner(config.provisioner, logger);
       const quotas = new QuotaService(database, provisioner);
       const issuer = new AccessTokenIssuer(keys, config.tokens);
-      const sessions = new SessionService(database, issuer, denylist, logger);
+      const sessions = new SessionService(database, issuer, denylist, logger, config.refreshReuseGraceSeconds);
       const hasher = new PasswordHasher();
       const tenants = new TenantService(database, provisioner, quotas, logger);
       return {

@@ -10,6 +10,8 @@ const REFRESH = /* GraphQL */ `
   mutation Refresh($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken organization { id } } }
 `;
 const ME = 'query { me { user { id } organization { id } } }';
+/** A client other than the test's own (whose User-Agent is Node's fetch). */
+const OTHER_CLIENT = { 'user-agent': 'replay-tool/1.0' };
 
 interface RefreshData {
   refreshToken: { accessToken: string; refreshToken: string; organization: { id: string } };
@@ -46,15 +48,16 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     const me = await stack.query<{ me: { user: { id: string } } }>(ME, {}, rotated.accessToken);
     expect(me.data?.me.user.id).toBe(account.userId);
 
-    const again = await stack.query(REFRESH, { token: account.refreshToken });
+    // Presented again by another client: not a retry (see refreshReuseGrace.test.ts).
+    const again = await postGraphQL(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
     expect(errorCodes(again)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('reusing a spent refresh token revokes the whole family, including live access tokens', async () => {
     const account = await signUpAccount(stack);
     const rotated = (await stack.query<RefreshData>(REFRESH, { token: account.refreshToken })).data!.refreshToken;
-    // An attacker replays the stolen, already spent token.
-    const replay = await stack.query(REFRESH, { token: account.refreshToken });
+    // An attacker replays the stolen, already spent token from their own machine.
+    const replay = await postGraphQL(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
     expect(errorCodes(replay)).toEqual(['UNAUTHENTICATED']);
     expect(replay.errors?.[0]?.message).toContain('revoked');
 

@@ -74,6 +74,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
       return {
         requestId,
         identity,
+        userAgent: request.headers.get('user-agent'),
         logger: requestLogger,
         loaders: new LoaderRegistry(),
         db: {

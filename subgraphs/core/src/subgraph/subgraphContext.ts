@@ -13,6 +13,8 @@ export interface RequestDatabase {
 export interface SubgraphContext<TServices> {
   requestId: string;
   identity: Identity | null;
+  /** The caller's User-Agent (through the gateway: the client's, which it forwards). */
+  userAgent: string | null;
   logger: Logger;
   loaders: LoaderRegistry;
   db: RequestDatabase;

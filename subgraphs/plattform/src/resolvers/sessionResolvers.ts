@@ -2,7 +2,7 @@ import { requireIdentity, requireScope } from '@hub/core';
 import type { MutationResolvers } from '../generated/resolvers-types';
 
 export const sessionMutations: Pick<MutationResolvers, 'refreshToken' | 'logout' | 'revokeToken' | 'switchOrganization'> = {
-  refreshToken: (_parent, { refreshToken }, ctx) => ctx.services.accounts.refresh(refreshToken),
+  refreshToken: (_parent, { refreshToken }, ctx) => ctx.services.accounts.refresh(refreshToken, { userAgent: ctx.userAgent }),
   logout: async (_parent, _args, ctx) => {
     await ctx.services.sessions.logout(requireIdentity(ctx.identity));
     return true;

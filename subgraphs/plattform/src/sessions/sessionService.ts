@@ -11,9 +11,13 @@ import {
 } from '@hub/core';
 import { isRole, mayActOnRole, type Role } from '../identity/roles';
 import type { AccessTokenIssuer, IssuedToken } from '../tokens/accessTokenIssuer';
+import { clientFingerprint, openSuccessor, sealSuccessor, type RefreshClient } from './refreshReuseGrace';
 
 /** Outbox event of a revoked access token; the relay also puts it on the denylist. */
 export const TOKEN_REVOKED_EVENT = 'plattform.token.revoked';
+
+/** Default of REFRESH_REUSE_GRACE_SECONDS (README: "Sessions"). */
+export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 5;
 
 /** Refresh tokens live 90 days and rotate on every use (seed area B). */
 export const REFRESH_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
@@ -38,6 +42,8 @@ interface RefreshRow {
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
+  used_by_client: string | null;
+  successor_sealed: string | null;
 }
 
 /** An access token to revoke: its `jti`, whom it speaks for (`sub`) and its `exp`. */
@@ -72,6 +78,8 @@ export class SessionService {
     private readonly issuer: AccessTokenIssuer,
     private readonly denylist: TokenDenylist,
     private readonly logger: Logger,
+    /** How long the client that spent a refresh token may present it again (parallel retries). */
+    private readonly refreshReuseGraceSeconds = DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
   ) {}
 
   /** A new session (new family) for a user acting in one organization with one role. */
@@ -79,9 +87,15 @@ export class SessionService {
     return this.database.run({ orgId, userId }, (unit) => this.issueInFamily(unit, randomUUID(), userId, orgId, role));
   }
 
-  /** Exchanges a refresh token for a new access and refresh token (the old one is spent). */
-  async refresh(refreshToken: string): Promise<Session> {
-    const tokenHash = hashOf(refreshToken.trim());
+  /**
+   * Exchanges a refresh token for a new access and refresh token (the old one is spent). The
+   * client that spent it may present it again within the reuse grace and gets the same pair
+   * (parallel retries); any other reuse revokes the session.
+   */
+  async refresh(presentedToken: string, client: RefreshClient): Promise<Session> {
+    const refreshToken = presentedToken.trim();
+    const tokenHash = hashOf(refreshToken);
+    const fingerprint = clientFingerprint(client);
     const outcome = await this.database.run(
       { orgId: null, userId: null, settings: { refresh_token_hash: tokenHash } },
       async (unit): Promise<{ session: Session } | { refused: string; revoked: RevocationRow[] }> => {
@@ -96,17 +110,28 @@ export class SessionService {
                   set_config('app.current_user', $3, true)`,
           [presented.family_id, presented.org_id, presented.user_id],
         );
-        const [row] = (await unit.manager.query(`SELECT * FROM refresh_tokens WHERE id = $1 FOR UPDATE`, [
-          presented.id,
-        ])) as RefreshRow[];
+        // The row lock queues parallel refreshes with one token: the first spends it, the others
+        // then see it spent (and, within the grace, the pair it was exchanged for).
+        const [row] = (await unit.manager.query(
+          `SELECT *, clock_timestamp() - used_at <= make_interval(secs => $2) AS within_reuse_grace
+             FROM refresh_tokens WHERE id = $1 FOR UPDATE`,
+          [presented.id, this.refreshReuseGraceSeconds],
+        )) as Array<RefreshRow & { within_reuse_grace: boolean | null }>;
         if (!row || row.revoked_at) return { refused: 'Refresh token has been revoked', revoked: [] };
         if (row.expires_at.getTime() <= Date.now()) return { refused: 'Refresh token has expired', revoked: [] };
+        if (row.used_at && row.within_reuse_grace && row.used_by_client === fingerprint && row.successor_sealed) {
+          const successor = openSuccessor(row.successor_sealed, refreshToken);
+          if (successor) return { session: successor };
+        }
         if (row.used_at) {
           const revoked = await this.revokeFamily(unit, row.family_id, 'refresh token reuse', null);
           this.logger.warn({ familyId: row.family_id, userId: row.user_id }, 'refresh token reused; family revoked');
           return { refused: 'Refresh token was already used; the session has been revoked', revoked };
         }
-        await unit.manager.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [row.id]);
+        await unit.manager.query(`UPDATE refresh_tokens SET used_at = clock_timestamp(), used_by_client = $2 WHERE id = $1`, [
+          row.id,
+          fingerprint,
+        ]);
         const [membership] = (await unit.manager.query(
           `SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2`,
           [row.org_id, row.user_id],
@@ -115,7 +140,9 @@ export class SessionService {
           const revoked = await this.revokeFamily(unit, row.family_id, 'membership ended', null);
           return { refused: 'Membership has ended', revoked };
         }
-        return { session: await this.issueInFamily(unit, row.family_id, row.user_id, row.org_id, membership.role) };
+        const session = await this.issueInFamily(unit, row.family_id, row.user_id, row.org_id, membership.role);
+        await unit.manager.query(`UPDATE refresh_tokens SET successor_sealed = $2 WHERE id = $1`, [row.id, sealSuccessor(session, refreshToken)]);
+        return { session };
       },
     );
     if ('session' in outcome) return outcome.session;
