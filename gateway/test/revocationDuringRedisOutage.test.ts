@@ -1,6 +1,7 @@
 import { decodeJwt } from 'jose';
 import Redis from 'ioredis';
 import { DENYLIST_COMPLETENESS_KEY, type HubSubgraphModule } from '@hub/core';
+import { TOKEN_REVOKED_EVENT } from '@hub/plattform';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { eventually } from '../../test/support/eventually';
 import { postGraphQL, type GraphQLResponse } from '../../test/support/graphqlClient';
@@ -96,14 +97,18 @@ class AcceptanceWatch {
 }
 
 /** Runs a watch on `token` across `act` and reports the latest acceptance after `act` answered. */
-async function latestAcceptanceAfter(stack: TestStack, token: string, act: () => Promise<void>): Promise<{ ms: number; watch: AcceptanceWatch }> {
+async function latestAcceptanceAfter(
+  stack: TestStack,
+  token: string,
+  act: () => Promise<void>,
+): Promise<{ ms: number; acknowledgedAt: number }> {
   const watch = new AcceptanceWatch(stack, token);
   try {
     await eventually(() => watch.lastAccepted.gateway > 0 && watch.lastAccepted['risk-hub'] > 0, 5000, 'the token to be accepted first');
     await act();
     const acknowledgedAt = Date.now();
     await eventually(() => watch.refusedFor(1000), 15_000, 'the token to be refused for 1 s at both services');
-    return { ms: watch.latestAcceptanceAfter(acknowledgedAt), watch };
+    return { ms: watch.latestAcceptanceAfter(acknowledgedAt), acknowledgedAt };
   } finally {
     await watch.stop();
   }
@@ -250,9 +255,21 @@ describe('revocation while Redis fails: plattform answers for the denylist (defa
     }
     // A logout during the outage (a young token, the hardest case for the grace) is enforced within the bound.
     const young = await login(stack, old);
-    const { ms } = await latestAcceptanceAfter(stack, young, () => logout(stack, young));
-    console.log(`[revocation] Redis down, plattform fallback: latest acceptance of a token logged out during the outage ${ms} ms after the logout answered`);
-    expect(ms).toBeLessThanOrEqual(BOUND_MS);
+    const sockets = new WsConnections();
+    try {
+      const subscription = sockets.connect(stack.gatewayUrl, young).subscribe('subscription { riskAssessmentEvents { type } }');
+      await eventually(() => stack.gateway.subscriptions.stats().subscribers >= 1, 5000, 'the subscription to start');
+      const { ms, acknowledgedAt } = await latestAcceptanceAfter(stack, young, () => logout(stack, young));
+      console.log(`[revocation] Redis down, plattform fallback: latest acceptance of a token logged out during the outage ${ms} ms after the logout answered`);
+      expect(ms).toBeLessThanOrEqual(BOUND_MS);
+      // Its subscription ends within the bound too.
+      await subscription.ended(Math.max(1, acknowledgedAt + BOUND_MS - Date.now()));
+      expect(subscription.results.at(-1)?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    } finally {
+      await sockets.closeAll();
+    }
+    // The logout's outbox event waits for Redis (the relay could not deliver it to the denylist).
+    expect(await stack.plattform.relay.hasPending(TOKEN_REVOKED_EVENT)).toBe(true);
 
     await redis.restart();
     const restartedAt = Date.now();
@@ -260,6 +277,9 @@ describe('revocation while Redis fails: plattform answers for the denylist (defa
     try {
       await eventually(leaseHeld, 10_000, 'plattform to rebuild the denylist and hold its lease again');
       console.log(`[revocation] Redis restarted: denylist rebuilt and trusted again ${Date.now() - restartedAt} ms after the restart`);
+      // The outbox delivered at once, not after its retry back-off or a periodic sync.
+      await eventually(async () => !(await stack.plattform.relay.hasPending(TOKEN_REVOKED_EVENT)), 5000, 'the outbox to deliver the revocation');
+      console.log(`[revocation] Redis restarted: outbox delivered the outage's revocation ${Date.now() - restartedAt} ms after the restart`);
     } finally {
       for (const watch of watchRevoked) await watch.stop();
     }

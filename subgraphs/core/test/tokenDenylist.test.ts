@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { createLogger, createTokenDenylist, denylistKey, type TokenDenylist } from '../src';
+import { eventually } from '../../../test/support/eventually';
+import { RedisServer } from '../../../test/support/redisServer';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger('denylist-test');
@@ -53,5 +55,59 @@ describe('token denylist', () => {
     expect(await isRevoked(local, jti)).toBe(true);
     expect(await isRevoked(local, randomUUID())).toBe(false);
     expect(await local.lookup([randomUUID(), jti])).toEqual({ revoked: new Set([jti]), unknown: new Set() });
+  });
+});
+
+describe('token denylist completeness lease (a private Redis, killed and restarted)', () => {
+  let server: RedisServer;
+  let reader: TokenDenylist;
+  let writer: TokenDenylist;
+  const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    reader = createTokenDenylist({ redisUrl: server.url, logger, cacheMs: 2000 });
+    writer = createTokenDenylist({ redisUrl: server.url, logger });
+  });
+  afterAll(async () => {
+    await reader.close();
+    await writer.close();
+    await server.kill();
+  });
+
+  it('vouches for a missing entry only under the lease; an entry is a revocation either way', async () => {
+    const [revoked, other] = [randomUUID(), randomUUID()];
+    await writer.revoke(revoked, inAMinute());
+    expect(await reader.lookup([revoked, other])).toEqual({ revoked: new Set([revoked]), unknown: new Set([other]) });
+    const ticket = await writer.beginRebuild();
+    // Mid-rebuild the list is not complete yet.
+    expect((await reader.lookup([randomUUID()])).unknown.size).toBe(1);
+    expect(await writer.completeRebuild(ticket, 60_000)).toBe(true);
+    expect(await reader.lookup([revoked, other])).toEqual({ revoked: new Set([revoked]), unknown: new Set() });
+    expect(await writer.renewCompleteness(60_000)).toBe(true);
+  });
+
+  it('never reuses a "not revoked" answer past the lease', async () => {
+    await writer.completeRebuild(await writer.beginRebuild(), 300);
+    const jti = randomUUID();
+    expect((await reader.lookup([jti])).unknown.size).toBe(0);
+    await eventually(async () => (await reader.lookup([jti])).unknown.has(jti), 2000, 'the lease to lapse');
+    // A lapsed lease is not renewed: only a rebuild grants it again.
+    expect(await writer.renewCompleteness(60_000)).toBe(false);
+  });
+
+  it('a restart loses the lease (readers are blind, not fooled), and a rebuild cut by a restart is not granted', async () => {
+    await writer.completeRebuild(await writer.beginRebuild(), 60_000);
+    const revoked = randomUUID();
+    await writer.revoke(revoked, inAMinute());
+    const ticket = await writer.beginRebuild();
+    await server.kill('SIGKILL');
+    expect(await reader.lookup([revoked])).toEqual({ revoked: new Set(), unknown: new Set([revoked]) });
+    await server.restart();
+    await eventually(async () => writer.renewCompleteness(60_000).then(() => true, () => false), 5000, 'the writer to reconnect');
+    // Redis came back empty: the entry is gone, and the reader knows it cannot vouch for anything.
+    await eventually(async () => (await reader.lookup([revoked])).unknown.has(revoked), 5000, 'the reader to reconnect');
+    expect(await writer.completeRebuild(ticket, 60_000)).toBe(false);
+    expect(await writer.renewCompleteness(60_000)).toBe(false);
   });
 });

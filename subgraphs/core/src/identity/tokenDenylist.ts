@@ -107,6 +107,16 @@ const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis
 /** Turns the writer's own rebuild marker into a lease; gone (Redis restarted) → nothing. */
 const COMPLETE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 else return 0 end`;
 
+/** While blind every lookup would warn: one warning per 10 s says the same. */
+function throttledWarning(logger: Logger): (details: Record<string, unknown>, message: string) => void {
+  let lastAt = 0;
+  return (details, message) => {
+    if (Date.now() - lastAt < 10_000) return;
+    lastAt = Date.now();
+    logger.warn(details, message);
+  };
+}
+
 function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylist {
   const client = new Redis(url, {
     enableOfflineQueue: false,
@@ -118,6 +128,7 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
   let everReady = false;
   client.on('ready', () => (everReady = true));
   const cache = new NotRevokedCache();
+  const warnBlind = throttledWarning(options.logger);
   const cacheMs = options.cacheMs ?? 2000;
   // Without an offline queue a command sent while connecting fails at once: wait briefly for the
   // first connection. After a drop, fail at once: a blind lookup must not hold requests.
@@ -156,10 +167,10 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
           else unvouched.add(jti);
         });
       }
-      if (unvouched.size > 0) options.logger.warn({ state }, 'token denylist holds no completeness lease; revocation status unknown');
+      if (unvouched.size > 0) warnBlind({ state }, 'token denylist holds no completeness lease; revocation status unknown');
       return { revoked, unknown: unvouched };
     } catch (error) {
-      options.logger.warn({ err: error }, 'token denylist unavailable; revocation status unknown');
+      warnBlind({ err: error }, 'token denylist unavailable; revocation status unknown');
       return { revoked, unknown: new Set(unknown.filter((jti) => !revoked.has(jti))) };
     }
   };
