@@ -33,7 +33,7 @@ import { ServiceAccountService } from './serviceAccounts/serviceAccountService';
 import { ProvisioningStepRecord } from './tenants/provisioningStepRecord.entity';
 import { TenantService } from './tenants/tenantService';
 import type { PlattformContext, PlattformServices } from './services';
-import { startDenylistSync } from './sessions/denylistSync';
+import { keepDenylistLease } from './sessions/denylistLease';
 import { localRevocationFeed, revocationList } from './sessions/revocationList';
 import { revocationDelivery } from './sessions/revocationDelivery';
 import { SessionService, TOKEN_REVOKED_EVENT } from './sessions/sessionService';
@@ -100,7 +100,7 @@ export async function startPlattform(
     },
     outboxDeliveries: (_services, { denylist }) => ({ [TOKEN_REVOKED_EVENT]: revocationDelivery(denylist) }),
     startBackground: async (services, { denylist, outbox, logger }) => [
-      await startDenylistSync({ sessions: services.sessions, denylist, outbox, leaseMs: config.denylistLeaseMs, logger }),
+      await keepDenylistLease({ sessions: services.sessions, denylist, outbox, leaseMs: config.denylistLeaseMs, logger }),
     ],
     verifyToken: () => createTokenVerifier({ ...config.tokens, keys: keys.verificationKeys }),
     revocationFeed: (services, { logger }) => localRevocationFeed(services.sessions, logger),

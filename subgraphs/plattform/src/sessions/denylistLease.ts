@@ -1,7 +1,7 @@
 import type { BackgroundTask, Logger, OutboxRelay, TokenDenylist } from '@hub/core';
 import { TOKEN_REVOKED_EVENT, type SessionService } from './sessionService';
 
-export interface DenylistSyncOptions {
+export interface DenylistLeaseOptions {
   sessions: SessionService;
   denylist: TokenDenylist;
   outbox: OutboxRelay;
@@ -17,7 +17,7 @@ export interface DenylistSyncOptions {
  * Readers trust the denylist only under the lease, so neither a Redis that came back empty nor
  * a revocation stuck in the outbox lets a revoked token through for longer than one lease.
  */
-export async function startDenylistSync(options: DenylistSyncOptions): Promise<BackgroundTask> {
+export async function keepDenylistLease(options: DenylistLeaseOptions): Promise<BackgroundTask> {
   const { sessions, denylist, outbox, leaseMs, logger } = options;
   let running: Promise<void> | null = null;
   const keepLease = async (): Promise<void> => {
