@@ -98,11 +98,14 @@ describe('token denylist completeness lease (a private Redis, killed and restart
 
   it('a restart loses the lease (readers are blind, not fooled), and a rebuild cut by a restart is not granted', async () => {
     await writer.completeRebuild(await writer.beginRebuild(), 60_000);
-    const revoked = randomUUID();
+    const [revoked, seen] = [randomUUID(), randomUUID()];
     await writer.revoke(revoked, inAMinute());
+    await writer.revoke(seen, inAMinute());
+    // The reader has met one of them revoked; it remembers that through the outage.
+    expect((await reader.lookup([seen])).revoked).toEqual(new Set([seen]));
     const ticket = await writer.beginRebuild();
     await server.kill('SIGKILL');
-    expect(await reader.lookup([revoked])).toEqual({ revoked: new Set(), unknown: new Set([revoked]) });
+    expect(await reader.lookup([revoked, seen])).toEqual({ revoked: new Set([seen]), unknown: new Set([revoked]) });
     await server.restart();
     await eventually(async () => writer.renewCompleteness(60_000).then(() => true, () => false), 5000, 'the writer to reconnect');
     // Redis came back empty: the entry is gone, and the reader knows it cannot vouch for anything.

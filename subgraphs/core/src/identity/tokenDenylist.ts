@@ -102,6 +102,31 @@ class NotRevokedCache {
   }
 }
 
+/** Access tokens live at most an hour: a revocation seen once need not be remembered longer. */
+const REVOKED_MEMORY_MS = 3_600_000;
+
+/**
+ * Revocations this reader has seen, kept for the tokens' lifetime: a reader that once found a
+ * token revoked goes on refusing it while Redis is away, whatever the grace would allow.
+ */
+class RevokedMemory {
+  private readonly entries = new Map<string, number>();
+
+  has(jti: string): boolean {
+    const until = this.entries.get(jti);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.entries.delete(jti);
+    return false;
+  }
+
+  remember(jti: string): void {
+    // Bounded: the oldest entry gives way (Map keeps insertion order).
+    if (this.entries.size >= 50_000) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(jti, Date.now() + REVOKED_MEMORY_MS);
+  }
+}
+
 /** Extends the lease only while it says `complete` (a rebuild in progress is not extended). */
 const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 /** Turns the writer's own rebuild marker into a lease; gone (Redis restarted) → nothing. */
@@ -128,6 +153,7 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
   let everReady = false;
   client.on('ready', () => (everReady = true));
   const cache = new NotRevokedCache();
+  const seenRevoked = new RevokedMemory();
   const warnBlind = throttledWarning(options.logger);
   const cacheMs = options.cacheMs ?? 2000;
   // Without an offline queue a command sent while connecting fails at once: wait briefly for the
@@ -148,8 +174,12 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
     });
   };
   const lookup = async (jtis: Iterable<string>): Promise<DenylistLookup> => {
-    const unknown = [...new Set(jtis)].filter((jti) => !cache.has(jti));
     const revoked = new Set<string>();
+    const unknown: string[] = [];
+    for (const jti of new Set(jtis)) {
+      if (seenRevoked.has(jti)) revoked.add(jti);
+      else if (!cache.has(jti)) unknown.push(jti);
+    }
     if (unknown.length === 0) return { revoked, unknown: new Set() };
     try {
       await connected();
@@ -162,8 +192,10 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
         const chunk = unknown.slice(start, start + BULK_LOOKUP_KEYS);
         const values = await client.mget(chunk.map(denylistKey));
         chunk.forEach((jti, index) => {
-          if (values[index] !== null) revoked.add(jti);
-          else if (complete) cache.remember(jti, Math.min(cacheMs, leaseMsLeft));
+          if (values[index] !== null) {
+            revoked.add(jti);
+            seenRevoked.remember(jti);
+          } else if (complete) cache.remember(jti, Math.min(cacheMs, leaseMsLeft));
           else unvouched.add(jti);
         });
       }
@@ -178,6 +210,7 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
     kind: 'redis',
     revoke: async (jti, expiresAt) => {
       cache.forget(jti);
+      seenRevoked.remember(jti);
       await connected();
       await client.set(denylistKey(jti), '1', 'EX', secondsLeft(expiresAt));
     },
