@@ -100,7 +100,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (!options.supergraphSdl) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
   if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
 
-  const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger, cacheMs: 2000 });
+  const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger });
   // While the denylist is blind, plattform's own record of revocations answers (README: "Token revocation").
   const sharedDenylist = options.denylist ?? ownDenylist!;
   const denylist = config.blindDenylist.plattformFallback
