@@ -57,12 +57,23 @@ export class RedisServer {
     }
   }
 
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers, as a hung server does. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server go on (SIGCONT), with everything it held. */
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kills it as a crash would (SIGKILL by default) and waits until the process is gone. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const child = this.child;
     this.child = null;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGCONT');
     child.kill(signal);
     await exited;
   }

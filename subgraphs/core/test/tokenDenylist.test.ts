@@ -96,6 +96,22 @@ describe('token denylist completeness lease (a private Redis, killed and restart
     expect(await writer.renewCompleteness(60_000)).toBe(false);
   });
 
+  it('a Redis that hangs (SIGSTOP) makes the reader blind within its command timeout, not stall it', async () => {
+    await writer.completeRebuild(await writer.beginRebuild(), 60_000);
+    const jti = randomUUID();
+    expect((await reader.lookup([jti])).unknown.size).toBe(0);
+    server.pause();
+    try {
+      const other = randomUUID();
+      const started = Date.now();
+      expect(await reader.lookup([other])).toEqual({ revoked: new Set(), unknown: new Set([other]) });
+      expect(Date.now() - started).toBeLessThan(1500);
+    } finally {
+      server.resume();
+    }
+    await eventually(async () => (await reader.lookup([randomUUID()])).unknown.size === 0, 5000, 'the reader to trust Redis again');
+  });
+
   it('a restart loses the lease (readers are blind, not fooled), and a rebuild cut by a restart is not granted', async () => {
     await writer.completeRebuild(await writer.beginRebuild(), 60_000);
     const [revoked, seen] = [randomUUID(), randomUUID()];
