@@ -79,51 +79,35 @@ function secondsLeft(expiresAt: number): number {
   return Math.max(1, Math.ceil(expiresAt - Date.now() / 1000) + SKEW_SECONDS);
 }
 
-class NotRevokedCache {
-  private readonly entries = new Map<string, number>();
-
-  has(jti: string): boolean {
-    const until = this.entries.get(jti);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.entries.delete(jti);
-    return false;
-  }
-
-  remember(jti: string, forMs: number): void {
-    if (forMs <= 0) return;
-    // Bounded: a flood of distinct tokens must not grow memory without limit.
-    if (this.entries.size >= 50_000) this.entries.clear();
-    this.entries.set(jti, Date.now() + forMs);
-  }
-
-  forget(jti: string): void {
-    this.entries.delete(jti);
-  }
-}
-
 /** Access tokens live at most an hour: a revocation seen once need not be remembered longer. */
 const REVOKED_MEMORY_MS = 3_600_000;
 
 /**
- * Revocations this reader has seen, kept for the tokens' lifetime: a reader that once found a
- * token revoked goes on refusing it while Redis is away, whatever the grace would allow.
+ * Token ids, each kept until its own deadline. Bounded: at the cap the oldest entry gives way
+ * (a Map keeps insertion order), so a flood of distinct tokens cannot grow memory without limit.
  */
-class RevokedMemory {
-  private readonly entries = new Map<string, number>();
+class ExpiringIds {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly cap = 50_000) {}
 
   has(jti: string): boolean {
-    const until = this.entries.get(jti);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.entries.delete(jti);
+    const deadline = this.until.get(jti);
+    if (deadline === undefined) return false;
+    if (deadline > Date.now()) return true;
+    this.until.delete(jti);
     return false;
   }
 
-  remember(jti: string): void {
-    // Bounded: the oldest entry gives way (Map keeps insertion order).
-    if (this.entries.size >= 50_000) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(jti, Date.now() + REVOKED_MEMORY_MS);
+  add(jti: string, forMs: number): void {
+    if (forMs <= 0) return;
+    this.until.delete(jti);
+    if (this.until.size >= this.cap) this.until.delete(this.until.keys().next().value!);
+    this.until.set(jti, Date.now() + forMs);
+  }
+
+  delete(jti: string): void {
+    this.until.delete(jti);
   }
 }
 
@@ -152,8 +136,10 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
   client.on('error', (error: Error) => options.logger.debug({ err: error }, 'denylist redis connection error'));
   let everReady = false;
   client.on('ready', () => (everReady = true));
-  const cache = new NotRevokedCache();
-  const seenRevoked = new RevokedMemory();
+  // "Not revoked" answers, briefly; and revocations this reader has seen, kept for the tokens'
+  // lifetime so it goes on refusing them while Redis is away, whatever the grace would allow.
+  const notRevoked = new ExpiringIds();
+  const seenRevoked = new ExpiringIds();
   const warnBlind = throttledWarning(options.logger);
   // 1 s leaves room in the 3 s revocation bound for a slow lookup and a slow answer under load.
   const cacheMs = options.cacheMs ?? 1000;
@@ -179,7 +165,7 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
     const unknown: string[] = [];
     for (const jti of new Set(jtis)) {
       if (seenRevoked.has(jti)) revoked.add(jti);
-      else if (!cache.has(jti)) unknown.push(jti);
+      else if (!notRevoked.has(jti)) unknown.push(jti);
     }
     if (unknown.length === 0) return { revoked, unknown: new Set() };
     try {
@@ -195,8 +181,8 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
         chunk.forEach((jti, index) => {
           if (values[index] !== null) {
             revoked.add(jti);
-            seenRevoked.remember(jti);
-          } else if (complete) cache.remember(jti, Math.min(cacheMs, leaseMsLeft));
+            seenRevoked.add(jti, REVOKED_MEMORY_MS);
+          } else if (complete) notRevoked.add(jti, Math.min(cacheMs, leaseMsLeft));
           else unvouched.add(jti);
         });
       }
@@ -210,8 +196,8 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
   return {
     kind: 'redis',
     revoke: async (jti, expiresAt) => {
-      cache.forget(jti);
-      seenRevoked.remember(jti);
+      notRevoked.delete(jti);
+      seenRevoked.add(jti, REVOKED_MEMORY_MS);
       await connected();
       await client.set(denylistKey(jti), '1', 'EX', secondsLeft(expiresAt));
     },
@@ -238,18 +224,13 @@ function redisDenylist(url: string, options: TokenDenylistOptions): TokenDenylis
 
 /** One process's list: nothing is ever lost or late, so it is always complete. */
 function inProcessDenylist(): TokenDenylist {
-  const revokedUntil = new Map<string, number>();
-  const isRevoked = (jti: string): boolean => {
-    const until = revokedUntil.get(jti);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    revokedUntil.delete(jti);
-    return false;
-  };
+  // The only record in this mode: never evicted.
+  const revoked = new ExpiringIds(Number.POSITIVE_INFINITY);
+  const isRevoked = (jti: string): boolean => revoked.has(jti);
   return {
     kind: 'in-process',
     revoke: async (jti, expiresAt) => {
-      revokedUntil.set(jti, Date.now() + secondsLeft(expiresAt) * 1000);
+      revoked.add(jti, secondsLeft(expiresAt) * 1000);
     },
     lookup: async (jtis) => ({ revoked: new Set([...jtis].filter(isRevoked)), unknown: new Set() }),
     renewCompleteness: async () => true,
