@@ -50,6 +50,10 @@ export class RedisServer {
       stdio: 'ignore',
     });
     this.child = child;
+    // A test run that ends abruptly (a failed hook, a forced exit) must not leave it running.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const deadline = Date.now() + 10_000;
     while (!(await answersPing(this.port))) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
