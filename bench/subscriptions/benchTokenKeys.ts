@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportPKCS8, generateKeyPair } from 'jose';
+import { REVOCATIONS_PATH } from '@hub/core';
 
 export interface BenchTokenKeys {
   kid: string;
@@ -21,6 +22,9 @@ export async function startBenchTokenKeys(): Promise<BenchTokenKeys> {
   const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] });
   const server: Server = createServer((request, response) => {
     if (request.url === '/.well-known/jwks.json') response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
+    // As plattform's record of revocations: the bench revokes nothing, and no plattform holds the
+    // Redis denylist's completeness lease, so readers ask here (README: "Token revocation").
+    else if (request.url === REVOCATIONS_PATH) response.writeHead(200, { 'content-type': 'application/json' }).end('{"revoked":[]}');
     else response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

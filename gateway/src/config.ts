@@ -1,5 +1,14 @@
 import { resolve } from 'node:path';
-import { envBool, envInt, envOptional, envString, rateLimitDefaultFromEnv, type TokenSettings } from '@hub/core';
+import {
+  blindDenylistSettingsFromEnv,
+  envBool,
+  envInt,
+  envOptional,
+  envString,
+  rateLimitDefaultFromEnv,
+  type BlindDenylistSettings,
+  type TokenSettings,
+} from '@hub/core';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
@@ -88,6 +97,8 @@ export interface GatewayConfig {
   routingOverrides: Record<string, string>;
   /** Redis for the token denylist and rate limits; absent → in-process (single replica only). */
   redisUrl?: string;
+  /** What is accepted while the denylist cannot be consulted. */
+  blindDenylist: BlindDenylistSettings;
   limits: OperationLimits;
   /** `/graphql/upload`: the only route with a body cap above `limits.maxBodyBytes`. */
   uploads: UploadRouteSettings;
@@ -178,6 +189,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     production: envOptional('NODE_ENV') === 'production',
     routingOverrides: routingOverridesFromEnv(),
     redisUrl: envOptional('REDIS_URL'),
+    blindDenylist: blindDenylistSettingsFromEnv(),
     limits: operationLimitsFromEnv(),
     rateLimit: rateLimitDefaultFromEnv(),
     persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),

@@ -6,5 +6,7 @@ export interface GatewayContext {
   identity: Identity | null;
   /** The caller's Authorization header, forwarded unchanged so subgraphs verify it again. */
   authorization: string | null;
+  /** The client's User-Agent, forwarded so plattform can tell a client's own retry from a replay. */
+  userAgent: string | null;
   logger: Logger;
 }

@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import {
   createLogger,
   createTokenDenylist,
+  remoteRevocationFeed,
+  revocationsUrlFor,
+  withRevocationFeed,
   identityFromRequest,
   listen,
   useHealthEndpoints,
@@ -102,8 +105,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (!options.supergraphSdl) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
   if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
 
-  const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger, cacheMs: 2000 });
-  const denylist = options.denylist ?? ownDenylist!;
+  const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger });
+  // While the denylist is blind, plattform's own record of revocations answers (README: "Token revocation").
+  const sharedDenylist = options.denylist ?? ownDenylist!;
+  const denylist = config.blindDenylist.plattformFallback
+    ? withRevocationFeed(sharedDenylist, remoteRevocationFeed({ url: revocationsUrlFor(config.jwksUrl), logger }))
+    : sharedDenylist;
   const verifyToken = gatewayTokenVerifier(config, denylist, options.verifyToken);
   const rateLimiter = options.rateLimiter ?? defaultRateLimiter(config, logger);
   const rateLimit = new RateLimitGate({
@@ -117,7 +124,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const observability = createRequestObservability(logger, metrics);
   const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
 
-  const subscriptions = new FederatedSubscriptions({ settings: config.subscriptions, clients, denylist, metrics, logger });
+  const subscriptions = new FederatedSubscriptions({
+    settings: config.subscriptions,
+    clients,
+    denylist,
+    blindGraceSeconds: config.blindDenylist.graceSeconds,
+    metrics,
+    logger,
+  });
   // Live subscriptions follow the supergraph: re-planned on every applied swap.
   supergraph.onSwap((generation) => subscriptions.supergraphSwapped(generation));
 
@@ -156,6 +170,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         requestId,
         identity,
         authorization: identity ? request.headers.get('authorization') : null,
+        userAgent: request.headers.get('user-agent'),
         logger: logger.child({ requestId, orgId: identity?.orgId }),
       };
     },

@@ -270,7 +270,7 @@ describe('federated subscriptions across supergraph reloads', () => {
     const { gateway } = await startGateway();
     const orgId = randomUUID();
     const token = await signer.token({ orgId });
-    const contextValue: GatewayContext = { requestId: 'late', identity: await signer.verifier(token), authorization: `Bearer ${token}`, logger: createLogger('test') };
+    const contextValue: GatewayContext = { requestId: 'late', identity: await signer.verifier(token), authorization: `Bearer ${token}`, userAgent: null, logger: createLogger('test') };
     const subscribeOn = (generation: typeof gateway.supergraph.current) =>
       gateway.subscriptions.subscribe(generation, { schema: generation.schema, document: parse(TICKS_SUBSCRIPTION), operationName: 'Ticks', variableValues: {}, contextValue });
 

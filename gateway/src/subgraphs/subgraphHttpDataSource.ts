@@ -81,6 +81,7 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
     const context = options.context as Partial<GatewayContext> | undefined;
     if (context?.authorization) headers.authorization = context.authorization;
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
+    if (context?.userAgent) headers['user-agent'] = context.userAgent;
 
     let lastError: SubgraphTransportError | undefined;
     for (let attempt = 0; attempt < attempts; attempt += 1) {

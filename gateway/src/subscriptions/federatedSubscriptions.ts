@@ -1,5 +1,5 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { Identity, Logger, TokenDenylist } from '@hub/core';
+import { REVOCATION_REFUSAL_REASONS, revocationRefusal, type Identity, type Logger, type TokenDenylist } from '@hub/core';
 import { getOperationAST, GraphQLError, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
@@ -22,6 +22,8 @@ export interface FederatedSubscriptionsOptions {
   settings: SubscriptionSettings;
   clients: SubgraphClients;
   denylist: TokenDenylist;
+  /** While the denylist is blind, subscriptions on older tokens end (as requests with them fail). */
+  blindGraceSeconds: number;
   metrics: GatewayMetrics;
   logger: Logger;
 }
@@ -338,9 +340,17 @@ export class FederatedSubscriptions {
       }
       // One bulk lookup: with one command per token, 10,000 subscribers meant a burst of 10,000
       // Redis writes every 2 s that blocked event delivery for ~100 ms (more on a busy machine).
-      for (const tokenId of await this.options.denylist.revokedAmong(this.byToken.tokenIds())) {
-        for (const subscriber of this.byToken.subscribersOf(tokenId)) {
-          subscriber.end('revoked', errorResult('The access token was revoked', 'UNAUTHENTICATED', { reason: 'TOKEN_REVOKED' }), true);
+      const lookup = await this.options.denylist.lookup(this.byToken.tokenIds());
+      const now = Date.now();
+      for (const token of this.byToken.heldTokens()) {
+        const refusal = revocationRefusal(token, lookup, this.options.blindGraceSeconds, now);
+        if (!refusal) continue;
+        const message =
+          refusal === 'revoked'
+            ? 'The access token was revoked'
+            : 'Token revocation cannot be checked right now; subscribe again with a fresh token';
+        for (const subscriber of this.byToken.subscribersOf(token.tokenId)) {
+          subscriber.end('revoked', errorResult(message, 'UNAUTHENTICATED', { reason: REVOCATION_REFUSAL_REASONS[refusal] }), true);
         }
       }
     } catch (error) {

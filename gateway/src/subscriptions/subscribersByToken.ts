@@ -1,8 +1,11 @@
 import type { Subscriber } from './sharedUpstreamStream';
 
 interface TokenEntry {
+  tokenId: string;
   /** The token's `exp` (epoch seconds); the same for every subscriber holding it. */
   expiresAt: number;
+  /** The token's `iat` (epoch seconds): while the denylist is blind, its age decides. */
+  issuedAt: number;
   subscribers: Set<Subscriber>;
 }
 
@@ -20,7 +23,7 @@ export class SubscribersByToken {
     if (!identity) return;
     let entry = this.tokens.get(identity.tokenId);
     if (!entry) {
-      entry = { expiresAt: identity.expiresAt, subscribers: new Set() };
+      entry = { tokenId: identity.tokenId, expiresAt: identity.expiresAt, issuedAt: identity.issuedAt, subscribers: new Set() };
       this.tokens.set(identity.tokenId, entry);
     }
     entry.subscribers.add(subscriber);
@@ -38,6 +41,11 @@ export class SubscribersByToken {
   /** Every token id with open subscribers. */
   tokenIds(): IterableIterator<string> {
     return this.tokens.keys();
+  }
+
+  /** Every token with open subscribers: its id and when it was issued. */
+  heldTokens(): IterableIterator<Pick<TokenEntry, 'tokenId' | 'issuedAt'>> {
+    return this.tokens.values();
   }
 
   /** The subscribers of tokens that expired by `nowMs` (a copy: ending them removes them here). */

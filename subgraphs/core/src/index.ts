@@ -15,6 +15,8 @@ export * from './identity/tokenClaims';
 export * from './identity/tokenVerifier';
 export * from './identity/requestIdentity';
 export * from './identity/tokenDenylist';
+export * from './identity/revocationCheck';
+export * from './identity/revocationFeed';
 export * from './db/databaseSettings';
 export * from './db/rlsMigrationHelpers';
 export * from './db/migrator';

@@ -9,6 +9,7 @@ import {
   type HubSubgraphSettings,
   type RateLimitWindow,
 } from '@hub/core';
+import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from './sessions/sessionService';
 import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
 export const SUBGRAPH_NAME = 'plattform';
@@ -21,8 +22,13 @@ export interface PlattformConfig extends HubSubgraphSettings {
   devKeyFile?: string;
   /** How tenants get infrastructure (TENANT_PROVISIONER); see provisioning/. */
   provisioner: ProvisionerSettings;
-  /** How often revocations recorded in PostgreSQL are re-published to the Redis denylist. */
-  denylistSyncIntervalMs: number;
+  /**
+   * How long plattform's promise "every recorded revocation is on the Redis denylist" lasts
+   * unless renewed; readers stop trusting the denylist when it lapses (README: "Token revocation").
+   */
+  denylistLeaseMs: number;
+  /** How long the client that spent a refresh token may present it again and get the same pair. */
+  refreshReuseGraceSeconds: number;
   /**
    * The gateway's static rate limit (GATEWAY_RATE_LIMIT…, read here too): the ceiling of a
    * tenant's own `gateway/rateLimit` where no operator set one; null when the gateway's is off.
@@ -59,7 +65,8 @@ export function plattformConfigFromEnv(): PlattformConfig {
       fileIfExists(envOptional('JWT_PREVIOUS_KEYS_FILE') ?? (production ? undefined : devKeyPath(DEV_PREVIOUS_KEYS_FILE))),
     // Production never falls back to a generated key: tokens must survive restarts and replicas.
     devKeyFile: production ? undefined : devKeyPath(DEV_SIGNING_KEY_FILE),
-    denylistSyncIntervalMs: envInt('DENYLIST_SYNC_INTERVAL_MS', 60_000),
+    denylistLeaseMs: envInt('DENYLIST_LEASE_MS', 2500),
+    refreshReuseGraceSeconds: envInt('REFRESH_REUSE_GRACE_SECONDS', DEFAULT_REFRESH_REUSE_GRACE_SECONDS),
     provisioner: provisionerSettingsFromEnv(),
     rateLimitCeilingDefault: staticRateLimitCeiling(),
   };

@@ -5,6 +5,7 @@ import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-Tenan
 import { ServiceAccounts1764000000000 } from '../migrations/1764000000000-ServiceAccounts';
 import { ConfigOperators1764100000000 } from '../migrations/1764100000000-ConfigOperators';
 import { OperatorOwnedConfigs1765100000000 } from '../migrations/1765100000000-OperatorOwnedConfigs';
+import { RefreshReuseGrace1765200000000 } from '../migrations/1765200000000-RefreshReuseGrace';
 import { InvitationLifecycle1765300000000 } from '../migrations/1765300000000-InvitationLifecycle';
 
 /** Every migration of this subgraph, in order. */
@@ -16,5 +17,6 @@ export const migrations = [
   ConfigOperators1764100000000,
   eventLogMigration('plattform'),
   OperatorOwnedConfigs1765100000000,
+  RefreshReuseGrace1765200000000,
   InvitationLifecycle1765300000000,
 ];

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   CONFIG_CHANGED_EVENT,
   CONFIG_READER_ROLE,
+  REVOCATIONS_PATH,
   createTokenVerifier,
   loadSchemaFile,
   migrateDatabase,
@@ -34,8 +35,10 @@ import { ServiceAccountService } from './serviceAccounts/serviceAccountService';
 import { ProvisioningStepRecord } from './tenants/provisioningStepRecord.entity';
 import { TenantService } from './tenants/tenantService';
 import type { PlattformContext, PlattformServices } from './services';
-import { startDenylistSync } from './sessions/denylistSync';
-import { SessionService } from './sessions/sessionService';
+import { keepDenylistLease } from './sessions/denylistLease';
+import { localRevocationFeed, revocationList } from './sessions/revocationList';
+import { revocationDelivery } from './sessions/revocationDelivery';
+import { SessionService, TOKEN_REVOKED_EVENT } from './sessions/sessionService';
 import { AccessTokenIssuer } from './tokens/accessTokenIssuer';
 import { loadSigningKeys, parsePreviousKeys } from './tokens/signingKeys';
 import { User } from './users/user.entity';
@@ -80,7 +83,7 @@ export async function startPlattform(
       const provisioner = createProvisioner(config.provisioner, logger);
       const quotas = new QuotaService(database, provisioner);
       const issuer = new AccessTokenIssuer(keys, config.tokens);
-      const sessions = new SessionService(database, issuer, denylist, logger);
+      const sessions = new SessionService(database, issuer, denylist, logger, config.refreshReuseGraceSeconds);
       const hasher = new PasswordHasher();
       const tenants = new TenantService(database, provisioner, quotas, logger);
       return {
@@ -98,11 +101,17 @@ export async function startPlattform(
         serviceAccounts: new ServiceAccountService(database, issuer, sessions, logger),
       };
     },
-    startBackground: async (services, { logger }) => [
-      await startDenylistSync(services.sessions, config.denylistSyncIntervalMs, logger),
+    outboxDeliveries: (_services, { denylist }) => ({ [TOKEN_REVOKED_EVENT]: revocationDelivery(denylist) }),
+    startBackground: async (services, { denylist, outbox, logger }) => [
+      await keepDenylistLease({ sessions: services.sessions, denylist, outbox, leaseMs: config.denylistLeaseMs, logger }),
     ],
     verifyToken: () => createTokenVerifier({ ...config.tokens, keys: keys.verificationKeys }),
-    plugins: () => [useJsonRoute(JWKS_PATH, () => keys.jwks)],
+    revocationFeed: (services, { logger }) => localRevocationFeed(services.sessions, logger),
+    plugins: (services) => [
+      useJsonRoute(JWKS_PATH, () => keys.jwks),
+      // Read by the gateway and the hubs only while the Redis denylist is blind; never cached.
+      useJsonRoute(REVOCATIONS_PATH, async () => revocationList(services.sessions), 'no-store'),
+    ],
   };
   return startHubSubgraph(definition, config, dependencies);
 }

@@ -10,6 +10,8 @@ const REFRESH = /* GraphQL */ `
   mutation Refresh($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken organization { id } } }
 `;
 const ME = 'query { me { user { id } organization { id } } }';
+/** A client other than the test's own (whose User-Agent is Node's fetch). */
+const OTHER_CLIENT = { 'user-agent': 'replay-tool/1.0' };
 
 interface RefreshData {
   refreshToken: { accessToken: string; refreshToken: string; organization: { id: string } };
@@ -46,15 +48,16 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     const me = await stack.query<{ me: { user: { id: string } } }>(ME, {}, rotated.accessToken);
     expect(me.data?.me.user.id).toBe(account.userId);
 
-    const again = await stack.query(REFRESH, { token: account.refreshToken });
+    // Presented again by another client: not a retry (see refreshReuseGrace.test.ts).
+    const again = await postGraphQL(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
     expect(errorCodes(again)).toEqual(['UNAUTHENTICATED']);
   });
 
   it('reusing a spent refresh token revokes the whole family, including live access tokens', async () => {
     const account = await signUpAccount(stack);
     const rotated = (await stack.query<RefreshData>(REFRESH, { token: account.refreshToken })).data!.refreshToken;
-    // An attacker replays the stolen, already spent token.
-    const replay = await stack.query(REFRESH, { token: account.refreshToken });
+    // An attacker replays the stolen, already spent token from their own machine.
+    const replay = await postGraphQL(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
     expect(errorCodes(replay)).toEqual(['UNAUTHENTICATED']);
     expect(replay.errors?.[0]?.message).toContain('revoked');
 
@@ -103,6 +106,31 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     // The session's refresh token is revoked with it; the admin's own session is untouched.
     expect(errorCodes(await stack.query(REFRESH, { token: second.refreshToken }))).toEqual(['UNAUTHENTICATED']);
     expect((await plattform(ME, {}, adminToken)).errors).toBeUndefined();
+  });
+
+  it("an admin cannot revoke an owner's tokens (gateway and plattform); an owner can, and an admin revokes a member's", async () => {
+    const REVOKE = 'mutation($id: ID!) { revokeToken(tokenId: $id, reason: "takeover") }';
+    const owner = await signUpAccount(stack);
+    const admin = await addMemberAndLogin(stack, owner, 'ADMIN');
+    const member = await addMemberAndLogin(stack, owner, 'MEMBER');
+    for (const send of [stack.query, plattform]) {
+      const refused = await send(REVOKE, { id: jtiOf(owner.token) }, admin);
+      expect(errorCodes(refused)).toEqual(['FORBIDDEN']);
+      expect(refused.errors?.[0]?.message).toBe("Only an owner can revoke an owner's tokens");
+    }
+    // Nothing was revoked: the owner's token and session live on.
+    expect((await plattform(ME, {}, owner.token)).errors).toBeUndefined();
+    expect(await redis.exists(denylistKey(jtiOf(owner.token)))).toBe(0);
+    const rotated = await stack.query<RefreshData>(REFRESH, { token: owner.refreshToken });
+    expect(rotated.errors).toBeUndefined();
+
+    // Whom an admin may manage, they may cut off.
+    expect((await stack.query(REVOKE, { id: jtiOf(member) }, admin)).errors).toBeUndefined();
+    expect(errorCodes(await plattform(ME, {}, member))).toEqual(['UNAUTHENTICATED']);
+    // Another owner may revoke an owner's token.
+    const coOwner = await addMemberAndLogin(stack, owner, 'OWNER');
+    expect((await stack.query(REVOKE, { id: jtiOf(rotated.data!.refreshToken.accessToken) }, coOwner)).errors).toBeUndefined();
+    expect(errorCodes(await plattform(ME, {}, rotated.data!.refreshToken.accessToken))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('revokeToken needs plattform.token.revoke', async () => {

@@ -22,6 +22,8 @@ export interface Identity {
   tokenId: string;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** When the token was issued (`iat`, epoch seconds); 0 when it has none (treated as old). */
+  issuedAt: number;
   /** The raw bearer token, forwarded unchanged to other services. */
   token: string;
 }

@@ -13,7 +13,7 @@ export async function identityFromRequest(request: Request, verifyToken: TokenVe
     return token ? await verifyToken(token) : null;
   } catch (error) {
     if (error instanceof UnauthenticatedError) {
-      throw createGraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+      throw createGraphQLError(error.message, { extensions: { ...error.details, code: error.code, http: { status: 401 } } });
     }
     throw error;
   }

@@ -33,7 +33,7 @@ function principalOf(sub: string, roles: readonly string[], creator: unknown): P
 }
 
 function toIdentity(payload: JWTPayload, token: string): Identity {
-  const { sub, org, roles, scope, jti, exp, creator } = payload as JWTPayload & Record<string, unknown>;
+  const { sub, org, roles, scope, jti, exp, iat, creator } = payload as JWTPayload & Record<string, unknown>;
   const roleList = stringArray(roles);
   if (
     typeof sub !== 'string' ||
@@ -49,7 +49,17 @@ function toIdentity(payload: JWTPayload, token: string): Identity {
   }
   const scopes = typeof scope === 'string' && scope.length > 0 ? scope.split(' ') : [];
   const principal = principalOf(sub, roleList, creator);
-  return { userId: sub, principal, orgId: org, roles: roleList, scopes, tokenId: jti, expiresAt: exp, token };
+  return {
+    userId: sub,
+    principal,
+    orgId: org,
+    roles: roleList,
+    scopes,
+    tokenId: jti,
+    expiresAt: exp,
+    issuedAt: typeof iat === 'number' ? iat : 0,
+    token,
+  };
 }
 
 function describe(error: unknown): string {

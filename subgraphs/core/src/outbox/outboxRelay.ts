@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { Logger } from '../logging/logger';
-import { broadcastChannelFor, channelFor } from './cloudEvent';
+import { broadcastChannelFor, channelFor, type CloudEventEnvelope } from './cloudEvent';
 import { envelopeOfRow, OUTBOX_EVENT_COLUMNS, type OutboxEventRow } from './outboxRow';
 import { OUTBOX_SEQUENCE } from './outboxSequencing';
 import { OUTBOX_TABLE, outboxChannel } from './outboxTable';
@@ -26,6 +26,13 @@ export interface OutboxRelayOptions {
   /** Event types also published on their all-tenants channel (see broadcastChannelFor). */
   broadcastTypes?: readonly string[];
 }
+
+/**
+ * Work the relay does for an event type before publishing it (e.g. putting a revocation on the
+ * denylist): at least once, in sequence order; a failure keeps the row and is retried like a
+ * failed publish.
+ */
+export type OutboxDelivery = (event: CloudEventEnvelope) => Promise<void>;
 
 interface OutboxRow extends OutboxEventRow {
   id: string;
@@ -69,12 +76,39 @@ export class OutboxRelay {
   private retryAt = 0;
   private stopped = true;
   private readonly broadcastTypes: ReadonlySet<string>;
+  private readonly deliveries = new Map<string, OutboxDelivery>();
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.batchSize = options.batchSize ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.broadcastTypes = new Set(options.broadcastTypes ?? []);
+  }
+
+  /** Registers the delivery for an event type; before `start`, so no pending row skips it. */
+  deliverBeforePublishing(type: string, delivery: OutboxDelivery): void {
+    this.deliveries.set(type, delivery);
+  }
+
+  /** Whether rows of `type` wait to be published (e.g. a revocation not yet delivered). */
+  async hasPending(type: string): Promise<boolean> {
+    const { dataSource, schema } = this.options;
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [row] = await asRelay(runner, () =>
+        runner.query(`SELECT EXISTS (SELECT 1 FROM "${schema}"."${OUTBOX_TABLE}" WHERE published_at IS NULL AND type = $1) AS pending`, [type]),
+      );
+      return row?.pending === true;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Drops the retry back-off and drains now (e.g. pub/sub is known to be back). */
+  retryNow(): void {
+    this.retryAt = 0;
+    this.wake();
   }
 
   async start(): Promise<void> {
@@ -97,8 +131,7 @@ export class OutboxRelay {
 
   /** Publishes everything pending now; resolves when the outbox is empty or pub/sub failed. */
   async flush(): Promise<void> {
-    this.retryAt = 0;
-    this.wake();
+    this.retryNow();
     while (this.draining) await this.draining;
   }
 
@@ -153,6 +186,7 @@ export class OutboxRelay {
       for (const row of rows) {
         const envelope = envelopeOfRow(row, Number(row.seq));
         try {
+          await this.deliveries.get(row.type)?.(envelope);
           await publisher.publish(channelFor(row.type, row.org_id), envelope);
           if (this.broadcastTypes.has(row.type)) await publisher.publish(broadcastChannelFor(row.type), envelope);
         } catch (error) {

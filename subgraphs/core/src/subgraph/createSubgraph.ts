@@ -85,6 +85,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
         requestId,
         identity,
         authorization: request.headers.get('authorization'),
+        userAgent: request.headers.get('user-agent'),
         logger: requestLogger,
         loaders: new LoaderRegistry(),
         db: {

@@ -10,11 +10,13 @@ import { migrateDatabase } from '../db/migrator';
 import { TenantDatabase } from '../db/tenantDatabase';
 import type { RunningServer } from '../http/listen';
 import type { TokenSettings } from '../identity/tokenClaims';
-import { createTokenDenylist, withDenylist, type TokenDenylist } from '../identity/tokenDenylist';
+import { blindDenylistSettingsFromEnv, withDenylist, type BlindDenylistSettings } from '../identity/revocationCheck';
+import { remoteRevocationFeed, revocationsUrlFor, withRevocationFeed, type RevocationFeed } from '../identity/revocationFeed';
+import { createTokenDenylist, type TokenDenylist } from '../identity/tokenDenylist';
 import { createTokenVerifier, type TokenVerifier } from '../identity/tokenVerifier';
 import { createLogger, type Logger } from '../logging/logger';
 import { OutboxEventLog } from '../events/outboxEventLog';
-import { OutboxRelay } from '../outbox/outboxRelay';
+import { OutboxRelay, type OutboxDelivery } from '../outbox/outboxRelay';
 import { OutboxRetention } from '../outbox/outboxRetention';
 import { OutboxWriter } from '../outbox/outboxWriter';
 import { createEventBus, type EventBus } from '../pubsub/pubsub';
@@ -31,6 +33,8 @@ export interface HubSubgraphSettings {
   database: DatabaseSettings;
   redisUrl?: string;
   tokens: TokenSettings;
+  /** What is accepted while the denylist cannot be consulted. */
+  blindDenylist: BlindDenylistSettings;
   jwksUrl: string;
   /** How long published events stay replayable for resuming subscriptions. */
   eventRetentionMs: number;
@@ -53,6 +57,7 @@ export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): H
       issuer: envString('JWT_ISSUER', 'urn:hub:plattform'),
       audience: envString('JWT_AUDIENCE', 'urn:hub:graph'),
     },
+    blindDenylist: blindDenylistSettingsFromEnv(),
     jwksUrl: envString('JWKS_URL', DEFAULT_JWKS_URL),
     eventRetentionMs: envInt('EVENT_RETENTION_HOURS', 24) * 3_600_000,
     production: envOptional('NODE_ENV') === 'production',
@@ -72,6 +77,8 @@ export interface HubServiceWiring {
   eventBus: EventBus;
   /** Revoked token ids; every subgraph refuses them, plattform also writes them. */
   denylist: TokenDenylist;
+  /** This subgraph's outbox relay (started once the services are built). */
+  outbox: OutboxRelay;
   logger: Logger;
 }
 
@@ -98,6 +105,10 @@ export interface HubSubgraphDefinition<TServices> {
   plugins?(services: TServices, wiring: HubServiceWiring): Plugin[];
   /** Event types the relay also publishes on their all-tenants channel (infrastructure consumers). */
   broadcastEventTypes?: readonly string[];
+  /** Work the relay does for an event type before publishing it (see OutboxDelivery). */
+  outboxDeliveries?(services: TServices, wiring: HubServiceWiring): Record<string, OutboxDelivery>;
+  /** Overrides the feed read while the denylist is blind (plattform reads its own database). */
+  revocationFeed?(services: TServices, wiring: HubServiceWiring): RevocationFeed;
   /** Overrides the remote-JWKS verifier (plattform verifies with its own keys). */
   verifyToken?(services: TServices, wiring: HubServiceWiring): TokenVerifier;
 }
@@ -151,12 +162,15 @@ export async function startHubSubgraph<TServices>(
     logger,
     broadcastTypes: definition.broadcastEventTypes,
   });
-  await relay.start();
   const retention = new OutboxRetention({ dataSource, schema: settings.database.schema, retentionMs: settings.eventRetentionMs, logger });
   retention.start();
 
-  const wiring: HubServiceWiring = { settings, database, dataSource, eventBus, denylist, logger };
+  const wiring: HubServiceWiring = { settings, database, dataSource, eventBus, denylist, outbox: relay, logger };
   const services = await definition.createServices(wiring);
+  for (const [type, delivery] of Object.entries(definition.outboxDeliveries?.(services, wiring) ?? {})) {
+    relay.deliverBeforePublishing(type, delivery);
+  }
+  await relay.start();
   const background = (await definition.startBackground?.(services, wiring)) ?? [];
   const subgraph = createSubgraph<TServices>({
     name: definition.name,
@@ -164,7 +178,13 @@ export async function startHubSubgraph<TServices>(
     resolvers: definition.resolvers,
     verifyToken: withDenylist(
       definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
-      denylist,
+      settings.blindDenylist.plattformFallback
+        ? withRevocationFeed(
+            denylist,
+            definition.revocationFeed?.(services, wiring) ?? remoteRevocationFeed({ url: revocationsUrlFor(settings.jwksUrl), logger }),
+          )
+        : denylist,
+      settings.blindDenylist.graceSeconds,
     ),
     database,
     services,

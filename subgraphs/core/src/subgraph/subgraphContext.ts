@@ -15,6 +15,8 @@ export interface SubgraphContext<TServices> {
   identity: Identity | null;
   /** The caller's `Authorization` header as received, to ask another service on their behalf. */
   authorization: string | null;
+  /** The caller's User-Agent (through the gateway: the client's, which it forwards). */
+  userAgent: string | null;
   logger: Logger;
   loaders: LoaderRegistry;
   db: RequestDatabase;

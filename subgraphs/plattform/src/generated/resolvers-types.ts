@@ -210,7 +210,8 @@ export type Mutation = {
   revokeServiceAccount: ServiceAccount;
   /**
    * Revokes one access token of the caller's organization by its `jti`, and the session it
-   * belongs to. Needs `plattform.token.revoke`.
+   * belongs to. Needs `plattform.token.revoke`; an owner's token also needs the owner role
+   * (FORBIDDEN otherwise, as for every change to an owner).
    */
   revokeToken: Scalars['Boolean']['output'];
   /**

@@ -1,6 +1,7 @@
 import { NotFoundError, ConflictError, UnauthenticatedError, type Identity, type TenantDatabase } from '@hub/core';
 import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
+import type { RefreshClient } from '../sessions/refreshReuseGrace';
 import type { Session, SessionService } from '../sessions/sessionService';
 import { User } from '../users/user.entity';
 import type { PasswordHasher } from './passwordHasher';
@@ -76,8 +77,8 @@ export class AccountService {
   }
 
   /** Rotates a refresh token (see SessionService.refresh) and describes the new session. */
-  async refresh(refreshToken: string): Promise<AuthResult> {
-    const session = await this.sessions.refresh(refreshToken);
+  async refresh(refreshToken: string, client: RefreshClient): Promise<AuthResult> {
+    const session = await this.sessions.refresh(refreshToken, client);
     const { user, organization } = await this.database.run({ orgId: session.orgId, userId: session.userId }, async (unit) => ({
       user: await unit.manager.findOneByOrFail(User, { id: session.userId }),
       organization: await unit.manager.findOneByOrFail(Organization, { id: session.orgId }),

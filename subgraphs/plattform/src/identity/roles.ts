@@ -31,6 +31,17 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
   viewer: [...READ],
 };
 
+/**
+ * Only a holder of this permission (owners) may hand out, change or take away the owner role, or
+ * act on an owner's sessions: an admin cannot touch an owner.
+ */
+export const OWNER_LEVEL_PERMISSION = 'plattform.organization.manage';
+
+/** Whether a caller with `scopes` may act on a member holding (or being given) `role`. */
+export function mayActOnRole(scopes: readonly string[], role: Role): boolean {
+  return role !== 'owner' || scopes.includes(OWNER_LEVEL_PERMISSION);
+}
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

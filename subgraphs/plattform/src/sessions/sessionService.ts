@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
+  ForbiddenError,
   isUuid,
   NotFoundError,
   UnauthenticatedError,
@@ -9,8 +10,15 @@ import {
   type TokenDenylist,
   type UnitOfWork,
 } from '@hub/core';
-import { isRole, type Role } from '../identity/roles';
+import { isRole, mayActOnRole, type Role } from '../identity/roles';
 import type { AccessTokenIssuer, IssuedToken } from '../tokens/accessTokenIssuer';
+import { clientFingerprint, openSuccessor, sealSuccessor, type RefreshClient } from './refreshReuseGrace';
+
+/** Outbox event of a revoked access token; the relay also puts it on the denylist. */
+export const TOKEN_REVOKED_EVENT = 'plattform.token.revoked';
+
+/** Default of REFRESH_REUSE_GRACE_SECONDS (README: "Sessions"). */
+export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 5;
 
 /** Refresh tokens live 90 days and rotate on every use (seed area B). */
 export const REFRESH_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
@@ -35,6 +43,8 @@ interface RefreshRow {
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
+  used_by_client: string | null;
+  successor_sealed: string | null;
 }
 
 /** An access token to revoke: its `jti`, whom it speaks for (`sub`) and its `exp`. */
@@ -68,6 +78,8 @@ export class SessionService {
     private readonly issuer: AccessTokenIssuer,
     private readonly denylist: TokenDenylist,
     private readonly logger: Logger,
+    /** How long the client that spent a refresh token may present it again (parallel retries). */
+    private readonly refreshReuseGraceSeconds = DEFAULT_REFRESH_REUSE_GRACE_SECONDS,
   ) {}
 
   /** A new session (new family) for a user acting in one organization with one role. */
@@ -75,9 +87,15 @@ export class SessionService {
     return this.database.run({ orgId, userId }, (unit) => this.issueInFamily(unit, randomUUID(), userId, orgId, role));
   }
 
-  /** Exchanges a refresh token for a new access and refresh token (the old one is spent). */
-  async refresh(refreshToken: string): Promise<Session> {
-    const tokenHash = hashOf(refreshToken.trim());
+  /**
+   * Exchanges a refresh token for a new access and refresh token (the old one is spent). The
+   * client that spent it may present it again within the reuse grace and gets the same pair
+   * (parallel retries); any other reuse revokes the session.
+   */
+  async refresh(presentedToken: string, client: RefreshClient): Promise<Session> {
+    const refreshToken = presentedToken.trim();
+    const tokenHash = hashOf(refreshToken);
+    const fingerprint = clientFingerprint(client);
     const outcome = await this.database.run(
       { orgId: null, userId: null, settings: { refresh_token_hash: tokenHash } },
       async (unit): Promise<{ session: Session } | { refused: string; revoked: RevocationRow[] }> => {
@@ -92,17 +110,28 @@ export class SessionService {
                   set_config('app.current_user', $3, true)`,
           [presented.family_id, presented.org_id, presented.user_id],
         );
-        const [row] = (await unit.manager.query(`SELECT * FROM refresh_tokens WHERE id = $1 FOR UPDATE`, [
-          presented.id,
-        ])) as RefreshRow[];
+        // The row lock queues parallel refreshes with one token: the first spends it, the others
+        // then see it spent (and, within the grace, the pair it was exchanged for).
+        const [row] = (await unit.manager.query(
+          `SELECT *, clock_timestamp() - used_at <= make_interval(secs => $2) AS within_reuse_grace
+             FROM refresh_tokens WHERE id = $1 FOR UPDATE`,
+          [presented.id, this.refreshReuseGraceSeconds],
+        )) as Array<RefreshRow & { within_reuse_grace: boolean | null }>;
         if (!row || row.revoked_at) return { refused: 'Refresh token has been revoked', revoked: [] };
         if (row.expires_at.getTime() <= Date.now()) return { refused: 'Refresh token has expired', revoked: [] };
+        if (row.used_at && row.within_reuse_grace && row.used_by_client === fingerprint && row.successor_sealed) {
+          const successor = openSuccessor(row.successor_sealed, refreshToken);
+          if (successor) return { session: successor };
+        }
         if (row.used_at) {
           const revoked = await this.revokeFamily(unit, row.family_id, 'refresh token reuse', null);
           this.logger.warn({ familyId: row.family_id, userId: row.user_id }, 'refresh token reused; family revoked');
           return { refused: 'Refresh token was already used; the session has been revoked', revoked };
         }
-        await unit.manager.query(`UPDATE refresh_tokens SET used_at = now() WHERE id = $1`, [row.id]);
+        await unit.manager.query(`UPDATE refresh_tokens SET used_at = clock_timestamp(), used_by_client = $2 WHERE id = $1`, [
+          row.id,
+          fingerprint,
+        ]);
         const [membership] = (await unit.manager.query(
           `SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2`,
           [row.org_id, row.user_id],
@@ -111,7 +140,9 @@ export class SessionService {
           const revoked = await this.revokeFamily(unit, row.family_id, 'membership ended', null);
           return { refused: 'Membership has ended', revoked };
         }
-        return { session: await this.issueInFamily(unit, row.family_id, row.user_id, row.org_id, membership.role) };
+        const session = await this.issueInFamily(unit, row.family_id, row.user_id, row.org_id, membership.role);
+        await unit.manager.query(`UPDATE refresh_tokens SET successor_sealed = $2 WHERE id = $1`, [row.id, sealSuccessor(session, refreshToken)]);
+        return { session };
       },
     );
     if ('session' in outcome) return outcome.session;
@@ -138,9 +169,10 @@ export class SessionService {
    * An administrator revokes one access token of their organization by its `jti`; the session
    * it belongs to is revoked with it, so it cannot mint new tokens. A service account's token has
    * no session: only the token is revoked (revokeServiceAccount stops the account). Another
-   * tenant's jti is NOT_FOUND.
+   * tenant's jti is NOT_FOUND; an owner's token is FORBIDDEN unless the actor is an owner too
+   * (the membership rules: an admin cannot touch an owner).
    */
-  async revokeToken(unit: UnitOfWork, jti: string, reason: string): Promise<RevocationRow[]> {
+  async revokeToken(unit: UnitOfWork, actor: Identity, jti: string, reason: string): Promise<RevocationRow[]> {
     if (!isUuid(jti)) throw new NotFoundError('No token with this id in this organization');
     const [row] = (await unit.manager.query(
       `SELECT family_id, user_id, access_expires_at FROM refresh_tokens WHERE access_token_id = $1`,
@@ -154,6 +186,15 @@ export class SessionService {
       )) as Array<{ service_account_id: string; expires_at: Date }>;
       if (!issued) throw new NotFoundError('No token with this id in this organization');
       return this.recordRevocations(unit, [{ jti, subjectId: issued.service_account_id, expiresAt: issued.expires_at }], reason);
+    }
+    // The holder's current role counts (a promotion since the token was issued included); the
+    // row is locked so a concurrent role change waits for this decision.
+    const [holder] = (await unit.manager.query(
+      `SELECT role FROM memberships WHERE org_id = $1 AND user_id = $2 FOR SHARE`,
+      [unit.scope.orgId, row.user_id],
+    )) as Array<{ role: string }>;
+    if (holder && isRole(holder.role) && !mayActOnRole(actor.scopes, holder.role)) {
+      throw new ForbiddenError("Only an owner can revoke an owner's tokens");
     }
     const fromFamily = await this.revokeFamily(unit, row.family_id, reason, unit.scope.userId);
     const own = await this.recordRevocation(unit, unit.scope.orgId!, jti, row.user_id, row.access_expires_at, unit.scope.userId, reason);
@@ -187,25 +228,39 @@ export class SessionService {
     return revoked;
   }
 
-  /** Puts committed revocations on the shared denylist; the periodic sync retries failures. */
+  /**
+   * Puts committed revocations on the shared denylist at once (the fast path). Each was also
+   * written to the outbox with its transaction, so a failure here is retried by the relay.
+   */
   async publishRevocations(revoked: readonly RevocationRow[]): Promise<void> {
     for (const { jti, expires_at } of revoked) {
       try {
         await this.denylist.revoke(jti, epochSeconds(expires_at));
       } catch (error) {
-        this.logger.error({ err: error, jti }, 'revocation recorded but not yet on the denylist; the sync will retry');
+        this.logger.warn({ err: error, jti }, 'revocation recorded but not yet on the denylist; the outbox relay delivers it');
       }
     }
   }
 
-  /** Re-publishes every unexpired revocation (at start and periodically: Redis may have lost them). */
+  /**
+   * Re-publishes every unexpired revocation (a denylist that lost its completeness lease may have
+   * lost entries: Redis restarted). Throws on the first failure: the rebuild must not be granted.
+   */
   async syncDenylist(): Promise<number> {
-    const rows = await this.database.run(
+    const rows = await this.unexpiredRevocations();
+    // Concurrent writes share one connection's pipeline: a rebuild of thousands takes a few round trips.
+    for (let start = 0; start < rows.length; start += 500) {
+      await Promise.all(rows.slice(start, start + 500).map(({ jti, expires_at }) => this.denylist.revoke(jti, epochSeconds(expires_at))));
+    }
+    return rows.length;
+  }
+
+  /** Every revocation whose token could still be presented (all tenants: infrastructure only). */
+  async unexpiredRevocations(): Promise<RevocationRow[]> {
+    return this.database.run(
       { orgId: null, userId: null, settings: { denylist_sync: 'on' } },
       (unit) => unit.manager.query(`SELECT jti, expires_at FROM revoked_tokens WHERE expires_at > now()`) as Promise<RevocationRow[]>,
     );
-    await this.publishRevocations(rows);
-    return rows.length;
   }
 
   private async issueInFamily(unit: UnitOfWork, familyId: string, userId: string, orgId: string, role: Role): Promise<Session> {
@@ -251,7 +306,13 @@ export class SessionService {
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (jti) DO NOTHING`,
       [jti, orgId, userId, expiresAt, actor, reason],
     );
-    await unit.emit({ type: 'plattform.token.revoked', subject: jti, orgId, data: { tokenId: jti, userId, reason } });
+    // expiresAt lets the relay put the revocation on the denylist for as long as the token lives.
+    await unit.emit({
+      type: TOKEN_REVOKED_EVENT,
+      subject: jti,
+      orgId,
+      data: { tokenId: jti, userId, reason, expiresAt: expiresAt.toISOString() },
+    });
     return [{ jti, expires_at: expiresAt }];
   }
 }
