@@ -30,8 +30,15 @@ export interface SubgraphHttpSettings {
   timeoutOverrides: Record<string, number>;
   /** Extra attempts after a network failure or timeout, only for query operations. */
   queryRetries: number;
-  /** Keep-alive connections per subgraph. */
+  /** Keep-alive connections per subgraph; also the most calls in flight to it at once. */
   connections: number;
+  /**
+   * Fair queuing per subgraph: calls one caller (tenant; anonymous: client address) may have in
+   * flight, calls it may have waiting, and how long a call may wait before OVERLOADED.
+   */
+  tenantConcurrency: number;
+  tenantQueue: number;
+  queueTimeoutMs: number;
   /** Consecutive failures that open a subgraph's circuit, and how long it stays open. */
   breakerFailureThreshold: number;
   breakerResetMs: number;
@@ -142,6 +149,22 @@ export function subscriptionSettingsFromEnv(): SubscriptionSettings {
   };
 }
 
+export function subgraphHttpSettingsFromEnv(): SubgraphHttpSettings {
+  const connections = envInt('SUBGRAPH_CONNECTIONS', 64);
+  return {
+    timeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 10_000),
+    timeoutOverrides: prefixedInts('SUBGRAPH_TIMEOUT_MS_', process.env),
+    queryRetries: envInt('SUBGRAPH_QUERY_RETRIES', 1),
+    connections,
+    // A quarter of the pool: four busy tenants still leave nothing idle, one cannot take it all.
+    tenantConcurrency: envInt('GATEWAY_TENANT_CONCURRENCY', Math.max(1, Math.floor(connections / 4))),
+    tenantQueue: envInt('GATEWAY_TENANT_QUEUE', 64),
+    queueTimeoutMs: envInt('GATEWAY_QUEUE_TIMEOUT_MS', 5000),
+    breakerFailureThreshold: envInt('SUBGRAPH_BREAKER_FAILURES', 5),
+    breakerResetMs: envInt('SUBGRAPH_BREAKER_RESET_MS', 10_000),
+  };
+}
+
 /** Gateway settings: command-line flags first, then environment, then defaults (README.md). */
 export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   return {
@@ -170,14 +193,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
       .map((origin) => origin.trim())
       .filter(Boolean),
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
-    subgraphs: {
-      timeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 10_000),
-      timeoutOverrides: prefixedInts('SUBGRAPH_TIMEOUT_MS_', process.env),
-      queryRetries: envInt('SUBGRAPH_QUERY_RETRIES', 1),
-      connections: envInt('SUBGRAPH_CONNECTIONS', 64),
-      breakerFailureThreshold: envInt('SUBGRAPH_BREAKER_FAILURES', 5),
-      breakerResetMs: envInt('SUBGRAPH_BREAKER_RESET_MS', 10_000),
-    },
+    subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
   };
 }

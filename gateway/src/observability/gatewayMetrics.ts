@@ -41,6 +41,12 @@ export class GatewayMetrics {
     labelNames: ['subgraph', 'reason'],
     registers: [this.registry],
   });
+  private readonly queueRejections = new Counter({
+    name: 'gateway_subgraph_queue_rejections_total',
+    help: 'Subgraph calls the gateway refused with OVERLOADED (queue_full, queue_timeout); never sent, never counted by the breaker',
+    labelNames: ['subgraph', 'reason'],
+    registers: [this.registry],
+  });
   private readonly circuit = new Gauge({
     name: 'gateway_subgraph_circuit_state',
     help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open',
@@ -118,6 +124,10 @@ export class GatewayMetrics {
 
   subgraphError(subgraph: string, reason: string): void {
     this.subgraphErrors.inc({ subgraph, reason });
+  }
+
+  subgraphQueueRejected(subgraph: string, reason: string): void {
+    this.queueRejections.inc({ subgraph, reason });
   }
 
   circuitState(subgraph: string, state: CircuitState): void {

@@ -1,7 +1,7 @@
 import type { ConfigReader, Logger } from '@hub/core';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../gatewayContext';
+import { callerKey } from '../limits/callerKey';
 import { rateLimitWindowFor } from './rateLimitSettings';
 import type { RateLimitWindow, SlidingWindowLimiter } from './slidingWindowLimiter';
 
@@ -18,15 +18,6 @@ interface LimitedOperation {
   setResultAndStopExecution(result: { errors: GraphQLError[] }): void;
 }
 
-/** Anonymous callers have no tenant: they are counted per client address. */
-function rateLimitKey(context: GatewayContext & { req?: { socket?: { remoteAddress?: string } } }): {
-  key: string;
-  orgId: string | null;
-} {
-  if (context.identity) return { key: `org:${context.identity.orgId}`, orgId: context.identity.orgId };
-  return { key: `anon:${context.req?.socket?.remoteAddress ?? 'unknown'}`, orgId: null };
-}
-
 /**
  * Per-tenant sliding-window rate limit, checked before planning. Over the limit: HTTP 429 with a
  * Retry-After header and a RATE_LIMITED error carrying `retryAfter` (seconds). When Redis does not
@@ -35,8 +26,7 @@ function rateLimitKey(context: GatewayContext & { req?: { socket?: { remoteAddre
 export function useRateLimit(options: RateLimitOptions): Plugin {
   // Starting a subscription counts as one request, like a query or mutation.
   const check = async ({ args, setResultAndStopExecution }: LimitedOperation) => {
-    const context = args.contextValue as unknown as GatewayContext;
-    const { key, orgId } = rateLimitKey(context);
+    const { key, orgId } = callerKey(args.contextValue);
     const window = rateLimitWindowFor(options.configReader, orgId, options.fallback);
     if (window.limit <= 0) return;
     let decision;
