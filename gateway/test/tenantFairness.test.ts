@@ -4,14 +4,14 @@ import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { eventually } from '../../test/support/eventually';
 import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
 
-const SLOW_MS = 300;
+const SLOW_MS = 1000;
 const SCHEMA = 'type Query { slow: String fast: String }';
 
-/** Per-tenant limits of this test: 8 connections, 2 in flight and 20 waiting per caller, 1.5 s queue wait. */
+/** Per-tenant limits of this test: 8 connections, 2 in flight and 20 waiting per caller, 5 s queue wait. */
 const CONNECTIONS = 8;
 const PER_CALLER = 2;
 const QUEUE = 20;
-const QUEUE_TIMEOUT_MS = 1500;
+const QUEUE_TIMEOUT_MS = 5000;
 
 describe('fair queuing in front of a subgraph', () => {
   let subgraph: FixtureSubgraph;
@@ -54,7 +54,7 @@ describe('fair queuing in front of a subgraph', () => {
           tenantQueue: QUEUE,
           queueTimeoutMs: QUEUE_TIMEOUT_MS,
           // Short enough that waiting behind the flood inside the connection pool would time out.
-          timeoutMs: 1000,
+          timeoutMs: 2 * SLOW_MS,
           queryRetries: 0,
           breakerFailureThreshold: 3,
           breakerResetMs: 60_000,
@@ -78,20 +78,30 @@ describe('fair queuing in front of a subgraph', () => {
     const tenantA = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
     const tenantB = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
 
+    let floodSettled = false;
     const flood = Promise.all(Array.from({ length: 40 }, () => post(url, { query: '{ slow }' }, tenantA)));
-    await eventually(() => running > 0, 5000, "tenant A's flood to reach the subgraph");
+    void flood.finally(() => (floodSettled = true));
+    // A's flood has reached the fair queue: its slots taken, its queue full.
+    await eventually(
+      async () => running === PER_CALLER && /reason="queue_full"\} [1-9]/.test(await metricsText()),
+      10_000,
+      "tenant A's flood to fill its slots and its queue",
+    );
 
     const latencies: number[] = [];
+    const answersB = [];
     for (let i = 0; i < 5; i += 1) {
       const started = performance.now();
-      const answer = await post(url, { query: '{ fast }' }, tenantB);
+      answersB.push((await post(url, { query: '{ fast }' }, tenantB)).body);
       latencies.push(performance.now() - started);
-      expect(answer.body).toEqual({ data: { fast: 'fast' } });
     }
-    // Nothing of B's waits behind A's 300 ms calls (the unfair pool made B wait seconds or time out).
+    // B was served while A's flood still waited in its queue: nothing of B's waits behind A's calls
+    // (the unfair pool made B wait for seconds and time out).
+    expect(floodSettled).toBe(false);
+    const answers = await flood;
+    expect(answersB).toEqual(Array.from({ length: 5 }, () => ({ data: { fast: 'fast' } })));
     expect(Math.max(...latencies)).toBeLessThan(SLOW_MS);
 
-    const answers = await flood;
     const codes = answers.map((answer) => (answer.body.data?.slow === 'slow' ? 'ok' : answer.body.errors?.[0]?.extensions?.code));
     const reasons = answers.map((answer) => answer.body.errors?.[0]?.extensions?.reason).filter(Boolean);
     // Every one of A's requests either ran or was refused by the gateway with OVERLOADED; none failed at the subgraph.

@@ -104,6 +104,8 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
       resetMs: options.breakerResetMs,
       onStateChange: (state) => options.metrics?.circuitState(options.name, state),
     });
+    // Reported from the start, so a closed circuit is visible before it ever changed.
+    options.metrics?.circuitState(options.name, this.breaker.state);
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
