@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { envInt, envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
+import type { HashingSlotsSettings } from './identity/hashingSlots';
 import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
 export const SUBGRAPH_NAME = 'plattform';
@@ -15,6 +17,8 @@ export interface PlattformConfig extends HubSubgraphSettings {
   provisioner: ProvisionerSettings;
   /** How often revocations recorded in PostgreSQL are re-published to the Redis denylist. */
   denylistSyncIntervalMs: number;
+  /** Bound on password hashing (login, signUp): hashes at once, waiting, longest wait. */
+  passwordHashing: HashingSlotsSettings;
 }
 
 /** `DATA_DIR/keys/<name>`: development key material (never used in production). */
@@ -43,5 +47,11 @@ export function plattformConfigFromEnv(): PlattformConfig {
     devKeyFile: production ? undefined : devKeyPath(DEV_SIGNING_KEY_FILE),
     denylistSyncIntervalMs: envInt('DENYLIST_SYNC_INTERVAL_MS', 60_000),
     provisioner: provisionerSettingsFromEnv(),
+    passwordHashing: {
+      // Half the cores: a login flood leaves the other half to everything else plattform does.
+      concurrency: envInt('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.floor(availableParallelism() / 2))),
+      queue: envInt('PASSWORD_HASH_QUEUE', 64),
+      maxWaitMs: envInt('PASSWORD_HASH_WAIT_MS', 3000),
+    },
   };
 }

@@ -17,6 +17,7 @@ import { CONFIG_OPERATOR_ROLE } from './configs/configOperatorRole';
 import { ConfigSchemaRegistry } from './configs/configSchemas';
 import { ConfigService } from './configs/configService';
 import { AccountService } from './identity/accountService';
+import { HashingSlots } from './identity/hashingSlots';
 import { PasswordHasher } from './identity/passwordHasher';
 import { SignUpService } from './identity/signUpService';
 import { MemberService } from './members/memberService';
@@ -79,7 +80,7 @@ export async function startPlattform(
       const quotas = new QuotaService(database, provisioner);
       const issuer = new AccessTokenIssuer(keys, config.tokens);
       const sessions = new SessionService(database, issuer, denylist, logger);
-      const hasher = new PasswordHasher();
+      const hasher = new PasswordHasher({ slots: new HashingSlots(config.passwordHashing) });
       const tenants = new TenantService(database, provisioner, quotas, logger);
       return {
         accounts: new AccountService(database, hasher, sessions),
