@@ -38,6 +38,7 @@ interface StreamResult {
   errors: Record<string, number>;
   /** The gateway process during the run: CPU time per wall time, and event-loop delay p99. */
   gatewayCpuPercent: number;
+  loopUtilization: number;
   loopDelayP99Ms: number;
 }
 
@@ -50,6 +51,7 @@ async function steadyStream(url: string, token: string, seconds: number): Promis
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const cpuBefore = process.cpuUsage();
+  const loopBefore = performance.eventLoopUtilization();
   const started = performance.now();
   for (let i = 0; i < total; i += 1) {
     const due = started + (i * 1000) / B_RATE;
@@ -76,6 +78,7 @@ async function steadyStream(url: string, token: string, seconds: number): Promis
     latencies: Float64Array.from(latencies).sort(),
     errors,
     gatewayCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - started)) * 100,
+    loopUtilization: performance.eventLoopUtilization(loopBefore).utilization,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   };
 }
@@ -83,7 +86,7 @@ async function steadyStream(url: string, token: string, seconds: number): Promis
 function summary(name: string, result: StreamResult): string {
   const errors = Object.values(result.errors).reduce((sum, n) => sum + n, 0);
   const codes = errors > 0 ? ` (${JSON.stringify(result.errors)})` : '';
-  return `${name}: n=${result.latencies.length} p50=${percentile(result.latencies, 50).toFixed(1)} ms p99=${percentile(result.latencies, 99).toFixed(1)} ms max=${result.latencies.at(-1)!.toFixed(1)} ms errors=${errors}${codes}; gateway process: CPU ${result.gatewayCpuPercent.toFixed(0)} %, event-loop delay p99 ${result.loopDelayP99Ms.toFixed(1)} ms`;
+  return `${name}: n=${result.latencies.length} p50=${percentile(result.latencies, 50).toFixed(1)} ms p99=${percentile(result.latencies, 99).toFixed(1)} ms max=${result.latencies.at(-1)!.toFixed(1)} ms errors=${errors}${codes}; gateway process: CPU ${result.gatewayCpuPercent.toFixed(0)} %, event-loop utilization ${(result.loopUtilization * 100).toFixed(0)} %, delay p99 ${result.loopDelayP99Ms.toFixed(1)} ms`;
 }
 
 const children: ChildProcess[] = [];
