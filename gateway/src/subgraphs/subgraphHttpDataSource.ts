@@ -37,8 +37,6 @@ class SubgraphTransportError extends Error {
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
-/** Seconds a refused caller is told to wait; slots free up within a subgraph call's time. */
-const OVERLOADED_RETRY_AFTER_SECONDS = 1;
 
 /** By name, not instanceof: undici rejects with a DOMException, which is not always this realm's Error. */
 function isAbort(error: unknown): boolean {
@@ -56,13 +54,18 @@ function subgraphError(name: string, code: string, message: string): GraphQLErro
   return new GraphQLError(message, { extensions: { code, serviceName: name } });
 }
 
+/**
+ * A refused caller already has a full queue (or waited the whole queue timeout): it is told to come
+ * back after about the time that queue takes to move, so well-behaved clients do not churn.
+ */
 function overloadedError(name: string, rejection: QueueRejectedError, queueTimeoutMs: number): GraphQLError {
+  const retryAfter = Math.max(1, Math.ceil(queueTimeoutMs / 1000));
   const message =
     rejection.reason === 'queue_full'
       ? `Too many of your requests to "${name}" are waiting; retry later`
       : `Your request to "${name}" waited ${queueTimeoutMs} ms for a free slot; retry later`;
   return new GraphQLError(message, {
-    extensions: { code: 'OVERLOADED', serviceName: name, reason: rejection.reason, retryAfter: OVERLOADED_RETRY_AFTER_SECONDS },
+    extensions: { code: 'OVERLOADED', serviceName: name, reason: rejection.reason, retryAfter },
   });
 }
 
