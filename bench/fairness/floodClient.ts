@@ -56,7 +56,7 @@ process.on('message', (message) => {
   if (message !== 'stop') return;
   stopping = true;
   void Promise.all(loops).then(() => {
-    process.send!({ outcomes }, () => process.exit(0));
+    process.send!({ outcomes }, undefined, {}, () => process.exit(0));
   });
 });
 process.send!({ started: true });

@@ -2,15 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { resolve } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
 import { createLogger, envInt, envString } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig, type Gateway } from '@hub/gateway';
 import { percentile } from '../subscriptions/latencySamples';
 import { postGraphQL } from '../../test/support/graphqlClient';
 import { signUpAccount } from '../../test/support/testStack';
 import type { BenchSubgraphs } from './subgraphsProcess';
+import { exitAfter, freshBenchDatabase } from '../support/benchDatabase';
 
 /**
  * `npm run bench:fairness`: does one tenant's burst hurt another tenant? The real stack on
@@ -51,7 +51,7 @@ async function steadyStream(url: string, token: string, seconds: number): Promis
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const cpuBefore = process.cpuUsage();
-  const loopBefore = performance.eventLoopUtilization();
+  const loopBefore = nodePerformance.eventLoopUtilization();
   const started = performance.now();
   for (let i = 0; i < total; i += 1) {
     const due = started + (i * 1000) / B_RATE;
@@ -78,7 +78,7 @@ async function steadyStream(url: string, token: string, seconds: number): Promis
     latencies: Float64Array.from(latencies).sort(),
     errors,
     gatewayCpuPercent: ((cpu.user + cpu.system) / 1000 / (performance.now() - started)) * 100,
-    loopUtilization: performance.eventLoopUtilization(loopBefore).utilization,
+    loopUtilization: nodePerformance.eventLoopUtilization(loopBefore).utilization,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   };
 }
@@ -120,19 +120,11 @@ async function subgraphMetrics(gatewayUrl: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const limit = setTimeout(() => {
-    console.error(`bench:fairness exceeded ${TIME_LIMIT_MS} ms; aborting`);
-    process.exit(2);
-  }, TIME_LIMIT_MS);
-  limit.unref();
+  exitAfter('bench:fairness', TIME_LIMIT_MS);
 
-  const admin = new Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
+  const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-fairness-${process.pid}`);
-  Object.assign(process.env, { DATABASE_URL: `${SERVER}/${DATABASE}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent', GATEWAY_RATE_LIMIT: '0' });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', GATEWAY_RATE_LIMIT: '0' });
 
   let gateway: Gateway | undefined;
   try {
@@ -148,7 +140,9 @@ async function main(): Promise<void> {
       logger: createLogger('bench-gateway'),
     });
     const url = `${(await gateway.listen(0)).url}/graphql`;
-    const client = { query: (query: string, variables?: Record<string, unknown>, token?: string) => postGraphQL(url, query, variables, token) };
+    const client = {
+      query: <TData>(query: string, variables?: Record<string, unknown>, token?: string) => postGraphQL<TData>(url, query, variables, token),
+    };
     const tenantA = await signUpAccount(client, 'Bench Flooder');
     const tenantB = await signUpAccount(client, 'Bench Bystander');
     const check = await postGraphQL(url, B_QUERY, {}, tenantB.token);
