@@ -17,8 +17,8 @@ import { exitAfter, freshBenchDatabase } from '../support/benchDatabase';
  * loopback, one process each as deployed: plattform + risk-hub (child), the gateway (this process,
  * which also sends tenant B's steady stream of queries) and tenant A's flood (child: concurrent
  * logins and queries). B's stream runs twice, quiet and during the flood; prints B's p50/p99 and
- * errors for both runs and the ratio. The gateway's rate limit is off, so the flood reaches the
- * subgraphs: what protects B here is fair queuing in the gateway and the bound on password hashing
+ * errors for both runs and the ratio. The gateway's rate limit is off (GATEWAY_RATE_LIMIT to set
+ * one), so the flood reaches the subgraphs: what protects B here is fair queuing in the gateway and the bound on password hashing
  * in plattform. Bounded: fixed request counts, a time limit, every process stopped at the end.
  */
 const DURATION_S = envInt('BENCH_FAIRNESS_DURATION_S', 15);
@@ -26,6 +26,8 @@ const B_RATE = envInt('BENCH_FAIRNESS_B_RATE', 20);
 const LOGINS = envInt('BENCH_FAIRNESS_LOGINS', 200);
 const QUERIES = envInt('BENCH_FAIRNESS_QUERIES', 50);
 const RAMP_MS = 1000;
+/** The gateway's per-tenant rate limit (requests per minute); off by default so the flood reaches the subgraphs. */
+const RATE_LIMIT = envString('GATEWAY_RATE_LIMIT', '0');
 const TIME_LIMIT_MS = envInt('BENCH_FAIRNESS_TIME_LIMIT_MS', 240_000);
 const SERVER = envString('BENCH_PG_SERVER_URL', 'postgres://postgres@127.0.0.1:5432');
 const DATABASE = 'hub_bench_fairness';
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
 
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-fairness-${process.pid}`);
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', GATEWAY_RATE_LIMIT: '0' });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', GATEWAY_RATE_LIMIT: RATE_LIMIT });
 
   let gateway: Gateway | undefined;
   try {
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
     if (check.errors) throw new Error(`tenant B's query fails: ${JSON.stringify(check.errors)}`);
     await steadyStream(url, tenantB.token, 2); // warm-up (plans, connections), not reported
 
-    console.log('fairness: plattform + risk-hub (one process), gateway (one process), tenant A (one process); loopback, shared cores; gateway rate limit off');
+    console.log(`fairness: plattform + risk-hub (one process), gateway (one process), tenant A (one process); loopback, shared cores; gateway rate limit ${RATE_LIMIT === '0' ? 'off' : `${RATE_LIMIT}/min`}`);
     console.log(`tenant B: ${B_RATE} queries/s for ${DURATION_S} s (open loop): ${B_QUERY}`);
     const quiet = await steadyStream(url, tenantB.token, DURATION_S);
     console.log(summary('run 1, quiet', quiet));
