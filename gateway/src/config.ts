@@ -44,6 +44,21 @@ export interface SubgraphHttpSettings {
   breakerResetMs: number;
 }
 
+/**
+ * Admission control: operations in flight in the gateway as a whole, shared fairly between callers
+ * (tenant; anonymous: client address) and checked before parse, validation, planning and execution.
+ */
+export interface AdmissionSettings {
+  /** Operations in flight at once over all callers. */
+  capacity: number;
+  /** Operations one caller may have in flight. */
+  perCaller: number;
+  /** Operations one caller may have waiting for admission; one more is refused at once. */
+  queuePerCaller: number;
+  /** Longest wait for admission before the operation is refused. */
+  maxWaitMs: number;
+}
+
 /** Federated subscriptions (WebSocket and SSE); README.md lists the defaults. */
 export interface SubscriptionSettings {
   /** Open subscriptions one WebSocket connection may hold. */
@@ -96,6 +111,9 @@ export interface GatewayConfig {
   /** Browser origins allowed by CORS; empty → no cross-origin access. */
   corsOrigins: string[];
   csrfPrevention: boolean;
+  admission: AdmissionSettings;
+  /** Verified token claims kept per token (LRU), so a reused token is verified once; 0 = off. */
+  tokenCacheSize: number;
   subgraphs: SubgraphHttpSettings;
   subscriptions: SubscriptionSettings;
 }
@@ -149,6 +167,15 @@ export function subscriptionSettingsFromEnv(): SubscriptionSettings {
   };
 }
 
+export function admissionSettingsFromEnv(): AdmissionSettings {
+  return {
+    capacity: envInt('GATEWAY_ADMISSION_CAPACITY', 128),
+    perCaller: envInt('GATEWAY_CALLER_CONCURRENCY', 8),
+    queuePerCaller: envInt('GATEWAY_CALLER_QUEUE', 8),
+    maxWaitMs: envInt('GATEWAY_ADMISSION_WAIT_MS', 2000),
+  };
+}
+
 export function subgraphHttpSettingsFromEnv(): SubgraphHttpSettings {
   const connections = envInt('SUBGRAPH_CONNECTIONS', 64);
   return {
@@ -193,6 +220,8 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
       .map((origin) => origin.trim())
       .filter(Boolean),
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
+    admission: admissionSettingsFromEnv(),
+    tokenCacheSize: envInt('GATEWAY_TOKEN_CACHE_SIZE', 10_000),
     subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
   };

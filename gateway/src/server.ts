@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import {
   createLogger,
   createTokenDenylist,
-  identityFromRequest,
   listen,
   useHealthEndpoints,
   yogaLogger,
@@ -16,12 +15,15 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
+import { RequestIdentities } from './auth/requestIdentities';
 import { useIntrospectionGuard } from './auth/introspectionGuard';
 import { useAuthorization } from './auth/useAuthorization';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
+import { FairQueue } from './limits/fairQueue';
+import { useAdmissionControl } from './limits/useAdmissionControl';
 import { useOperationLimits } from './limits/useOperationLimits';
 import { useRequestBodyLimit } from './limits/useRequestBodyLimit';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -79,7 +81,7 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindo
 
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
- * body limit, CSRF, persisted operations, operation limits, (production) introspection guard,
+ * body limit, admission control, CSRF, persisted operations, operation limits, (production) introspection guard,
  * rate limit, authorization, federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -100,6 +102,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger, cacheMs: 2000 });
   const denylist = options.denylist ?? ownDenylist!;
   const verifyToken = gatewayTokenVerifier(config, denylist, options.verifyToken);
+  const identities = new RequestIdentities(verifyToken);
+  const admission = new FairQueue(config.admission);
+  metrics.watchAdmission(() => admission.usage);
   const rateLimiter = options.rateLimiter ?? defaultRateLimiter(config, logger);
   const manifest = config.persistedOperationsPath ? await readOperationManifest(config.persistedOperationsPath) : undefined;
   const observability = createRequestObservability(logger, metrics);
@@ -115,6 +120,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
     useRequestBodyLimit(config.limits.maxBodyBytes),
+    // First of the per-operation hooks: a refused operation is never parsed, planned or executed.
+    useAdmissionControl({
+      slots: admission,
+      identities,
+      onRefused: (reason) => metrics.admissionRefused.inc({ reason }),
+    }),
   ];
   if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
   plugins.push(...persistedOperationPlugins({ manifest, automatic: config.automaticPersistedQueries }));
@@ -143,7 +154,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logging: yogaLogger(logger),
     plugins,
     context: async ({ request }) => {
-      const identity = await identityFromRequest(request, verifyToken);
+      const identity = await identities.of(request);
       const requestId = observability.requestIdOf(request);
       return {
         requestId,

@@ -1,4 +1,4 @@
-import { FairQueue, QueueRejectedError, type ReleaseSlot } from '../src/subgraphs/fairQueue';
+import { FairQueue, QueueRejectedError, type ReleaseSlot } from '../src/limits/fairQueue';
 
 describe('FairQueue', () => {
   it('hands freed slots to waiting callers in turn, not in arrival order', async () => {

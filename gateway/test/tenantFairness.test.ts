@@ -47,6 +47,8 @@ describe('fair queuing in front of a subgraph', () => {
       config: {
         ...config,
         rateLimit: { limit: 0, windowSeconds: 60 },
+        // Admission control (in front of the whole gateway) is wide open here: this tests the subgraph's queue.
+        admission: { capacity: 1000, perCaller: 1000, queuePerCaller: 1000, maxWaitMs: 10_000 },
         subgraphs: {
           ...config.subgraphs,
           connections: CONNECTIONS,

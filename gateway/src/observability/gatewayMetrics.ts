@@ -59,6 +59,26 @@ export class GatewayMetrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
+  readonly admissionRefused = new Counter({
+    name: 'gateway_admission_refusals_total',
+    help: 'Operations refused by admission control before parsing (OVERLOADED: queue_full, queue_timeout)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  /** Reports the admission queue's usage on every scrape. */
+  watchAdmission(read: () => { inFlight: number; waiting: number }): void {
+    new Gauge({
+      name: 'gateway_admission_operations',
+      help: 'Operations admitted and in progress (state="in_flight") and waiting for admission (state="waiting")',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const usage = read();
+        this.set({ state: 'in_flight' }, usage.inFlight);
+        this.set({ state: 'waiting' }, usage.waiting);
+      },
+    });
+  }
   readonly rateLimited = new Counter({
     name: 'gateway_rate_limited_total',
     help: 'Requests refused by the per-tenant rate limit',

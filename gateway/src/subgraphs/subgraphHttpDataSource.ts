@@ -6,7 +6,7 @@ import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import { callerKey } from '../limits/callerKey';
 import { CircuitBreaker } from './circuitBreaker';
-import { FairQueue, QueueRejectedError, type ReleaseSlot } from './fairQueue';
+import { FairQueue, QueueRejectedError, type ReleaseSlot } from '../limits/fairQueue';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 

@@ -7,6 +7,7 @@ export * from './errors/toGraphQLError';
 export * from './identity/identity';
 export * from './identity/tokenClaims';
 export * from './identity/tokenVerifier';
+export * from './identity/verifiedTokenCache';
 export * from './identity/requestIdentity';
 export * from './identity/tokenDenylist';
 export * from './db/databaseSettings';

@@ -10,6 +10,7 @@ import { migrateDatabase } from '../db/migrator';
 import { TenantDatabase } from '../db/tenantDatabase';
 import type { RunningServer } from '../http/listen';
 import type { TokenSettings } from '../identity/tokenClaims';
+import { cachedTokenVerifier } from '../identity/verifiedTokenCache';
 import { createTokenDenylist, withDenylist, type TokenDenylist } from '../identity/tokenDenylist';
 import { createTokenVerifier, type TokenVerifier } from '../identity/tokenVerifier';
 import { createLogger, type Logger } from '../logging/logger';
@@ -32,6 +33,8 @@ export interface HubSubgraphSettings {
   redisUrl?: string;
   tokens: TokenSettings;
   jwksUrl: string;
+  /** Verified tokens remembered until their exp (TOKEN_CACHE_SIZE, default 10,000; 0 = off). */
+  tokenCacheSize?: number;
   /** How long published events stay replayable for resuming subscriptions. */
   eventRetentionMs: number;
 }
@@ -52,6 +55,7 @@ export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): H
       audience: envString('JWT_AUDIENCE', 'urn:hub:graph'),
     },
     jwksUrl: envString('JWKS_URL', DEFAULT_JWKS_URL),
+    tokenCacheSize: envInt('TOKEN_CACHE_SIZE', 10_000),
     eventRetentionMs: envInt('EVENT_RETENTION_HOURS', 24) * 3_600_000,
   };
 }
@@ -160,7 +164,10 @@ export async function startHubSubgraph<TServices>(
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers,
     verifyToken: withDenylist(
-      definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
+      cachedTokenVerifier(
+        definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
+        { maxEntries: settings.tokenCacheSize ?? 10_000 },
+      ),
       denylist,
     ),
     database,

@@ -39,11 +39,17 @@ interface Caller {
  */
 export class FairQueue {
   private inFlight = 0;
+  private waitingCount = 0;
   private readonly callers = new Map<string, Caller>();
   /** Callers with waiting work, in turn order (a served caller moves to the end). */
   private readonly turns = new Map<string, Caller>();
 
   constructor(private readonly options: FairQueueOptions) {}
+
+  /** Calls holding a slot and calls waiting for one, over all callers (metrics). */
+  get usage(): { inFlight: number; waiting: number } {
+    return { inFlight: this.inFlight, waiting: this.waitingCount };
+  }
 
   /** Resolves with a slot, or rejects with QueueRejectedError (queue full, waited too long). */
   acquire(key: string): Promise<ReleaseSlot> {
@@ -57,16 +63,19 @@ export class FairQueue {
       const waiter: Waiter = {
         grant: () => {
           clearTimeout(waiter.timer);
+          this.waitingCount -= 1;
           resolve(this.start(key, caller));
         },
         timer: setTimeout(() => {
           caller.waiting.splice(caller.waiting.indexOf(waiter), 1);
+          this.waitingCount -= 1;
           if (caller.waiting.length === 0) this.turns.delete(key);
           this.forgetIfIdle(key, caller);
           reject(new QueueRejectedError('queue_timeout'));
         }, this.options.maxWaitMs),
       };
       caller.waiting.push(waiter);
+      this.waitingCount += 1;
       if (!this.turns.has(key)) this.turns.set(key, caller);
     });
   }
