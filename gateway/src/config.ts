@@ -171,8 +171,8 @@ export function admissionSettingsFromEnv(): AdmissionSettings {
   return {
     capacity: envInt('GATEWAY_ADMISSION_CAPACITY', 128),
     perCaller: envInt('GATEWAY_CALLER_CONCURRENCY', 8),
-    queuePerCaller: envInt('GATEWAY_CALLER_QUEUE', 8),
-    maxWaitMs: envInt('GATEWAY_ADMISSION_WAIT_MS', 2000),
+    queuePerCaller: envInt('GATEWAY_CALLER_QUEUE', 64),
+    maxWaitMs: envInt('GATEWAY_ADMISSION_WAIT_MS', 5000),
   };
 }
 

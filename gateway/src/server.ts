@@ -120,10 +120,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
     useRequestBodyLimit(config.limits.maxBodyBytes),
-    // First of the per-operation hooks: a refused operation is never parsed, planned or executed.
+    // Before the body is read: a refused operation is never parsed, planned or executed.
     useAdmissionControl({
       slots: admission,
       identities,
+      graphqlPath: '/graphql',
       onRefused: (reason) => metrics.admissionRefused.inc({ reason }),
     }),
   ];

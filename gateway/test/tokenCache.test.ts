@@ -28,7 +28,7 @@ describe('verified token cache', () => {
     const strict = createTokenVerifier({
       issuer: TEST_ISSUER,
       audience: TEST_AUDIENCE,
-      keys: createLocalJWKSet({ keys: [signer.publicJwk] }),
+      keys: createLocalJWKSet({ keys: [{ kty: 'EC', ...signer.publicJwk }] }),
       clockToleranceSeconds: 0,
     });
     const counting: TokenVerifier = (token) => {

@@ -1,71 +1,70 @@
-import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestIdentities } from '../auth/requestIdentities';
 import { callerKey } from './callerKey';
-import { FairQueue, QueueRejectedError, type ReleaseSlot } from './fairQueue';
+import { FairQueue, QueueRejectedError, type QueueRejectionReason, type ReleaseSlot } from './fairQueue';
 
 export interface AdmissionControlOptions {
   /** The slots (built from AdmissionSettings: capacity, perCaller, queuePerCaller, maxWaitMs). */
   slots: FairQueue;
   identities: RequestIdentities;
-  onRefused?: (reason: QueueRejectedError['reason']) => void;
+  /** Only requests to this path are operations (health, metrics and uploads are not admitted here). */
+  graphqlPath: string;
+  onRefused?: (reason: QueueRejectionReason) => void;
 }
 
 /** A refused caller already has `perCaller` operations running: about a second frees one. */
 const RETRY_AFTER_SECONDS = 1;
 
-function refusal(rejection: QueueRejectedError): GraphQLError {
-  const message =
-    rejection.reason === 'queue_full'
-      ? 'Too many of your operations are in progress; retry later'
-      : 'Your operation waited too long to be admitted; retry later';
-  return new GraphQLError(message, {
-    extensions: {
-      code: 'OVERLOADED',
-      reason: rejection.reason,
-      retryAfter: RETRY_AFTER_SECONDS,
-      http: { status: 429, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } },
-    },
-  });
+const MESSAGES: Record<QueueRejectionReason, string> = {
+  queue_full: 'Too many of your operations are in progress; retry later',
+  queue_timeout: 'Your operation waited too long to be admitted; retry later',
+};
+
+/** The refusal bodies, serialized once: refusing must cost next to nothing. */
+const REFUSAL_BODIES: Record<QueueRejectionReason, string> = {
+  queue_full: refusalBody('queue_full'),
+  queue_timeout: refusalBody('queue_timeout'),
+};
+
+function refusalBody(reason: QueueRejectionReason): string {
+  const extensions = { code: 'OVERLOADED', reason, retryAfter: RETRY_AFTER_SECONDS };
+  return JSON.stringify({ errors: [{ message: MESSAGES[reason], extensions }] });
 }
 
 /**
- * Admission control for HTTP operations (queries, mutations, SSE subscription starts): each
- * caller (verified tenant; anonymous: client address) has at most `perCaller` operations in the
+ * Admission control for GraphQL over HTTP (queries, mutations, SSE subscription starts): each
+ * caller (verified tenant; anonymous: client address) has at most `perCaller` requests in the
  * gateway and a small queue; a free slot goes to the next waiting caller in turn. It runs as soon
- * as the request's parameters are read and its identity known (verified once per token), before
- * parse, validation, planning and execution, so a refused operation costs almost nothing: 429,
- * OVERLOADED, `retryAfter`. A subscription holds its slot only while it starts.
+ * as the caller is known from the request's headers (a token is verified once, then cached),
+ * before the body is read, parsed, validated, planned or executed, so a refusal costs next to
+ * nothing: HTTP 429, `Retry-After`, OVERLOADED with `reason` and `retryAfter`. The slot is given
+ * back when the response is ready (for a subscription: once it has started).
  */
 export function useAdmissionControl(options: AdmissionControlOptions): Plugin {
   const { slots } = options;
-  // By the per-operation context yoga passes to onParams and onExecutionResult (one per batch entry).
-  const admitted = new WeakMap<object, ReleaseSlot>();
+  const admitted = new WeakMap<Request, ReleaseSlot>();
   return {
-    onParams: async ({ request, context, paramsHandler, setParamsHandler, setResult }) => {
-      const req = (context as { req?: { socket?: { remoteAddress?: string } } }).req;
+    onRequest: async ({ request, url, serverContext, fetchAPI, endResponse }) => {
+      if (url.pathname !== options.graphqlPath || (request.method !== 'GET' && request.method !== 'POST')) return;
+      const req = (serverContext as { req?: { socket?: { remoteAddress?: string } } }).req;
       // An unacceptable token is refused by the context factory (401); here it counts by address.
       const identity = await options.identities.of(request).catch(() => null);
-      let release: ReleaseSlot;
       try {
-        release = await slots.acquire(callerKey({ identity, req }).key);
+        admitted.set(request, await slots.acquire(callerKey({ identity, req }).key));
       } catch (error) {
         if (!(error instanceof QueueRejectedError)) throw error;
         options.onRefused?.(error.reason);
-        setResult({ errors: [refusal(error)] });
-        return;
+        endResponse(
+          new fetchAPI.Response(REFUSAL_BODIES[error.reason], {
+            status: 429,
+            headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(RETRY_AFTER_SECONDS) },
+          }),
+        );
       }
-      admitted.set(context, release);
-      const releaseSlot = release;
-      setParamsHandler(async (payload) => {
-        try {
-          return await paramsHandler(payload);
-        } finally {
-          releaseSlot();
-        }
-      });
     },
-    // A later onParams hook may answer itself (persisted operations); the slot is given back then too.
-    onExecutionResult: ({ context }) => admitted.get(context)?.(),
+    onResponse: ({ request }) => {
+      admitted.get(request)?.();
+      admitted.delete(request);
+    },
   };
 }
