@@ -36,7 +36,7 @@ const DATABASE = 'hub_bench_fairness';
 const BACKOFF = envInt('BENCH_FAIRNESS_BACKOFF', 1);
 /** Requests sent to a gateway that refuses every operation, to measure what a refusal costs it. */
 const REFUSALS = envInt('BENCH_FAIRNESS_REFUSALS', 2000);
-/** A directory: the gateway process writes a V8 CPU profile there (`node --cpu-prof`). */
+/** A directory: the gateway and subgraph processes write V8 CPU profiles there (`node --cpu-prof`). */
 const CPU_PROFILE_DIR = envOptional('BENCH_FAIRNESS_CPU_PROF');
 const B_QUERY = '{ me { user { id } organization { name } } riskAssessments(first: 5) { nodes { id title } } }';
 
@@ -156,9 +156,9 @@ async function main(): Promise<void> {
   Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', GATEWAY_RATE_LIMIT: RATE_LIMIT });
 
   try {
-    const subgraphs = await startChild<BenchSubgraphs>('subgraphsProcess.ts', {});
-    const gatewayEnv = { BENCH_ROUTING: JSON.stringify(subgraphs.ready.routing), BENCH_JWKS_URL: subgraphs.ready.jwksUrl };
     const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
+    const subgraphs = await startChild<BenchSubgraphs>('subgraphsProcess.ts', {}, profile);
+    const gatewayEnv = { BENCH_ROUTING: JSON.stringify(subgraphs.ready.routing), BENCH_JWKS_URL: subgraphs.ready.jwksUrl };
     const gateway = await startChild<{ url: string }>('gatewayProcess.ts', gatewayEnv, profile);
     const { url } = gateway.ready;
     const client = {
