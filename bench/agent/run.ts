@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { envInt, envString, type HubSubgraphModule } from '@hub/core';
 import { createAgentModule, type AgentServices } from '@hub/agent';
 import { subscribeSse } from '../../test/support/sseSubscription';
 import { signUpAccount, startTestStack } from '../../test/support/testStack';
 import { setAgentConfig } from '../../subgraphs/agent/test/support/agentConfig';
 import { serviceAccountToken } from '../../test/support/serviceAccounts';
+import { exitAfter, freshBenchDatabase } from '../support/benchDatabase';
 
 /**
  * Agent task queue figures, loopback only, bounded in time:
@@ -44,19 +44,11 @@ function describe(name: string, samples: number[]): void {
 }
 
 async function main(): Promise<void> {
-  const limit = setTimeout(() => {
-    console.error(`bench:agent exceeded ${TIME_LIMIT_MS} ms; aborting`);
-    process.exit(2);
-  }, TIME_LIMIT_MS);
-  limit.unref();
+  exitAfter('bench:agent', TIME_LIMIT_MS);
 
-  const admin = new Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
+  const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-agent-${process.pid}`);
-  Object.assign(process.env, { DATABASE_URL: `${SERVER}/${DATABASE}`, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
   const stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: REDIS_URL });
   const agent = stack.hubs.agent!;

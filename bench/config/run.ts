@@ -3,11 +3,11 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
 import { startTsProcess } from '../../test/support/childProcess';
+import { freshBenchDatabase } from '../support/benchDatabase';
 import { WsConnection } from '../../test/support/wsSubscription';
 
 /**
@@ -38,13 +38,9 @@ function summary(name: string, samples: number[]): { p50: number; p99: number } 
 }
 
 async function main(): Promise<void> {
-  const admin = new Client({ connectionString: `${SERVER}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
+  const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-config-${process.pid}`);
-  Object.assign(process.env, { DATABASE_URL: `${SERVER}/${DATABASE}`, REDIS_URL, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
   const config = plattformConfigFromEnv();
   await migratePlattform(config);

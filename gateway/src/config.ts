@@ -47,11 +47,33 @@ export interface SubgraphHttpSettings {
   timeoutOverrides: Record<string, number>;
   /** Extra attempts after a network failure or timeout, only for query operations. */
   queryRetries: number;
-  /** Keep-alive connections per subgraph. */
+  /** Keep-alive connections per subgraph; also the most calls in flight to it at once. */
   connections: number;
+  /**
+   * Fair queuing per subgraph: calls one caller (tenant; anonymous: client address) may have in
+   * flight, calls it may have waiting, and how long a call may wait before OVERLOADED.
+   */
+  tenantConcurrency: number;
+  tenantQueue: number;
+  queueTimeoutMs: number;
   /** Consecutive failures that open a subgraph's circuit, and how long it stays open. */
   breakerFailureThreshold: number;
   breakerResetMs: number;
+}
+
+/**
+ * Admission control: operations in flight in the gateway as a whole, shared fairly between callers
+ * (tenant; anonymous: client address) and checked before parse, validation, planning and execution.
+ */
+export interface AdmissionSettings {
+  /** Operations in flight at once over all callers. */
+  capacity: number;
+  /** Operations one caller may have in flight. */
+  perCaller: number;
+  /** Operations one caller may have waiting for admission; one more is refused at once. */
+  queuePerCaller: number;
+  /** Longest wait for admission before the operation is refused. */
+  maxWaitMs: number;
 }
 
 /** Federated subscriptions (WebSocket and SSE); README.md lists the defaults. */
@@ -110,6 +132,9 @@ export interface GatewayConfig {
   /** Browser origins allowed by CORS; empty → no cross-origin access. */
   corsOrigins: string[];
   csrfPrevention: boolean;
+  admission: AdmissionSettings;
+  /** Verified token claims kept per token (LRU), so a reused token is verified once; 0 = off. */
+  tokenCacheSize: number;
   subgraphs: SubgraphHttpSettings;
   subscriptions: SubscriptionSettings;
 }
@@ -173,6 +198,31 @@ export function subscriptionSettingsFromEnv(): SubscriptionSettings {
   };
 }
 
+export function admissionSettingsFromEnv(): AdmissionSettings {
+  return {
+    capacity: envInt('GATEWAY_ADMISSION_CAPACITY', 128),
+    perCaller: envInt('GATEWAY_CALLER_CONCURRENCY', 8),
+    queuePerCaller: envInt('GATEWAY_CALLER_QUEUE', 64),
+    maxWaitMs: envInt('GATEWAY_ADMISSION_WAIT_MS', 5000),
+  };
+}
+
+export function subgraphHttpSettingsFromEnv(): SubgraphHttpSettings {
+  const connections = envInt('SUBGRAPH_CONNECTIONS', 64);
+  return {
+    timeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 10_000),
+    timeoutOverrides: prefixedInts('SUBGRAPH_TIMEOUT_MS_', process.env),
+    queryRetries: envInt('SUBGRAPH_QUERY_RETRIES', 1),
+    connections,
+    // A quarter of the pool: four busy tenants still leave nothing idle, one cannot take it all.
+    tenantConcurrency: envInt('GATEWAY_TENANT_CONCURRENCY', Math.max(1, Math.floor(connections / 4))),
+    tenantQueue: envInt('GATEWAY_TENANT_QUEUE', 64),
+    queueTimeoutMs: envInt('GATEWAY_QUEUE_TIMEOUT_MS', 5000),
+    breakerFailureThreshold: envInt('SUBGRAPH_BREAKER_FAILURES', 5),
+    breakerResetMs: envInt('SUBGRAPH_BREAKER_RESET_MS', 10_000),
+  };
+}
+
 /** Gateway settings: command-line flags first, then environment, then defaults (README.md). */
 export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   return {
@@ -200,14 +250,9 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
       .filter(Boolean),
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
     uploads: uploadRouteSettingsFromEnv(),
-    subgraphs: {
-      timeoutMs: envInt('SUBGRAPH_TIMEOUT_MS', 10_000),
-      timeoutOverrides: prefixedInts('SUBGRAPH_TIMEOUT_MS_', process.env),
-      queryRetries: envInt('SUBGRAPH_QUERY_RETRIES', 1),
-      connections: envInt('SUBGRAPH_CONNECTIONS', 64),
-      breakerFailureThreshold: envInt('SUBGRAPH_BREAKER_FAILURES', 5),
-      breakerResetMs: envInt('SUBGRAPH_BREAKER_RESET_MS', 10_000),
-    },
+    admission: admissionSettingsFromEnv(),
+    tokenCacheSize: envInt('GATEWAY_TOKEN_CACHE_SIZE', 10_000),
+    subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
   };
 }

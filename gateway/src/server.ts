@@ -5,7 +5,6 @@ import {
   remoteRevocationFeed,
   revocationsUrlFor,
   withRevocationFeed,
-  identityFromRequest,
   listen,
   useHealthEndpoints,
   useHiddenSchemaSuggestions,
@@ -21,11 +20,14 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
+import { RequestIdentities } from './auth/requestIdentities';
 import { useAuthorization } from './auth/useAuthorization';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
+import { FairQueue } from './limits/fairQueue';
+import { useAdmissionControl } from './limits/useAdmissionControl';
 import { useOperationLimits } from './limits/useOperationLimits';
 import { useRequestBodyLimit } from './limits/useRequestBodyLimit';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -48,7 +50,7 @@ import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
 import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
 import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
 import { useSseEventIds } from './subscriptions/sseEventIds';
-import { GRAPHQL_ENDPOINT_PATTERN, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
+import { GRAPHQL_ENDPOINT_PATTERN, isOperationRoute, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
 import { useUploadRoute } from './uploads/useUploadRoute';
 
 export interface Gateway {
@@ -86,9 +88,9 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindo
 
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
- * body limit (larger only on the upload route), upload route, CSRF, persisted operations,
- * operation limits, (production) introspection guard and hidden suggestions, rate limit,
- * authorization, federated execution, SSE event ids.
+ * body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
+ * operations, operation limits, (production) introspection guard and hidden suggestions, rate
+ * limit, authorization, federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -112,6 +114,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     ? withRevocationFeed(sharedDenylist, remoteRevocationFeed({ url: revocationsUrlFor(config.jwksUrl), logger }))
     : sharedDenylist;
   const verifyToken = gatewayTokenVerifier(config, denylist, options.verifyToken);
+  const identities = new RequestIdentities(verifyToken);
+  const admission = new FairQueue(config.admission);
+  metrics.watchAdmission(() => admission.usage);
   const rateLimiter = options.rateLimiter ?? defaultRateLimiter(config, logger);
   const rateLimit = new RateLimitGate({
     limiter: rateLimiter,
@@ -141,6 +146,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
+    // Before the body is read: a refused operation is never parsed, planned or executed.
+    useAdmissionControl({
+      slots: admission,
+      identities,
+      isOperationRoute,
+      onRefused: (reason) => metrics.admissionRefused.inc({ reason }),
+    }),
     useUploadRoute(config.uploads) as Plugin,
   ];
   if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
@@ -164,7 +176,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logging: yogaLogger(logger),
     plugins,
     context: async ({ request }) => {
-      const identity = await identityFromRequest(request, verifyToken);
+      const identity = await identities.of(request);
       const requestId = observability.requestIdOf(request);
       return {
         requestId,

@@ -163,7 +163,7 @@ const SIGN_UP = /* GraphQL */ `
 
 /** Signs up a fresh user with a fresh organization through the gateway. */
 export async function signUpAccount(
-  stack: TestStack,
+  stack: Pick<TestStack, 'query'>,
   organizationName = `Org ${randomUUID().slice(0, 8)}`,
   displayName = 'Test User',
 ): Promise<TestAccount> {

@@ -41,6 +41,12 @@ export class GatewayMetrics {
     labelNames: ['subgraph', 'reason'],
     registers: [this.registry],
   });
+  private readonly queueRejections = new Counter({
+    name: 'gateway_subgraph_queue_rejections_total',
+    help: 'Subgraph calls the gateway refused with OVERLOADED (queue_full, queue_timeout); never sent, never counted by the breaker',
+    labelNames: ['subgraph', 'reason'],
+    registers: [this.registry],
+  });
   private readonly circuit = new Gauge({
     name: 'gateway_subgraph_circuit_state',
     help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open',
@@ -53,6 +59,26 @@ export class GatewayMetrics {
     labelNames: ['result'],
     registers: [this.registry],
   });
+  readonly admissionRefused = new Counter({
+    name: 'gateway_admission_refusals_total',
+    help: 'Operations refused by admission control before parsing (OVERLOADED: queue_full, queue_timeout)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  /** Reports the admission queue's usage on every scrape. */
+  watchAdmission(read: () => { inFlight: number; waiting: number }): void {
+    new Gauge({
+      name: 'gateway_admission_operations',
+      help: 'Operations admitted and in progress (state="in_flight") and waiting for admission (state="waiting")',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const usage = read();
+        this.set({ state: 'in_flight' }, usage.inFlight);
+        this.set({ state: 'waiting' }, usage.waiting);
+      },
+    });
+  }
   readonly rateLimited = new Counter({
     name: 'gateway_rate_limited_total',
     help: 'Requests refused by the per-tenant rate limit',
@@ -118,6 +144,10 @@ export class GatewayMetrics {
 
   subgraphError(subgraph: string, reason: string): void {
     this.subgraphErrors.inc({ subgraph, reason });
+  }
+
+  subgraphQueueRejected(subgraph: string, reason: string): void {
+    this.queueRejections.inc({ subgraph, reason });
   }
 
   circuitState(subgraph: string, state: CircuitState): void {

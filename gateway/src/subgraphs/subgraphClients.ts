@@ -7,7 +7,7 @@ function envKey(subgraph: string): string {
 }
 
 /**
- * One HTTP client (connection pool + circuit breaker) per subgraph and URL, shared by every
+ * One HTTP client (fair queue + connection pool + circuit breaker) per subgraph and URL, shared by every
  * supergraph generation, so a reload neither drops warm connections nor resets an open breaker.
  */
 export class SubgraphClients {
@@ -28,6 +28,9 @@ export class SubgraphClients {
         timeoutMs: this.settings.timeoutOverrides[envKey(subgraph.name)] ?? this.settings.timeoutMs,
         queryRetries: this.settings.queryRetries,
         connections: this.settings.connections,
+        tenantConcurrency: this.settings.tenantConcurrency,
+        tenantQueue: this.settings.tenantQueue,
+        queueTimeoutMs: this.settings.queueTimeoutMs,
         breakerFailureThreshold: this.settings.breakerFailureThreshold,
         breakerResetMs: this.settings.breakerResetMs,
         metrics: this.metrics,

@@ -4,7 +4,9 @@ import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
+import { callerKey } from '../limits/callerKey';
 import { CircuitBreaker } from './circuitBreaker';
+import { FairQueue, QueueRejectedError, type ReleaseSlot } from '../limits/fairQueue';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -14,6 +16,11 @@ export interface SubgraphHttpOptions {
   timeoutMs: number;
   queryRetries: number;
   connections: number;
+  /** Calls one caller (tenant, or anonymous client address) may have in flight, and waiting. */
+  tenantConcurrency: number;
+  tenantQueue: number;
+  /** Longest wait for a slot in the gateway before OVERLOADED. */
+  queueTimeoutMs: number;
   breakerFailureThreshold: number;
   breakerResetMs: number;
   metrics?: GatewayMetrics;
@@ -31,6 +38,12 @@ class SubgraphTransportError extends Error {
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 
+/** By name, not instanceof: undici rejects with a DOMException, which is not always this realm's Error. */
+function isAbort(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
+}
+
 /** Everything but a mutation may be retried; a subscription's per-event entity fetches are queries. */
 function isQuery(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
   if (options.kind !== 'incoming operation') return true;
@@ -42,12 +55,31 @@ function subgraphError(name: string, code: string, message: string): GraphQLErro
 }
 
 /**
+ * A refused caller already has a full queue (or waited the whole queue timeout): it is told to come
+ * back after about the time that queue takes to move, so well-behaved clients do not churn.
+ */
+function overloadedError(name: string, rejection: QueueRejectedError, queueTimeoutMs: number): GraphQLError {
+  const retryAfter = Math.max(1, Math.ceil(queueTimeoutMs / 1000));
+  const message =
+    rejection.reason === 'queue_full'
+      ? `Too many of your requests to "${name}" are waiting; retry later`
+      : `Your request to "${name}" waited ${queueTimeoutMs} ms for a free slot; retry later`;
+  return new GraphQLError(message, {
+    extensions: { code: 'OVERLOADED', serviceName: name, reason: rejection.reason, retryAfter },
+  });
+}
+
+/**
  * Calls one subgraph over pooled keep-alive HTTP (undici), forwarding the caller's bearer token
- * and request id. Per-call deadline, retries only for queries (a mutation may have taken effect),
- * and a circuit breaker so a dead subgraph costs nothing while it is down.
+ * and request id. A call first takes a slot from the fair queue (per-tenant limits, so one
+ * tenant's burst cannot fill the pool), then goes out with its deadline, retries only for queries
+ * (a mutation may have taken effect), and a circuit breaker so a dead subgraph costs nothing while
+ * it is down. The breaker counts only what happened after the call left the gateway: time in the
+ * queue and refusals by the queue are the gateway's own, not the subgraph's failures.
  */
 export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext> {
   readonly breaker: CircuitBreaker;
+  private readonly slots: FairQueue;
   private readonly pool: Pool;
   private readonly path: string;
 
@@ -62,14 +94,41 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
       keepAliveMaxTimeout: 2_000,
       connectTimeout: Math.min(options.timeoutMs, 5_000),
     });
+    // Never more calls out than connections: undici's own queue would be unfair, and its wait
+    // would count against the call's deadline.
+    this.slots = new FairQueue({
+      capacity: options.connections,
+      perCaller: Math.min(options.tenantConcurrency, options.connections),
+      queuePerCaller: options.tenantQueue,
+      maxWaitMs: options.queueTimeoutMs,
+    });
     this.breaker = new CircuitBreaker({
       failureThreshold: options.breakerFailureThreshold,
       resetMs: options.breakerResetMs,
       onStateChange: (state) => options.metrics?.circuitState(options.name, state),
     });
+    // Reported from the start, so a closed circuit is visible before it ever changed.
+    options.metrics?.circuitState(options.name, this.breaker.state);
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+    const { name } = this.options;
+    let release: ReleaseSlot;
+    try {
+      release = await this.slots.acquire(callerKey(options.context).key);
+    } catch (error) {
+      if (!(error instanceof QueueRejectedError)) throw error;
+      this.options.metrics?.subgraphQueueRejected(name, error.reason);
+      throw overloadedError(name, error, this.options.queueTimeoutMs);
+    }
+    try {
+      return await this.call(options);
+    } finally {
+      release();
+    }
+  }
+
+  private async call(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
     const { name } = this.options;
     const attempts = 1 + (isQuery(options) ? this.options.queryRetries : 0);
     const body = JSON.stringify({
@@ -118,8 +177,7 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new SubgraphTransportError(String(error), timedOut ? 'timeout' : 'unreachable');
+      throw new SubgraphTransportError(String(error), isAbort(error) ? 'timeout' : 'unreachable');
     }
     if (RETRYABLE_STATUS.has(response.statusCode)) {
       await response.body.dump();
@@ -129,8 +187,7 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
     try {
       parsed = await response.body.json();
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new SubgraphTransportError('response is not JSON', timedOut ? 'timeout' : 'bad_response');
+      throw new SubgraphTransportError('response is not JSON', isAbort(error) ? 'timeout' : 'bad_response');
     }
     // Subgraphs answer GraphQL errors (also 4xx such as 401) as JSON; those are not transport failures.
     if (typeof parsed !== 'object' || parsed === null || (!('data' in parsed) && !('errors' in parsed))) {

@@ -8,6 +8,12 @@ export const UPLOAD_PATH = '/graphql/upload';
 /** yoga's endpoint as a URL pattern: both paths (each also with a trailing slash), nothing else. */
 export const GRAPHQL_ENDPOINT_PATTERN = '/graphql{/upload}?{/}?';
 
+/** Whether a request goes to yoga's endpoint (either path): it carries an operation. */
+export function isOperationRoute(url: URL): boolean {
+  const path = url.pathname.replace(/\/$/, '');
+  return path === GRAPHQL_PATH || path === UPLOAD_PATH;
+}
+
 export function isUploadRoute(url: URL): boolean {
   return url.pathname.replace(/\/$/, '') === UPLOAD_PATH;
 }

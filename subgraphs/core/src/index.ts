@@ -13,6 +13,7 @@ export * from './input/inputChecks';
 export * from './identity/identity';
 export * from './identity/tokenClaims';
 export * from './identity/tokenVerifier';
+export * from './identity/verifiedTokenCache';
 export * from './identity/requestIdentity';
 export * from './identity/tokenDenylist';
 export * from './identity/revocationCheck';

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import {
   envInt,
@@ -9,6 +10,7 @@ import {
   type HubSubgraphSettings,
   type RateLimitWindow,
 } from '@hub/core';
+import type { HashingSlotsSettings } from './identity/hashingSlots';
 import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from './sessions/sessionService';
 import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
@@ -34,6 +36,8 @@ export interface PlattformConfig extends HubSubgraphSettings {
    * tenant's own `gateway/rateLimit` where no operator set one; null when the gateway's is off.
    */
   rateLimitCeilingDefault: RateLimitWindow | null;
+  /** Bound on password hashing (login, signUp): hashes at once, waiting, longest wait. */
+  passwordHashing: HashingSlotsSettings;
 }
 
 /** `DATA_DIR/keys/<name>`: development key material (never used in production). */
@@ -69,5 +73,11 @@ export function plattformConfigFromEnv(): PlattformConfig {
     refreshReuseGraceSeconds: envInt('REFRESH_REUSE_GRACE_SECONDS', DEFAULT_REFRESH_REUSE_GRACE_SECONDS),
     provisioner: provisionerSettingsFromEnv(),
     rateLimitCeilingDefault: staticRateLimitCeiling(),
+    passwordHashing: {
+      // Half the cores: a login flood leaves the other half to everything else plattform does.
+      concurrency: envInt('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.floor(availableParallelism() / 2))),
+      queue: envInt('PASSWORD_HASH_QUEUE', 64),
+      maxWaitMs: envInt('PASSWORD_HASH_WAIT_MS', 3000),
+    },
   };
 }

@@ -19,6 +19,7 @@ import { ConfigSchemaRegistry } from './configs/configSchemas';
 import { RateLimitCeilingRule } from './configs/rateLimitCeiling';
 import { ConfigService } from './configs/configService';
 import { AccountService } from './identity/accountService';
+import { HashingSlots } from './identity/hashingSlots';
 import { PasswordHasher } from './identity/passwordHasher';
 import { SignUpService } from './identity/signUpService';
 import { InvitationService } from './invitations/invitationService';
@@ -84,7 +85,7 @@ export async function startPlattform(
       const quotas = new QuotaService(database, provisioner);
       const issuer = new AccessTokenIssuer(keys, config.tokens);
       const sessions = new SessionService(database, issuer, denylist, logger, config.refreshReuseGraceSeconds);
-      const hasher = new PasswordHasher();
+      const hasher = new PasswordHasher({ slots: new HashingSlots(config.passwordHashing) });
       const tenants = new TenantService(database, provisioner, quotas, logger);
       return {
         accounts: new AccountService(database, hasher, sessions),

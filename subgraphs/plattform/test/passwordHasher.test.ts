@@ -2,7 +2,7 @@ import { PasswordHasher } from '../src/identity/passwordHasher';
 import { slugify } from '../src/organizations/slug';
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher({ N: 1024, r: 8, p: 1 });
+  const hasher = new PasswordHasher({ cost: { N: 1024, r: 8, p: 1 } });
 
   it('never stores the password and salts every hash', async () => {
     const first = await hasher.hash('correct horse battery staple');

@@ -13,6 +13,7 @@ import type { TokenSettings } from '../identity/tokenClaims';
 import { blindDenylistSettingsFromEnv, withDenylist, type BlindDenylistSettings } from '../identity/revocationCheck';
 import { remoteRevocationFeed, revocationsUrlFor, withRevocationFeed, type RevocationFeed } from '../identity/revocationFeed';
 import { createTokenDenylist, type TokenDenylist } from '../identity/tokenDenylist';
+import { cachedTokenVerifier } from '../identity/verifiedTokenCache';
 import { createTokenVerifier, type TokenVerifier } from '../identity/tokenVerifier';
 import { createLogger, type Logger } from '../logging/logger';
 import { OutboxEventLog } from '../events/outboxEventLog';
@@ -36,6 +37,8 @@ export interface HubSubgraphSettings {
   /** What is accepted while the denylist cannot be consulted. */
   blindDenylist: BlindDenylistSettings;
   jwksUrl: string;
+  /** Verified tokens remembered until their exp (TOKEN_CACHE_SIZE, default 10,000; 0 = off). */
+  tokenCacheSize?: number;
   /** How long published events stay replayable for resuming subscriptions. */
   eventRetentionMs: number;
   /** `NODE_ENV=production`: the schema is not disclosed (no introspection, `_service` or suggestions). */
@@ -59,6 +62,7 @@ export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): H
     },
     blindDenylist: blindDenylistSettingsFromEnv(),
     jwksUrl: envString('JWKS_URL', DEFAULT_JWKS_URL),
+    tokenCacheSize: envInt('TOKEN_CACHE_SIZE', 10_000),
     eventRetentionMs: envInt('EVENT_RETENTION_HOURS', 24) * 3_600_000,
     production: envOptional('NODE_ENV') === 'production',
   };
@@ -177,7 +181,10 @@ export async function startHubSubgraph<TServices>(
     typeDefs: definition.typeDefs,
     resolvers: definition.resolvers,
     verifyToken: withDenylist(
-      definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
+      cachedTokenVerifier(
+        definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
+        { maxEntries: settings.tokenCacheSize ?? 10_000 },
+      ),
       settings.blindDenylist.plattformFallback
         ? withRevocationFeed(
             denylist,

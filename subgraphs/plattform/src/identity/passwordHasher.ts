@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { HashingSlots } from './hashingSlots';
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -8,14 +9,23 @@ function scrypt(password: string, salt: Buffer, keyLength: number, options: Scry
 
 const KEY_LENGTH = 32;
 
+export interface PasswordHasherOptions {
+  /** scrypt cost of new hashes. */
+  cost?: { N: number; r: number; p: number };
+  /** Bounds how many hashes run at once (plattform); absent → unbounded. */
+  slots?: HashingSlots;
+}
+
 /**
  * scrypt password hashes (`scrypt$N$r$p$salt$hash`, base64). The parameters live in the hash,
  * so they can be raised later without invalidating stored passwords.
  */
 export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
+  private readonly cost: { N: number; r: number; p: number };
 
-  constructor(private readonly cost = { N: 16384, r: 8, p: 1 }) {
+  constructor(private readonly options: PasswordHasherOptions = {}) {
+    this.cost = options.cost ?? { N: 16384, r: 8, p: 1 };
     // Verifying unknown emails against a real hash keeps login timing the same for both cases.
     this.dummyHash = this.hash(randomBytes(16).toString('hex'));
   }
@@ -23,7 +33,7 @@ export class PasswordHasher {
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
     const { N, r, p } = this.cost;
-    const key = await scrypt(password, salt, KEY_LENGTH, { N, r, p, maxmem: 64 * 1024 * 1024 });
+    const key = await this.scrypt(password, salt, KEY_LENGTH, { N, r, p, maxmem: 64 * 1024 * 1024 });
     return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
   }
 
@@ -32,12 +42,17 @@ export class PasswordHasher {
     const [scheme, n, r, p, salt, hash] = encoded.split('$');
     if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
     const expected = Buffer.from(hash, 'base64');
-    const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    const actual = await this.scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
       N: Number(n),
       r: Number(r),
       p: Number(p),
       maxmem: 64 * 1024 * 1024,
     });
     return timingSafeEqual(actual, expected) && stored !== null;
+  }
+
+  private scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
+    const { slots } = this.options;
+    return slots ? slots.run(() => scrypt(password, salt, keyLength, options)) : scrypt(password, salt, keyLength, options);
   }
 }

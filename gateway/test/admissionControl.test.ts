@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@hub/core';
+import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
+import { eventually } from '../../test/support/eventually';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+
+const SCHEMA = 'type Query { held: String fast: String }';
+
+/** Admission limits of this test: 2 operations in flight and 1 waiting per caller. */
+const PER_CALLER = 2;
+const QUEUE = 1;
+
+describe('admission control in front of the whole gateway', () => {
+  let subgraph: FixtureSubgraph;
+  let gateway: Gateway;
+  let url: string;
+  let signer: TestSigner;
+  // `held` resolvers wait here until the test lets them go.
+  let heldRunning = 0;
+  let letGo: Array<() => void> = [];
+
+  const resolvers = {
+    Query: {
+      held: async () => {
+        heldRunning += 1;
+        await new Promise<void>((resolve) => letGo.push(resolve));
+        heldRunning -= 1;
+        return 'held';
+      },
+      fast: () => 'fast',
+    },
+  };
+
+  function releaseHeld(): void {
+    for (const resolve of letGo.splice(0)) resolve();
+  }
+
+  async function metricsText(): Promise<string> {
+    return (await fetch(url.replace('/graphql', '/metrics'))).text();
+  }
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    subgraph = await startFixtureSubgraph('holder', SCHEMA, resolvers);
+    const config = gatewayConfigFrom([]);
+    gateway = await createGateway({
+      config: {
+        ...config,
+        rateLimit: { limit: 0, windowSeconds: 60 },
+        admission: { capacity: 64, perCaller: PER_CALLER, queuePerCaller: QUEUE, maxWaitMs: 10_000 },
+      },
+      supergraphSdl: composeFixtures([subgraph]),
+      verifyToken: signer.verifier,
+      logger: createLogger('test'),
+    });
+    url = `${(await gateway.listen(0)).url}/graphql`;
+  });
+  afterEach(() => releaseHeld());
+  afterAll(async () => {
+    await gateway.stop();
+    await subgraph.stop();
+  });
+
+  it("refuses a flooding tenant's extra operations before parsing them, while another tenant gets through at once", async () => {
+    const tenantA = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
+    const tenantB = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
+
+    // A fills its two slots (both running at the subgraph) and its one-place queue.
+    const running = [post(url, { query: '{ held }' }, tenantA), post(url, { query: '{ held }' }, tenantA)];
+    await eventually(() => heldRunning === PER_CALLER, 10_000, "tenant A's operations to run");
+    const queued = post(url, { query: '{ held }' }, tenantA);
+    await eventually(async () => /gateway_admission_operations\{state="waiting"\} 1\b/.test(await metricsText()), 10_000, "A's third operation to wait");
+
+    // A's next operations are refused without being parsed (the document is not even valid
+    // GraphQL) and without reaching the subgraph.
+    const subgraphCalls = subgraph.requests.length;
+    const refused = await post(url, { query: '{ held ' }, tenantA);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'OVERLOADED', reason: 'queue_full', retryAfter: 1 }) }),
+    ]);
+    expect(subgraph.requests.length).toBe(subgraphCalls);
+
+    // B is not behind A: its operation runs while all of A's are held.
+    const answerB = await post(url, { query: '{ fast }' }, tenantB);
+    expect(answerB.body).toEqual({ data: { fast: 'fast' } });
+    expect(heldRunning).toBe(PER_CALLER);
+
+    // Once A's first operations finish, its queued one is admitted and runs.
+    releaseHeld();
+    for (const answer of await Promise.all(running)) expect(answer.body).toEqual({ data: { held: 'held' } });
+    await eventually(() => heldRunning === 1, 10_000, "tenant A's queued operation to run");
+    releaseHeld();
+    expect((await queued).body).toEqual({ data: { held: 'held' } });
+    expect(await metricsText()).toMatch(/gateway_admission_refusals_total\{reason="queue_full"\} [1-9]/);
+  });
+
+  it('counts anonymous callers per client address, apart from tenants', async () => {
+    const tenant = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
+    const anonymous = [0, 1].map(() => post(url, { query: '{ held }' }));
+    await eventually(() => heldRunning === PER_CALLER, 10_000, 'the anonymous operations to run');
+    anonymous.push(post(url, { query: '{ held }' }));
+    await eventually(async () => /gateway_admission_operations\{state="waiting"\} 1\b/.test(await metricsText()), 10_000, 'the third anonymous operation to wait');
+    const refused = await post(url, { query: '{ held }' });
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('OVERLOADED');
+    expect((await post(url, { query: '{ fast }' }, tenant)).body).toEqual({ data: { fast: 'fast' } });
+    releaseHeld();
+    await eventually(() => heldRunning === 1, 10_000, 'the queued anonymous operation to run');
+    releaseHeld();
+    for (const answer of await Promise.all(anonymous)) expect(answer.body).toEqual({ data: { held: 'held' } });
+  });
+});
