@@ -9,6 +9,7 @@ import {
   type BlindDenylistSettings,
   type TokenSettings,
 } from '@hub/core';
+import type { RateLimitMode } from './rateLimit/rateLimiter';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
@@ -125,6 +126,8 @@ export interface GatewayConfig {
   /** `/graphql/upload`: the only route with a body cap above `limits.maxBodyBytes`. */
   uploads: UploadRouteSettings;
   rateLimit: RateLimitDefault;
+  /** How every window (default, config, ceiling) is enforced: GATEWAY_RATE_LIMIT_MODE. */
+  rateLimitMode: RateLimitMode;
   /** Persisted-operation manifest (JSON `{ "<sha256>": "<document>" }`); set → safelist mode. */
   persistedOperationsPath?: string;
   /** Automatic persisted queries (clients register hashes); ignored in safelist mode. */
@@ -178,6 +181,14 @@ export function uploadRouteSettingsFromEnv(): UploadRouteSettings {
       .map((field) => field.trim())
       .filter(Boolean),
   };
+}
+
+export function rateLimitModeFromEnv(): RateLimitMode {
+  const mode = envString('GATEWAY_RATE_LIMIT_MODE', 'tokenBucket');
+  if (mode !== 'tokenBucket' && mode !== 'slidingWindow') {
+    throw new Error(`GATEWAY_RATE_LIMIT_MODE must be "tokenBucket" or "slidingWindow", got "${mode}"`);
+  }
+  return mode;
 }
 
 export function subscriptionSettingsFromEnv(): SubscriptionSettings {
@@ -242,6 +253,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     blindDenylist: blindDenylistSettingsFromEnv(),
     limits: operationLimitsFromEnv(),
     rateLimit: rateLimitDefaultFromEnv(),
+    rateLimitMode: rateLimitModeFromEnv(),
     persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),
     automaticPersistedQueries: envBool('GATEWAY_APQ', false),
     corsOrigins: (envOptional('GATEWAY_CORS_ORIGINS') ?? '')

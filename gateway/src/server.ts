@@ -35,11 +35,9 @@ import { useMetricsEndpoint } from './observability/useMetricsEndpoint';
 import { createRequestObservability } from './observability/useRequestObservability';
 import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
-import {
-  inProcessSlidingWindowLimiter,
-  redisSlidingWindowLimiter,
-  type SlidingWindowLimiter,
-} from './rateLimit/slidingWindowLimiter';
+import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rateLimit/slidingWindowLimiter';
+import { inProcessTokenBucketLimiter, redisTokenBucketLimiter } from './rateLimit/tokenBucketLimiter';
+import type { RateLimiter } from './rateLimit/rateLimiter';
 import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
@@ -73,17 +71,18 @@ export interface GatewayOptions {
   /** Live service configs (plattform); absent → the static rate limit default. */
   configReader?: ConfigReader;
   /** Rate limit counter; default: Redis at `config.redisUrl`, else in-process. */
-  rateLimiter?: SlidingWindowLimiter;
+  rateLimiter?: RateLimiter;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
   logger?: Logger;
 }
 
-function defaultRateLimiter(config: GatewayConfig, logger: Logger): SlidingWindowLimiter {
-  if (!config.redisUrl) return inProcessSlidingWindowLimiter();
+function defaultRateLimiter(config: GatewayConfig, logger: Logger): RateLimiter {
+  const bucket = config.rateLimitMode === 'tokenBucket';
+  if (!config.redisUrl) return bucket ? inProcessTokenBucketLimiter() : inProcessSlidingWindowLimiter();
   const redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'rate limit redis connection error'));
-  return redisSlidingWindowLimiter(redis);
+  return bucket ? redisTokenBucketLimiter(redis) : redisSlidingWindowLimiter(redis);
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { ConfigReader, Logger, RateLimitWindow } from '@hub/core';
 import { GraphQLError } from 'graphql';
 import { rateLimitWindowFor } from './rateLimitSettings';
-import type { SlidingWindowLimiter } from './slidingWindowLimiter';
+import type { RateLimiter } from './rateLimiter';
 
 export interface RateLimitOptions {
-  limiter: SlidingWindowLimiter;
+  limiter: RateLimiter;
   fallback: RateLimitWindow;
   configReader?: ConfigReader;
   logger: Logger;
@@ -14,7 +14,8 @@ export interface RateLimitOptions {
 /**
  * Counts one request against a tenant's window (orgId) or, for callers without a tenant, the
  * client address's window, and answers with the RATE_LIMITED error once it is used up: HTTP 429,
- * a Retry-After header and `retryAfter` (seconds). When Redis does not answer the request is let
+ * a Retry-After header (whole seconds, as HTTP wants) and `retryAfter` (seconds; fractional from
+ * the token bucket, so clients can come back spread out). When Redis does not answer the request is let
  * through (logged): the limit protects the graph, it must not stop it.
  */
 export class RateLimitGate {
@@ -40,11 +41,12 @@ export class RateLimitGate {
     }
     if (decision.allowed) return null;
     this.options.onLimited?.();
+    const header = String(Math.max(1, Math.ceil(decision.retryAfterSeconds)));
     return new GraphQLError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, {
       extensions: {
         code: 'RATE_LIMITED',
         retryAfter: decision.retryAfterSeconds,
-        http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } },
+        http: { status: 429, headers: { 'retry-after': header } },
       },
     });
   }

@@ -1,19 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RateLimitWindow } from '@hub/core';
 import type Redis from 'ioredis';
-
-export interface RateLimitDecision {
-  allowed: boolean;
-  remaining: number;
-  /** Seconds until the oldest counted request leaves the window (0 when allowed). */
-  retryAfterSeconds: number;
-}
-
-/** Counts requests per key in a sliding window shared by every gateway replica. */
-export interface SlidingWindowLimiter {
-  hit(key: string, window: RateLimitWindow): Promise<RateLimitDecision>;
-  close(): Promise<void>;
-}
+import type { RateLimiter } from './rateLimiter';
 
 /**
  * Sliding log in a sorted set, all in one Lua call so concurrent replicas cannot both take the
@@ -42,7 +29,7 @@ interface RedisWithScript extends Redis {
   hubSlidingWindow(key: string, windowMs: number, limit: number, member: string): Promise<[number, number, number]>;
 }
 
-export function redisSlidingWindowLimiter(redis: Redis, keyPrefix = 'hub:gateway:rate:'): SlidingWindowLimiter {
+export function redisSlidingWindowLimiter(redis: Redis, keyPrefix = 'hub:gateway:rate:'): RateLimiter {
   redis.defineCommand('hubSlidingWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
   const scripted = redis as RedisWithScript;
   return {
@@ -62,7 +49,7 @@ export function redisSlidingWindowLimiter(redis: Redis, keyPrefix = 'hub:gateway
 }
 
 /** The same algorithm in memory, for a single gateway without Redis (dev stack, benchmarks). */
-export function inProcessSlidingWindowLimiter(): SlidingWindowLimiter {
+export function inProcessSlidingWindowLimiter(): RateLimiter {
   // Per key: request times, oldest first; expired ones are dropped from the front (amortized O(1)).
   const logs = new Map<string, number[]>();
   return {

@@ -1,0 +1,113 @@
+import type { RateLimitWindow } from '@hub/core';
+import type Redis from 'ioredis';
+import type { RateLimiter, RateLimitDecision } from './rateLimiter';
+
+/**
+ * A token bucket per key: `limit` tokens, refilled at `limit / windowSeconds` per second, one
+ * taken per request. A refused caller is told when the next token is due, and each further
+ * refused caller the slot one refill interval after the last one promised, so a crowd of
+ * refused clients comes back spread out instead of all at once. Promises reach at most one
+ * window ahead (at least a second); callers beyond that get a random time within it. Promises
+ * are hints, not reservations: whoever comes first when a token is there gets it.
+ *
+ * State per key: tokens, when they were counted (ms), the last promised retry time (ms).
+ */
+const TOKEN_BUCKET_LUA = `
+local key = KEYS[1]
+local windowMs = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local jitter = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local perMs = limit / windowMs
+local state = redis.call('HMGET', key, 'tokens', 'at', 'promised')
+local tokens = tonumber(state[1]) or limit
+local at = tonumber(state[2]) or now
+local promised = tonumber(state[3]) or 0
+tokens = math.min(limit, tokens + math.max(0, now - at) * perMs)
+local allowed = 0
+local retryMs = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  local nextToken = now + (1 - tokens) / perMs
+  local retryAt = math.max(nextToken, promised + 1 / perMs)
+  local horizon = math.max(windowMs, 1000)
+  if retryAt - now > horizon then
+    retryAt = nextToken + jitter * horizon
+  else
+    promised = retryAt
+  end
+  retryMs = math.ceil(retryAt - now)
+end
+redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now), 'promised', tostring(promised))
+redis.call('PEXPIRE', key, 2 * windowMs + 1000)
+return {allowed, math.floor(tokens), retryMs}
+`;
+
+interface RedisWithScript extends Redis {
+  hubTokenBucket(key: string, windowMs: number, limit: number, jitter: number): Promise<[number, number, number]>;
+}
+
+function decision(allowed: boolean, tokens: number, retryMs: number): RateLimitDecision {
+  return { allowed, remaining: Math.floor(tokens), retryAfterSeconds: allowed ? 0 : Math.max(1, retryMs) / 1000 };
+}
+
+/** The bucket in Redis, read and updated in one Lua call (atomic across replicas, on Redis' clock). */
+export function redisTokenBucketLimiter(redis: Redis, keyPrefix = 'hub:gateway:bucket:'): RateLimiter {
+  redis.defineCommand('hubTokenBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+  const scripted = redis as RedisWithScript;
+  return {
+    async hit(key, window) {
+      const [allowed, tokens, retryMs] = await scripted.hubTokenBucket(
+        `${keyPrefix}${key}`,
+        window.windowSeconds * 1000,
+        window.limit,
+        Math.random(),
+      );
+      return decision(allowed === 1, tokens, retryMs);
+    },
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+  promised: number;
+}
+
+/** The same bucket in memory, for a single gateway without Redis (dev stack, benchmarks). */
+export function inProcessTokenBucketLimiter(clock: () => number = Date.now): RateLimiter {
+  const buckets = new Map<string, Bucket>();
+  return {
+    async hit(key, window: RateLimitWindow) {
+      const now = clock();
+      const windowMs = window.windowSeconds * 1000;
+      const perMs = window.limit / windowMs;
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        // Bounded: a flood of distinct keys must not grow memory without limit.
+        if (buckets.size >= 100_000) buckets.clear();
+        bucket = { tokens: window.limit, at: now, promised: 0 };
+        buckets.set(key, bucket);
+      }
+      bucket.tokens = Math.min(window.limit, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
+      bucket.at = now;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return decision(true, bucket.tokens, 0);
+      }
+      const nextToken = now + (1 - bucket.tokens) / perMs;
+      let retryAt = Math.max(nextToken, bucket.promised + 1 / perMs);
+      const horizon = Math.max(windowMs, 1000);
+      if (retryAt - now > horizon) retryAt = nextToken + Math.random() * horizon;
+      else bucket.promised = retryAt;
+      return decision(false, bucket.tokens, Math.ceil(retryAt - now));
+    },
+    close: async () => buckets.clear(),
+  };
+}
