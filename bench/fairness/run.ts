@@ -17,18 +17,27 @@ import { watchCpu } from '../support/processCpu';
  * tenant A's flood (child: concurrent logins and queries) and tenant B's steady stream (this
  * process, which only sends B's requests and reads the others' figures). B's stream runs twice,
  * quiet and during the flood; prints B's p50/p99 and errors for both runs, A's answers, the
- * gateway's CPU and the ratio; then what a refused request costs the gateway. The gateway's rate
- * limit is off (GATEWAY_RATE_LIMIT to set one), so the flood reaches the gateway's admission
- * control, fair queues and plattform's bound on password hashing. Bounded: fixed request counts,
- * a time limit, every process stopped at the end.
+ * gateway's CPU and the ratio; then what a refused request costs the gateway. The gateway runs
+ * with the rate limit an operator would set for this machine: the same static default for every
+ * tenant and client address (A's logins count against their address), above B's own rate, in the
+ * gateway's default mode (token bucket). GATEWAY_RATE_LIMIT=0 turns it off, so the flood reaches
+ * only admission control, fair queues and plattform's bound on password hashing. Bounded: fixed
+ * request counts, a time limit, every process stopped at the end.
  */
 const DURATION_S = envInt('BENCH_FAIRNESS_DURATION_S', 15);
 const B_RATE = envInt('BENCH_FAIRNESS_B_RATE', 20);
 const LOGINS = envInt('BENCH_FAIRNESS_LOGINS', 200);
 const QUERIES = envInt('BENCH_FAIRNESS_QUERIES', 50);
 const RAMP_MS = 1000;
-/** The gateway's per-tenant rate limit (requests per minute); off by default so the flood reaches the gateway's other limits. */
-const RATE_LIMIT = envString('GATEWAY_RATE_LIMIT', '0');
+/**
+ * The gateway's rate limit per tenant and per client address: GATEWAY_RATE_LIMIT requests per
+ * GATEWAY_RATE_LIMIT_WINDOW_SECONDS (a bucket of that many, refilled at that rate). 30 per 1 s is
+ * above B's 20/s and well below what A's flood gets through without a limit (~100 queries/s);
+ * 0 turns the limit off for comparison. GATEWAY_RATE_LIMIT_MODE=slidingWindow compares the old mode.
+ */
+const RATE_LIMIT = envString('GATEWAY_RATE_LIMIT', '30');
+const RATE_WINDOW_S = envString('GATEWAY_RATE_LIMIT_WINDOW_SECONDS', '1');
+const RATE_MODE = envString('GATEWAY_RATE_LIMIT_MODE', 'tokenBucket');
 const TIME_LIMIT_MS = envInt('BENCH_FAIRNESS_TIME_LIMIT_MS', 300_000);
 const SERVER = envString('BENCH_PG_SERVER_URL', 'postgres://postgres@127.0.0.1:5432');
 const DATABASE = 'hub_bench_fairness';
@@ -106,12 +115,12 @@ function stopChild<T>(child: ChildProcess): Promise<T | undefined> {
   });
 }
 
-/** The lines of the gateway's /metrics about admission, subgraph breakers, errors and queue refusals. */
+/** The lines of the gateway's /metrics about rate limiting, admission, subgraph breakers, errors and queue refusals. */
 async function gatewayMetrics(gatewayUrl: string): Promise<string[]> {
   const text = await (await fetch(gatewayUrl.replace('/graphql', '/metrics'))).text();
   return text
     .split('\n')
-    .filter((line) => /^gateway_(admission_refusals_total|subgraph_(circuit_state|errors_total|queue_rejections_total))\{/.test(line));
+    .filter((line) => /^gateway_(rate_limited_total |(admission_refusals_total|subgraph_(circuit_state|errors_total|queue_rejections_total))\{)/.test(line));
 }
 
 /** Runs `work` while the gateway process measures itself; resolves with both. */
@@ -153,7 +162,14 @@ async function main(): Promise<void> {
 
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-fairness-${process.pid}`);
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', GATEWAY_RATE_LIMIT: RATE_LIMIT });
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    GATEWAY_RATE_LIMIT: RATE_LIMIT,
+    GATEWAY_RATE_LIMIT_WINDOW_SECONDS: RATE_WINDOW_S,
+    GATEWAY_RATE_LIMIT_MODE: RATE_MODE,
+  });
 
   try {
     const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
@@ -170,7 +186,7 @@ async function main(): Promise<void> {
     if (check.errors) throw new Error(`tenant B's query fails: ${JSON.stringify(check.errors)}`);
     await steadyStream(url, tenantB.token, 2); // warm-up (plans, connections, token cache), not reported
 
-    console.log(`fairness: plattform + risk-hub (one process), gateway (one process), tenant A (one process), tenant B (this process); loopback, shared cores; gateway rate limit ${RATE_LIMIT === '0' ? 'off' : `${RATE_LIMIT}/min`}`);
+    console.log(`fairness: plattform + risk-hub (one process), gateway (one process), tenant A (one process), tenant B (this process); loopback, shared cores; gateway rate limit ${RATE_LIMIT === '0' ? 'off' : `${RATE_LIMIT} requests per ${RATE_WINDOW_S} s per tenant and per client address (${RATE_MODE})`}`);
     console.log(`tenant B: ${B_RATE} queries/s for ${DURATION_S} s (open loop): ${B_QUERY}`);
     const processes = { subgraphs: subgraphs.child.pid!, gateway: gateway.child.pid!, 'tenant B client': process.pid };
     const quietCpu = watchCpu(processes);
