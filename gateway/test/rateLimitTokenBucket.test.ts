@@ -109,6 +109,17 @@ describe('token bucket: Redis and in-process variants', () => {
     await memory.close();
   });
 
+  it('apply a lowered limit to what was already spent, in both variants (as the sliding window does)', async () => {
+    const memory = inProcessTokenBucketLimiter(() => 0);
+    for (const limiter of [memory, redis]) {
+      const key = `lowered:${randomUUID()}`;
+      for (let i = 0; i < 3; i += 1) expect((await limiter.hit(key, { limit: 10, windowSeconds: 60 })).allowed).toBe(true);
+      // An operator lowers the ceiling to 3 per minute: the three already sent use it up.
+      expect((await limiter.hit(key, { limit: 3, windowSeconds: 60 })).allowed).toBe(false);
+    }
+    await memory.close();
+  });
+
   it('admit a steady rate after the burst: never more than one request per refill interval', async () => {
     let now = 0;
     const limiter = inProcessTokenBucketLimiter(() => now);

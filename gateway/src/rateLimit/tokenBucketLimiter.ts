@@ -10,7 +10,10 @@ import type { RateLimiter, RateLimitDecision } from './rateLimiter';
  * window ahead (at least a second); callers beyond that get a random time within it. Promises
  * are hints, not reservations: whoever comes first when a token is there gets it.
  *
- * State per key: tokens, when they were counted (ms), the last promised retry time (ms).
+ * Kept per key as the bucket's used part (the requests counted, draining at the refill rate),
+ * not its tokens: a changed limit (config, ceiling) then applies to what was already spent, as
+ * with the sliding window, instead of handing out a fresh bucket. Also kept: when it was last
+ * drained (ms) and the last promised retry time (ms).
  */
 const TOKEN_BUCKET_LUA = `
 local key = KEYS[1]
@@ -20,18 +23,18 @@ local jitter = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local perMs = limit / windowMs
-local state = redis.call('HMGET', key, 'tokens', 'at', 'promised')
-local tokens = tonumber(state[1]) or limit
+local state = redis.call('HMGET', key, 'used', 'at', 'promised')
+local used = tonumber(state[1]) or 0
 local at = tonumber(state[2]) or now
 local promised = tonumber(state[3]) or 0
-tokens = math.min(limit, tokens + math.max(0, now - at) * perMs)
+used = math.max(0, used - math.max(0, now - at) * perMs)
 local allowed = 0
 local retryMs = 0
-if tokens >= 1 then
-  tokens = tokens - 1
+if used + 1 <= limit then
+  used = used + 1
   allowed = 1
 else
-  local nextToken = now + (1 - tokens) / perMs
+  local nextToken = now + (used + 1 - limit) / perMs
   local retryAt = math.max(nextToken, promised + 1 / perMs)
   local horizon = math.max(windowMs, 1000)
   if retryAt - now > horizon then
@@ -41,17 +44,17 @@ else
   end
   retryMs = math.ceil(retryAt - now)
 end
-redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now), 'promised', tostring(promised))
-redis.call('PEXPIRE', key, 2 * windowMs + 1000)
-return {allowed, math.floor(tokens), retryMs}
+redis.call('HSET', key, 'used', tostring(used), 'at', tostring(now), 'promised', tostring(promised))
+redis.call('PEXPIRE', key, math.ceil(used / perMs) + math.max(windowMs, 1000))
+return {allowed, math.floor(limit - used), retryMs}
 `;
 
 interface RedisWithScript extends Redis {
   hubTokenBucket(key: string, windowMs: number, limit: number, jitter: number): Promise<[number, number, number]>;
 }
 
-function decision(allowed: boolean, tokens: number, retryMs: number): RateLimitDecision {
-  return { allowed, remaining: Math.floor(tokens), retryAfterSeconds: allowed ? 0 : Math.max(1, retryMs) / 1000 };
+function decision(allowed: boolean, remaining: number, retryMs: number): RateLimitDecision {
+  return { allowed, remaining: Math.max(0, Math.floor(remaining)), retryAfterSeconds: allowed ? 0 : Math.max(1, retryMs) / 1000 };
 }
 
 /** The bucket in Redis, read and updated in one Lua call (atomic across replicas, on Redis' clock). */
@@ -60,13 +63,13 @@ export function redisTokenBucketLimiter(redis: Redis, keyPrefix = 'hub:gateway:b
   const scripted = redis as RedisWithScript;
   return {
     async hit(key, window) {
-      const [allowed, tokens, retryMs] = await scripted.hubTokenBucket(
+      const [allowed, remaining, retryMs] = await scripted.hubTokenBucket(
         `${keyPrefix}${key}`,
         window.windowSeconds * 1000,
         window.limit,
         Math.random(),
       );
-      return decision(allowed === 1, tokens, retryMs);
+      return decision(allowed === 1, remaining, retryMs);
     },
     close: async () => {
       redis.disconnect();
@@ -75,7 +78,7 @@ export function redisTokenBucketLimiter(redis: Redis, keyPrefix = 'hub:gateway:b
 }
 
 interface Bucket {
-  tokens: number;
+  used: number;
   at: number;
   promised: number;
 }
@@ -92,21 +95,21 @@ export function inProcessTokenBucketLimiter(clock: () => number = Date.now): Rat
       if (!bucket) {
         // Bounded: a flood of distinct keys must not grow memory without limit.
         if (buckets.size >= 100_000) buckets.clear();
-        bucket = { tokens: window.limit, at: now, promised: 0 };
+        bucket = { used: 0, at: now, promised: 0 };
         buckets.set(key, bucket);
       }
-      bucket.tokens = Math.min(window.limit, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
+      bucket.used = Math.max(0, bucket.used - Math.max(0, now - bucket.at) * perMs);
       bucket.at = now;
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return decision(true, bucket.tokens, 0);
+      if (bucket.used + 1 <= window.limit) {
+        bucket.used += 1;
+        return decision(true, window.limit - bucket.used, 0);
       }
-      const nextToken = now + (1 - bucket.tokens) / perMs;
+      const nextToken = now + (bucket.used + 1 - window.limit) / perMs;
       let retryAt = Math.max(nextToken, bucket.promised + 1 / perMs);
       const horizon = Math.max(windowMs, 1000);
       if (retryAt - now > horizon) retryAt = nextToken + Math.random() * horizon;
       else bucket.promised = retryAt;
-      return decision(false, bucket.tokens, Math.ceil(retryAt - now));
+      return decision(false, Math.max(0, window.limit - bucket.used), Math.ceil(retryAt - now));
     },
     close: async () => buckets.clear(),
   };
