@@ -161,7 +161,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
     useOriginPolicy(origins),
-    useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests }),
+    useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests, rateLimit }),
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),

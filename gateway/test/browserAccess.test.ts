@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 import { eventually } from '../../test/support/eventually';
 import { SseSubscription } from '../../test/support/sseSubscription';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { corsOriginsFromEnv, createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig } from '../src';
+import { corsOriginsFromEnv, createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig, type GatewayOptions } from '../src';
+import { inProcessTokenBucketLimiter } from '../src/rateLimit/tokenBucketLimiter';
 import { journalPosition } from './support/fixtureJournal';
 import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
 import { JOURNAL_SUBSCRIPTION, startSubscriptionFixtures, type JournalData, type SubscriptionFixtures } from './support/subscriptionFixtures';
@@ -20,12 +21,13 @@ describe('browser access: origins, CSRF, WebSocket upgrade and SSE subscription 
   const streams: Array<SseSubscription<JournalData>> = [];
   let url: string;
 
-  async function gatewayWith(config: Partial<GatewayConfig> = {}): Promise<string> {
+  async function gatewayWith(config: Partial<GatewayConfig> = {}, options: Pick<GatewayOptions, 'rateLimiter'> = {}): Promise<string> {
     const gateway = await createGateway({
       config: { ...gatewayConfigFrom([]), redisUrl: TEST_REDIS_URL, ...config },
       supergraphSdl: fixtures.supergraphSdl,
       verifyToken: signer.verifier,
       denylist,
+      ...options,
     });
     gateways.push(gateway);
     return `${(await gateway.listen(0)).url}/graphql`;
@@ -159,6 +161,25 @@ describe('browser access: origins, CSRF, WebSocket upgrade and SSE subscription 
       const forged = await fetch(new URL('/subscription-tickets', url), { method: 'POST', headers: { authorization: 'Bearer not-a-token' } });
       expect(forged.status).toBe(401);
       expect((await openStream(url, 'x'.repeat(43))).status).toBe(401);
+    });
+
+    it('refused attempts count against the address, issued tickets against the tenant (RATE_LIMITED, Retry-After)', async () => {
+      // Its own in-process limiter: the shared Redis counts 127.0.0.1 for every test process.
+      const limitedUrl = await gatewayWith({ rateLimit: { limit: 3, windowSeconds: 60 } }, { rateLimiter: inProcessTokenBucketLimiter() });
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await openStream(limitedUrl, `guess-${attempt}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      const limited = await fetch(new URL('/subscription-tickets', limitedUrl), { method: 'POST', headers: { authorization: 'Bearer forged' } });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await limited.json()).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
+
+      const token = await signer.token();
+      const issued: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        issued.push((await fetch(new URL('/subscription-tickets', limitedUrl), { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status);
+      }
+      expect(issued).toEqual([201, 201, 201, 429]);
     });
 
     it('an expired ticket is refused', async () => {

@@ -1,6 +1,6 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { tradingModule } from '@hub/trading';
-import { errorCodes } from '../../../test/support/graphqlClient';
+import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
@@ -93,6 +93,11 @@ describe('cursor pages: agentTaskConnection and portfolios', () => {
     const crossed = await taskPage(tenantB, { first: 50, after: cursorOfA });
     expect(crossed.nodes).toEqual([]);
     expect(JSON.stringify(crossed)).not.toContain('A 0');
+    // Straight at the agent subgraph, past the gateway: the same.
+    const direct = await postGraphQL<{ agentTaskConnection: Page }>(stack.subgraphUrls.agent!, TASK_PAGE, { first: 50, after: cursorOfA }, tenantB.token);
+    expect(dataOf(direct).agentTaskConnection.nodes).toEqual([]);
+    const directOwn = await postGraphQL<{ agentTaskConnection: Page }>(stack.subgraphUrls.agent!, TASK_PAGE, { first: 50 }, tenantB.token);
+    expect(dataOf(directOwn).agentTaskConnection.nodes.map((node) => node.id)).toEqual([...ofB].reverse());
   });
 
   it('a malformed cursor or page size is BAD_USER_INPUT', async () => {
