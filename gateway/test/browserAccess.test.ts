@@ -182,6 +182,15 @@ describe('browser access: origins, CSRF, WebSocket upgrade and SSE subscription 
       expect(issued).toEqual([201, 201, 201, 429]);
     });
 
+    it('without the ticket store (Redis down) the answer is 503 UNAVAILABLE, never a crash', async () => {
+      const noRedis = await gatewayWith({ redisUrl: 'redis://127.0.0.1:1' }, { rateLimiter: inProcessTokenBucketLimiter() });
+      const issue = await fetch(new URL('/subscription-tickets', noRedis), { method: 'POST', headers: { authorization: `Bearer ${await signer.token()}` } });
+      expect(issue.status).toBe(503);
+      expect(await issue.json()).toMatchObject({ errors: [{ extensions: { code: 'UNAVAILABLE' } }] });
+      const redeem = await openStream(noRedis, 'y'.repeat(43));
+      expect(redeem.status).toBe(503);
+    });
+
     it('an expired ticket is refused', async () => {
       const shortLived = await gatewayWith({ subscriptionTicketTtlSeconds: 1 });
       const ticket = await ticketFor(shortLived, await signer.token());

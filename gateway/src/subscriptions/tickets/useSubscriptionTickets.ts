@@ -26,6 +26,14 @@ function jsonResponse(fetchAPI: { Response: typeof Response }, status: number, b
   return new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
 }
 
+/** The ticket store (Redis) cannot be reached: retry shortly, nothing was issued or spent. */
+function unavailable(fetchAPI: { Response: typeof Response }): Response {
+  return new fetchAPI.Response(JSON.stringify({ errors: [{ message: 'Subscription tickets are unavailable; retry shortly', extensions: { code: 'UNAVAILABLE', retryAfter: 1 } }] }), {
+    status: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': '1' },
+  });
+}
+
 /** RATE_LIMITED as over the GraphQL route: 429, Retry-After, `retryAfter`. */
 function limitedResponse(fetchAPI: { Response: typeof Response }, limited: GraphQLError): Response {
   const { http, ...extensions } = limited.extensions as { http?: { status?: number; headers?: Record<string, string> } };
@@ -63,7 +71,11 @@ export function useSubscriptionTickets(options: SubscriptionTicketOptions): Plug
         if (limited) return endResponse(limitedResponse(fetchAPI, limited));
         const id = randomBytes(32).toString('base64url');
         const expiresAtMs = Math.min(Date.now() + options.ttlSeconds * 1000, identity.expiresAt * 1000);
-        await store.put(id, { token: identity.token, userId: identity.userId, orgId: identity.orgId, expiresAtMs });
+        try {
+          await store.put(id, { token: identity.token, userId: identity.userId, orgId: identity.orgId, expiresAtMs });
+        } catch {
+          return endResponse(unavailable(fetchAPI));
+        }
         return endResponse(jsonResponse(fetchAPI, 201, { ticket: id, expiresAt: new Date(expiresAtMs).toISOString() }));
       }
       const id = isOperationRoute(url) ? url.searchParams.get(TICKET_PARAM) : null;
@@ -71,7 +83,12 @@ export function useSubscriptionTickets(options: SubscriptionTicketOptions): Plug
       if (request.method !== 'GET' || !(request.headers.get('accept') ?? '').includes('text/event-stream')) {
         return refuse(refusal(fetchAPI, 400, 'A subscription ticket opens a GET event stream only', 'BAD_REQUEST', 'TICKET_STREAM_ONLY'));
       }
-      const ticket = await store.take(id);
+      let ticket;
+      try {
+        ticket = await store.take(id);
+      } catch {
+        return endResponse(unavailable(fetchAPI));
+      }
       if (!ticket) return refuse(refusal(fetchAPI, 401, 'Subscription ticket unknown, used or expired', 'UNAUTHENTICATED', 'TICKET_INVALID'));
       // A caller that also proves an identity must be the one the ticket was issued to.
       if (request.headers.has('authorization')) {
