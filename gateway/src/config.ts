@@ -10,6 +10,7 @@ import {
   type TokenSettings,
 } from '@hub/core';
 import type { RateLimitMode } from './rateLimit/rateLimiter';
+import { dashboardDevOrigins, normalizeOrigin } from './browser/allowedOrigins';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
@@ -132,8 +133,13 @@ export interface GatewayConfig {
   persistedOperationsPath?: string;
   /** Automatic persisted queries (clients register hashes); ignored in safelist mode. */
   automaticPersistedQueries: boolean;
-  /** Browser origins allowed by CORS; empty → no cross-origin access. */
+  /**
+   * Browser origins allowed by CORS and by the WebSocket upgrade; empty → no cross-origin access.
+   * Outside production, unset means the dashboard's development origins (DASHBOARD_PORT).
+   */
   corsOrigins: string[];
+  /** Lifetime of a single-use SSE subscription ticket (plain EventSource, see README). */
+  subscriptionTicketTtlSeconds: number;
   csrfPrevention: boolean;
   admission: AdmissionSettings;
   /** Verified token claims kept per token (LRU), so a reused token is verified once; 0 = off. */
@@ -234,6 +240,20 @@ export function subgraphHttpSettingsFromEnv(): SubgraphHttpSettings {
   };
 }
 
+/**
+ * GATEWAY_CORS_ORIGINS when set (production requires it for any browser access); otherwise, outside
+ * production, the dashboard's development origins so `npm start` works without configuration.
+ */
+export function corsOriginsFromEnv(production: boolean): string[] {
+  const configured = envOptional('GATEWAY_CORS_ORIGINS');
+  if (configured === undefined) return production ? [] : dashboardDevOrigins(envInt('DASHBOARD_PORT', 4080));
+  return configured
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+    .map(normalizeOrigin);
+}
+
 /** Gateway settings: command-line flags first, then environment, then defaults (README.md). */
 export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   return {
@@ -256,10 +276,8 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     rateLimitMode: rateLimitModeFromEnv(),
     persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),
     automaticPersistedQueries: envBool('GATEWAY_APQ', false),
-    corsOrigins: (envOptional('GATEWAY_CORS_ORIGINS') ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: corsOriginsFromEnv(envOptional('NODE_ENV') === 'production'),
+    subscriptionTicketTtlSeconds: envInt('GATEWAY_SUBSCRIPTION_TICKET_TTL_SECONDS', 30),
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
     uploads: uploadRouteSettingsFromEnv(),
     admission: admissionSettingsFromEnv(),

@@ -16,12 +16,14 @@ import {
   type TokenDenylist,
   type TokenVerifier,
 } from '@hub/core';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
 import { RequestIdentities } from './auth/requestIdentities';
 import { useAuthorization } from './auth/useAuthorization';
+import { AllowedOrigins } from './browser/allowedOrigins';
+import { useCsrfPrevention } from './browser/useCsrfPrevention';
+import { corsFor, useOriginPolicy } from './browser/useOriginPolicy';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
@@ -48,6 +50,12 @@ import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
 import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
 import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
 import { useSseEventIds } from './subscriptions/sseEventIds';
+import {
+  inProcessSubscriptionTicketStore,
+  redisSubscriptionTicketStore,
+  type SubscriptionTicketStore,
+} from './subscriptions/tickets/subscriptionTicketStore';
+import { useSubscriptionTickets } from './subscriptions/tickets/useSubscriptionTickets';
 import { GRAPHQL_ENDPOINT_PATTERN, isOperationRoute, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
 import { useUploadRoute } from './uploads/useUploadRoute';
 
@@ -85,9 +93,16 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): RateLimiter 
   return bucket ? redisTokenBucketLimiter(redis) : redisSlidingWindowLimiter(redis);
 }
 
+function defaultTicketStore(config: GatewayConfig, logger: Logger): SubscriptionTicketStore {
+  if (!config.redisUrl) return inProcessSubscriptionTicketStore();
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', (error: Error) => logger.debug({ err: error }, 'subscription ticket redis connection error'));
+  return redisSubscriptionTicketStore(redis);
+}
+
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
- * body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
+ * origin policy, subscription tickets, body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
  * operations, operation limits, (production) introspection guard and hidden suggestions, rate
  * limit, authorization, federated execution, SSE event ids.
  */
@@ -139,9 +154,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Live subscriptions follow the supergraph: re-planned on every applied swap.
   supergraph.onSwap((generation) => subscriptions.supergraphSwapped(generation));
 
+  const origins = new AllowedOrigins(config.corsOrigins);
+  const ticketStore = defaultTicketStore(config, logger);
+  const ticketRequests = new WeakSet<Request>();
   const plugins: Plugin[] = [
     useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
+    useOriginPolicy(origins),
+    useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests, rateLimit }),
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
@@ -154,7 +174,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
     useUploadRoute(config.uploads) as Plugin,
   ];
-  if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
+  if (config.csrfPrevention) plugins.push(useCsrfPrevention(ticketRequests));
   plugins.push(...persistedOperationPlugins({ manifest, automatic: config.automaticPersistedQueries }));
   plugins.push(useOperationLimits(config.limits));
   if (config.production) plugins.push(useIntrospectionGuard(), useHiddenSchemaSuggestions());
@@ -170,7 +190,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     landingPage: false,
     graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
-    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
+    cors: corsFor(origins),
     maskedErrors: { maskError: (error) => maskGatewayError(error, logger) },
     logging: yogaLogger(logger),
     plugins,
@@ -204,6 +224,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         manifest,
         maxPayloadBytes: config.limits.maxBodyBytes,
         rateLimit,
+        allowOrigin: (origin, host) => origins.allows(origin, host),
       });
       return server;
     },
@@ -216,6 +237,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await supergraph.stop();
       await clients.close();
       await rateLimiter.close();
+      await ticketStore.close();
       await ownDenylist?.close();
     },
   };

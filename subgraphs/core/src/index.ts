@@ -51,3 +51,4 @@ export * from './events/filterEvents';
 export * from './events/outboxEventLog';
 export * from './events/subscriptionEvents';
 export * from './events/useEventPositions';
+export * from './pagination/connection';
