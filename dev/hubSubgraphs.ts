@@ -1,20 +1,14 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   HUB_MODULE_EXPORT,
   IDENTITY_SUBGRAPH,
-  readSupergraphEntries,
+  readLocalSubgraphEntries,
   SUPERGRAPH_CONFIG_FILE,
   type HubSubgraphModule,
   type SupergraphEntry,
 } from '@hub/core';
 
 const ROOT = resolve(__dirname, '..');
-
-/** A subgraph of supergraph.yaml that lives in this repository (`subgraphs/<name>` is a package). */
-function isLocal(entry: SupergraphEntry): boolean {
-  return existsSync(join(entry.folder, 'package.json'));
-}
 
 function isHubModule(value: unknown): value is HubSubgraphModule {
   const candidate = value as Partial<HubSubgraphModule> | undefined;
@@ -36,8 +30,8 @@ export function loadHubModule(entry: SupergraphEntry): HubSubgraphModule {
  * supergraph.yaml is all it takes; the gateway needs no change.
  */
 export function discoverHubSubgraphs(root: string = ROOT): HubSubgraphModule[] {
-  return readSupergraphEntries(join(root, SUPERGRAPH_CONFIG_FILE))
-    .filter((entry) => entry.name !== IDENTITY_SUBGRAPH && isLocal(entry))
+  return readLocalSubgraphEntries(join(root, SUPERGRAPH_CONFIG_FILE))
+    .filter((entry) => entry.name !== IDENTITY_SUBGRAPH)
     .map(loadHubModule);
 }
 

@@ -51,6 +51,11 @@ export function readSupergraphEntries(path: string): SupergraphEntry[] {
   });
 }
 
+/** The entries whose folder is in this repository (`subgraphs/<name>` is a package); others are only routed to. */
+export function readLocalSubgraphEntries(path: string): SupergraphEntry[] {
+  return readSupergraphEntries(path).filter((entry) => existsSync(join(entry.folder, 'package.json')));
+}
+
 /** A subgraph's port as supergraph.yaml assigns it; throws when there is no entry to read. */
 export function supergraphPortOf(name: string): number {
   const path = findSupergraphConfig();
