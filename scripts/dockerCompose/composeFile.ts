@@ -16,10 +16,13 @@ const HEADER = [
   ' http://localhost:4000/graphql. Subgraphs are reachable only inside the network.',
 ].join('\n');
 
-function mapAt(doc: Document, path: string[]): YAMLMap {
-  const node = doc.getIn(path, true);
-  if (!isMap(node)) throw new Error(`${path.join('.')} is not a map`);
+function mapOf(node: unknown, what: string): YAMLMap {
+  if (!isMap(node)) throw new Error(`${what} is not a map`);
   return node as YAMLMap;
+}
+
+function mapAt(doc: Document, path: string[]): YAMLMap {
+  return mapOf(doc.getIn(path, true), path.join('.'));
 }
 
 /** Adds a fragment's pair to a map; a key both define is a conflict the folder must resolve. */
@@ -69,7 +72,7 @@ export function renderComposeFile(entries: SupergraphEntry[]): string {
 
   for (const entry of entries) {
     const service = doc.createNode(subgraphService(entry, identity), { aliasDuplicateObjects: false }) as YAMLMap;
-    const adminUrl = (service.get('environment', true) as YAMLMap).items[0]!.key as Scalar;
+    const adminUrl = mapOf(service.get('environment', true), 'environment').items[0]!.key as Scalar;
     adminUrl.commentBefore = ` Admin connection for migrations; the service itself connects as the restricted role ${appRoleFor(schemaNameFor(entry.name))}.`;
     const partFile = join(entry.folder, COMPOSE_PART_FILE);
     const part = existsSync(partFile) ? parseDocument(readFileSync(partFile, 'utf8')) : null;
