@@ -243,8 +243,8 @@ export interface DemoTenant {
 
 /**
  * How the dev stack, the tests and a subgraph's own `main.ts` run a hub subgraph. A subgraph's
- * package exports its module as `hubModule` (see HUB_MODULE_EXPORT); `npm start` and the test
- * stack find it there through supergraph.yaml.
+ * package exports its module as `hubModule` (see HUB_MODULE_EXPORT); `npm start`, `npm run migrate`
+ * and the tests that run every hub find it there through supergraph.yaml (dev/hubSubgraphs.ts).
  */
 export interface HubSubgraphModule<TServices = unknown> {
   name: string;
