@@ -11,6 +11,7 @@ import {
   useIntrospectionGuard,
   yogaLogger,
   type ConfigReader,
+  type EventBus,
   type Logger,
   type RunningServer,
   type TokenDenylist,
@@ -26,6 +27,7 @@ import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
+import { connectGatewayRegistry } from './registry/gatewayRegistry';
 import { FairQueue } from './limits/fairQueue';
 import { useAdmissionControl } from './limits/useAdmissionControl';
 import { useOperationLimits } from './limits/useOperationLimits';
@@ -72,6 +74,8 @@ export interface GatewayOptions {
   configReader?: ConfigReader;
   /** Rate limit counter; default: Redis at `config.redisUrl`, else in-process. */
   rateLimiter?: RateLimiter;
+  /** Bus on which the schema registry announces versions; default: one from `config.redisUrl`. */
+  eventBus?: EventBus;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
   logger?: Logger;
@@ -96,14 +100,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger('gateway');
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const clients = new SubgraphClients(config.subgraphs, metrics);
-  const initialSdl = options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
+  const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
+  const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
     logger,
     buildService: (subgraph) => clients.get(subgraph),
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
   });
-  if (!options.supergraphSdl) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
+  // The registry, when followed, is the source; the file mode is for development and tests.
+  if (!options.supergraphSdl && !config.registry?.follow) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
+  await registry?.follow(supergraph);
   if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
 
   const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger });
@@ -161,6 +168,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   plugins.push(
     useRateLimit(rateLimit),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
+    ...(registry?.usagePlugin ? [registry.usagePlugin] : []),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
     useSseEventIds(),
   );
@@ -213,6 +221,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await webSockets?.close();
       await subscriptions.close();
       await server?.close();
+      await registry?.stop();
       await supergraph.stop();
       await clients.close();
       await rateLimiter.close();

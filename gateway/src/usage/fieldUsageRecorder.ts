@@ -1,0 +1,120 @@
+import type { Logger } from '@hub/core';
+import type { Pool } from 'pg';
+
+/** One operation as the usage record knows it; computed once per cached document. */
+export interface OperationUsage {
+  name: string;
+  hash: string;
+  coordinates: readonly string[];
+}
+
+export interface ClientIdentity {
+  name: string;
+  version: string;
+}
+
+export interface FieldUsageRecorderOptions {
+  pool: Pool;
+  logger: Logger;
+  /** How often the counts are written (one batched upsert per flush). */
+  flushMs: number;
+  /** Distinct (operation, client, day) entries kept while the database is unreachable. */
+  maxPending?: number;
+  onDropped?: (count: number) => void;
+}
+
+interface PendingCount {
+  day: string;
+  usage: OperationUsage;
+  client: ClientIdentity;
+  count: number;
+}
+
+function utcDay(now: number): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/**
+ * Counts executions per operation, client and UTC day in memory (one map increment per request)
+ * and writes them in the background, expanded to one row per schema coordinate, as additive
+ * upserts: several replicas add to the same rows.
+ */
+export class FieldUsageRecorder {
+  private pending = new Map<string, PendingCount>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly maxPending: number;
+
+  constructor(private readonly options: FieldUsageRecorderOptions) {
+    this.maxPending = options.maxPending ?? 50_000;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer.unref();
+  }
+
+  record(usage: OperationUsage, client: ClientIdentity, now = Date.now()): void {
+    if (usage.coordinates.length === 0) return;
+    const day = utcDay(now);
+    const key = `${day}\n${usage.hash}\n${usage.name}\n${client.name}\n${client.version}`;
+    const entry = this.pending.get(key);
+    if (entry) {
+      entry.count += 1;
+      return;
+    }
+    if (this.pending.size >= this.maxPending) {
+      this.options.onDropped?.(1);
+      return;
+    }
+    this.pending.set(key, { day, usage, client, count: 1 });
+  }
+
+  /** Writes what was counted so far; counts that fail to be written are kept for the next flush. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const columns = { day: [] as string[], coordinate: [] as string[], hash: [] as string[], name: [] as string[], client: [] as string[], version: [] as string[], count: [] as number[] };
+    for (const entry of batch.values()) {
+      for (const coordinate of entry.usage.coordinates) {
+        columns.day.push(entry.day);
+        columns.coordinate.push(coordinate);
+        columns.hash.push(entry.usage.hash);
+        columns.name.push(entry.usage.name);
+        columns.client.push(entry.client.name);
+        columns.version.push(entry.client.version);
+        columns.count.push(entry.count);
+      }
+    }
+    try {
+      await this.options.pool.query(
+        `INSERT INTO schema_registry.field_usage AS usage (day, coordinate, operation_hash, operation_name, client_name, client_version, count)
+         SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+         ON CONFLICT (coordinate, day, operation_hash, client_name, client_version)
+         DO UPDATE SET count = usage.count + excluded.count, operation_name = excluded.operation_name`,
+        [columns.day, columns.coordinate, columns.hash, columns.name, columns.client, columns.version, columns.count],
+      );
+    } catch (error) {
+      this.options.logger.warn({ err: error, entries: batch.size }, 'field usage could not be written; kept for the next flush');
+      for (const [key, entry] of batch) {
+        const newer = this.pending.get(key);
+        if (newer) newer.count += entry.count;
+        else if (this.pending.size < this.maxPending) this.pending.set(key, entry);
+        else this.options.onDropped?.(entry.count);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+}
