@@ -11,7 +11,8 @@ import {
   SchemaPublisher,
   type Gateway,
 } from '@hub/gateway';
-import type { Pool } from 'pg';
+import { operationHash } from '../gateway/src/persistedOperations/operationManifest';
+import { Client, type Pool } from 'pg';
 import { eventually } from './support/eventually';
 import { postGraphQL } from './support/graphqlClient';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './support/testEnvironment';
@@ -105,7 +106,8 @@ describe('schema registry: checks with client usage, publish, gateways following
     let running = true;
     let answered = 0;
     const failures: string[] = [];
-    const load = gateways.map(async (url) => {
+    // Three clients per gateway, each sending its next query as soon as the last one is answered.
+    const load = [...gateways, ...gateways, ...gateways].map(async (url) => {
       while (running) {
         const response = await postGraphQL(url, '{ me { user { id } } }').catch((error: unknown) => ({ status: 0, errors: [{ message: String(error) }], data: undefined }));
         if (response.status !== 200 || response.errors || response.data?.me !== null) failures.push(JSON.stringify(response));
@@ -162,6 +164,13 @@ describe('schema registry: checks with client usage, publish, gateways following
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/BREAKING +Field 'roles' was removed from object type 'Viewer'/);
     expect(check.stdout).toMatch(/warning: breaking, but no client used it/);
+
+    // A persisted operation counts as use, recorded or not.
+    const body = 'query MyRoles { me { roles } }';
+    const manifest = await schemaFile('manifest.json', JSON.stringify({ format: 1, operations: { [operationHash(body)]: body } }));
+    const withManifest = await schemaCli(['check', 'plattform', '--schema', join(dir, 'no-roles.graphql'), '--manifest', manifest]);
+    expect(withManifest.code).toBe(4);
+    expect(withManifest.stdout).toMatch(/used by operation MyRoles, client manifest:manifest\.json/);
   }, 120_000);
 
   it('a composition error fails the check, and a failing publish changes nothing', async () => {
@@ -217,5 +226,13 @@ describe('schema registry: checks with client usage, publish, gateways following
     expect(history.stdout).toMatch(/FORCED: web 1\.4\.2 is retired/);
     expect((await schemaCli(['rollback', '99'])).code).toBe(2);
     await expect(pool.query('UPDATE schema_registry.versions SET author = $1 WHERE version = 1', ['someone else'])).rejects.toThrow(/permission denied/);
+    // Not even the admin connection rewrites history.
+    const admin = new Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    try {
+      await expect(admin.query('DELETE FROM schema_registry.versions WHERE version = 4')).rejects.toThrow(/append-only/);
+    } finally {
+      await admin.end();
+    }
   }, 120_000);
 });
