@@ -12,6 +12,7 @@ import {
   RegistryStore,
   SchemaPublisher,
   UnknownVersionError,
+  RoutingUrlRequiredError,
   checkSchema,
   composeSupergraph,
   type CheckedChange,
@@ -226,7 +227,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof UnknownVersionError) {
+    if (error instanceof UsageError || error instanceof UnknownVersionError || error instanceof RoutingUrlRequiredError) {
       console.error(`${error.message}\n${USAGE}`);
       process.exit(EXIT.usage);
     }

@@ -4,6 +4,13 @@ import { composeSubgraphSchemas, CompositionError, type SubgraphSchema } from '.
 import { clientUses, type ClientUsageSources } from './clientUsage';
 import { schemaChanges, type CheckedChange } from './schemaChanges';
 
+/** A subgraph the graph does not have yet can only be added with the URL the gateway routes to. */
+export class RoutingUrlRequiredError extends Error {
+  constructor(readonly subgraph: string) {
+    super(`"${subgraph}" is a new subgraph: its routing URL (--url) is needed`);
+  }
+}
+
 export interface SchemaCheckInput {
   /** The graph as it is: its subgraphs and their composed supergraph (null: nothing yet). */
   current: { subgraphs: readonly SubgraphSchema[]; supergraphSdl: string | null };
@@ -34,7 +41,7 @@ export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
 
 function withProposal(current: readonly SubgraphSchema[], proposed: SchemaCheckInput['proposed']): SubgraphSchema[] {
   const existing = current.find((subgraph) => subgraph.name === proposed.name);
-  if (!existing && !proposed.url) throw new Error(`"${proposed.name}" is a new subgraph: its routing URL (--url) is needed`);
+  if (!existing && !proposed.url) throw new RoutingUrlRequiredError(proposed.name);
   const next = { name: proposed.name, sdl: proposed.sdl, url: proposed.url ?? existing!.url };
   return existing ? current.map((subgraph) => (subgraph.name === proposed.name ? next : subgraph)) : [...current, next];
 }

@@ -1,0 +1,97 @@
+import { createLogger } from '@hub/core';
+import { buildSchema, parse } from 'graphql';
+import type { Pool } from 'pg';
+import { TcpProxy } from '../../test/support/tcpProxy';
+import { TEST_DATABASE_URL } from '../../test/support/testEnvironment';
+import { migrateRegistry, registryDatabaseSettings, registryPool } from '../src';
+import { FieldUsageRecorder, type OperationUsage } from '../src/usage/fieldUsageRecorder';
+import { operationCoordinates, selectedOperation } from '../src/usage/schemaCoordinates';
+
+const schema = buildSchema(/* GraphQL */ `
+  interface Node { id: ID! }
+  type User implements Node { id: ID! name: String! friends: [User!]! }
+  type Team implements Node { id: ID! title: String! }
+  union Member = User | Team
+  type Query { node(id: ID!): Node members: [Member!]! me: User }
+`);
+
+describe('schema coordinates of an operation', () => {
+  it('follows fragments (named, inline, nested, repeated) and leaves out meta fields', () => {
+    const document = parse(/* GraphQL */ `
+      query Members {
+        __typename
+        members { __typename ...UserBits ... on Team { title } }
+        node(id: "1") { id ... on User { ...UserBits } }
+      }
+      query Other { me { id } }
+      fragment UserBits on User { name buddies: friends { ...UserBits } }
+    `);
+    const operation = selectedOperation(document, 'Members')!;
+    expect(operationCoordinates(schema, document, operation)).toEqual([
+      'Node.id',
+      'Query.members',
+      'Query.node',
+      'Team.title',
+      'User.friends',
+      'User.name',
+    ]);
+    expect(selectedOperation(document)).toBeUndefined();
+    expect(operationCoordinates(schema, document, selectedOperation(document, 'Other')!)).toEqual(['Query.me', 'User.id']);
+  });
+});
+
+describe('field usage recorder (PostgreSQL)', () => {
+  let pool: Pool;
+  /** Reads past the proxy, so the table can be seen while the recorder's connection is cut. */
+  let direct: Pool;
+  const proxy = new TcpProxy(new URL(TEST_DATABASE_URL).hostname, Number(new URL(TEST_DATABASE_URL).port || 5432));
+  const usage: OperationUsage = { name: 'Members', hash: `hash-${Date.now()}`, coordinates: ['Query.members', 'User.name'] };
+  const rows = async () =>
+    (
+      await direct.query<{ coordinate: string; client_name: string; client_version: string; count: string }>(
+        'SELECT coordinate, client_name, client_version, count::text FROM schema_registry.field_usage WHERE operation_hash = $1 ORDER BY coordinate, client_name',
+        [usage.hash],
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    const settings = registryDatabaseSettings();
+    await migrateRegistry(settings);
+    await proxy.start();
+    const url = new URL(settings.appUrl);
+    url.port = String(proxy.port);
+    pool = registryPool(url.toString(), 1);
+    direct = registryPool(settings.appUrl, 1);
+    pool.on('error', () => undefined);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await direct.end();
+    await proxy.stop();
+  });
+
+  it('writes counts per coordinate, client and day, adding to what is there; keeps them while the database is away', async () => {
+    const recorder = new FieldUsageRecorder({ pool, logger: createLogger('field-usage-test'), flushMs: 60_000 });
+    for (let index = 0; index < 3; index += 1) recorder.record(usage, { name: 'web', version: '2.0.0' });
+    recorder.record(usage, { name: 'ios', version: '7.1' });
+    await recorder.flush();
+    expect(await rows()).toEqual([
+      { coordinate: 'Query.members', client_name: 'ios', client_version: '7.1', count: '1' },
+      { coordinate: 'Query.members', client_name: 'web', client_version: '2.0.0', count: '3' },
+      { coordinate: 'User.name', client_name: 'ios', client_version: '7.1', count: '1' },
+      { coordinate: 'User.name', client_name: 'web', client_version: '2.0.0', count: '3' },
+    ]);
+
+    await proxy.stop();
+    recorder.record(usage, { name: 'web', version: '2.0.0' });
+    recorder.record(usage, { name: 'web', version: '2.0.0' });
+    await recorder.flush();
+    expect((await rows()).filter((row) => row.client_name === 'web').map((row) => row.count)).toEqual(['3', '3']);
+    recorder.record(usage, { name: 'web', version: '2.0.0' });
+    await proxy.start();
+    await recorder.stop();
+    const web = (await rows()).filter((row) => row.client_name === 'web');
+    expect(web.map((row) => row.count)).toEqual(['6', '6']);
+  });
+});
