@@ -8,16 +8,21 @@ const CLIENT_NAME_HEADERS = ['graphql-client-name', 'apollographql-client-name']
 const CLIENT_VERSION_HEADERS = ['graphql-client-version', 'apollographql-client-version'];
 const MAX_HEADER_LENGTH = 100;
 
-function headerValue(headers: Headers, names: readonly string[]): string {
+function headerValue(headers: Headers, connectionParams: Record<string, unknown> | undefined, names: readonly string[]): string {
   for (const name of names) {
-    const value = headers.get(name)?.trim();
+    const param = connectionParams?.[name];
+    const value = (typeof param === 'string' ? param : headers.get(name))?.trim();
     if (value) return value.slice(0, MAX_HEADER_LENGTH);
   }
   return 'unknown';
 }
 
-export function clientIdentityOf(request: Request): ClientIdentity {
-  return { name: headerValue(request.headers, CLIENT_NAME_HEADERS), version: headerValue(request.headers, CLIENT_VERSION_HEADERS) };
+/** From the request headers; over WebSocket (no per-operation headers) from the connection parameters. */
+export function clientIdentityOf(request: Request, connectionParams?: Record<string, unknown>): ClientIdentity {
+  return {
+    name: headerValue(request.headers, connectionParams, CLIENT_NAME_HEADERS),
+    version: headerValue(request.headers, connectionParams, CLIENT_VERSION_HEADERS),
+  };
 }
 
 /**
@@ -50,8 +55,8 @@ export function useFieldUsage(recorder: FieldUsageRecorder): Plugin {
   };
   const record = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; contextValue: unknown }) => {
     const usage = usageOf(args.schema, args.document, args.operationName);
-    const request = (args.contextValue as { request?: Request }).request;
-    if (usage && request) recorder.record(usage, clientIdentityOf(request));
+    const { request, connectionParams } = args.contextValue as { request?: Request; connectionParams?: Record<string, unknown> };
+    if (usage && request) recorder.record(usage, clientIdentityOf(request, connectionParams));
   };
   return {
     onExecute: ({ args }) => record(args),
