@@ -225,6 +225,10 @@ describe('schema registry: checks with client usage, publish, gateways following
     expect(history.stdout.trim().split('\n').map((line) => line.trim().split(/\s+/)[0])).toEqual(['4', '3', '2', '1']);
     expect(history.stdout).toMatch(/FORCED: web 1\.4\.2 is retired/);
     expect((await schemaCli(['rollback', '99'])).code).toBe(2);
+    // The running subgraph's own schema (asked with _service) is what version 4 holds: nothing changes.
+    const introspected = await schemaCli(['check', 'plattform', '--introspect', '--url', plattformUrl]);
+    expect(introspected.code).toBe(0);
+    expect(introspected.stdout).toMatch(/checked against registry version 4\ncomposition: ok\nchanges: 0 breaking, 0 dangerous, 0 safe/);
     await expect(pool.query('UPDATE schema_registry.versions SET author = $1 WHERE version = 1', ['someone else'])).rejects.toThrow(/permission denied/);
     // Not even the admin connection rewrites history.
     const admin = new Client({ connectionString: TEST_DATABASE_URL });

@@ -107,6 +107,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     buildService: (subgraph) => clients.get(subgraph),
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
+  }).catch(async (error: unknown) => {
+    await registry?.stop();
+    throw error;
   });
   // The registry, when followed, is the source; the file mode is for development and tests.
   if (!options.supergraphSdl && !config.registry?.follow) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);

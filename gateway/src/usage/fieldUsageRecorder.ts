@@ -20,7 +20,6 @@ export interface FieldUsageRecorderOptions {
   flushMs: number;
   /** Distinct (operation, client, day) entries kept while the database is unreachable. */
   maxPending?: number;
-  onDropped?: (count: number) => void;
 }
 
 interface PendingCount {
@@ -44,6 +43,8 @@ export class FieldUsageRecorder {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly maxPending: number;
+  /** Executions not counted because the buffer was full (reported with the next flush). */
+  private dropped = 0;
 
   constructor(private readonly options: FieldUsageRecorderOptions) {
     this.maxPending = options.maxPending ?? 50_000;
@@ -65,7 +66,7 @@ export class FieldUsageRecorder {
       return;
     }
     if (this.pending.size >= this.maxPending) {
-      this.options.onDropped?.(1);
+      this.dropped += 1;
       return;
     }
     this.pending.set(key, { day, usage, client, count: 1 });
@@ -78,6 +79,10 @@ export class FieldUsageRecorder {
   }
 
   private async write(): Promise<void> {
+    if (this.dropped > 0) {
+      this.options.logger.warn({ dropped: this.dropped, maxPending: this.maxPending }, 'field usage buffer full; executions not counted');
+      this.dropped = 0;
+    }
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
@@ -107,7 +112,7 @@ export class FieldUsageRecorder {
         const newer = this.pending.get(key);
         if (newer) newer.count += entry.count;
         else if (this.pending.size < this.maxPending) this.pending.set(key, entry);
-        else this.options.onDropped?.(entry.count);
+        else this.dropped += entry.count;
       }
     }
   }
