@@ -93,5 +93,11 @@ describe('field usage recorder (PostgreSQL)', () => {
     await recorder.stop();
     const web = (await rows()).filter((row) => row.client_name === 'web');
     expect(web.map((row) => row.count)).toEqual(['6', '6']);
+
+    // Two entries that meet on a primary key (same operation hash under two names) make one row.
+    recorder.record({ ...usage, name: 'Renamed' }, { name: 'web', version: '2.0.0' });
+    recorder.record(usage, { name: 'web', version: '2.0.0' });
+    await recorder.flush();
+    expect((await rows()).filter((row) => row.client_name === 'web').map((row) => row.count)).toEqual(['8', '8']);
   });
 });

@@ -86,17 +86,27 @@ export class FieldUsageRecorder {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const columns = { day: [] as string[], coordinate: [] as string[], hash: [] as string[], name: [] as string[], client: [] as string[], version: [] as string[], count: [] as number[] };
+    // One row per primary key (an upsert may not touch a row twice), in key order, so concurrent
+    // flushes of several replicas lock rows in the same order and cannot deadlock.
+    const rows = new Map<string, { entry: PendingCount; coordinate: string; count: number }>();
     for (const entry of batch.values()) {
       for (const coordinate of entry.usage.coordinates) {
-        columns.day.push(entry.day);
-        columns.coordinate.push(coordinate);
-        columns.hash.push(entry.usage.hash);
-        columns.name.push(entry.usage.name);
-        columns.client.push(entry.client.name);
-        columns.version.push(entry.client.version);
-        columns.count.push(entry.count);
+        const key = `${coordinate}\n${entry.day}\n${entry.usage.hash}\n${entry.client.name}\n${entry.client.version}`;
+        const row = rows.get(key);
+        if (row) row.count += entry.count;
+        else rows.set(key, { entry, coordinate, count: entry.count });
       }
+    }
+    const columns = { day: [] as string[], coordinate: [] as string[], hash: [] as string[], name: [] as string[], client: [] as string[], version: [] as string[], count: [] as number[] };
+    for (const key of [...rows.keys()].sort()) {
+      const { entry, coordinate, count } = rows.get(key)!;
+      columns.day.push(entry.day);
+      columns.coordinate.push(coordinate);
+      columns.hash.push(entry.usage.hash);
+      columns.name.push(entry.usage.name);
+      columns.client.push(entry.client.name);
+      columns.version.push(entry.client.version);
+      columns.count.push(count);
     }
     try {
       await this.options.pool.query(

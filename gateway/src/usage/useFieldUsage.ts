@@ -45,7 +45,8 @@ export function useFieldUsage(recorder: FieldUsageRecorder): Plugin {
       usage = operation
         ? {
             name: operation.name?.value ?? '(anonymous)',
-            hash: createHash('sha256').update(print(document)).digest('hex'),
+            // Per operation: two operations of one document are two entries.
+            hash: createHash('sha256').update(print(document)).update('\0').update(operation.name?.value ?? '').digest('hex'),
             coordinates: operationCoordinates(schema, document, operation),
           }
         : null;
