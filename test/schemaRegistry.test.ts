@@ -79,7 +79,7 @@ describe('schema registry: checks with client usage, publish, gateways following
     stack = await startTestStack({
       redisUrl: TEST_REDIS_URL,
       // Polling far beyond the test's 2 s: only the push on the bus can meet it.
-      gatewayConfig: { registry: { databaseUrl: settings.appUrl, follow: true, pollMs: 60_000, fieldUsage: true, usageFlushMs: 200 } },
+      gatewayConfig: { registry: { databaseUrl: settings.appUrl, follow: true, pollMs: 60_000, fieldUsage: true, usageFlushMs: 200, usageRetentionDays: 90 } },
     });
     plattformUrl = stack.subgraphUrls.plattform!;
   }, 120_000);

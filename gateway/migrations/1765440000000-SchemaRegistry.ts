@@ -51,8 +51,9 @@ export class SchemaRegistry1765440000000 implements MigrationInterface {
         count bigint NOT NULL CHECK (count > 0),
         PRIMARY KEY (coordinate, day, operation_hash, client_name, client_version)
       )`);
+    await runner.query(`CREATE INDEX field_usage_day ON "${SCHEMA}".field_usage (day)`);
     await runner.query(`GRANT SELECT, INSERT ON "${SCHEMA}".versions TO "${app}"`);
-    await runner.query(`GRANT SELECT, INSERT, UPDATE ON "${SCHEMA}".field_usage TO "${app}"`);
+    await runner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON "${SCHEMA}".field_usage TO "${app}"`);
   }
 
   async down(runner: QueryRunner): Promise<void> {

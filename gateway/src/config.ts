@@ -112,6 +112,8 @@ export interface RegistrySettings {
   /** Record field usage (schema coordinates per operation, client and day). */
   fieldUsage: boolean;
   usageFlushMs: number;
+  /** Days of field usage kept (the checks look at fewer: SCHEMA_USAGE_DAYS). */
+  usageRetentionDays: number;
 }
 
 export interface GatewayConfig {
@@ -257,6 +259,7 @@ export function registrySettingsFromEnv(): RegistrySettings | undefined {
     pollMs: envInt('REGISTRY_POLL_MS', 5000),
     fieldUsage: envBool('GATEWAY_FIELD_USAGE', true),
     usageFlushMs: envInt('FIELD_USAGE_FLUSH_MS', 5000),
+    usageRetentionDays: envInt('FIELD_USAGE_RETENTION_DAYS', 90),
   };
 }
 

@@ -71,8 +71,22 @@ describe('field usage recorder (PostgreSQL)', () => {
     await proxy.stop();
   });
 
+  it('deletes days past the retention, once a day', async () => {
+    const old = { ...usage, hash: `${usage.hash}-old` };
+    await direct.query(
+      `INSERT INTO schema_registry.field_usage (day, coordinate, operation_hash, operation_name, client_name, client_version, count)
+       VALUES ((now() AT TIME ZONE 'UTC')::date - 91, 'Query.members', $1, 'Old', 'web', '1.0', 5),
+              ((now() AT TIME ZONE 'UTC')::date - 89, 'Query.members', $1, 'Recent', 'web', '1.0', 5)`,
+      [old.hash],
+    );
+    const recorder = new FieldUsageRecorder({ pool, logger: createLogger('field-usage-test'), flushMs: 60_000, retentionDays: 90 });
+    await recorder.stop();
+    const { rows: kept } = await direct.query<{ operation_name: string }>('SELECT operation_name FROM schema_registry.field_usage WHERE operation_hash = $1', [old.hash]);
+    expect(kept).toEqual([{ operation_name: 'Recent' }]);
+  });
+
   it('writes counts per coordinate, client and day, adding to what is there; keeps them while the database is away', async () => {
-    const recorder = new FieldUsageRecorder({ pool, logger: createLogger('field-usage-test'), flushMs: 60_000 });
+    const recorder = new FieldUsageRecorder({ pool, logger: createLogger('field-usage-test'), flushMs: 60_000, retentionDays: 90 });
     for (let index = 0; index < 3; index += 1) recorder.record(usage, { name: 'web', version: '2.0.0' });
     recorder.record(usage, { name: 'ios', version: '7.1' });
     await recorder.flush();

@@ -32,7 +32,7 @@ export async function connectGatewayRegistry(settings: RegistrySettings, options
         return null;
       })
     : null;
-  const recorder = settings.fieldUsage ? new FieldUsageRecorder({ pool, logger, flushMs: settings.usageFlushMs }) : null;
+  const recorder = settings.fieldUsage ? new FieldUsageRecorder({ pool, logger, flushMs: settings.usageFlushMs, retentionDays: settings.usageRetentionDays }) : null;
   recorder?.start();
   const ownBus = settings.follow && !options.eventBus ? createEventBus({ redisUrl: options.redisUrl, logger }) : null;
   let follower: RegistryFollower | null = null;

@@ -20,6 +20,8 @@ export interface FieldUsageRecorderOptions {
   flushMs: number;
   /** Distinct (operation, client, day) entries kept while the database is unreachable. */
   maxPending?: number;
+  /** Days of usage kept; older days are deleted once a day (by every replica; that is harmless). */
+  retentionDays: number;
 }
 
 interface PendingCount {
@@ -45,6 +47,8 @@ export class FieldUsageRecorder {
   private readonly maxPending: number;
   /** Executions not counted because the buffer was full (reported with the next flush). */
   private dropped = 0;
+  /** The UTC day whose retention run is done. */
+  private prunedDay = '';
 
   constructor(private readonly options: FieldUsageRecorderOptions) {
     this.maxPending = options.maxPending ?? 50_000;
@@ -79,6 +83,7 @@ export class FieldUsageRecorder {
   }
 
   private async write(): Promise<void> {
+    await this.prune();
     if (this.dropped > 0) {
       this.options.logger.warn({ dropped: this.dropped, maxPending: this.maxPending }, 'field usage buffer full; executions not counted');
       this.dropped = 0;
@@ -124,6 +129,20 @@ export class FieldUsageRecorder {
         else if (this.pending.size < this.maxPending) this.pending.set(key, entry);
         else this.dropped += entry.count;
       }
+    }
+  }
+
+  private async prune(): Promise<void> {
+    const today = utcDay(Date.now());
+    if (this.prunedDay === today) return;
+    try {
+      await this.options.pool.query(
+        "DELETE FROM schema_registry.field_usage WHERE day <= (now() AT TIME ZONE 'UTC')::date - $1::int",
+        [this.options.retentionDays],
+      );
+      this.prunedDay = today;
+    } catch (error) {
+      this.options.logger.debug({ err: error }, 'field usage retention did not run; retried with the next flush');
     }
   }
 
