@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEventBus, createLogger, type EventBus } from '@hub/core';
 import {
+  createGateway,
+  gatewayConfigFrom,
   migrateRegistry,
   registryDatabaseSettings,
   registryPool,
@@ -54,6 +56,7 @@ describe('schema registry: checks with client usage, publish, gateways following
   let dir: string;
   let fullSchema: string;
   let plattformUrl: string;
+  let registryUrl: string;
   const schemaFile = async (name: string, sdl: string) => {
     const path = join(dir, name);
     await writeFile(path, sdl);
@@ -68,6 +71,7 @@ describe('schema registry: checks with client usage, publish, gateways following
   beforeAll(async () => {
     const settings = registryDatabaseSettings();
     await migrateRegistry(settings);
+    registryUrl = settings.appUrl;
     pool = registryPool(settings.appUrl, 3);
     store = new RegistryStore(pool);
     const logger = createLogger('registry-test');
@@ -237,6 +241,34 @@ describe('schema registry: checks with client usage, publish, gateways following
       await expect(admin.query('DELETE FROM schema_registry.versions WHERE version = 4')).rejects.toThrow(/append-only/);
     } finally {
       await admin.end();
+    }
+  }, 120_000);
+
+  it('without an announcement a gateway finds a new version by polling', async () => {
+    // No Redis: this gateway's bus hears no publisher, only its 300 ms poll can find the version.
+    const polling = await createGateway({
+      config: {
+        ...gatewayConfigFrom([]),
+        jwksUrl: `${stack.plattformUrl}/.well-known/jwks.json`,
+        redisUrl: undefined,
+        registry: { databaseUrl: registryUrl, follow: true, pollMs: 300, fieldUsage: false, usageFlushMs: 1000, usageRetentionDays: 90 },
+      },
+    });
+    try {
+      const url = `${(await polling.listen(0)).url}/graphql`;
+      expect(polling.supergraph.current.sdl).toBe((await store.latest())!.supergraphSdl);
+      const silent = new SchemaPublisher(store, null, createLogger('registry-test'));
+      const result = await silent.publish({
+        subgraph: 'plattform',
+        sdl: fullSchema.replace(ROLES_FIELD, '\n'),
+        author: 'registry-test',
+        usage: { manifests: [], recorded: { pool, days: 30 } },
+      });
+      expect(result.outcome).toBe('published');
+      await eventually(() => polling.supergraph.current.sdl === result.version!.supergraphSdl, 2000, 'the polling gateway to load the new version');
+      expect((await postGraphQL(url, '{ me { roles } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    } finally {
+      await polling.stop();
     }
   }, 120_000);
 });
