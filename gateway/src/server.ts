@@ -27,7 +27,6 @@ import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
-import { connectGatewayRegistry } from './registry/gatewayRegistry';
 import { FairQueue } from './limits/fairQueue';
 import { useAdmissionControl } from './limits/useAdmissionControl';
 import { useOperationLimits } from './limits/useOperationLimits';
@@ -37,6 +36,7 @@ import { useMetricsEndpoint } from './observability/useMetricsEndpoint';
 import { createRequestObservability } from './observability/useRequestObservability';
 import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
+import { connectGatewayRegistry } from './registry/gatewayRegistry';
 import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rateLimit/slidingWindowLimiter';
 import { inProcessTokenBucketLimiter, redisTokenBucketLimiter } from './rateLimit/tokenBucketLimiter';
 import type { RateLimiter } from './rateLimit/rateLimiter';
@@ -93,7 +93,7 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): RateLimiter 
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
  * body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
  * operations, operation limits, (production) introspection guard and hidden suggestions, rate
- * limit, authorization, federated execution, SSE event ids.
+ * limit, authorization, field usage (with a schema registry), federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
