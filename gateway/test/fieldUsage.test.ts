@@ -5,6 +5,7 @@ import { TcpProxy } from '../../test/support/tcpProxy';
 import { TEST_DATABASE_URL } from '../../test/support/testEnvironment';
 import { migrateRegistry, registryDatabaseSettings, registryPool } from '../src';
 import { FieldUsageRecorder, type OperationUsage } from '../src/usage/fieldUsageRecorder';
+import { clientIdentityOf } from '../src/usage/useFieldUsage';
 import { operationCoordinates, selectedOperation } from '../src/usage/schemaCoordinates';
 
 const schema = buildSchema(/* GraphQL */ `
@@ -37,6 +38,15 @@ describe('schema coordinates of an operation', () => {
     ]);
     expect(selectedOperation(document)).toBeUndefined();
     expect(operationCoordinates(schema, document, selectedOperation(document, 'Other')!)).toEqual(['Query.me', 'User.id']);
+  });
+});
+
+describe('client identity', () => {
+  it('comes from either header family, else the WebSocket connection parameters; control characters and excess length go', () => {
+    const request = (headers: Record<string, string>) => new Request('http://gateway.test/graphql', { headers });
+    expect(clientIdentityOf(request({ 'apollographql-client-name': 'ios', 'apollographql-client-version': '7.1' }))).toEqual({ name: 'ios', version: '7.1' });
+    expect(clientIdentityOf(request({ 'graphql-client-name': 'web', 'apollographql-client-name': 'ios' }))).toEqual({ name: 'web', version: 'unknown' });
+    expect(clientIdentityOf(request({}), { 'graphql-client-name': 'cli\u0000\n', 'graphql-client-version': 'x'.repeat(300) })).toEqual({ name: 'cli', version: 'x'.repeat(100) });
   });
 });
 
@@ -113,5 +123,15 @@ describe('field usage recorder (PostgreSQL)', () => {
     recorder.record(usage, { name: 'web', version: '2.0.0' });
     await recorder.flush();
     expect((await rows()).filter((row) => row.client_name === 'web').map((row) => row.count)).toEqual(['8', '8']);
+
+    // The day is the UTC day of the execution.
+    recorder.record(usage, { name: 'batch', version: '1' }, Date.UTC(2026, 0, 31, 23, 59, 59));
+    recorder.record(usage, { name: 'batch', version: '1' }, Date.UTC(2026, 1, 1, 0, 0, 0));
+    await recorder.flush();
+    const { rows: days } = await direct.query<{ day: string; count: string }>(
+      "SELECT day::text, count::text FROM schema_registry.field_usage WHERE operation_hash = $1 AND client_name = 'batch' AND coordinate = 'User.name' ORDER BY day",
+      [usage.hash],
+    );
+    expect(days).toEqual([{ day: '2026-01-31', count: '1' }, { day: '2026-02-01', count: '1' }]);
   });
 });

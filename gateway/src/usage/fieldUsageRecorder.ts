@@ -31,8 +31,16 @@ interface PendingCount {
   count: number;
 }
 
+const DAY_MS = 86_400_000;
+let cachedDay = { start: 0, label: '1970-01-01' };
+
+/** `YYYY-MM-DD` in UTC; formatted once per day, not per request. */
 function utcDay(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
+  if (now < cachedDay.start || now >= cachedDay.start + DAY_MS) {
+    const start = now - (now % DAY_MS);
+    cachedDay = { start, label: new Date(start).toISOString().slice(0, 10) };
+  }
+  return cachedDay.label;
 }
 
 /**

@@ -7,11 +7,14 @@ import { operationCoordinates, selectedOperation } from './schemaCoordinates';
 const CLIENT_NAME_HEADERS = ['graphql-client-name', 'apollographql-client-name'];
 const CLIENT_VERSION_HEADERS = ['graphql-client-version', 'apollographql-client-version'];
 const MAX_HEADER_LENGTH = 100;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
 
 function headerValue(headers: Headers, connectionParams: Record<string, unknown> | undefined, names: readonly string[]): string {
   for (const name of names) {
     const param = connectionParams?.[name];
-    const value = (typeof param === 'string' ? param : headers.get(name))?.trim();
+    // Control characters out: PostgreSQL text cannot hold NUL, and one bad row would fail every flush.
+    const value = (typeof param === 'string' ? param : headers.get(name))?.replace(CONTROL_CHARACTERS, '').trim();
     if (value) return value.slice(0, MAX_HEADER_LENGTH);
   }
   return 'unknown';
