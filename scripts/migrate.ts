@@ -1,3 +1,4 @@
+import { migrateRegistry } from '@hub/gateway';
 import { migratePlattform, plattformConfigFromEnv } from '@hub/plattform';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
 
@@ -7,6 +8,8 @@ async function main(): Promise<void> {
   report('plattform', await migratePlattform(plattformConfigFromEnv()));
   // The hub subgraphs in supergraph.yaml's order, as `npm start` finds them.
   for (const module of HUB_SUBGRAPHS) report(module.name, await module.migrate(module.settingsFromEnv()));
+  // The schema registry and field usage (gateways with REGISTRY_DATABASE_URL read and write them).
+  report('schema_registry', await migrateRegistry());
 }
 
 main().catch((error: unknown) => {

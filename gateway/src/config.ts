@@ -103,6 +103,20 @@ export interface SubscriptionSettings {
   keepAliveMs: number;
 }
 
+/** The schema registry (README.md, *Schema registry and checks*). */
+export interface RegistrySettings {
+  /** Restricted `schema_registry_app` connection. */
+  databaseUrl: string;
+  /** Serve the registry's latest version and follow it (push on the event bus, polling as fallback). */
+  follow: boolean;
+  pollMs: number;
+  /** Record field usage (schema coordinates per operation, client and day). */
+  fieldUsage: boolean;
+  usageFlushMs: number;
+  /** Days of field usage kept (the checks look at fewer: SCHEMA_USAGE_DAYS). */
+  usageRetentionDays: number;
+}
+
 export interface GatewayConfig {
   port: number;
   /** Composed supergraph SDL file (`npm run compose` writes it); watched and hot-reloaded. */
@@ -146,6 +160,8 @@ export interface GatewayConfig {
   tokenCacheSize: number;
   subgraphs: SubgraphHttpSettings;
   subscriptions: SubscriptionSettings;
+  /** Set (REGISTRY_DATABASE_URL) → follows the schema registry and records field usage. */
+  registry?: RegistrySettings;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -254,6 +270,19 @@ export function corsOriginsFromEnv(production: boolean): string[] {
     .map(normalizeOrigin);
 }
 
+export function registrySettingsFromEnv(): RegistrySettings | undefined {
+  const databaseUrl = envOptional('REGISTRY_DATABASE_URL');
+  if (!databaseUrl) return undefined;
+  return {
+    databaseUrl,
+    follow: envBool('GATEWAY_FOLLOW_REGISTRY', true),
+    pollMs: envInt('REGISTRY_POLL_MS', 5000),
+    fieldUsage: envBool('GATEWAY_FIELD_USAGE', true),
+    usageFlushMs: envInt('FIELD_USAGE_FLUSH_MS', 5000),
+    usageRetentionDays: envInt('FIELD_USAGE_RETENTION_DAYS', 90),
+  };
+}
+
 /** Gateway settings: command-line flags first, then environment, then defaults (README.md). */
 export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   return {
@@ -284,5 +313,6 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     tokenCacheSize: envInt('GATEWAY_TOKEN_CACHE_SIZE', 10_000),
     subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
+    registry: registrySettingsFromEnv(),
   };
 }

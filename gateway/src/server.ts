@@ -11,6 +11,7 @@ import {
   useIntrospectionGuard,
   yogaLogger,
   type ConfigReader,
+  type EventBus,
   type Logger,
   type RunningServer,
   type TokenDenylist,
@@ -37,6 +38,7 @@ import { useMetricsEndpoint } from './observability/useMetricsEndpoint';
 import { createRequestObservability } from './observability/useRequestObservability';
 import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
+import { connectGatewayRegistry } from './registry/gatewayRegistry';
 import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rateLimit/slidingWindowLimiter';
 import { inProcessTokenBucketLimiter, redisTokenBucketLimiter } from './rateLimit/tokenBucketLimiter';
 import type { RateLimiter } from './rateLimit/rateLimiter';
@@ -80,6 +82,8 @@ export interface GatewayOptions {
   configReader?: ConfigReader;
   /** Rate limit counter; default: Redis at `config.redisUrl`, else in-process. */
   rateLimiter?: RateLimiter;
+  /** Bus on which the schema registry announces versions; default: one from `config.redisUrl`. */
+  eventBus?: EventBus;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
   logger?: Logger;
@@ -104,21 +108,27 @@ function defaultTicketStore(config: GatewayConfig, logger: Logger): Subscription
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
  * origin policy, subscription tickets, body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
  * operations, operation limits, (production) introspection guard and hidden suggestions, rate
- * limit, authorization, federated execution, SSE event ids.
+ * limit, authorization, field usage (with a schema registry), federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway');
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const clients = new SubgraphClients(config.subgraphs, metrics);
-  const initialSdl = options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
+  const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
+  const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
     logger,
     buildService: (subgraph) => clients.get(subgraph),
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
+  }).catch(async (error: unknown) => {
+    await registry?.stop();
+    throw error;
   });
-  if (!options.supergraphSdl) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
+  // The registry, when followed, is the source; the file mode is for development and tests.
+  if (!options.supergraphSdl && !config.registry?.follow) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
+  await registry?.follow(supergraph);
   if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
 
   const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger });
@@ -181,6 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   plugins.push(
     useRateLimit(rateLimit),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
+    ...(registry?.usagePlugin ? [registry.usagePlugin] : []),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
     useSseEventIds(),
   );
@@ -234,6 +245,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await webSockets?.close();
       await subscriptions.close();
       await server?.close();
+      await registry?.stop();
       await supergraph.stop();
       await clients.close();
       await rateLimiter.close();
