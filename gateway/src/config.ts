@@ -5,11 +5,13 @@ import {
   envInt,
   envOptional,
   envString,
+  loginLimitSettingsFromEnv,
   rateLimitDefaultFromEnv,
   type BlindDenylistSettings,
+  type LoginLimitSettings,
   type TokenSettings,
 } from '@hub/core';
-import type { RateLimitMode } from './rateLimit/rateLimiter';
+import type { RateLimitMode } from './rateLimit/rateLimitMode';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
@@ -102,6 +104,13 @@ export interface SubscriptionSettings {
   keepAliveMs: number;
 }
 
+/** Sign-in attempts the gateway lets through to the subgraphs (README.md, *Login limit*). */
+export interface LoginLimitConfig {
+  limits: LoginLimitSettings;
+  /** Root mutation fields that check a password; their `email` argument names the account. */
+  mutations: readonly string[];
+}
+
 export interface GatewayConfig {
   port: number;
   /** Composed supergraph SDL file (`npm run compose` writes it); watched and hot-reloaded. */
@@ -128,6 +137,7 @@ export interface GatewayConfig {
   rateLimit: RateLimitDefault;
   /** How every window (default, config, ceiling) is enforced: GATEWAY_RATE_LIMIT_MODE. */
   rateLimitMode: RateLimitMode;
+  logins: LoginLimitConfig;
   /** Persisted-operation manifest (JSON `{ "<sha256>": "<document>" }`); set → safelist mode. */
   persistedOperationsPath?: string;
   /** Automatic persisted queries (clients register hashes); ignored in safelist mode. */
@@ -254,6 +264,13 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     limits: operationLimitsFromEnv(),
     rateLimit: rateLimitDefaultFromEnv(),
     rateLimitMode: rateLimitModeFromEnv(),
+    logins: {
+      limits: loginLimitSettingsFromEnv(),
+      mutations: envString('GATEWAY_LOGIN_MUTATIONS', 'login')
+        .split(',')
+        .map((field) => field.trim())
+        .filter(Boolean),
+    },
     persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),
     automaticPersistedQueries: envBool('GATEWAY_APQ', false),
     corsOrigins: (envOptional('GATEWAY_CORS_ORIGINS') ?? '')

@@ -10,8 +10,13 @@ import {
   useHiddenSchemaSuggestions,
   useIntrospectionGuard,
   yogaLogger,
+  LoginAttemptLimit,
+  sharedTokenBucketLimiter,
+  inProcessTokenBucketLimiter,
+  redisTokenBucketLimiter,
   type ConfigReader,
   type Logger,
+  type RateLimiter,
   type RunningServer,
   type TokenDenylist,
   type TokenVerifier,
@@ -28,6 +33,7 @@ import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
 import { FairQueue } from './limits/fairQueue';
 import { useAdmissionControl } from './limits/useAdmissionControl';
+import { useLoginLimit } from './limits/useLoginLimit';
 import { useOperationLimits } from './limits/useOperationLimits';
 import { useRequestBodyLimit } from './limits/useRequestBodyLimit';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -36,8 +42,6 @@ import { createRequestObservability } from './observability/useRequestObservabil
 import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
 import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rateLimit/slidingWindowLimiter';
-import { inProcessTokenBucketLimiter, redisTokenBucketLimiter } from './rateLimit/tokenBucketLimiter';
-import type { RateLimiter } from './rateLimit/rateLimiter';
 import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
@@ -89,7 +93,7 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): RateLimiter 
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
  * body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
  * operations, operation limits, (production) introspection guard and hidden suggestions, rate
- * limit, authorization, federated execution, SSE event ids.
+ * limit, login limit, authorization, federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -123,6 +127,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     configReader: options.configReader,
     logger,
     onLimited: () => metrics.rateLimited.inc(),
+  });
+  const loginLimit = new LoginAttemptLimit({
+    limiter: sharedTokenBucketLimiter({ redisUrl: config.redisUrl, keyPrefix: 'hub:gateway:login:', logger }),
+    settings: config.logins.limits,
+    onRefused: (scope) => metrics.loginLimited.inc({ scope }),
   });
   const manifest = config.persistedOperationsPath ? await readOperationManifest(config.persistedOperationsPath) : undefined;
   const observability = createRequestObservability(logger, metrics);
@@ -160,6 +169,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.production) plugins.push(useIntrospectionGuard(), useHiddenSchemaSuggestions());
   plugins.push(
     useRateLimit(rateLimit),
+    useLoginLimit({ limit: loginLimit, mutations: config.logins.mutations }),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
     useSseEventIds(),
@@ -216,6 +226,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await supergraph.stop();
       await clients.close();
       await rateLimiter.close();
+      await loginLimit.close();
       await ownDenylist?.close();
     },
   };

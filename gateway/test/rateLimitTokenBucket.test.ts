@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@hub/core';
+import { createLogger, inProcessTokenBucketLimiter, redisTokenBucketLimiter, type RateLimiter } from '@hub/core';
 import Redis from 'ioredis';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { inProcessTokenBucketLimiter, redisTokenBucketLimiter } from '../src/rateLimit/tokenBucketLimiter';
-import type { RateLimiter } from '../src/rateLimit/rateLimiter';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
 

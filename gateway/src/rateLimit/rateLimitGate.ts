@@ -1,7 +1,7 @@
-import type { ConfigReader, Logger, RateLimitWindow } from '@hub/core';
-import { GraphQLError } from 'graphql';
+import type { ConfigReader, Logger, RateLimiter, RateLimitWindow } from '@hub/core';
+import type { GraphQLError } from 'graphql';
+import { rateLimitedError } from './rateLimitedError';
 import { rateLimitWindowFor } from './rateLimitSettings';
-import type { RateLimiter } from './rateLimiter';
 
 export interface RateLimitOptions {
   limiter: RateLimiter;
@@ -41,13 +41,6 @@ export class RateLimitGate {
     }
     if (decision.allowed) return null;
     this.options.onLimited?.();
-    const header = String(Math.max(1, Math.ceil(decision.retryAfterSeconds)));
-    return new GraphQLError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, {
-      extensions: {
-        code: 'RATE_LIMITED',
-        retryAfter: decision.retryAfterSeconds,
-        http: { status: 429, headers: { 'retry-after': header } },
-      },
-    });
+    return rateLimitedError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, decision.retryAfterSeconds);
   }
 }

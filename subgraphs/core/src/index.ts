@@ -51,3 +51,7 @@ export * from './events/filterEvents';
 export * from './events/outboxEventLog';
 export * from './events/subscriptionEvents';
 export * from './events/useEventPositions';
+export * from './rateLimit/rateLimiter';
+export * from './rateLimit/tokenBucketLimiter';
+export * from './rateLimit/fallbackLimiter';
+export * from './rateLimit/loginAttemptLimit';

@@ -1,4 +1,4 @@
-import type { RateLimitWindow } from '@hub/core';
+import type { RateLimitWindow } from './rateLimitWindow';
 import type Redis from 'ioredis';
 import type { RateLimiter, RateLimitDecision } from './rateLimiter';
 

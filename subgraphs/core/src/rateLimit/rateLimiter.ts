@@ -1,0 +1,14 @@
+import type { RateLimitWindow } from '@hub/core';
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  remaining: number;
+  /** When to try again (0 when allowed); whole seconds from the sliding window, milliseconds-exact from the token bucket. */
+  retryAfterSeconds: number;
+}
+
+/** Counts requests per key against a window's limit; Redis-backed ones are shared by every replica. */
+export interface RateLimiter {
+  hit(key: string, window: RateLimitWindow): Promise<RateLimitDecision>;
+  close(): Promise<void>;
+}
