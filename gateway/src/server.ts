@@ -159,6 +159,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       slots: admission,
       identities,
       isOperationRoute,
+      rateLimit,
       onRefused: (reason) => metrics.admissionRefused.inc({ reason }),
     }),
     useUploadRoute(config.uploads) as Plugin,

@@ -30,6 +30,7 @@ local promised = tonumber(state[3]) or 0
 used = math.max(0, used - math.max(0, now - at) * perMs)
 local allowed = 0
 local retryMs = 0
+local nextMs = 0
 if used + 1 <= limit then
   used = used + 1
   allowed = 1
@@ -43,18 +44,24 @@ else
     promised = retryAt
   end
   retryMs = math.ceil(retryAt - now)
+  nextMs = math.ceil(nextToken - now)
 end
 redis.call('HSET', key, 'used', tostring(used), 'at', tostring(now), 'promised', tostring(promised))
 redis.call('PEXPIRE', key, math.ceil(used / perMs) + math.max(windowMs, 1000))
-return {allowed, math.floor(limit - used), retryMs}
+return {allowed, math.floor(limit - used), retryMs, nextMs}
 `;
 
 interface RedisWithScript extends Redis {
-  hubTokenBucket(key: string, windowMs: number, limit: number, jitter: number): Promise<[number, number, number]>;
+  hubTokenBucket(key: string, windowMs: number, limit: number, jitter: number): Promise<[number, number, number, number]>;
 }
 
-function decision(allowed: boolean, remaining: number, retryMs: number): RateLimitDecision {
-  return { allowed, remaining: Math.max(0, Math.floor(remaining)), retryAfterSeconds: allowed ? 0 : Math.max(1, retryMs) / 1000 };
+function decision(allowed: boolean, remaining: number, retryMs: number, nextMs: number): RateLimitDecision {
+  return {
+    allowed,
+    remaining: Math.max(0, Math.floor(remaining)),
+    retryAfterSeconds: allowed ? 0 : Math.max(1, retryMs) / 1000,
+    nextAllowedSeconds: allowed ? 0 : Math.max(0, nextMs) / 1000,
+  };
 }
 
 /** The bucket in Redis, read and updated in one Lua call (atomic across replicas, on Redis' clock). */
@@ -63,13 +70,13 @@ export function redisTokenBucketLimiter(redis: Redis, keyPrefix = 'hub:gateway:b
   const scripted = redis as RedisWithScript;
   return {
     async hit(key, window) {
-      const [allowed, remaining, retryMs] = await scripted.hubTokenBucket(
+      const [allowed, remaining, retryMs, nextMs] = await scripted.hubTokenBucket(
         `${keyPrefix}${key}`,
         window.windowSeconds * 1000,
         window.limit,
         Math.random(),
       );
-      return decision(allowed === 1, remaining, retryMs);
+      return decision(allowed === 1, remaining, retryMs, nextMs);
     },
     close: async () => {
       redis.disconnect();
@@ -102,14 +109,14 @@ export function inProcessTokenBucketLimiter(clock: () => number = Date.now): Rat
       bucket.at = now;
       if (bucket.used + 1 <= window.limit) {
         bucket.used += 1;
-        return decision(true, window.limit - bucket.used, 0);
+        return decision(true, window.limit - bucket.used, 0, 0);
       }
       const nextToken = now + (bucket.used + 1 - window.limit) / perMs;
       let retryAt = Math.max(nextToken, bucket.promised + 1 / perMs);
       const horizon = Math.max(windowMs, 1000);
       if (retryAt - now > horizon) retryAt = nextToken + Math.random() * horizon;
       else bucket.promised = retryAt;
-      return decision(false, Math.max(0, window.limit - bucket.used), Math.ceil(retryAt - now));
+      return decision(false, Math.max(0, window.limit - bucket.used), Math.ceil(retryAt - now), Math.ceil(nextToken - now));
     },
     close: async () => buckets.clear(),
   };
