@@ -6,8 +6,11 @@ import type { RateLimiter, RateLimitDecision } from './rateLimiter';
  * A token bucket per key: `limit` tokens, refilled at `limit / windowSeconds` per second, one
  * taken per request. A refused caller is told when the next token is due, and each further
  * refused caller the slot one refill interval after the last one promised, so a crowd of
- * refused clients comes back spread out instead of all at once. Promises reach at most one
- * window ahead (at least a second); callers beyond that get a random time within it. Promises
+ * refused clients comes back spread out instead of all at once, at about the rate the bucket
+ * refills. Promises reach at most one window ahead, and at least PROMISE_HORIZON_MS: with a short
+ * window (30 per 1 s) a crowd of a few hundred clients still gets distinct times instead of all
+ * coming back within the second. Callers beyond the horizon (a crowd larger still, or a client
+ * that never waits and so keeps pushing the promises ahead) get a random time within it. Promises
  * are hints, not reservations: whoever comes first when a token is there gets it.
  *
  * Kept per key as the bucket's used part (the requests counted, draining at the refill rate),
@@ -37,7 +40,7 @@ if used + 1 <= limit then
 else
   local nextToken = now + (used + 1 - limit) / perMs
   local retryAt = math.max(nextToken, promised + 1 / perMs)
-  local horizon = math.max(windowMs, 1000)
+  local horizon = math.max(windowMs, tonumber(ARGV[4]))
   if retryAt - now > horizon then
     retryAt = nextToken + jitter * horizon
   else
@@ -51,8 +54,11 @@ redis.call('PEXPIRE', key, math.ceil(used / perMs) + math.max(windowMs, 1000))
 return {allowed, math.floor(limit - used), retryMs, nextMs}
 `;
 
+/** The least time ahead that refused callers are spread over (see above). */
+const PROMISE_HORIZON_MS = 10_000;
+
 interface RedisWithScript extends Redis {
-  hubTokenBucket(key: string, windowMs: number, limit: number, jitter: number): Promise<[number, number, number, number]>;
+  hubTokenBucket(key: string, windowMs: number, limit: number, jitter: number, horizonMs: number): Promise<[number, number, number, number]>;
 }
 
 function decision(allowed: boolean, remaining: number, retryMs: number, nextMs: number): RateLimitDecision {
@@ -75,6 +81,7 @@ export function redisTokenBucketLimiter(redis: Redis, keyPrefix = 'hub:gateway:b
         window.windowSeconds * 1000,
         window.limit,
         Math.random(),
+        PROMISE_HORIZON_MS,
       );
       return decision(allowed === 1, remaining, retryMs, nextMs);
     },
@@ -113,7 +120,7 @@ export function inProcessTokenBucketLimiter(clock: () => number = Date.now): Rat
       }
       const nextToken = now + (bucket.used + 1 - window.limit) / perMs;
       let retryAt = Math.max(nextToken, bucket.promised + 1 / perMs);
-      const horizon = Math.max(windowMs, 1000);
+      const horizon = Math.max(windowMs, PROMISE_HORIZON_MS);
       if (retryAt - now > horizon) retryAt = nextToken + Math.random() * horizon;
       else bucket.promised = retryAt;
       return decision(false, Math.max(0, window.limit - bucket.used), Math.ceil(retryAt - now), Math.ceil(nextToken - now));
