@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { createLogger, LoginAttemptLimit, sharedTokenBucketLimiter } from '@hub/core';
 import { errorCodes, type GraphQLResponse } from './support/graphqlClient';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
 import { TEST_REDIS_URL } from './support/testEnvironment';
@@ -150,5 +151,23 @@ describe('login limit (per client address and per account), Redis-backed', () =>
     const metrics = await (await fetch(stack.gatewayUrl.replace('/graphql', '/metrics'))).text();
     expect(metrics).toMatch(/gateway_login_limited_total\{scope="address"\} [1-9]/);
     expect(metrics).toMatch(/gateway_login_limited_total\{scope="account"\} [1-9]/);
+  });
+});
+
+describe('login limit while Redis does not answer', () => {
+  it('counts in the process instead of letting every attempt through', async () => {
+    // Nothing listens on port 1: every Redis call fails at once.
+    const limit = new LoginAttemptLimit({
+      limiter: sharedTokenBucketLimiter({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'hub:test:login:', logger: createLogger('test') }),
+      settings: { perAddress: null, perAccount: { limit: 2, windowSeconds: 60 } },
+    });
+    try {
+      const email = `down-${randomUUID()}@example.test`;
+      const outcomes = [];
+      for (let i = 0; i < 4; i += 1) outcomes.push((await limit.check({ email }))?.scope ?? 'allowed');
+      expect(outcomes).toEqual(['allowed', 'allowed', 'account', 'account']);
+    } finally {
+      await limit.close();
+    }
   });
 });
