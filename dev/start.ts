@@ -37,6 +37,8 @@ const ROOT = resolve(__dirname, '..');
 async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
   const log = (line: string) => logger.info(line);
   process.env.DATA_DIR ??= resolve(ROOT, '.data');
+  // The reference worker polls the gateway every second while idle: one line per poll is noise here.
+  process.env.GATEWAY_REQUEST_LOG_LEVEL ??= 'debug';
 
   let embedded: EmbeddedDatabase | null = null;
   if (!envOptional('DATABASE_URL')) {

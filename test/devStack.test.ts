@@ -196,15 +196,28 @@ describe('npm start (one-command dev stack)', () => {
     }
   }, 240_000);
 
-  it('stops everything on SIGTERM sent to npm alone: exit 0, a "stopped" line, no process left, ports free', async () => {
+  it('stops everything on SIGTERM sent to npm alone: exit 0, a "stopped" line, no process left, ports free; quiet while idle', async () => {
     const stack = await startStack(env, true);
     const exited = new Promise<number | null>((done) => {
       stack.child.removeAllListeners('exit');
       stack.child.once('exit', (code) => done(code));
     });
-    // Only npm's own pid, not its group: as a process manager or `kill <pid>` would do.
-    process.kill(stack.child.pid!, 'SIGTERM');
+    let idleOutput: string;
+    try {
+      // The reference worker polls every second while idle; that is not logged line by line.
+      await outputContains(stack, 'reference worker started');
+      const login = await postGraphQL<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
+      await settledTasks(gatewayUrl, login.data!.login.accessToken);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const idleFrom = stack.output().length;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      idleOutput = stack.output().slice(idleFrom);
+    } finally {
+      // Only npm's own pid, not its group: as a process manager or `kill <pid>` would do.
+      process.kill(stack.child.pid!, 'SIGTERM');
+    }
     expect(await exited).toBe(0);
+    expect(idleOutput).toBe('');
     const lines = stack.output().trim().split('\n');
     expect(lines.at(-1)).toMatch(/"msg":"stopped"/);
     // npm execs node, so npm's pid was the stack's: nothing of it runs on.

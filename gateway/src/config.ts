@@ -146,6 +146,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   csrfPrevention: boolean;
   admission: AdmissionSettings;
+  /** Level of the one log line per GraphQL request (GATEWAY_REQUEST_LOG_LEVEL). */
+  requestLogLevel: 'info' | 'debug';
   /** Verified token claims kept per token (LRU), so a reused token is verified once; 0 = off. */
   tokenCacheSize: number;
   subgraphs: SubgraphHttpSettings;
@@ -280,6 +282,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
     uploads: uploadRouteSettingsFromEnv(),
     admission: admissionSettingsFromEnv(),
+    requestLogLevel: envString('GATEWAY_REQUEST_LOG_LEVEL', 'info') === 'debug' ? 'debug' : 'info',
     tokenCacheSize: envInt('GATEWAY_TOKEN_CACHE_SIZE', 10_000),
     subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),

@@ -134,7 +134,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onRefused: (scope) => metrics.loginLimited.inc({ scope }),
   });
   const manifest = config.persistedOperationsPath ? await readOperationManifest(config.persistedOperationsPath) : undefined;
-  const observability = createRequestObservability(logger, metrics);
+  const observability = createRequestObservability(logger, metrics, config.requestLogLevel);
   const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
 
   const subscriptions = new FederatedSubscriptions({
