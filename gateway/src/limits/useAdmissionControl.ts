@@ -43,8 +43,8 @@ function refusal(fetchAPI: { Response: typeof Response }, retryAfter: number, me
  * as the caller is known from the request's headers (a token is verified once, then cached),
  * before the body is read, parsed, validated, planned or executed, so a refusal costs next to
  * nothing: HTTP 429, `Retry-After`, OVERLOADED with `reason` and a staggered `retryAfter`. A
- * refused request still counts against the caller's rate limit (a caller cannot flood by being
- * refused), and a caller the rate limit refused moments ago is counted here, so while it stays
+ * request refused for a full queue still counts against the caller's rate limit (a caller cannot
+ * flood by being refused; one that waited too long is not charged, the wait was the gateway's), and a caller the rate limit refused moments ago is counted here, so while it stays
  * over its limit it is refused with RATE_LIMITED before its body is read. The slot is given back when the response is ready
  * (for a subscription: once it has started).
  */
@@ -68,7 +68,8 @@ export function useAdmissionControl(options: AdmissionControlOptions): Plugin {
       } catch (error) {
         if (!(error instanceof QueueRejectedError)) throw error;
         options.onRefused?.(error.reason);
-        const limited = await rateLimit?.forCaller(caller);
+        // A full queue is the caller's own doing and is charged; a wait that ran out is the gateway's.
+        const limited = error.reason === 'queue_full' ? await rateLimit?.forCaller(caller) : null;
         const retryAfter = typeof limited?.extensions.retryAfter === 'number' ? limited.extensions.retryAfter : staggeredRetryAfter();
         endResponse(refusal(fetchAPI, retryAfter, MESSAGES[error.reason], { code: 'OVERLOADED', reason: error.reason }));
       }
