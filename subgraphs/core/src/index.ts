@@ -53,3 +53,7 @@ export * from './events/outboxEventLog';
 export * from './events/subscriptionEvents';
 export * from './events/useEventPositions';
 export * from './pagination/connection';
+export * from './rateLimit/rateLimiter';
+export * from './rateLimit/tokenBucketLimiter';
+export * from './rateLimit/fallbackLimiter';
+export * from './rateLimit/loginAttemptLimit';
