@@ -13,7 +13,7 @@ interface ComposeService {
   image?: string;
   /** Services in a profile start only on request (e.g. the reference worker). */
   profiles?: string[];
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   environment?: Record<string, string>;
   ports?: string[];
   depends_on?: Record<string, unknown>;
@@ -50,15 +50,18 @@ describe('docker-compose.yml', () => {
     expect(existsSync(dockerfile)).toBe(true);
     const copies = readFileSync(dockerfile, 'utf8')
       .split('\n')
-      .filter((line) => line.startsWith('COPY '))
+      // Copies from the build context (not from an earlier stage) must exist in the repository.
+      .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
       .flatMap((line) => line.split(/\s+/).slice(1, -1));
     expect(copies.length).toBeGreaterThan(0);
     for (const source of copies) expect([source, existsSync(join(context, source))]).toEqual([source, true]);
+    const workspace = service.build!.args?.WORKSPACE ?? '';
+    expect([workspace, existsSync(join(context, workspace, 'tsconfig.build.json'))]).toEqual([workspace, true]);
   });
 
-  it.each(built)('%s: the port it serves on is the one it exposes and is probed on', (name, service) => {
-    const dockerfile = readFileSync(join(resolve(ROOT, service.build!.context), service.build!.dockerfile), 'utf8');
-    const exposed = /^EXPOSE (\d+)/m.exec(dockerfile)?.[1];
+  it.each(built)('%s: the port it serves on is its default port (supergraph.yaml, gateway 4000) and is probed on', (name, service) => {
+    const routing = (parse(readFileSync(join(ROOT, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, { routing_url: string }> }).subgraphs;
+    const exposed = name === 'gateway' ? '4000' : new URL(routing[name]!.routing_url).port;
     const env = service.environment ?? {};
     const configured = env.PORT ?? env[portVariableFor(name)];
     expect(configured).toBe(exposed);
@@ -92,7 +95,8 @@ describe('docker-compose.yml', () => {
     const worker = compose.services['agent-worker']!;
     expect(worker.profiles).toEqual(['worker']);
     expect(worker.build).toEqual(compose.services.agent!.build);
-    expect((worker as { command?: string[] }).command?.join(' ')).toContain('subgraphs/agent/worker/main.ts');
+    // The agent image's working directory is subgraphs/agent; dist/worker/main.js is compiled from worker/main.ts.
+    expect((worker as { command?: string[] }).command).toEqual(['node', 'dist/worker/main.js']);
     expect(existsSync(join(ROOT, 'subgraphs/agent/worker/main.ts'))).toBe(true);
     expect(worker.environment?.GATEWAY_URL).toBe('http://gateway:4000/graphql');
     expect(worker.depends_on).toHaveProperty('gateway');
