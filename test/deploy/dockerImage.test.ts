@@ -61,6 +61,14 @@ describe('Dockerfile (one image per WORKSPACE)', () => {
     expect(manifest.exports['.']).toEqual({ 'hub-dist': './dist/src/index.js', default: './src/index.ts' });
   });
 
+  it('both stages copy every workspace package.json first (npm ci checks them against the lock file)', () => {
+    const workspaces = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    for (const stage of [build, runtime]) {
+      const copied = instructions(stage, 'COPY').flatMap((instruction) => instruction.args.slice(0, -1));
+      for (const workspace of workspaces) expect([stage!.name, copied.includes(`${workspace}/package.json`)]).toEqual([stage!.name, true]);
+    }
+  });
+
   it('the reference worker: the agent image, compiled from worker/main.ts', () => {
     expect(existsSync(join(ROOT, 'subgraphs/agent/worker/main.ts'))).toBe(true);
     const build = readFileSync(join(ROOT, 'subgraphs/agent/tsconfig.build.json'), 'utf8');
