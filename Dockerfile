@@ -4,7 +4,7 @@
 # The image runs the workspace's compiled entry point (dist/src/main.js) with plain node.
 # Other entry points of the same image: `node dist/src/main.js --migrate-only` (a subgraph's
 # migrations, then exit) and, in the agent image, `node dist/worker/main.js` (the reference worker).
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # Stage 1: every dependency (TypeScript included), then compile the workspace and what it references.
 FROM ${NODE_IMAGE} AS build
