@@ -43,6 +43,7 @@ export * from './subgraph/createSubgraph';
 export * from './subgraph/hubSubgraph';
 export * from './subgraph/runStandalone';
 export * from './subgraph/supergraphEntries';
+export * from './subgraph/workspaceRoot';
 export * from './serviceConfig/configReader';
 export * from './serviceConfig/configStore';
 export * from './serviceConfig/configClient';

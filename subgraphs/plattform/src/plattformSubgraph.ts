@@ -13,6 +13,7 @@ import {
   type HubSubgraphDefinition,
   type HubSubgraphDependencies,
   type RunningHubSubgraph,
+  workspaceRoot,
 } from '@hub/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBGRAPH_NAME, type PlattformConfig } from './config';
@@ -48,7 +49,7 @@ import { User } from './users/user.entity';
 import { UserService } from './users/userService';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
-export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
+export const typeDefs = loadSchemaFile(join(workspaceRoot(__dirname), 'schema.graphql'));
 
 export type RunningPlattform = RunningHubSubgraph<PlattformServices>;
 export type PlattformDependencies = HubSubgraphDependencies;
