@@ -9,6 +9,7 @@ import {
   type BlindDenylistSettings,
   type TokenSettings,
 } from '@hub/core';
+import type { ExecutorKind } from './execution/federatedExecution';
 import type { RateLimitMode } from './rateLimit/rateLimiter';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
@@ -140,6 +141,15 @@ export interface GatewayConfig {
   tokenCacheSize: number;
   subgraphs: SubgraphHttpSettings;
   subscriptions: SubscriptionSettings;
+  /** Who executes query plans: `own` (default) or `stock` (@apollo/gateway's executeQueryPlan). */
+  executor?: ExecutorKind;
+}
+
+/** GATEWAY_EXECUTOR: `own` (default) or `stock`; anything else is a configuration error. */
+function executorFromEnv(): ExecutorKind {
+  const value = envString('GATEWAY_EXECUTOR', 'own');
+  if (value !== 'own' && value !== 'stock') throw new Error(`GATEWAY_EXECUTOR must be "own" or "stock", not "${value}"`);
+  return value;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -266,5 +276,6 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     tokenCacheSize: envInt('GATEWAY_TOKEN_CACHE_SIZE', 10_000),
     subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
+    executor: executorFromEnv(),
   };
 }
