@@ -84,6 +84,9 @@ function documentCache(schema: GraphQLSchema): (query: string) => DocumentNode {
   };
 }
 
+/** GraphQL requests answered by all four subgraphs (GET /requests): the bench's requests per operation. */
+let graphqlRequests = 0;
+
 function handler(schema: GraphQLSchema, jwks: unknown) {
   const documentOf = documentCache(schema);
   return (request: IncomingMessage, response: ServerResponse) => {
@@ -91,6 +94,11 @@ function handler(schema: GraphQLSchema, jwks: unknown) {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
       return;
     }
+    if (request.url === '/requests') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ requests: graphqlRequests }));
+      return;
+    }
+    graphqlRequests += 1;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

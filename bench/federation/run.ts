@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,14 +11,18 @@ import { SUBGRAPHS } from './benchSubgraphs';
 
 /**
  * `npm run bench:federation`: our gateway vs stock @apollo/gateway on @apollo/server, one process
- * each, against the same four in-memory subgraphs, interleaved runs, loopback only.
- * BENCH_DURATION_S (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP_S (2).
+ * each, against the same four in-memory subgraphs, interleaved runs, loopback only. Each gateway
+ * is pinned to one core (taskset, when available); every request carries its own signed token.
+ * BENCH_DURATION_S (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP_S (2),
+ * BENCH_GATEWAY_CPU (0), BENCH_OUR_EXECUTOR (our gateway's GATEWAY_EXECUTOR, default own).
  */
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 20_000);
+const GATEWAY_CPU = process.env.BENCH_GATEWAY_CPU ?? '0';
+const TASKSET = spawnSync('taskset', ['--version']).status === 0;
 
 const HEAVY_QUERY = /* GraphQL */ `
   query Heavy {
@@ -46,8 +50,10 @@ interface Started {
 
 const children: ChildProcess[] = [];
 
-function startChild(file: string, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, file)], {
+function startChild(file: string, env: Record<string, string>, pinned = false): Promise<Started> {
+  const node = [process.execPath, '--import', 'tsx', join(__dirname, file)];
+  const command = pinned && TASKSET ? ['taskset', '-c', GATEWAY_CPU, ...node] : node;
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -70,13 +76,21 @@ async function stopChild(started: Started): Promise<void> {
 
 interface RunResult {
   rps: number;
+  /** Subgraph requests per answered operation during the run. */
+  subgraphRequests: number;
   p50: number;
   p99: number;
   errors: number;
   non2xx: number;
 }
 
-async function load(url: string, nextToken: () => string, seconds: number): Promise<RunResult> {
+async function subgraphRequestCount(countUrl: string): Promise<number> {
+  const response = await fetch(countUrl);
+  return ((await response.json()) as { requests: number }).requests;
+}
+
+async function load(url: string, nextToken: () => string, seconds: number, countUrl: string): Promise<RunResult> {
+  const before = await subgraphRequestCount(countUrl);
   const body = JSON.stringify({ query: HEAVY_QUERY, operationName: 'Heavy' });
   const result = await autocannon({
     url,
@@ -94,8 +108,10 @@ async function load(url: string, nextToken: () => string, seconds: number): Prom
       },
     ],
   });
+  const subgraphRequests = (await subgraphRequestCount(countUrl)) - before;
   return {
     rps: result.requests.average,
+    subgraphRequests: subgraphRequests / Math.max(1, result['2xx']),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
@@ -145,8 +161,13 @@ async function main(): Promise<void> {
   await writeFile(supergraphPath, composed.supergraphSdl);
   const jwksUrl = subgraphs.info.accounts!.replace('/graphql', '/.well-known/jwks.json');
 
-  const ours = await startChild('ourGateway.ts', { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl });
-  const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath });
+  const countUrl = subgraphs.info.accounts!.replace('/graphql', '/requests');
+  const ours = await startChild(
+    'ourGateway.ts',
+    { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl, GATEWAY_EXECUTOR: process.env.BENCH_OUR_EXECUTOR ?? 'own' },
+    true,
+  );
+  const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath }, true);
   const targets = { ours: ours.info.url!, stock: stock.info.url! };
 
   // Both answer the heavy query identically before anything is measured.
@@ -174,15 +195,17 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(`\nheavy nested query, ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds (interleaved)\n`);
+  process.stdout.write(TASKSET ? `each gateway pinned to CPU ${GATEWAY_CPU} (taskset)\n` : 'taskset not available: gateways not pinned\n');
   const totals = { ours: [] as RunResult[], stock: [] as RunResult[] };
   for (let round = 0; round < ROUNDS; round += 1) {
     const order: Array<keyof typeof targets> = round % 2 === 0 ? ['ours', 'stock'] : ['stock', 'ours'];
     for (const name of order) {
-      if (WARMUP_S > 0) await load(targets[name], nextToken, WARMUP_S);
-      const result = await load(targets[name], nextToken, DURATION_S);
+      if (WARMUP_S > 0) await load(targets[name], nextToken, WARMUP_S, countUrl);
+      const result = await load(targets[name], nextToken, DURATION_S, countUrl);
       totals[name].push(result);
       process.stdout.write(
         `round ${round + 1} ${name.padEnd(5)}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
+          `  subgraph requests/op ${result.subgraphRequests.toFixed(2)}` +
           `  errors ${result.errors}  non-2xx ${result.non2xx}\n`,
       );
     }
@@ -190,7 +213,8 @@ async function main(): Promise<void> {
   const mean = (runs: RunResult[], pick: (run: RunResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
   for (const name of ['ours', 'stock'] as const) {
     process.stdout.write(
-      `${name.padEnd(5)} mean: ${mean(totals[name], (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name], (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name], (run) => run.p99).toFixed(1)} ms\n`,
+      `${name.padEnd(5)} mean: ${mean(totals[name], (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name], (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name], (run) => run.p99).toFixed(1)} ms, ` +
+        `subgraph requests/op ${mean(totals[name], (run) => run.subgraphRequests).toFixed(2)}\n`,
     );
   }
   const ratio = mean(totals.ours, (run) => run.rps) / mean(totals.stock, (run) => run.rps);

@@ -2,6 +2,7 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
 import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import type { GatewayContext } from '../gatewayContext';
 import type { FederatedExecution, SubgraphServiceFactory } from './federatedExecution';
 import { InFlightSubgraphFetches } from './inFlightSubgraphFetches';
@@ -79,9 +80,13 @@ export class OwnFederatedExecution implements FederatedExecution {
     if (!operation) {
       return { errors: [new GraphQLError('Could not determine which operation to run', { extensions: { code: 'BAD_USER_INPUT' } })] };
     }
+    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
+    if (coerced.errors) {
+      return { errors: coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } })) };
+    }
     const compiled = this.compiled(args.document, operation, args.operationName ?? null, source);
     const context = args.contextValue as GatewayContext;
-    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const variables = coerced.coerced;
     const fetch = subgraphFetchFor((name) => this.services.get(name), context, operation, this.inFlight);
     return this.run(compiled, variables, fetch);
   }

@@ -30,12 +30,13 @@ export class SupergraphGeneration {
     readonly sdl: string,
     readonly execution: FederatedExecution,
     readonly authorization: AuthorizationRules,
+    readonly executor: ExecutorKind,
   ) {}
 
   static async build(sdl: string, logger: Logger, buildService: SubgraphServiceFactory, executor: ExecutorKind = 'own'): Promise<SupergraphGeneration> {
     const execution = await createFederatedExecution(withoutEnforcedSecurityLinks(sdl), logger, buildService, executor);
     try {
-      return new SupergraphGeneration(sdl, execution, new AuthorizationRules(sdl, execution.schema));
+      return new SupergraphGeneration(sdl, execution, new AuthorizationRules(sdl, execution.schema), executor);
     } catch (error) {
       await execution.stop();
       throw error;
@@ -48,7 +49,7 @@ export class SupergraphGeneration {
 
   /** Built on the first subscription: most generations never plan one. */
   get subscriptionPlanner(): SubscriptionPlanner {
-    this.planner ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema);
+    this.planner ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema, this.executor);
     return this.planner;
   }
 
