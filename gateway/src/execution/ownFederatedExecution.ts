@@ -6,6 +6,7 @@ import { getVariableValues } from 'graphql/execution/values';
 import type { GatewayContext } from '../gatewayContext';
 import type { FederatedExecution, SubgraphServiceFactory } from './federatedExecution';
 import { InFlightSubgraphFetches } from './inFlightSubgraphFetches';
+import { batchedSubgraphFetch } from './subgraphFetchBatching';
 import { QueryPlanExecutor, type SubgraphFetch, type SubgraphResponse } from './queryPlanExecutor';
 import { ResultShaper } from './resultShaper';
 
@@ -22,19 +23,21 @@ type ProcessOptions = Parameters<GraphQLDataSource<GatewayContext>['process']>[0
 const INCOMING_OPERATION = 'incoming operation' as Extract<ProcessOptions, { incomingRequestContext: unknown }>['kind'];
 
 /**
- * The subgraph fetch of the plan executor: every call goes through the subgraph's data source (the
- * one fetch path: headers, fair queue, pool, breaker); queries are shared while identical ones are
- * in flight for the same identity.
+ * The subgraph fetch of the plan executor (one per operation): every call goes through the
+ * subgraph's data source (the one fetch path: headers, fair queue, pool, breaker); query fetches to
+ * one subgraph starting together are merged into one request, and identical requests in flight for
+ * the same identity are shared.
  */
 export function subgraphFetchFor(
   services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
   context: GatewayContext,
   operation: { operation: string },
   inFlight: InFlightSubgraphFetches,
+  { batching = true }: { batching?: boolean } = {},
 ): SubgraphFetch {
   // The data source reads only the operation kind (retries are for queries) from the request context.
   const incomingRequestContext = { operation, context } as unknown as Extract<ProcessOptions, { incomingRequestContext: unknown }>['incomingRequestContext'];
-  return (fetch: FetchNode, variables: Record<string, unknown>) => {
+  const single = (fetch: FetchNode, variables: Record<string, unknown>): Promise<SubgraphResponse> => {
     const service = services(fetch.serviceName);
     if (!service) return Promise.reject(new GraphQLError(`No subgraph named "${fetch.serviceName}"`, { extensions: { code: 'UNAVAILABLE' } }));
     const send = () =>
@@ -49,6 +52,7 @@ export function subgraphFetchFor(
     const key = `${fetch.serviceName}\n${context.authorization ?? ''}\n${fetch.operation}\n${JSON.stringify(variables)}`;
     return inFlight.run(key, send);
   };
+  return batching ? batchedSubgraphFetch(single) : single;
 }
 
 /**

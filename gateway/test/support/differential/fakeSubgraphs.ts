@@ -10,6 +10,8 @@ import {
   isObjectType,
   Kind,
   parse,
+  print,
+  visit,
   type FieldNode,
   type GraphQLCompositeType,
   type GraphQLObjectType,
@@ -33,6 +35,11 @@ export interface FaultRates {
 }
 
 type Json = Record<string, unknown>;
+
+/** Operation text without the prefixes our executor gives merged fetches. */
+function sameInAnyBatch(text: string): string {
+  return text.replace(/\bb\d+_/g, '');
+}
 type ProcessResult = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
 /**
@@ -58,7 +65,7 @@ export class FakeSubgraphs {
   private async answer(service: string, query: string, variables: Json): Promise<ProcessResult> {
     this.calls += 1;
     const { representations, ...rest } = variables;
-    const callRandom = new SeededRandom(hashString(`${service}\n${query}\n${JSON.stringify(rest)}`, this.caseSeed));
+    const callRandom = new SeededRandom(hashString(`${service}\n${sameInAnyBatch(query)}\n${JSON.stringify(rest)}`, this.caseSeed));
     if (callRandom.chance(this.faults.callFails)) {
       throw new GraphQLError(`Subgraph "${service}" did not answer (unreachable)`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } });
     }
@@ -70,9 +77,14 @@ export class FakeSubgraphs {
     for (const selection of operation.selectionSet.selections) {
       if (selection.kind !== Kind.FIELD) continue;
       const responseName = selection.alias?.value ?? selection.name.value;
+      // Seeds per root field, not per request: the same field asked alone or merged with others
+      // (our executor merges fetches under `b<N>_` prefixes) gets the same answer.
+      const fieldText = sameInAnyBatch(print({ ...selection, alias: undefined }));
       if (selection.name.value === '_entities') {
-        data[responseName] = (representations as Json[]).map((representation, index) => {
-          const random = new SeededRandom(hashString(`${service}\n${query}\n${JSON.stringify(representation)}`, this.caseSeed));
+        const argument = selection.arguments?.find((candidate) => candidate.name.value === 'representations')?.value;
+        const list = (argument?.kind === Kind.VARIABLE ? variables[argument.name.value] : representations) as Json[];
+        data[responseName] = list.map((representation, index) => {
+          const random = new SeededRandom(hashString(`${service}\n${fieldText}\n${JSON.stringify(representation)}`, this.caseSeed));
           if (random.chance(this.faults.entityNull)) {
             errors.push({ message: 'entity not found', path: [responseName, index], extensions: { code: 'NOT_FOUND' } });
             return null;
@@ -89,7 +101,10 @@ export class FakeSubgraphs {
         continue;
       }
       const field = root.getFields()[selection.name.value]!;
-      data[responseName] = this.value(field.type, selection, callRandom, [responseName], errors);
+      const used: unknown[] = [];
+      visit(selection, { Variable: (node) => void used.push(variables[node.name.value]) });
+      const fieldRandom = new SeededRandom(hashString(`${service}\n${fieldText}\n${JSON.stringify(used)}`, this.caseSeed));
+      data[responseName] = this.value(field.type, selection, fieldRandom, [responseName], errors);
     }
     return (errors.length > 0 ? { data, errors } : { data }) as ProcessResult;
   }
