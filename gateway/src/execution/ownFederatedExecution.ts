@@ -88,7 +88,14 @@ export class OwnFederatedExecution implements FederatedExecution {
     if (coerced.errors) {
       return { errors: coerced.errors.map((error) => new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } })) };
     }
-    const compiled = this.compiled(args.document, operation, args.operationName ?? null, source);
+    let compiled: CompiledOperation;
+    try {
+      compiled = this.compiled(args.document, operation, args.operationName ?? null, source);
+    } catch (error) {
+      // The planner's own GraphQL errors (an operation it cannot plan) are answers, like stock's.
+      if (error instanceof GraphQLError) return { errors: [error] };
+      throw error;
+    }
     const context = args.contextValue as GatewayContext;
     const variables = coerced.coerced;
     const fetch = subgraphFetchFor((name) => this.services.get(name), context, operation, this.inFlight);
