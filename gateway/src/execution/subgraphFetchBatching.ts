@@ -110,7 +110,7 @@ function split(response: SubgraphResponse, member: number, names: readonly strin
 
 /**
  * Fewer subgraph requests per operation: the plan's query fetches to the same subgraph that start
- * in the same turn (parallel branches) go out as one request, each under its own prefix, and every
+ * in the same turn of the event loop (parallel branches, answers that arrived together) go out as one request, each under its own prefix, and every
  * fetch gets back exactly its part of the answer. Mutations are never merged (their order matters).
  */
 export function batchedSubgraphFetch(send: SubgraphFetch): SubgraphFetch {
@@ -140,7 +140,8 @@ export function batchedSubgraphFetch(send: SubgraphFetch): SubgraphFetch {
       if (!members) {
         members = [];
         waiting.set(fetch.serviceName, members);
-        queueMicrotask(() => flush(fetch.serviceName));
+        // After the current I/O turn: fetches started by answers that arrived together merge too.
+        setImmediate(() => flush(fetch.serviceName));
       }
       members.push({ fetch, variables, resolve, reject });
     });
