@@ -110,8 +110,9 @@ function split(response: SubgraphResponse, member: number, names: readonly strin
 
 /**
  * Fewer subgraph requests per operation: the plan's query fetches to the same subgraph that start
- * in the same turn of the event loop (parallel branches, answers that arrived together) go out as one request, each under its own prefix, and every
- * fetch gets back exactly its part of the answer. Mutations are never merged (their order matters).
+ * in the same turn of the event loop (parallel branches, answers that arrived together) go out as
+ * one request, each under its own prefix, and every fetch gets back exactly its part of the
+ * answer. Mutations are never merged (their order matters).
  */
 export function batchedSubgraphFetch(send: SubgraphFetch): SubgraphFetch {
   const waiting = new Map<string, Waiting[]>();
