@@ -20,9 +20,12 @@ import {
   seedDemoTenant,
   startPlattform,
 } from '@hub/plattform';
+import { ensureDashboardBuilt } from './dashboard/buildDashboard';
+import { serveDashboard, type RunningDashboard } from './dashboard/serveDashboard';
 import { queueDemoAgentWork } from './demoAgentWork';
 import { startDemoWorker, type DemoWorker } from './demoWorker';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embeddedDatabase';
+import { graphiqlDemoLogin } from './graphiqlDemoLogin';
 import { HUB_SUBGRAPHS } from './hubSubgraphs';
 
 const ROOT = resolve(__dirname, '..');
@@ -70,6 +73,9 @@ async function main(): Promise<void> {
   // Route to the ports the subgraphs actually run on.
   const supergraph = await readSupergraphConfig(resolve(ROOT, 'supergraph.yaml'));
   const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
+  const dashboardPort = envInt('DASHBOARD_PORT', 4080);
+  // The dashboard is served from its own origin; the gateway must let it in (CORS).
+  process.env.GATEWAY_CORS_ORIGINS ??= `http://localhost:${dashboardPort},http://127.0.0.1:${dashboardPort}`;
   const configClient = new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: ['gateway'] });
   await configClient.start();
   const gateway = await createGateway({
@@ -77,15 +83,29 @@ async function main(): Promise<void> {
     supergraphSdl,
     denylist,
     configReader: configClient,
+    graphiqlDemo: graphiqlDemoLogin(plattform),
     logger: createLogger('gateway'),
   });
   const gatewayServer = await gateway.listen(envInt('PORT', 4000));
   // The agent subgraph checks task subjects through the gateway; it reads GATEWAY_URL per lookup.
   process.env.GATEWAY_URL ??= `${gatewayServer.url}/graphql`;
 
+  let dashboard: RunningDashboard | null = null;
+  try {
+    await ensureDashboardBuilt(log);
+    dashboard = await serveDashboard({
+      graphqlUrl: `${gatewayServer.url}/graphql`,
+      demo: { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password },
+      port: dashboardPort,
+    });
+  } catch (error) {
+    logger.error({ err: error }, 'dashboard not served; the rest of the stack runs on');
+  }
+
   const banner = [
     '',
     `  Hub graph is up: ${gatewayServer.url}/graphql`,
+    `  Dashboard: ${dashboard ? dashboard.url : 'not running (see the log above)'}`,
     `  Demo login: ${DEMO_ACCOUNT.email} / ${DEMO_ACCOUNT.password} (organization "${DEMO_ACCOUNT.organizationName}")`,
     `  Database: ${embedded ? `embedded PostgreSQL in ${process.env.DATA_DIR}` : 'DATABASE_URL'}; events: ${eventBus.kind}`,
     '  Press Ctrl-C to stop.',
@@ -101,6 +121,7 @@ async function main(): Promise<void> {
     log(`${signal}: stopping`);
     // The worker first: it talks to the gateway, and finishes the task in hand while it still can.
     await demoWorker?.stop();
+    await dashboard?.close();
     await gateway.stop();
     await configClient.stop();
     for (const hub of hubs.reverse()) await hub.stop();

@@ -1,28 +1,35 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { composeSupergraph, CompositionError, readSupergraphConfig } from '@hub/gateway';
+import { apiSchemaSdl, composeSupergraph, CompositionError, readSupergraphConfig } from '@hub/gateway';
 
 /**
- * `npm run compose`: supergraph.yaml → supergraph.graphql.
- * `--check`: fails when supergraph.graphql is not what supergraph.yaml composes to.
+ * `npm run compose`: supergraph.yaml → supergraph.graphql (for the gateway) and schema/api.graphql
+ * (the clients' schema: no federation internals; the dashboard's codegen reads it).
+ * `--check`: fails when either file is not what supergraph.yaml composes to.
  */
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
-  const configPath = resolve('supergraph.yaml');
-  const outputPath = resolve('supergraph.graphql');
-  const config = await readSupergraphConfig(configPath);
+  const config = await readSupergraphConfig(resolve('supergraph.yaml'));
   const sdl = await composeSupergraph(config.subgraphs);
+  const outputs: Array<[path: string, content: string]> = [
+    ['supergraph.graphql', sdl],
+    ['schema/api.graphql', apiSchemaSdl(sdl)],
+  ];
   if (check) {
-    const current = await readFile(outputPath, 'utf8').catch(() => '');
-    if (current !== sdl) {
-      console.error('supergraph.graphql is stale: run `npm run compose` and commit the result.');
-      process.exit(1);
+    let stale = false;
+    for (const [path, content] of outputs) {
+      const current = await readFile(resolve(path), 'utf8').catch(() => '');
+      if (current !== content) {
+        console.error(`${path} is stale: run \`npm run compose\` and commit the result.`);
+        stale = true;
+      }
     }
-    console.log('supergraph.graphql is up to date');
+    if (stale) process.exit(1);
+    console.log(outputs.map(([path]) => path).join(' and ') + ' are up to date');
     return;
   }
-  await writeFile(outputPath, sdl);
-  console.log(`composed ${config.subgraphs.length} subgraph(s) into ${outputPath}`);
+  for (const [path, content] of outputs) await writeFile(resolve(path), content);
+  console.log(`composed ${config.subgraphs.length} subgraph(s) into ${outputs.map(([path]) => path).join(' and ')}`);
 }
 
 main().catch((error: unknown) => {

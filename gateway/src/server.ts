@@ -24,6 +24,7 @@ import { RequestIdentities } from './auth/requestIdentities';
 import { useAuthorization } from './auth/useAuthorization';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
+import { graphiqlPage, type DemoLogin } from './graphiql/graphiqlPage';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
 import { FairQueue } from './limits/fairQueue';
@@ -74,6 +75,8 @@ export interface GatewayOptions {
   rateLimiter?: RateLimiter;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
+  /** Development: GraphiQL offers this login and opens with its token (see graphiqlPage). */
+  graphiqlDemo?: DemoLogin;
   logger?: Logger;
 }
 
@@ -168,7 +171,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
     landingPage: false,
-    graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
+    ...graphiqlPage({ production: config.production, ...(options.graphiqlDemo ? { demo: options.graphiqlDemo } : {}) }),
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
     maskedErrors: { maskError: (error) => maskGatewayError(error, logger) },

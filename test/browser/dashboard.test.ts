@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { COMPILED_REPORT, COMPLETE, CREATE_TASK, PROGRESS, claim, dataOf, registerAgent, reportTaskInput } from '../../subgraphs/agent/test/support/agentProtocol';
+import { createServiceAccount, exchangeServiceToken } from '../support/serviceAccounts';
+import { signUpAccount, type TestAccount } from '../support/testStack';
+import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
+import { startDashboardStack, type DashboardStack } from './support/dashboardStack';
+
+const SET_CONFIG = `mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }`;
+
+/**
+ * The dashboard in a real Chromium against the real gateway, plattform and agent subgraph: sign-in,
+ * live agent task progress and config changes made by other clients, and a cut connection after
+ * which every event shows exactly once.
+ */
+describe('dashboard in the browser', () => {
+  let ds: DashboardStack;
+  let browser: Browser;
+  let account: TestAccount;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ds = await startDashboardStack();
+    browser = await launchChromium();
+    account = await signUpAccount(ds.stack, 'Dashboard Tenant', 'Dana Dashboard');
+    await mkdir(BROWSER_ARTIFACTS_DIR, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await ds?.stop();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  async function signIn(): Promise<void> {
+    await page.goto(ds.dashboard.url);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Hub dashboard' }).waitFor();
+    await page.locator('[role=status][data-state=connected]').waitFor({ timeout: 15_000 });
+  }
+
+  async function setConfig(service: string, key: string, value: unknown): Promise<number> {
+    const response = await ds.stack.query<{ setConfig: { version: number } }>(SET_CONFIG, { input: { service, key, value, reason: 'browser test' } }, account.token);
+    return dataOf(response).setConfig.version;
+  }
+
+  const feedEntries = (service: string, key: string) => page.getByRole('list', { name: 'Config change feed' }).getByRole('listitem').filter({ hasText: `${service}.${key} v` });
+
+  it('signs in through the login form and shows the organization, live', async () => {
+    await signIn();
+    await expectText(page.locator('header.top'), 'Dashboard Tenant');
+    await expectText(page.getByRole('status'), 'Live');
+    await page.screenshot({ path: join(BROWSER_ARTIFACTS_DIR, 'dashboard-1280x800.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('region', { name: 'Agent tasks' }).waitFor();
+    await page.screenshot({ path: join(BROWSER_ARTIFACTS_DIR, 'dashboard-phone.png'), fullPage: true });
+    // Phone width: one column, nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it('shows the progress of a task another client created and a worker runs', async () => {
+    await signIn();
+    const taskId = dataOf(await ds.stack.query<{ createAgentTask: { id: string } }>(CREATE_TASK, { input: reportTaskInput('Browser report') }, account.token)).createAgentTask.id;
+    const row = page.locator(`[data-task-id="${taskId}"]`);
+    await expectText(row, 'QUEUED');
+
+    const credential = await createServiceAccount(ds.stack, account.token, ['agent.worker'], `browser-worker-${randomUUID().slice(0, 6)}`);
+    const workerToken = dataOf(await exchangeServiceToken(ds.stack, credential)).issueServiceToken.accessToken;
+    const agentId = await registerAgent(ds.stack, workerToken, 'browser-test-worker');
+    const lease = await claim(ds.stack, workerToken, agentId, ['report.compile']);
+    expect(lease?.task.id).toBe(taskId);
+    dataOf(await ds.stack.query(PROGRESS, { taskId, leaseToken: lease!.leaseToken, progress: 0.4, message: 'Reading findings' }, workerToken));
+    await expectText(row, '40 %');
+    await expectText(row, 'Reading findings');
+    await expectText(row, 'RUNNING');
+    expect(await row.getByRole('progressbar').getAttribute('value')).toBe('0.4');
+    dataOf(await ds.stack.query(COMPLETE, { taskId, leaseToken: lease!.leaseToken, result: COMPILED_REPORT }, workerToken));
+    await expectText(row, 'SUCCEEDED');
+    await expectText(row, '100 %');
+  });
+
+  it('shows a setConfig by another client in the feed, with its diff and history', async () => {
+    await signIn();
+    const service = `svc-${randomUUID().slice(0, 6)}`;
+    await setConfig(service, 'limits', { perMinute: 10, burst: 5 });
+    await setConfig(service, 'limits', { perMinute: 20, burst: 5 });
+    const entries = feedEntries(service, 'limits');
+    await entries.nth(1).waitFor();
+    const newest = entries.first();
+    await expectText(newest, `${service}.limits v2`);
+    await expectText(newest.locator('del'), '10');
+    await expectText(newest.locator('ins'), '20');
+    await newest.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('dialog', { name: `History of ${service}.limits` });
+    await expectText(history, 'v1');
+    await expectText(history, 'v2');
+  });
+
+  it('after the connection is cut while changes are made, every change shows exactly once, in order', async () => {
+    await signIn();
+    const service = `cut-${randomUUID().slice(0, 6)}`;
+    for (let version = 1; version <= 3; version += 1) await setConfig(service, 'step', { version });
+    await expectCount(feedEntries(service, 'step'), 3);
+
+    await ds.proxy.stop();
+    await page.locator('[role=status][data-state=reconnecting]').waitFor({ timeout: 15_000 });
+    for (let version = 4; version <= 10; version += 1) await setConfig(service, 'step', { version });
+    await ds.proxy.start();
+    await page.locator('[role=status][data-state=connected]').waitFor({ timeout: 20_000 });
+    await expectText(page.getByRole('status'), 'reconnected 1×');
+
+    await expectCount(feedEntries(service, 'step'), 10);
+    // Nothing arrives twice later either (a replay overlapping live events would).
+    await page.waitForTimeout(1_000);
+    const names = await feedEntries(service, 'step').locator('.name').allTextContents();
+    expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `${service}.step v${10 - i}`));
+    await page.screenshot({ path: join(BROWSER_ARTIFACTS_DIR, 'dashboard-after-reconnect.png') });
+  });
+});
+
+/** Waits until the element's text contains `text` (the page updates live). */
+async function expectText(locator: import('playwright-core').Locator, text: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
+    if (last.includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`expected "${text}" in "${last}"`);
+}
+
+async function expectCount(locator: import('playwright-core').Locator, count: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 0;
+  while (Date.now() < deadline) {
+    last = await locator.count();
+    if (last === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`expected ${count} elements, saw ${last}`);
+}
