@@ -17,7 +17,7 @@ export interface DemoLogin {
   authorization(): Promise<string | null>;
 }
 
-const ME_QUERY = '{ me { user { displayName } organization { name } } }';
+const ME_QUERY = 'query Me { me { user { displayName } organization { name } } }';
 
 const LOGIN_MUTATION = `# Log in, then put the accessToken into the Headers tab as
 # {"Authorization": "Bearer <accessToken>"}
