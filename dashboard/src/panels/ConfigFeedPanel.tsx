@@ -68,7 +68,12 @@ export function ConfigFeedPanel() {
       {feed.length === 0 ? <p>No changes since the page opened.</p> : null}
       <ol className="feed" aria-label="Config change feed">
         {feed.map((entry) => (
-          <li key={`${entry.position ?? ''}:${entry.service}.${entry.key}:${entry.version}`} data-position={entry.position ?? undefined}>
+          <li
+            key={`${entry.position ?? ''}:${entry.service}.${entry.key}:${entry.version}`}
+            data-position={entry.position ?? undefined}
+            data-config={`${entry.service}.${entry.key}`}
+            data-version={entry.version}
+          >
             <div className="row">
               <span className="name">
                 {entry.service}.{entry.key} v{entry.version}
