@@ -3,11 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { COMPILED_REPORT, COMPLETE, CREATE_TASK, PROGRESS, claim, dataOf, registerAgent, reportTaskInput } from '../../subgraphs/agent/test/support/agentProtocol';
+import { tradingApi } from '../../subgraphs/trading/test/support/tradingApi';
 import { createServiceAccount, exchangeServiceToken } from '../support/serviceAccounts';
 import { signUpAccount, type TestAccount } from '../support/testStack';
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
 import { startDashboardStack, type DashboardStack } from './support/dashboardStack';
 
+const CREATE_ASSESSMENT = `mutation($input: CreateRiskAssessmentInput!) { createRiskAssessment(input: $input) { id } }`;
+const SUBMIT_ASSESSMENT = `mutation($id: ID!) { submitAssessment(id: $id) { id status } }`;
 const SET_CONFIG = `mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }`;
 
 /**
@@ -107,6 +110,38 @@ describe('dashboard in the browser', () => {
     const history = page.getByRole('dialog', { name: `History of ${service}.limits` });
     await expectText(history, 'v1');
     await expectText(history, 'v2');
+  });
+
+  it('moves a risk assessment between status columns as another client works on it, with its events', async () => {
+    await signIn();
+    const id = dataOf(await ds.stack.query<{ createRiskAssessment: { id: string } }>(CREATE_ASSESSMENT, { input: { title: 'Paint shop ventilation' } }, account.token)).createRiskAssessment.id;
+    const drafts = page.getByRole('list', { name: 'Draft assessments' });
+    await expectText(drafts.locator(`[data-assessment-id="${id}"]`), 'Paint shop ventilation');
+    dataOf(await ds.stack.query(SUBMIT_ASSESSMENT, { id }, account.token));
+    const inReview = page.getByRole('list', { name: 'In review assessments' }).locator(`[data-assessment-id="${id}"]`);
+    await expectText(inReview, 'Paint shop ventilation');
+    await expectCount(drafts.locator(`[data-assessment-id="${id}"]`), 0);
+    await inReview.locator('summary').click();
+    const events = page.getByRole('list', { name: 'Events of Paint shop ventilation' }).getByRole('listitem');
+    await expectCount(events, 2);
+    expect(await events.allTextContents()).toEqual([expect.stringContaining('assessment.submitted'), expect.stringContaining('assessment.created')]);
+  });
+
+  it('shows orders of the portfolio as they are placed and filled, and its new value', async () => {
+    const trading = tradingApi((query, variables, token) => ds.stack.query(query, variables, token), account.token);
+    const symbol = `DSH${randomUUID().slice(0, 4).toUpperCase()}`;
+    await trading.createInstrument(symbol);
+    await trading.recordBar(symbol, '2026-01-05', 100);
+    const portfolio = await trading.createPortfolio(10_000, 'Browser portfolio');
+    await signIn();
+    await expectText(page.getByRole('region', { name: 'Portfolio Browser portfolio' }), '10,000.00');
+    const order = await trading.order({ portfolioId: portfolio.id, symbol, side: 'BUY', type: 'MARKET', quantity: 10 });
+    const row = page.locator(`[data-order-id="${order.id}"]`);
+    await expectText(row, `BUY 10 ${symbol}`);
+    await expectText(row, 'FILLED');
+    await expectText(row, '100');
+    // Cash went down by what was bought (and fees): the valuation followed live.
+    await page.waitForFunction(() => !document.querySelector('[aria-label=Valuation]')?.textContent?.includes('10,000.00'), undefined, { timeout: 15_000 });
   });
 
   it('after the connection is cut while changes are made, every change shows exactly once, in order', async () => {

@@ -3,6 +3,8 @@ import { LoginForm } from '../components/LoginForm';
 import { OrganizationSwitcher } from '../components/OrganizationSwitcher';
 import { AgentTasksPanel } from '../panels/AgentTasksPanel';
 import { ConfigFeedPanel } from '../panels/ConfigFeedPanel';
+import { PortfolioPanel } from '../panels/PortfolioPanel';
+import { RiskAssessmentsPanel } from '../panels/RiskAssessmentsPanel';
 import { useServices, useSession } from './dashboardServices';
 
 export function App() {
@@ -26,6 +28,8 @@ export function App() {
       <main className="panels" key={current.organization.id}>
         <AgentTasksPanel />
         <ConfigFeedPanel />
+        <RiskAssessmentsPanel />
+        <PortfolioPanel />
       </main>
     </>
   );

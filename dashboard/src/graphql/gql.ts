@@ -24,6 +24,13 @@ type Documents = {
     "\n  subscription DashboardAgentTaskUpdates {\n    agentTaskUpdates { taskId taskType type status progress message occurredAt }\n  }\n": typeof types.DashboardAgentTaskUpdatesDocument,
     "\n  query DashboardServiceConfigs {\n    serviceConfigs { service key value version }\n  }\n": typeof types.DashboardServiceConfigsDocument,
     "\n  subscription DashboardConfigChanged {\n    configChanged { service key value version scope updatedAt updatedBy { displayName } updatedByOperator }\n  }\n": typeof types.DashboardConfigChangedDocument,
+    "\n  fragment DashboardOrder on Order {\n    id side type quantity filledQuantity limitPrice status createdAt\n    instrument { symbol }\n    executions { id price }\n  }\n": typeof types.DashboardOrderFragmentDoc,
+    "\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n": typeof types.DashboardPortfoliosDocument,
+    "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n": typeof types.DashboardPortfolioDocument,
+    "\n  subscription DashboardOrderUpdates($portfolioId: ID!) {\n    orderUpdates(portfolioId: $portfolioId) {\n      order { ...DashboardOrder }\n    }\n  }\n": typeof types.DashboardOrderUpdatesDocument,
+    "\n  subscription DashboardPortfolioValue($portfolioId: ID!) {\n    portfolioValue(portfolioId: $portfolioId) { cash marketValue totalValue }\n  }\n": typeof types.DashboardPortfolioValueDocument,
+    "\n  query DashboardRiskAssessments {\n    riskAssessments(first: 50) { nodes { id title status version } }\n  }\n": typeof types.DashboardRiskAssessmentsDocument,
+    "\n  subscription DashboardRiskAssessmentEvents {\n    riskAssessmentEvents { id type time assessmentId assessment { id title status version } }\n  }\n": typeof types.DashboardRiskAssessmentEventsDocument,
 };
 const documents: Documents = {
     "\n  fragment SessionFields on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user { id displayName email }\n    organization { id name }\n  }\n": types.SessionFieldsFragmentDoc,
@@ -36,6 +43,13 @@ const documents: Documents = {
     "\n  subscription DashboardAgentTaskUpdates {\n    agentTaskUpdates { taskId taskType type status progress message occurredAt }\n  }\n": types.DashboardAgentTaskUpdatesDocument,
     "\n  query DashboardServiceConfigs {\n    serviceConfigs { service key value version }\n  }\n": types.DashboardServiceConfigsDocument,
     "\n  subscription DashboardConfigChanged {\n    configChanged { service key value version scope updatedAt updatedBy { displayName } updatedByOperator }\n  }\n": types.DashboardConfigChangedDocument,
+    "\n  fragment DashboardOrder on Order {\n    id side type quantity filledQuantity limitPrice status createdAt\n    instrument { symbol }\n    executions { id price }\n  }\n": types.DashboardOrderFragmentDoc,
+    "\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n": types.DashboardPortfoliosDocument,
+    "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n": types.DashboardPortfolioDocument,
+    "\n  subscription DashboardOrderUpdates($portfolioId: ID!) {\n    orderUpdates(portfolioId: $portfolioId) {\n      order { ...DashboardOrder }\n    }\n  }\n": types.DashboardOrderUpdatesDocument,
+    "\n  subscription DashboardPortfolioValue($portfolioId: ID!) {\n    portfolioValue(portfolioId: $portfolioId) { cash marketValue totalValue }\n  }\n": types.DashboardPortfolioValueDocument,
+    "\n  query DashboardRiskAssessments {\n    riskAssessments(first: 50) { nodes { id title status version } }\n  }\n": types.DashboardRiskAssessmentsDocument,
+    "\n  subscription DashboardRiskAssessmentEvents {\n    riskAssessmentEvents { id type time assessmentId assessment { id title status version } }\n  }\n": types.DashboardRiskAssessmentEventsDocument,
 };
 
 /**
@@ -92,6 +106,34 @@ export function graphql(source: "\n  query DashboardServiceConfigs {\n    servic
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription DashboardConfigChanged {\n    configChanged { service key value version scope updatedAt updatedBy { displayName } updatedByOperator }\n  }\n"): (typeof documents)["\n  subscription DashboardConfigChanged {\n    configChanged { service key value version scope updatedAt updatedBy { displayName } updatedByOperator }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DashboardOrder on Order {\n    id side type quantity filledQuantity limitPrice status createdAt\n    instrument { symbol }\n    executions { id price }\n  }\n"): (typeof documents)["\n  fragment DashboardOrder on Order {\n    id side type quantity filledQuantity limitPrice status createdAt\n    instrument { symbol }\n    executions { id price }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n"): (typeof documents)["\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n"): (typeof documents)["\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DashboardOrderUpdates($portfolioId: ID!) {\n    orderUpdates(portfolioId: $portfolioId) {\n      order { ...DashboardOrder }\n    }\n  }\n"): (typeof documents)["\n  subscription DashboardOrderUpdates($portfolioId: ID!) {\n    orderUpdates(portfolioId: $portfolioId) {\n      order { ...DashboardOrder }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DashboardPortfolioValue($portfolioId: ID!) {\n    portfolioValue(portfolioId: $portfolioId) { cash marketValue totalValue }\n  }\n"): (typeof documents)["\n  subscription DashboardPortfolioValue($portfolioId: ID!) {\n    portfolioValue(portfolioId: $portfolioId) { cash marketValue totalValue }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardRiskAssessments {\n    riskAssessments(first: 50) { nodes { id title status version } }\n  }\n"): (typeof documents)["\n  query DashboardRiskAssessments {\n    riskAssessments(first: 50) { nodes { id title status version } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DashboardRiskAssessmentEvents {\n    riskAssessmentEvents { id type time assessmentId assessment { id title status version } }\n  }\n"): (typeof documents)["\n  subscription DashboardRiskAssessmentEvents {\n    riskAssessmentEvents { id type time assessmentId assessment { id title status version } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,5 +1,7 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { createAgentModule } from '@hub/agent';
+import { createTradingModule } from '@hub/trading';
+import { riskHubModule } from '../../../subgraphs/agent/test/support/subjects';
 import { ensureDashboardBuilt } from '../../../dev/dashboard/buildDashboard';
 import { serveDashboard, type RunningDashboard } from '../../../dev/dashboard/serveDashboard';
 import { TcpProxy } from '../../support/tcpProxy';
@@ -15,7 +17,7 @@ export interface DashboardStack {
 }
 
 /**
- * plattform, the agent subgraph and the gateway (on Redis, as in production), the built dashboard
+ * plattform, every hub subgraph (agent, risk-hub, trading) and the gateway (on Redis, as in production), the built dashboard
  * on its own origin, and a cuttable relay through which the page reaches the gateway.
  * Until the gateway admits the development origin by itself, the test names it in corsOrigins.
  */
@@ -25,7 +27,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
   const dashboard = await serveDashboard({ graphqlUrl: () => graphqlUrl, port: 0 });
   const port = new URL(dashboard.url).port;
   const stack = await startTestStack({
-    hubs: [createAgentModule() as HubSubgraphModule],
+    hubs: [createAgentModule() as HubSubgraphModule, riskHubModule(), createTradingModule()],
     redisUrl: TEST_REDIS_URL,
     gatewayConfig: { corsOrigins: [`http://localhost:${port}`, `http://127.0.0.1:${port}`] },
   });
