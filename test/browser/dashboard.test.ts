@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { COMPILED_REPORT, COMPLETE, CREATE_TASK, PROGRESS, claim, dataOf, registerAgent, reportTaskInput } from '../../subgraphs/agent/test/support/agentProtocol';
 import { tradingApi } from '../../subgraphs/trading/test/support/tradingApi';
 import { createServiceAccount, exchangeServiceToken } from '../support/serviceAccounts';
-import { signUpAccount, type TestAccount } from '../support/testStack';
+import { joinByInvitation, signUpAccount, type TestAccount } from '../support/testStack';
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
 import { startDashboardStack, type DashboardStack } from './support/dashboardStack';
 
@@ -55,8 +55,8 @@ describe('dashboard in the browser', () => {
     await page.locator('[role=status][data-state=connected]').waitFor({ timeout: 15_000 });
   }
 
-  async function setConfig(service: string, key: string, value: unknown): Promise<number> {
-    const response = await ds.stack.query<{ setConfig: { version: number } }>(SET_CONFIG, { input: { service, key, value, reason: 'browser test' } }, account.token);
+  async function setConfig(service: string, key: string, value: unknown, token = account.token): Promise<number> {
+    const response = await ds.stack.query<{ setConfig: { version: number } }>(SET_CONFIG, { input: { service, key, value, reason: 'browser test' } }, token);
     return dataOf(response).setConfig.version;
   }
 
@@ -142,6 +142,52 @@ describe('dashboard in the browser', () => {
     await expectText(row, '100');
     // Cash went down by what was bought (and fees): the valuation followed live.
     await page.waitForFunction(() => !document.querySelector('[aria-label=Valuation]')?.textContent?.includes('10,000.00'), undefined, { timeout: 15_000 });
+  });
+
+  it('switches to another organization of the user: the panels then show that organization only', async () => {
+    const other = await signUpAccount(ds.stack, 'Second Org', 'Olga Owner');
+    const tokenInOther = await joinByInvitation(ds.stack, other.token, account, 'ADMIN');
+    await signIn();
+    await page.getByLabel('Organization id').fill(other.orgId);
+    await page.getByRole('button', { name: 'Switch' }).click();
+    await expectText(page.locator('header.top .user'), 'Second Org');
+    await page.locator('[role=status][data-state=connected]').waitFor({ timeout: 15_000 });
+    const service = `switch-${randomUUID().slice(0, 6)}`;
+    await setConfig(service, 'home', { org: 'first' });
+    await setConfig(service, 'away', { org: 'second' }, tokenInOther);
+    await expectCount(feedEntries(service, 'away'), 1);
+    await page.waitForTimeout(500);
+    await expectCount(feedEntries(service, 'home'), 0);
+    // Both organizations are now offered in the switcher.
+    expect(await page.getByLabel('Organization', { exact: true }).locator('option').allTextContents()).toEqual(expect.arrayContaining(['Dashboard Tenant', 'Second Org']));
+  });
+
+  it('refreshes its access token before it expires and reopens the WebSocket with the new one, staying live', async () => {
+    // The page's clock is Playwright's: an hour passes in one step, the server's time does not move.
+    await context.clock.install();
+    const tokensSent: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const message = JSON.parse(String(payload)) as { type: string; payload?: { authorization?: string } };
+        if (message.type === 'connection_init' && message.payload?.authorization) tokensSent.push(message.payload.authorization);
+      }),
+    );
+    await signIn();
+    const service = `refresh-${randomUUID().slice(0, 6)}`;
+    await setConfig(service, 'step', { version: 1 });
+    await expectCount(feedEntries(service, 'step'), 1);
+    expect(tokensSent).toHaveLength(1);
+
+    const refreshed = page.waitForResponse((response) => response.request().postData()?.includes('DashboardRefresh') ?? false);
+    await context.clock.fastForward('59:30');
+    const answer = (await (await refreshed).json()) as { data: { refreshToken: { accessToken: string } } };
+    const newToken = `Bearer ${answer.data.refreshToken.accessToken}`;
+    await setConfig(service, 'step', { version: 2 });
+    await expectCount(feedEntries(service, 'step'), 2);
+    expect(tokensSent.at(-1)).toBe(newToken);
+    expect(tokensSent[0]).not.toBe(newToken);
+    await page.waitForTimeout(500);
+    await expectCount(feedEntries(service, 'step'), 2);
   });
 
   it('after the connection is cut while changes are made, every change shows exactly once, in order', async () => {
