@@ -9,6 +9,9 @@ import { joinByInvitation, signUpAccount, type TestAccount } from '../support/te
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
 import { startDashboardStack, type DashboardStack } from './support/dashboardStack';
 
+// Page loads, reconnects and live updates on a loaded machine: more than the default 30 s per test.
+jest.setTimeout(90_000);
+
 const CREATE_ASSESSMENT = `mutation($input: CreateRiskAssessmentInput!) { createRiskAssessment(input: $input) { id } }`;
 const SUBMIT_ASSESSMENT = `mutation($id: ID!) { submitAssessment(id: $id) { id status } }`;
 const SET_CONFIG = `mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }`;
@@ -209,6 +212,24 @@ describe('dashboard in the browser', () => {
     const names = await feedEntries(service, 'step').locator('.name').allTextContents();
     expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `${service}.step v${10 - i}`));
     await page.screenshot({ path: join(BROWSER_ARTIFACTS_DIR, 'dashboard-after-reconnect.png') });
+  });
+
+  it('after the browser was offline while changes were made, every change shows exactly once, in order', async () => {
+    await signIn();
+    const service = `offline-${randomUUID().slice(0, 6)}`;
+    for (let version = 1; version <= 2; version += 1) await setConfig(service, 'step', { version });
+    await expectCount(feedEntries(service, 'step'), 2);
+
+    await context.setOffline(true);
+    await page.locator('[role=status][data-state=offline]').waitFor({ timeout: 20_000 });
+    for (let version = 3; version <= 8; version += 1) await setConfig(service, 'step', { version });
+    await context.setOffline(false);
+    await page.locator('[role=status][data-state=connected]').waitFor({ timeout: 20_000 });
+
+    await expectCount(feedEntries(service, 'step'), 8);
+    await page.waitForTimeout(1_000);
+    const names = await feedEntries(service, 'step').locator('.name').allTextContents();
+    expect(names).toEqual(Array.from({ length: 8 }, (_, i) => `${service}.step v${8 - i}`));
   });
 });
 

@@ -1,6 +1,6 @@
 import { useConnectionStatus } from '../app/dashboardServices';
 
-const LABELS = { connecting: 'Connecting…', connected: 'Live', reconnecting: 'Reconnecting…' } as const;
+const LABELS = { connecting: 'Connecting…', connected: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline: waiting for the network' } as const;
 
 /** The live connection's state, announced politely to screen readers when it changes. */
 export function ConnectionIndicator() {

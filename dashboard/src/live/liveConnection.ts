@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface ConnectionStatus {
   state: ConnectionState;
@@ -24,6 +24,7 @@ export class LiveConnection {
   private socket: WebSocket | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private everConnected = false;
+  private waitingForNetwork: Array<() => void> = [];
 
   constructor(url: string, accessToken: () => Promise<string | null>) {
     this.client = createClient({
@@ -33,6 +34,8 @@ export class LiveConnection {
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
       retryWait: async (retries) => {
+        // No attempts while the browser says it has no network; the 'online' event resumes them.
+        if (!navigator.onLine) await new Promise<void>((resolve) => this.waitingForNetwork.push(resolve));
         const delay = Math.min(5_000, 250 * 2 ** Math.min(retries, 5));
         await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
       },
@@ -41,7 +44,7 @@ export class LiveConnection {
         return token ? { authorization: `Bearer ${token}` } : {};
       },
       on: {
-        connecting: () => this.update(this.everConnected ? 'reconnecting' : 'connecting'),
+        connecting: () => this.update(!navigator.onLine ? 'offline' : this.everConnected ? 'reconnecting' : 'connecting'),
         connected: (socket) => {
           this.socket = socket as WebSocket;
           if (this.everConnected) this.status = { ...this.status, reconnects: this.status.reconnects + 1 };
@@ -51,7 +54,7 @@ export class LiveConnection {
         closed: () => {
           this.socket = null;
           this.clearPongTimer();
-          this.update(this.everConnected ? 'reconnecting' : 'connecting');
+          this.update(!navigator.onLine ? 'offline' : this.everConnected ? 'reconnecting' : 'connecting');
         },
         ping: (received) => {
           if (received) return;
@@ -64,7 +67,23 @@ export class LiveConnection {
         },
       },
     });
+    window.addEventListener('offline', this.wentOffline);
+    window.addEventListener('online', this.cameOnline);
   }
+
+  /**
+   * The browser lost its network: a socket may look open for a long time without carrying
+   * anything, so it is closed now (4499: retryable) and replaced once the network is back.
+   */
+  private readonly wentOffline = () => {
+    this.socket?.close(4499, 'Browser offline');
+    this.update('offline');
+  };
+
+  private readonly cameOnline = () => {
+    for (const resume of this.waitingForNetwork.splice(0)) resume();
+    if (this.status.state === 'offline') this.update('reconnecting');
+  };
 
   get current(): ConnectionStatus {
     return this.status;
@@ -85,6 +104,8 @@ export class LiveConnection {
   }
 
   dispose(): void {
+    window.removeEventListener('offline', this.wentOffline);
+    window.removeEventListener('online', this.cameOnline);
     this.clearPongTimer();
     void this.client.dispose();
   }

@@ -58,7 +58,7 @@ export function AgentTasksPanel() {
       ) : (
         <ul className="tasks" aria-label="Agent tasks">
           {tasks.map((task) => (
-            <li key={task.id} data-task-id={task.id} aria-label={`${task.type} task ${task.status.toLowerCase()}`}>
+            <li key={task.id} data-task-id={task.id}>
               <div className="row">
                 <span className="name">{task.type}</span>
                 <span className={`badge status-${task.status.toLowerCase()}`}>{task.status}</span>
