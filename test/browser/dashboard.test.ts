@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { COMPILED_REPORT, COMPLETE, CREATE_TASK, PROGRESS, claim, dataOf, registerAgent, reportTaskInput } from '../../subgraphs/agent/test/support/agentProtocol';
 import { tradingApi } from '../../subgraphs/trading/test/support/tradingApi';
@@ -65,6 +66,21 @@ describe('dashboard in the browser', () => {
 
   const feedEntries = (service: string, key: string) => page.getByRole('list', { name: 'Config change feed' }).getByRole('listitem').filter({ hasText: `${service}.${key} v` });
 
+  /** WCAG 2 A/AA rules axe can check automatically (labels, roles, names, contrast). */
+  async function accessibilityViolations(): Promise<string[]> {
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+    return violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  }
+
+  it('refuses a wrong password with a message, and the sign-in form is accessible', async () => {
+    await page.goto(ds.dashboard.url);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByRole('alert'), 'Invalid email or password');
+    expect(await accessibilityViolations()).toEqual([]);
+  });
+
   it('signs in through the login form and shows the organization, live', async () => {
     await signIn();
     await expectText(page.locator('header.top'), 'Dashboard Tenant');
@@ -96,6 +112,7 @@ describe('dashboard in the browser', () => {
     dataOf(await ds.stack.query(COMPLETE, { taskId, leaseToken: lease!.leaseToken, result: COMPILED_REPORT }, workerToken));
     await expectText(row, 'SUCCEEDED');
     await expectText(row, '100 %');
+    expect(await accessibilityViolations()).toEqual([]);
   });
 
   it('shows a setConfig by another client in the feed, with its diff and history', async () => {
@@ -212,6 +229,12 @@ describe('dashboard in the browser', () => {
     const names = await feedEntries(service, 'step').locator('.name').allTextContents();
     expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `${service}.step v${10 - i}`));
     await page.screenshot({ path: join(BROWSER_ARTIFACTS_DIR, 'dashboard-after-reconnect.png') });
+    // Every panel holds data by now (earlier tests made it): the whole page, wide and at phone width.
+    expect(await accessibilityViolations()).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await accessibilityViolations()).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(BROWSER_ARTIFACTS_DIR, 'dashboard-phone-with-data.png'), fullPage: true });
   });
 
   it('after the browser was offline while changes were made, every change shows exactly once, in order', async () => {
