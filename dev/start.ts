@@ -73,9 +73,6 @@ async function main(): Promise<void> {
   // Route to the ports the subgraphs actually run on.
   const supergraph = await readSupergraphConfig(resolve(ROOT, 'supergraph.yaml'));
   const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
-  const dashboardPort = envInt('DASHBOARD_PORT', 4080);
-  // The dashboard is served from its own origin; the gateway must let it in (CORS).
-  process.env.GATEWAY_CORS_ORIGINS ??= `http://localhost:${dashboardPort},http://127.0.0.1:${dashboardPort}`;
   const configClient = new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: ['gateway'] });
   await configClient.start();
   const gateway = await createGateway({
@@ -96,7 +93,8 @@ async function main(): Promise<void> {
     dashboard = await serveDashboard({
       graphqlUrl: `${gatewayServer.url}/graphql`,
       demo: { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password },
-      port: dashboardPort,
+      // Its own origin; the gateway allows it in development without configuration.
+      port: envInt('DASHBOARD_PORT', 4080),
     });
   } catch (error) {
     logger.error({ err: error }, 'dashboard not served; the rest of the stack runs on');

@@ -20,13 +20,13 @@ type Documents = {
     "\n  mutation DashboardSwitchOrganization($organizationId: ID!) {\n    switchOrganization(organizationId: $organizationId) { ...SessionFields }\n  }\n": typeof types.DashboardSwitchOrganizationDocument,
     "\n  mutation DashboardLogout {\n    logout\n  }\n": typeof types.DashboardLogoutDocument,
     "\n  query DashboardConfigHistory($filter: ConfigHistoryFilter!) {\n    configHistory(filter: $filter, first: 20) {\n      version changedAt reason oldValue newValue operator\n      actor { displayName }\n    }\n  }\n": typeof types.DashboardConfigHistoryDocument,
-    "\n  query DashboardAgentTasks {\n    agentTasks(first: 20) { id type status progress progressMessage createdAt }\n  }\n": typeof types.DashboardAgentTasksDocument,
+    "\n  query DashboardAgentTasks {\n    agentTaskConnection(first: 20) { nodes { id type status progress progressMessage createdAt } }\n  }\n": typeof types.DashboardAgentTasksDocument,
     "\n  subscription DashboardAgentTaskUpdates {\n    agentTaskUpdates { taskId taskType type status progress message occurredAt }\n  }\n": typeof types.DashboardAgentTaskUpdatesDocument,
     "\n  query DashboardServiceConfigs {\n    serviceConfigs { service key value version }\n  }\n": typeof types.DashboardServiceConfigsDocument,
     "\n  subscription DashboardConfigChanged {\n    configChanged { service key value version scope updatedAt updatedBy { displayName } updatedByOperator }\n  }\n": typeof types.DashboardConfigChangedDocument,
     "\n  fragment DashboardOrder on Order {\n    id side type quantity filledQuantity limitPrice status createdAt\n    instrument { symbol }\n    executions { id price }\n  }\n": typeof types.DashboardOrderFragmentDoc,
-    "\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n": typeof types.DashboardPortfoliosDocument,
-    "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n": typeof types.DashboardPortfolioDocument,
+    "\n  query DashboardPortfolios {\n    portfolios(first: 20) { nodes { id name } }\n  }\n": typeof types.DashboardPortfoliosDocument,
+    "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { nodes { ...DashboardOrder } }\n    }\n  }\n": typeof types.DashboardPortfolioDocument,
     "\n  subscription DashboardOrderUpdates($portfolioId: ID!) {\n    orderUpdates(portfolioId: $portfolioId) {\n      order { ...DashboardOrder }\n    }\n  }\n": typeof types.DashboardOrderUpdatesDocument,
     "\n  subscription DashboardPortfolioValue($portfolioId: ID!) {\n    portfolioValue(portfolioId: $portfolioId) { cash marketValue totalValue }\n  }\n": typeof types.DashboardPortfolioValueDocument,
     "\n  query DashboardRiskAssessments {\n    riskAssessments(first: 50) { nodes { id title status version } }\n  }\n": typeof types.DashboardRiskAssessmentsDocument,
@@ -39,13 +39,13 @@ const documents: Documents = {
     "\n  mutation DashboardSwitchOrganization($organizationId: ID!) {\n    switchOrganization(organizationId: $organizationId) { ...SessionFields }\n  }\n": types.DashboardSwitchOrganizationDocument,
     "\n  mutation DashboardLogout {\n    logout\n  }\n": types.DashboardLogoutDocument,
     "\n  query DashboardConfigHistory($filter: ConfigHistoryFilter!) {\n    configHistory(filter: $filter, first: 20) {\n      version changedAt reason oldValue newValue operator\n      actor { displayName }\n    }\n  }\n": types.DashboardConfigHistoryDocument,
-    "\n  query DashboardAgentTasks {\n    agentTasks(first: 20) { id type status progress progressMessage createdAt }\n  }\n": types.DashboardAgentTasksDocument,
+    "\n  query DashboardAgentTasks {\n    agentTaskConnection(first: 20) { nodes { id type status progress progressMessage createdAt } }\n  }\n": types.DashboardAgentTasksDocument,
     "\n  subscription DashboardAgentTaskUpdates {\n    agentTaskUpdates { taskId taskType type status progress message occurredAt }\n  }\n": types.DashboardAgentTaskUpdatesDocument,
     "\n  query DashboardServiceConfigs {\n    serviceConfigs { service key value version }\n  }\n": types.DashboardServiceConfigsDocument,
     "\n  subscription DashboardConfigChanged {\n    configChanged { service key value version scope updatedAt updatedBy { displayName } updatedByOperator }\n  }\n": types.DashboardConfigChangedDocument,
     "\n  fragment DashboardOrder on Order {\n    id side type quantity filledQuantity limitPrice status createdAt\n    instrument { symbol }\n    executions { id price }\n  }\n": types.DashboardOrderFragmentDoc,
-    "\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n": types.DashboardPortfoliosDocument,
-    "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n": types.DashboardPortfolioDocument,
+    "\n  query DashboardPortfolios {\n    portfolios(first: 20) { nodes { id name } }\n  }\n": types.DashboardPortfoliosDocument,
+    "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { nodes { ...DashboardOrder } }\n    }\n  }\n": types.DashboardPortfolioDocument,
     "\n  subscription DashboardOrderUpdates($portfolioId: ID!) {\n    orderUpdates(portfolioId: $portfolioId) {\n      order { ...DashboardOrder }\n    }\n  }\n": types.DashboardOrderUpdatesDocument,
     "\n  subscription DashboardPortfolioValue($portfolioId: ID!) {\n    portfolioValue(portfolioId: $portfolioId) { cash marketValue totalValue }\n  }\n": types.DashboardPortfolioValueDocument,
     "\n  query DashboardRiskAssessments {\n    riskAssessments(first: 50) { nodes { id title status version } }\n  }\n": types.DashboardRiskAssessmentsDocument,
@@ -93,7 +93,7 @@ export function graphql(source: "\n  query DashboardConfigHistory($filter: Confi
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardAgentTasks {\n    agentTasks(first: 20) { id type status progress progressMessage createdAt }\n  }\n"): (typeof documents)["\n  query DashboardAgentTasks {\n    agentTasks(first: 20) { id type status progress progressMessage createdAt }\n  }\n"];
+export function graphql(source: "\n  query DashboardAgentTasks {\n    agentTaskConnection(first: 20) { nodes { id type status progress progressMessage createdAt } }\n  }\n"): (typeof documents)["\n  query DashboardAgentTasks {\n    agentTaskConnection(first: 20) { nodes { id type status progress progressMessage createdAt } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -113,11 +113,11 @@ export function graphql(source: "\n  fragment DashboardOrder on Order {\n    id 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n"): (typeof documents)["\n  query DashboardPortfolios {\n    portfolios(first: 20) { edges { node { id name } } }\n  }\n"];
+export function graphql(source: "\n  query DashboardPortfolios {\n    portfolios(first: 20) { nodes { id name } }\n  }\n"): (typeof documents)["\n  query DashboardPortfolios {\n    portfolios(first: 20) { nodes { id name } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n"): (typeof documents)["\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { edges { node { ...DashboardOrder } } }\n    }\n  }\n"];
+export function graphql(source: "\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { nodes { ...DashboardOrder } }\n    }\n  }\n"): (typeof documents)["\n  query DashboardPortfolio($id: ID!) {\n    portfolio(id: $id) {\n      id name currency cash marketValue totalValue\n      orders(first: 20) { nodes { ...DashboardOrder } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -7,7 +7,7 @@ import { Panel } from '../components/Panel';
 
 const AgentTasksQuery = graphql(`
   query DashboardAgentTasks {
-    agentTasks(first: 20) { id type status progress progressMessage createdAt }
+    agentTaskConnection(first: 20) { nodes { id type status progress progressMessage createdAt } }
   }
 `);
 
@@ -32,7 +32,7 @@ export function AgentTasksPanel() {
 
   useEffect(() => {
     if (!data) return;
-    setTasks(data.agentTasks.map((task) => ({ id: task.id, type: task.type, status: task.status, progress: task.progress, message: task.progressMessage })));
+    setTasks(data.agentTaskConnection.nodes.map((task) => ({ id: task.id, type: task.type, status: task.status, progress: task.progress, message: task.progressMessage })));
   }, [data]);
 
   const liveError = useLiveSubscription(AgentTaskUpdatesSubscription, {}, {

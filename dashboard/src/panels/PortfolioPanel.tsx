@@ -15,7 +15,7 @@ graphql(`
 
 const PortfoliosQuery = graphql(`
   query DashboardPortfolios {
-    portfolios(first: 20) { edges { node { id name } } }
+    portfolios(first: 20) { nodes { id name } }
   }
 `);
 
@@ -23,7 +23,7 @@ const PortfolioQuery = graphql(`
   query DashboardPortfolio($id: ID!) {
     portfolio(id: $id) {
       id name currency cash marketValue totalValue
-      orders(first: 20) { edges { node { ...DashboardOrder } } }
+      orders(first: 20) { nodes { ...DashboardOrder } }
     }
   }
 `);
@@ -51,7 +51,7 @@ interface Valuation {
 /** One portfolio: its value and its orders, both updated live (orderUpdates, portfolioValue). */
 export function PortfolioPanel() {
   const [{ data: list, error: listError }] = useQuery({ query: PortfoliosQuery });
-  const portfolios = list?.portfolios.edges.map((edge) => edge.node) ?? [];
+  const portfolios = list?.portfolios.nodes ?? [];
   const [selected, setSelected] = useState<string | null>(null);
   const portfolioId = selected ?? portfolios[0]?.id ?? null;
   const [{ data, error }, reload] = useQuery({ query: PortfolioQuery, variables: { id: portfolioId ?? '' }, pause: !portfolioId });
@@ -60,7 +60,7 @@ export function PortfolioPanel() {
 
   useEffect(() => {
     if (!data) return;
-    setOrders(data.portfolio.orders.edges.map((edge) => edge.node));
+    setOrders(data.portfolio.orders.nodes);
     setValue({ cash: data.portfolio.cash, marketValue: data.portfolio.marketValue, totalValue: data.portfolio.totalValue });
   }, [data]);
 

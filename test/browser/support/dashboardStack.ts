@@ -19,7 +19,7 @@ export interface DashboardStack {
 /**
  * plattform, every hub subgraph (agent, risk-hub, trading) and the gateway (on Redis, as in production), the built dashboard
  * on its own origin, and a cuttable relay through which the page reaches the gateway.
- * Until the gateway admits the development origin by itself, the test names it in corsOrigins.
+ * The test dashboard runs on a free port, not DASHBOARD_PORT: the test names its origin in corsOrigins.
  */
 export async function startDashboardStack(): Promise<DashboardStack> {
   await ensureDashboardBuilt();
