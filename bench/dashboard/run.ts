@@ -55,6 +55,23 @@ function watchFeed(): void {
   }).observe(document.body, { childList: true, subtree: true });
 }
 
+/** Runs in the page before its scripts: when each config change's WebSocket message arrives. */
+function watchSocketMessages(): void {
+  const arrived: Record<string, number> = {};
+  (window as unknown as { benchArrived: typeof arrived }).benchArrived = arrived;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener('message', (event: MessageEvent) => {
+        const at = performance.timeOrigin + performance.now();
+        const match = /"version":(\d+)/.exec(String(event.data));
+        if (match && String(event.data).includes('configChanged')) arrived[match[1]!] ??= at;
+      });
+    }
+  };
+}
+
 async function main(): Promise<void> {
   exitAfter('bench:dashboard', 5 * 60_000);
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
@@ -98,6 +115,7 @@ async function main(): Promise<void> {
 
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(watchSocketMessages);
   await page.goto(dashboard.url);
   await page.getByLabel('Email').fill(account.user.email);
   await page.getByLabel('Password').fill(password);
@@ -107,7 +125,10 @@ async function main(): Promise<void> {
 
   const service = `bench-${randomUUID().slice(0, 8)}`;
   const connection = new WsConnection(graphqlUrl, account.session.access.token);
-  const peer = connection.subscribe<{ configChanged: { service: string; version: number } }>('subscription { configChanged { service version } }');
+  // The page's own subscription document, so both share the gateway's per-event work.
+  const peer = connection.subscribe<{ configChanged: { service: string; version: number } }>(
+    'subscription DashboardConfigChanged { configChanged { service key value version scope updatedAt updatedBy { displayName } updatedByOperator } }',
+  );
   // Both subscribers (the page's and the peer's) must be live before the first change.
   for (let waited = 0; gateway.subscriptions.stats().subscribers < 2; waited += 25) {
     if (waited > 15_000) throw new Error('the page and the peer did not both subscribe within 15 s');
@@ -142,23 +163,28 @@ async function main(): Promise<void> {
     return Object.values(seen).filter((entry) => entry.frame > 0).length >= count;
   }, EVENTS, { timeout: 15_000 });
   const seen = await page.evaluate(() => (window as unknown as { benchSeen: Record<string, { dom: number; frame: number }> }).benchSeen);
+  const arrived = await page.evaluate(() => (window as unknown as { benchArrived: Record<string, number> }).benchArrived);
   const shown = await page.locator(`li[data-config="${service}.threshold"]`).count();
 
   const toDom: number[] = [];
   const toScreen: number[] = [];
   const toPeer: number[] = [];
+  const toSocket: number[] = [];
   for (let version = 1; version <= EVENTS; version += 1) {
     const committed = committedAt.get(version)!;
     toDom.push(seen[String(version)]!.dom - committed);
     toScreen.push(seen[String(version)]!.frame - committed);
     toPeer.push(peerAt.get(version)! - committed);
+    toSocket.push(arrived[String(version)]! - committed);
   }
   const screen = stats(toScreen);
   const dom = stats(toDom);
   const node = stats(toPeer);
+  const socket = stats(toSocket);
   console.log(`entries in the feed: ${shown} of ${EVENTS}`);
   if (shown !== EVENTS) throw new Error(`the feed shows ${shown} entries for ${EVENTS} changes`);
   console.log(`peer (Node graphql-ws) commit-to-event: p50 ${node.p50.toFixed(1)} ms, p99 ${node.p99.toFixed(1)} ms, max ${node.max.toFixed(1)} ms`);
+  console.log(`browser commit-to-WebSocket message: p50 ${socket.p50.toFixed(1)} ms, p99 ${socket.p99.toFixed(1)} ms, max ${socket.max.toFixed(1)} ms`);
   console.log(`browser commit-to-DOM: p50 ${dom.p50.toFixed(1)} ms, p99 ${dom.p99.toFixed(1)} ms, max ${dom.max.toFixed(1)} ms`);
   console.log(`ratio browser screen / Node peer: p50 ${(screen.p50 / node.p50).toFixed(2)}, p99 ${(screen.p99 / node.p99).toFixed(2)}`);
   console.log(`browser event-to-screen p50: ${screen.p50.toFixed(1)} ms, p99: ${screen.p99.toFixed(1)} ms`);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { ConfigDiff } from '../config/ConfigDiff';
 import { ConfigHistory } from '../config/ConfigHistory';
@@ -68,25 +68,7 @@ export function ConfigFeedPanel() {
       {feed.length === 0 ? <p>No changes since the page opened.</p> : null}
       <ol className="feed" aria-label="Config change feed">
         {feed.map((entry) => (
-          <li
-            key={`${entry.position ?? ''}:${entry.service}.${entry.key}:${entry.version}`}
-            data-position={entry.position ?? undefined}
-            data-config={`${entry.service}.${entry.key}`}
-            data-version={entry.version}
-          >
-            <div className="row">
-              <span className="name">
-                {entry.service}.{entry.key} v{entry.version}
-              </span>
-              <button type="button" className="link" onClick={() => setHistoryOf({ service: entry.service, key: entry.key })}>
-                History
-              </button>
-            </div>
-            <div className="small">
-              {entry.by} · {new Date(entry.at).toLocaleTimeString()}
-            </div>
-            <ConfigDiff before={entry.before} after={entry.after} />
-          </li>
+          <FeedItem key={`${entry.position ?? ''}:${entry.service}.${entry.key}:${entry.version}`} entry={entry} showHistory={setHistoryOf} />
         ))}
       </ol>
       {historyOf ? (
@@ -105,3 +87,23 @@ export function ConfigFeedPanel() {
     </Panel>
   );
 }
+
+/** One change in the feed; entries never change, so a new event renders only its own item. */
+const FeedItem = memo(function FeedItem({ entry, showHistory }: { entry: FeedEntry; showHistory: (config: { service: string; key: string }) => void }) {
+  return (
+    <li data-position={entry.position ?? undefined} data-config={`${entry.service}.${entry.key}`} data-version={entry.version}>
+      <div className="row">
+        <span className="name">
+          {entry.service}.{entry.key} v{entry.version}
+        </span>
+        <button type="button" className="link" onClick={() => showHistory({ service: entry.service, key: entry.key })}>
+          History
+        </button>
+      </div>
+      <div className="small">
+        {entry.by} · {new Date(entry.at).toLocaleTimeString()}
+      </div>
+      <ConfigDiff before={entry.before} after={entry.after} />
+    </li>
+  );
+});
