@@ -8,7 +8,8 @@ import {
   envInt,
   envOptional,
   envString,
-  type RunningHubSubgraph,
+  portVariableFor,
+  type Logger,
 } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import {
@@ -23,10 +24,11 @@ import {
 import { ensureDashboardBuilt } from './dashboard/buildDashboard';
 import { serveDashboard, type RunningDashboard } from './dashboard/serveDashboard';
 import { queueDemoAgentWork } from './demoAgentWork';
-import { startDemoWorker, type DemoWorker } from './demoWorker';
+import { startDemoWorker } from './demoWorker';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embeddedDatabase';
 import { graphiqlDemoLogin } from './graphiqlDemoLogin';
 import { HUB_SUBGRAPHS } from './hubSubgraphs';
+import { DevLifecycle } from './lifecycle';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -35,37 +37,42 @@ const ROOT = resolve(__dirname, '..');
  * under .data/; without REDIS_URL events travel through an in-process bus. The reference worker
  * runs too (DEV_WORKER=off leaves it out), as the demo tenant's service account.
  */
-async function main(): Promise<void> {
-  const logger = createLogger('dev-stack');
+async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
   const log = (line: string) => logger.info(line);
   process.env.DATA_DIR ??= resolve(ROOT, '.data');
+  // The reference worker polls the gateway every second while idle: one line per poll is noise here.
+  process.env.GATEWAY_REQUEST_LOG_LEVEL ??= 'debug';
 
   let embedded: EmbeddedDatabase | null = null;
   if (!envOptional('DATABASE_URL')) {
     embedded = await startEmbeddedDatabase(process.env.DATA_DIR, envInt('DEV_PG_PORT', 54329), log);
     process.env.DATABASE_URL = embedded.adminUrl;
+    const database = embedded;
+    lifecycle.started('embedded PostgreSQL', () => database.stop());
   }
 
   const plattformConfig = plattformConfigFromEnv();
   await migratePlattform(plattformConfig);
   const eventBus = createEventBus({ redisUrl: plattformConfig.redisUrl, logger });
+  lifecycle.started('event bus', () => eventBus.close());
   // One denylist for every in-process service, so a revocation reaches them all even without Redis.
   const denylist = createTokenDenylist({ redisUrl: plattformConfig.redisUrl, logger });
+  lifecycle.started('denylist', () => denylist.close());
   const plattform = await startPlattform(plattformConfig, { eventBus, denylist, logger: createLogger('plattform') });
-  const plattformServer = await plattform.listen();
+  lifecycle.started('plattform', () => plattform.stop());
+  const plattformServer = await lifecycle.listen(portVariableFor('plattform'), plattformConfig.port, () => plattform.listen());
   const seeded = await seedDemoTenant(plattform.services);
   log(`demo tenant ${DEMO_ACCOUNT.organizationName}: ${seeded.status}`);
   // Hub subgraphs verify tokens against plattform's keys wherever it actually listens.
   process.env.JWKS_URL ??= `${plattformServer.url}${JWKS_PATH}`;
 
   const routing: Record<string, string> = { plattform: `${plattformServer.url}/graphql` };
-  const hubs: RunningHubSubgraph<unknown>[] = [];
   for (const module of HUB_SUBGRAPHS) {
     const settings = module.settingsFromEnv();
     await module.migrate(settings);
     const running = await module.start(settings, { eventBus, denylist, logger: createLogger(module.name) });
-    hubs.push(running);
-    const server = await running.listen();
+    lifecycle.started(module.name, () => running.stop());
+    const server = await lifecycle.listen(portVariableFor(module.name), settings.port, () => running.listen());
     routing[module.name] = `${server.url}/graphql`;
     if (module.seedDemo) log(`${module.name} demo data: ${await module.seedDemo(running, seeded.tenant)}`);
   }
@@ -75,6 +82,7 @@ async function main(): Promise<void> {
   const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
   const configClient = new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: ['gateway'] });
   await configClient.start();
+  lifecycle.started('config client', () => configClient.stop());
   const gateway = await createGateway({
     config: gatewayConfigFrom([]),
     supergraphSdl,
@@ -83,7 +91,9 @@ async function main(): Promise<void> {
     graphiqlDemo: graphiqlDemoLogin(plattform),
     logger: createLogger('gateway'),
   });
-  const gatewayServer = await gateway.listen(envInt('PORT', 4000));
+  lifecycle.started('gateway', () => gateway.stop());
+  const gatewayPort = envInt('PORT', 4000);
+  const gatewayServer = await lifecycle.listen('PORT', gatewayPort, () => gateway.listen(gatewayPort));
   // The agent subgraph checks task subjects through the gateway; it reads GATEWAY_URL per lookup.
   process.env.GATEWAY_URL ??= `${gatewayServer.url}/graphql`;
 
@@ -96,6 +106,8 @@ async function main(): Promise<void> {
       // Its own origin; the gateway allows it in development without configuration.
       port: envInt('DASHBOARD_PORT', 4080),
     });
+    const served = dashboard;
+    lifecycle.started('dashboard', () => served.close());
   } catch (error) {
     logger.error({ err: error }, 'dashboard not served; the rest of the stack runs on');
   }
@@ -111,28 +123,6 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`${banner}\n`);
 
-  let stopping = false;
-  let demoWorker: DemoWorker | null = null;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    // The worker first: it talks to the gateway, and finishes the task in hand while it still can.
-    await demoWorker?.stop();
-    await dashboard?.close();
-    await gateway.stop();
-    await configClient.stop();
-    for (const hub of hubs.reverse()) await hub.stop();
-    await plattform.stop();
-    await eventBus.close();
-    await denylist.close();
-    await embedded?.stop();
-    process.exit(0);
-  };
-  // `on`, not `once`: a repeated signal (a second Ctrl-C, or one relayed by a wrapper such as
-  // the tsx CLI) must not find no listener and end the process in the middle of stopping.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
-
   if (envString('DEV_WORKER', 'on') !== 'off') {
     // The demo without a worker is still a working stack: a failure here is reported, not fatal.
     try {
@@ -147,8 +137,9 @@ async function main(): Promise<void> {
         logger: createLogger('reference-worker'),
       });
       // A Ctrl-C during the start leaves nobody to stop the worker otherwise.
-      if (stopping) await started?.stop();
-      else demoWorker = started;
+      if (lifecycle.isStopping) await started?.stop();
+      // The worker is stopped first: it talks to the gateway, and finishes the task in hand while it still can.
+      else if (started) lifecycle.started('reference worker', () => started.stop());
       if (started) log('reference worker started as service account demo-reference-worker');
     } catch (error) {
       logger.error({ err: error }, 'reference worker not started; the rest of the stack runs on');
@@ -159,7 +150,7 @@ async function main(): Promise<void> {
 /** The demo worker's client credential, next to the dev signing key (DATA_DIR/keys, mode 0600). */
 const DEMO_WORKER_CREDENTIAL_FILE = 'demo-worker-credential.json';
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+const devLogger = createLogger('dev-stack');
+const lifecycle = new DevLifecycle(devLogger);
+lifecycle.stopOnSignals();
+main(lifecycle, devLogger).catch((error: unknown) => lifecycle.failed(error));

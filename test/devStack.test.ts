@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,10 +24,32 @@ interface RunningStack {
   output: () => string;
 }
 
-async function startStack(env: NodeJS.ProcessEnv): Promise<RunningStack> {
+/** Whether something listens on the port (127.0.0.1). */
+async function portTaken(port: string | undefined): Promise<boolean> {
+  const server = createServer();
+  const taken = await new Promise<boolean>((done) => {
+    server.once('error', () => done(true));
+    server.listen(Number(port), '127.0.0.1', () => done(false));
+  });
+  if (!taken) await new Promise<void>((done) => server.close(() => done()));
+  return taken;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startStack(env: NodeJS.ProcessEnv, viaNpm = false): Promise<RunningStack> {
   // The command of `npm start`, in a process group of its own as a terminal gives a command:
-  // Ctrl-C signals the whole group.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: ROOT, env, detached: true });
+  // Ctrl-C signals the whole group. Or `npm start` itself, to signal npm alone.
+  const child = viaNpm
+    ? spawn('npm', ['start', '--silent'], { cwd: ROOT, env, detached: true })
+    : spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: ROOT, env, detached: true });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -186,4 +209,56 @@ describe('npm start (one-command dev stack)', () => {
       expect(await stopStack(second)).toBe(0);
     }
   }, 240_000);
+
+  it('stops everything on SIGTERM sent to npm alone: exit 0, a "stopped" line, no process left, ports free; quiet while idle', async () => {
+    const stack = await startStack(env, true);
+    const exited = new Promise<number | null>((done) => {
+      stack.child.removeAllListeners('exit');
+      stack.child.once('exit', (code) => done(code));
+    });
+    let idleOutput: string;
+    try {
+      // The reference worker polls every second while idle; that is not logged line by line.
+      await outputContains(stack, 'reference worker started');
+      const login = await postGraphQL<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
+      await settledTasks(gatewayUrl, login.data!.login.accessToken);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const idleFrom = stack.output().length;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      idleOutput = stack.output().slice(idleFrom);
+    } finally {
+      // Only npm's own pid, not its group: as a process manager or `kill <pid>` would do.
+      process.kill(stack.child.pid!, 'SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(idleOutput).toBe('');
+    const lines = stack.output().trim().split('\n');
+    expect(lines.at(-1)).toMatch(/"msg":"stopped"/);
+    // npm execs node, so npm's pid was the stack's: nothing of it runs on.
+    expect(isAlive(stack.child.pid!)).toBe(false);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    const ports = [env.PORT, env.PLATTFORM_PORT, env.DEV_PG_PORT, ...HUB_SUBGRAPHS.map((hub) => env[portVariableFor(hub.name)])];
+    for (const port of ports) expect({ port, taken: await portTaken(port) }).toEqual({ port, taken: false });
+  }, 180_000);
+
+  it('a port in use is one line naming the port and its variable; what had started is stopped', async () => {
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(Number(env.PLATTFORM_PORT), '127.0.0.1', done));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: ROOT, env, detached: true });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+      expect(code).toBe(1);
+      expect(output).toContain(`dev stack: port ${env.PLATTFORM_PORT} is in use (set PLATTFORM_PORT to a free port`);
+      expect(output).not.toMatch(/\n\s+at /);
+      expect(output.trim().split('\n').at(-1)).toMatch(/"msg":"stopped"/);
+      // The embedded PostgreSQL it had started is stopped again.
+      expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+      expect(await portTaken(env.DEV_PG_PORT)).toBe(false);
+    } finally {
+      await new Promise<void>((done) => blocker.close(() => done()));
+    }
+  }, 180_000);
 });

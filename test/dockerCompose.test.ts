@@ -64,6 +64,8 @@ describe('docker-compose.yml', () => {
     expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { WORKSPACE: expect.any(String) } });
     const workspace = service.build!.args!.WORKSPACE!;
     expect([workspace, existsSync(join(ROOT, workspace, 'package.json')), isWorkspace(workspace)]).toEqual([workspace, true, true]);
+    // The Dockerfile compiles the workspace with its own build config.
+    expect([workspace, existsSync(join(ROOT, workspace, 'tsconfig.build.json'))]).toEqual([workspace, true]);
   });
 
   it.each(built)('%s: serves and is probed on the port supergraph.yaml assigns', (name, service) => {
@@ -118,7 +120,8 @@ describe('docker-compose.yml', () => {
     const worker = compose.services['agent-worker']!;
     expect(worker.profiles).toEqual(['worker']);
     expect(worker.build).toEqual(compose.services.agent!.build);
-    expect((worker as { command?: string[] }).command?.join(' ')).toContain('subgraphs/agent/worker/main.ts');
+    // The agent image's working directory is subgraphs/agent; dist/worker/main.js is compiled from worker/main.ts.
+    expect((worker as { command?: string[] }).command).toEqual(['node', 'dist/worker/main.js']);
     expect(existsSync(join(ROOT, 'subgraphs/agent/worker/main.ts'))).toBe(true);
     expect(worker.environment?.GATEWAY_URL).toBe('http://gateway:4000/graphql');
     expect(worker.depends_on).toHaveProperty('gateway');

@@ -67,7 +67,7 @@ export function recoveryBudgetSeconds(recovery: RecoverySettings): number {
 export const SUBSCRIBERS_PER_CLIENT_PROCESS = 5_000;
 
 /**
- * The gateway runs as its image runs it (gateway/Dockerfile sets NODE_OPTIONS to this); the direct
+ * The gateway runs as its image runs it (the root Dockerfile sets NODE_OPTIONS to this, next to --conditions=hub-dist); the direct
  * peer's server gets the same, so the comparison is between the servers, not their flags.
  */
 const GATEWAY_IMAGE_NODE_OPTIONS = '--max-semi-space-size=64';

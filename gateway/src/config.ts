@@ -5,11 +5,14 @@ import {
   envInt,
   envOptional,
   envString,
+  loginLimitSettingsFromEnv,
   rateLimitDefaultFromEnv,
   type BlindDenylistSettings,
+  type LoginLimitSettings,
   type TokenSettings,
 } from '@hub/core';
-import type { RateLimitMode } from './rateLimit/rateLimiter';
+import type { ExecutorKind } from './execution/federatedExecution';
+import type { RateLimitMode } from './rateLimit/rateLimitMode';
 import { dashboardDevOrigins, normalizeOrigin } from './browser/allowedOrigins';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
@@ -117,6 +120,13 @@ export interface RegistrySettings {
   usageRetentionDays: number;
 }
 
+/** Sign-in attempts the gateway lets through to the subgraphs (README.md, *Login limit*). */
+export interface LoginLimitConfig {
+  limits: LoginLimitSettings;
+  /** Root mutation fields that check a password; their `email` argument names the account. */
+  mutations: readonly string[];
+}
+
 export interface GatewayConfig {
   port: number;
   /** Composed supergraph SDL file (`npm run compose` writes it); watched and hot-reloaded. */
@@ -143,6 +153,7 @@ export interface GatewayConfig {
   rateLimit: RateLimitDefault;
   /** How every window (default, config, ceiling) is enforced: GATEWAY_RATE_LIMIT_MODE. */
   rateLimitMode: RateLimitMode;
+  logins: LoginLimitConfig;
   /** Persisted-operation manifest (JSON `{ "<sha256>": "<document>" }`); set → safelist mode. */
   persistedOperationsPath?: string;
   /** Automatic persisted queries (clients register hashes); ignored in safelist mode. */
@@ -156,12 +167,23 @@ export interface GatewayConfig {
   subscriptionTicketTtlSeconds: number;
   csrfPrevention: boolean;
   admission: AdmissionSettings;
+  /** Level of the one log line per GraphQL request (GATEWAY_REQUEST_LOG_LEVEL). */
+  requestLogLevel: 'info' | 'debug';
   /** Verified token claims kept per token (LRU), so a reused token is verified once; 0 = off. */
   tokenCacheSize: number;
   subgraphs: SubgraphHttpSettings;
   subscriptions: SubscriptionSettings;
   /** Set (REGISTRY_DATABASE_URL) → follows the schema registry and records field usage. */
   registry?: RegistrySettings;
+  /** Who executes query plans: `own` (default) or `stock` (@apollo/gateway's executeQueryPlan). */
+  executor?: ExecutorKind;
+}
+
+/** GATEWAY_EXECUTOR: `own` (default) or `stock`; anything else is a configuration error. */
+function executorFromEnv(): ExecutorKind {
+  const value = envString('GATEWAY_EXECUTOR', 'own');
+  if (value !== 'own' && value !== 'stock') throw new Error(`GATEWAY_EXECUTOR must be "own" or "stock", not "${value}"`);
+  return value;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -303,6 +325,13 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     limits: operationLimitsFromEnv(),
     rateLimit: rateLimitDefaultFromEnv(),
     rateLimitMode: rateLimitModeFromEnv(),
+    logins: {
+      limits: loginLimitSettingsFromEnv(),
+      mutations: envString('GATEWAY_LOGIN_MUTATIONS', 'login')
+        .split(',')
+        .map((field) => field.trim())
+        .filter(Boolean),
+    },
     persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),
     automaticPersistedQueries: envBool('GATEWAY_APQ', false),
     corsOrigins: corsOriginsFromEnv(envOptional('NODE_ENV') === 'production'),
@@ -310,9 +339,11 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
     uploads: uploadRouteSettingsFromEnv(),
     admission: admissionSettingsFromEnv(),
+    requestLogLevel: envString('GATEWAY_REQUEST_LOG_LEVEL', 'info') === 'debug' ? 'debug' : 'info',
     tokenCacheSize: envInt('GATEWAY_TOKEN_CACHE_SIZE', 10_000),
     subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
     registry: registrySettingsFromEnv(),
+    executor: executorFromEnv(),
   };
 }

@@ -10,9 +10,14 @@ import {
   useHiddenSchemaSuggestions,
   useIntrospectionGuard,
   yogaLogger,
+  LoginAttemptLimit,
+  sharedTokenBucketLimiter,
+  inProcessTokenBucketLimiter,
+  redisTokenBucketLimiter,
   type ConfigReader,
   type EventBus,
   type Logger,
+  type RateLimiter,
   type RunningServer,
   type TokenDenylist,
   type TokenVerifier,
@@ -32,6 +37,7 @@ import type { GatewayContext } from './gatewayContext';
 import { graphiqlPage, type DemoLogin } from './graphiql/graphiqlPage';
 import { FairQueue } from './limits/fairQueue';
 import { useAdmissionControl } from './limits/useAdmissionControl';
+import { useLoginLimit } from './limits/useLoginLimit';
 import { useOperationLimits } from './limits/useOperationLimits';
 import { useRequestBodyLimit } from './limits/useRequestBodyLimit';
 import { GatewayMetrics } from './observability/gatewayMetrics';
@@ -41,8 +47,6 @@ import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
 import { connectGatewayRegistry } from './registry/gatewayRegistry';
 import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rateLimit/slidingWindowLimiter';
-import { inProcessTokenBucketLimiter, redisTokenBucketLimiter } from './rateLimit/tokenBucketLimiter';
-import type { RateLimiter } from './rateLimit/rateLimiter';
 import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
@@ -111,7 +115,7 @@ function defaultTicketStore(config: GatewayConfig, logger: Logger): Subscription
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
  * origin policy, subscription tickets, body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
  * operations, operation limits, (production) introspection guard and hidden suggestions, rate
- * limit, authorization, field usage (with a schema registry), federated execution, SSE event ids.
+ * limit, login limit, authorization, field usage (with a schema registry), federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -123,6 +127,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const supergraph = await SupergraphManager.start(initialSdl, {
     logger,
     buildService: (subgraph) => clients.get(subgraph),
+    executor: config.executor,
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
   }).catch(async (error: unknown) => {
@@ -152,8 +157,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     onLimited: () => metrics.rateLimited.inc(),
   });
+  const loginLimit = new LoginAttemptLimit({
+    limiter: sharedTokenBucketLimiter({ redisUrl: config.redisUrl, keyPrefix: 'hub:gateway:login:', logger }),
+    settings: config.logins.limits,
+    onRefused: (scope) => metrics.loginLimited.inc({ scope }),
+  });
   const manifest = config.persistedOperationsPath ? await readOperationManifest(config.persistedOperationsPath) : undefined;
-  const observability = createRequestObservability(logger, metrics);
+  const observability = createRequestObservability(logger, metrics, config.requestLogLevel);
   const endpoints = subgraphEndpoints(applyRoutingOverrides(initialSdl, config.routingOverrides));
 
   const subscriptions = new FederatedSubscriptions({
@@ -183,6 +193,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       slots: admission,
       identities,
       isOperationRoute,
+      rateLimit,
       onRefused: (reason) => metrics.admissionRefused.inc({ reason }),
     }),
     useUploadRoute(config.uploads) as Plugin,
@@ -193,6 +204,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.production) plugins.push(useIntrospectionGuard(), useHiddenSchemaSuggestions());
   plugins.push(
     useRateLimit(rateLimit),
+    useLoginLimit({ limit: loginLimit, mutations: config.logins.mutations }),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
     ...(registry?.usagePlugin ? [registry.usagePlugin] : []),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
@@ -253,6 +265,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await clients.close();
       await rateLimiter.close();
       await ticketStore.close();
+      await loginLimit.close();
       await ownDenylist?.close();
     },
   };

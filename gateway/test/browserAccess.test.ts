@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, createTokenDenylist, type TokenDenylist } from '@hub/core';
+import { createLogger, createTokenDenylist, inProcessTokenBucketLimiter, type TokenDenylist } from '@hub/core';
 import WebSocket from 'ws';
 import { eventually } from '../../test/support/eventually';
 import { SseSubscription } from '../../test/support/sseSubscription';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { corsOriginsFromEnv, createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig, type GatewayOptions } from '../src';
-import { inProcessTokenBucketLimiter } from '../src/rateLimit/tokenBucketLimiter';
 import { journalPosition } from './support/fixtureJournal';
 import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
 import { JOURNAL_SUBSCRIPTION, startSubscriptionFixtures, type JournalData, type SubscriptionFixtures } from './support/subscriptionFixtures';

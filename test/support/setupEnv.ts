@@ -7,3 +7,7 @@ process.env.DATA_DIR = TEST_DATA_DIR;
 delete process.env.REDIS_URL;
 delete process.env.DATABASE_APP_URL;
 delete process.env.NODE_ENV;
+// Suites sign the same accounts in many times a second from one address; the login limit's own
+// tests (test/loginLimit.test.ts) set the limits they check.
+process.env.LOGIN_LIMIT_PER_ADDRESS ??= '100000';
+process.env.LOGIN_LIMIT_PER_ACCOUNT ??= '100000';

@@ -85,6 +85,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly loginLimited = new Counter({
+    name: 'gateway_login_limited_total',
+    help: 'Sign-in attempts refused by the login limit, per address or per account',
+    labelNames: ['scope'],
+    registers: [this.registry],
+  });
+
   readonly clientSubscriptions = new Gauge({
     name: 'gateway_subscriptions_active',
     help: 'Client subscriptions currently open (WebSocket and SSE)',

@@ -30,7 +30,8 @@ function errorCodesOf(result: unknown): string[] {
  * One JSON log line and one set of metrics per request: request id, tenant, operation name,
  * duration, HTTP status and error codes. Also echoes the request id on the response.
  */
-export function createRequestObservability(logger: Logger, metrics: GatewayMetrics): RequestObservability {
+/** `lineLevel`: the level of the one line per request (`debug` keeps polling clients out of an info log). */
+export function createRequestObservability(logger: Logger, metrics: GatewayMetrics, lineLevel: 'info' | 'debug' = 'info'): RequestObservability {
   const records = new WeakMap<Request, RequestRecord>();
   const recordOf = (request: Request): RequestRecord => {
     let record = records.get(request);
@@ -62,7 +63,7 @@ export function createRequestObservability(logger: Logger, metrics: GatewayMetri
       if (url.pathname !== GRAPHQL_PATH && url.pathname !== UPLOAD_PATH) return;
       const seconds = (performance.now() - record.started) / 1000;
       metrics.request(record.operationName, seconds, record.errorCodes);
-      logger.info(
+      logger[lineLevel](
         {
           requestId: record.requestId,
           orgId: record.orgId,

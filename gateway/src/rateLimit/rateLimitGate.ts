@@ -1,7 +1,8 @@
-import type { ConfigReader, Logger, RateLimitWindow } from '@hub/core';
-import { GraphQLError } from 'graphql';
+import type { ConfigReader, Logger, RateLimiter, RateLimitWindow } from '@hub/core';
+import type { GraphQLError } from 'graphql';
+import type { CallerKey } from '../limits/callerKey';
+import { rateLimitedError } from './rateLimitedError';
 import { rateLimitWindowFor } from './rateLimitSettings';
-import type { RateLimiter } from './rateLimiter';
 
 export interface RateLimitOptions {
   limiter: RateLimiter;
@@ -19,7 +20,38 @@ export interface RateLimitOptions {
  * through (logged): the limit protects the graph, it must not stop it.
  */
 export class RateLimitGate {
+  /** Keys refused here, until their limit could next allow a request. */
+  private readonly exhausted = new Map<string, number>();
+  /** Requests already counted by admission control (their first operation is not counted again). */
+  private readonly countedEarly = new WeakSet<Request>();
+
   constructor(private readonly options: RateLimitOptions) {}
+
+  /** A caller as admission control knows it: its tenant's window, anonymous: its address's. */
+  forCaller(caller: CallerKey): Promise<GraphQLError | null> {
+    return this.hit(caller.key, caller.orgId);
+  }
+
+  /**
+   * For admission control, before a byte of the body is read: a caller this gateway saw refused
+   * moments ago is counted here already, so while it stays over its limit its requests are
+   * refused (the same answer, staggered retryAfter) without being parsed, validated or planned.
+   * A request let through this way has been counted: its first operation is not counted again.
+   * null: go on as usual.
+   */
+  async beforeParsing(caller: CallerKey, request: Request): Promise<GraphQLError | null> {
+    const untilMs = this.exhausted.get(caller.key);
+    if (untilMs === undefined) return null;
+    if (untilMs <= Date.now()) this.exhausted.delete(caller.key);
+    const limited = await this.forCaller(caller);
+    if (!limited) this.countedEarly.add(request);
+    return limited;
+  }
+
+  /** Whether admission control counted this request already (asked once per request). */
+  countedBeforeParsing(request: Request): boolean {
+    return this.countedEarly.delete(request);
+  }
 
   forTenant(orgId: string): Promise<GraphQLError | null> {
     return this.hit(`org:${orgId}`, orgId);
@@ -41,13 +73,9 @@ export class RateLimitGate {
     }
     if (decision.allowed) return null;
     this.options.onLimited?.();
-    const header = String(Math.max(1, Math.ceil(decision.retryAfterSeconds)));
-    return new GraphQLError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, {
-      extensions: {
-        code: 'RATE_LIMITED',
-        retryAfter: decision.retryAfterSeconds,
-        http: { status: 429, headers: { 'retry-after': header } },
-      },
-    });
+    // Bounded: a flood of distinct addresses must not grow memory without limit.
+    if (this.exhausted.size >= 100_000) this.exhausted.clear();
+    this.exhausted.set(key, Date.now() + decision.nextAllowedSeconds * 1000);
+    return rateLimitedError(`Rate limit of ${window.limit} requests per ${window.windowSeconds} s exceeded`, decision.retryAfterSeconds);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { RateLimiter } from './rateLimiter';
+import type { RateLimiter } from '@hub/core';
 
 /**
  * Sliding log in a sorted set, all in one Lua call so concurrent replicas cannot both take the
@@ -40,7 +40,7 @@ export function redisSlidingWindowLimiter(redis: Redis, keyPrefix = 'hub:gateway
         window.limit,
         randomUUID(),
       );
-      return { allowed: allowed === 1, remaining, retryAfterSeconds: Math.max(0, Math.ceil(retryMs / 1000)) };
+      return { allowed: allowed === 1, remaining, retryAfterSeconds: Math.max(0, Math.ceil(retryMs / 1000)), nextAllowedSeconds: Math.max(0, retryMs) / 1000 };
     },
     close: async () => {
       redis.disconnect();
@@ -68,9 +68,10 @@ export function inProcessSlidingWindowLimiter(): RateLimiter {
       if (expired > 0) log.splice(0, expired);
       if (log.length < window.limit) {
         log.push(now);
-        return { allowed: true, remaining: window.limit - log.length, retryAfterSeconds: 0 };
+        return { allowed: true, remaining: window.limit - log.length, retryAfterSeconds: 0, nextAllowedSeconds: 0 };
       }
-      return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((log[0]! + windowMs - now) / 1000)) };
+      const waitMs = log[0]! + windowMs - now;
+      return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), nextAllowedSeconds: Math.max(0, waitMs) / 1000 };
     },
     close: async () => logs.clear(),
   };

@@ -18,6 +18,8 @@ type RequestContext = GatewayContext & NodeServerContext & { request: Request };
  * no GraphQL, parse or validation errors, an unknown persisted operation) is counted afterwards
  * per client address, since it has no tenant; once that window is used up its answer becomes
  * 429 RATE_LIMITED instead, so a flood of garbage meets the same wall as anonymous traffic.
+ * A request that admission control already counted (its caller was over the limit moments ago)
+ * is not counted twice.
  */
 export function useRateLimit(gate: RateLimitGate): Plugin {
   // Operations of a request that were counted before execution (batches have several).
@@ -26,6 +28,7 @@ export function useRateLimit(gate: RateLimitGate): Plugin {
   const check = async ({ args, setResultAndStopExecution }: LimitedOperation) => {
     const context = args.contextValue as RequestContext;
     counted.set(context.request, (counted.get(context.request) ?? 0) + 1);
+    if (gate.countedBeforeParsing(context.request)) return;
     const limited = context.identity
       ? await gate.forTenant(context.identity.orgId)
       : await gate.forAddress(clientAddressOf(context));
@@ -37,7 +40,7 @@ export function useRateLimit(gate: RateLimitGate): Plugin {
     onSubscribe: check,
     onResultProcess: async ({ request, result, setResult, serverContext }) => {
       const operations = Array.isArray(result) ? result.length : 1;
-      const uncounted = operations - (counted.get(request) ?? 0);
+      const uncounted = operations - (counted.get(request) ?? 0) - (gate.countedBeforeParsing(request) ? 1 : 0);
       let limited = null;
       for (let i = 0; i < uncounted; i += 1) limited = (await gate.forAddress(clientAddressOf(serverContext as NodeServerContext))) ?? limited;
       if (!limited) return;

@@ -9,6 +9,7 @@ import {
   type BackgroundTask,
   type ConfigReader,
   type HubSubgraphDefinition,
+  workspaceRoot,
 } from '@hub/core';
 import { migrations } from './migrations';
 import { Pipeline } from './pipelines/pipeline.entity';
@@ -30,7 +31,7 @@ import { TaskTypeRegistry } from './taskTypes/taskTypeRegistry';
 export const SUBGRAPH_NAME = 'agent';
 /** Where subjects are looked up as the caller when GATEWAY_URL is not set (the dev stack's gateway). */
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
-export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
+export const typeDefs = loadSchemaFile(join(workspaceRoot(__dirname), 'schema.graphql'));
 
 export interface AgentSubgraphOptions {
   /**

@@ -6,8 +6,10 @@ import {
   envOptional,
   envString,
   hubSubgraphSettingsFromEnv,
+  loginLimitSettingsFromEnv,
   rateLimitDefaultFromEnv,
   type HubSubgraphSettings,
+  type LoginLimitSettings,
   type RateLimitWindow,
 } from '@hub/core';
 import type { HashingSlotsSettings } from './identity/hashingSlots';
@@ -38,6 +40,11 @@ export interface PlattformConfig extends HubSubgraphSettings {
   rateLimitCeilingDefault: RateLimitWindow | null;
   /** Bound on password hashing (login, signUp): hashes at once, waiting, longest wait. */
   passwordHashing: HashingSlotsSettings;
+  /**
+   * Sign-in attempts per account (LOGIN_LIMIT_PER_ACCOUNT…), also when called straight, not
+   * through the gateway. Not per address: behind the gateway every caller has the gateway's.
+   */
+  loginLimits: LoginLimitSettings;
 }
 
 /** `DATA_DIR/keys/<name>`: development key material (never used in production). */
@@ -73,6 +80,7 @@ export function plattformConfigFromEnv(): PlattformConfig {
     refreshReuseGraceSeconds: envInt('REFRESH_REUSE_GRACE_SECONDS', DEFAULT_REFRESH_REUSE_GRACE_SECONDS),
     provisioner: provisionerSettingsFromEnv(),
     rateLimitCeilingDefault: staticRateLimitCeiling(),
+    loginLimits: { perAddress: null, perAccount: loginLimitSettingsFromEnv().perAccount },
     passwordHashing: {
       // Half the cores: a login flood leaves the other half to everything else plattform does.
       concurrency: envInt('PASSWORD_HASH_CONCURRENCY', Math.max(1, Math.floor(availableParallelism() / 2))),

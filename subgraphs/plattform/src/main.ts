@@ -1,4 +1,4 @@
-import { createLogger, stopOnSignal } from '@hub/core';
+import { createLogger, migrateOnlyRequested, skipMigrationsRequested, stopOnSignal } from '@hub/core';
 import { plattformConfigFromEnv, SUBGRAPH_NAME } from './config';
 import { migratePlattform, startPlattform } from './plattformSubgraph';
 
@@ -6,7 +6,11 @@ import { migratePlattform, startPlattform } from './plattformSubgraph';
 async function main(): Promise<void> {
   const logger = createLogger(SUBGRAPH_NAME);
   const config = plattformConfigFromEnv();
-  await migratePlattform(config);
+  const applied = skipMigrationsRequested() ? [] : await migratePlattform(config);
+  if (migrateOnlyRequested()) {
+    logger.info({ applied }, 'plattform migrations done');
+    return;
+  }
   const plattform = await startPlattform(config, { logger });
   const server = await plattform.listen();
   logger.info({ url: `${server.url}/graphql` }, 'plattform subgraph ready');

@@ -4,6 +4,8 @@ import {
   CONFIG_READER_ROLE,
   REVOCATIONS_PATH,
   createTokenVerifier,
+  LoginAttemptLimit,
+  sharedTokenBucketLimiter,
   loadSchemaFile,
   migrateDatabase,
   startHubSubgraph,
@@ -11,6 +13,7 @@ import {
   type HubSubgraphDefinition,
   type HubSubgraphDependencies,
   type RunningHubSubgraph,
+  workspaceRoot,
 } from '@hub/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { SUBGRAPH_NAME, type PlattformConfig } from './config';
@@ -46,7 +49,7 @@ import { User } from './users/user.entity';
 import { UserService } from './users/userService';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
-export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
+export const typeDefs = loadSchemaFile(join(workspaceRoot(__dirname), 'schema.graphql'));
 
 export type RunningPlattform = RunningHubSubgraph<PlattformServices>;
 export type PlattformDependencies = HubSubgraphDependencies;
@@ -72,6 +75,7 @@ export async function startPlattform(
     devKeyFile: config.devKeyFile,
     previousPublicKeys: parsePreviousKeys(config.previousSigningKeys),
   });
+  let loginAttempts: LoginAttemptLimit | undefined;
   const definition: HubSubgraphDefinition<PlattformServices> = {
     name: SUBGRAPH_NAME,
     typeDefs,
@@ -81,6 +85,11 @@ export async function startPlattform(
     // Config clients in every process follow all tenants' config changes.
     broadcastEventTypes: [CONFIG_CHANGED_EVENT],
     createServices: ({ database, denylist, eventBus, logger }) => {
+      loginAttempts = new LoginAttemptLimit({
+        limiter: sharedTokenBucketLimiter({ redisUrl: config.redisUrl, keyPrefix: 'hub:plattform:login:', logger }),
+        settings: config.loginLimits,
+        onRefused: (scope) => logger.info({ scope }, 'sign-in attempt refused by the login limit'),
+      });
       const provisioner = createProvisioner(config.provisioner, logger);
       const quotas = new QuotaService(database, provisioner);
       const issuer = new AccessTokenIssuer(keys, config.tokens);
@@ -88,7 +97,7 @@ export async function startPlattform(
       const hasher = new PasswordHasher({ slots: new HashingSlots(config.passwordHashing) });
       const tenants = new TenantService(database, provisioner, quotas, logger);
       return {
-        accounts: new AccountService(database, hasher, sessions),
+        accounts: new AccountService(database, hasher, sessions, loginAttempts),
         signUps: new SignUpService(database, hasher, sessions, tenants),
         organizations: new OrganizationService(),
         users: new UserService(),
@@ -105,6 +114,7 @@ export async function startPlattform(
     outboxDeliveries: (_services, { denylist }) => ({ [TOKEN_REVOKED_EVENT]: revocationDelivery(denylist) }),
     startBackground: async (services, { denylist, outbox, logger }) => [
       await keepDenylistLease({ sessions: services.sessions, denylist, outbox, leaseMs: config.denylistLeaseMs, logger }),
+      { stop: async () => loginAttempts?.close() },
     ],
     verifyToken: () => createTokenVerifier({ ...config.tokens, keys: keys.verificationKeys }),
     revocationFeed: (services, { logger }) => localRevocationFeed(services.sessions, logger),

@@ -10,6 +10,7 @@ import {
   type ConfigReader,
   type HubSubgraphDefinition,
   type HubSubgraphModule,
+  workspaceRoot,
 } from '@hub/core';
 import { Assessment } from './assessments/assessment.entity';
 import { AssessmentService } from './assessments/assessmentService';
@@ -32,7 +33,7 @@ import { resolvers } from './resolvers';
 import { seedRiskHubDemo } from './seed/demoSeed';
 import type { RiskHubContext, RiskHubServices } from './services';
 
-export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
+export const typeDefs = loadSchemaFile(join(workspaceRoot(__dirname), 'schema.graphql'));
 
 export interface RiskHubOptions {
   /** Defaults to the environment (README.md). */

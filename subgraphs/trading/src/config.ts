@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { envOptional, envString } from '@hub/core';
+import { envOptional, envString, workspaceRoot } from '@hub/core';
 import { DEFAULT_PAPER_BROKER, type PaperBrokerSettings } from './orders/paperBroker';
 
 export const SUBGRAPH_NAME = 'trading';
 
 /** The generated sample bars the demo seed imports (see scripts/generateSampleBars.ts). */
-export const SAMPLE_DATA_DIR = resolve(__dirname, '..', 'sample-data');
+export const SAMPLE_DATA_DIR = resolve(workspaceRoot(__dirname), 'sample-data');
 
 function envNumber(name: string, fallback: number): number {
   const raw = envOptional(name);

@@ -8,6 +8,7 @@ import {
   type ConfigReader,
   type HubSubgraphDefinition,
   type HubSubgraphModule,
+  workspaceRoot,
 } from '@hub/core';
 import { StockAnalysis } from './analyses/stockAnalysis.entity';
 import { StockAnalysisService } from './analyses/stockAnalysisService';
@@ -34,7 +35,7 @@ import { CONFIG_SERVICE, TradingRules } from './rules/tradingRules';
 import { seedTradingDemo } from './seed/demoSeed';
 import type { TradingContext, TradingServices } from './services';
 
-export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
+export const typeDefs = loadSchemaFile(join(workspaceRoot(__dirname), 'schema.graphql'));
 
 export interface TradingOptions {
   /**

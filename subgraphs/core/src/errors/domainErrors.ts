@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UNAVAILABLE'
   | 'RESUME_POINT_EXPIRED'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export abstract class DomainError extends Error {
@@ -60,4 +61,12 @@ export class UnavailableError extends DomainError {
  */
 export class ResumePointExpiredError extends DomainError {
   readonly code = 'RESUME_POINT_EXPIRED';
+}
+
+/**
+ * The caller made too many attempts of this kind (e.g. sign-ins for one account); details carry
+ * `retryAfter` (seconds) and what was limited.
+ */
+export class RateLimitedError extends DomainError {
+  readonly code = 'RATE_LIMITED';
 }

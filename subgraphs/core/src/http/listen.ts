@@ -8,6 +8,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long `close()` lets in-flight requests finish before it cuts the remaining connections. */
+export const FORCED_CLOSE_AFTER_MS = 5000;
+
 type RequestListener = Parameters<typeof createServer>[1];
 
 /** Starts an HTTP server; `close()` stops accepting, lets in-flight requests end, then drops idle sockets. */
@@ -31,7 +34,7 @@ export async function listen(handler: RequestListener, port: number, host = '0.0
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 5000).unref();
+        setTimeout(() => server.closeAllConnections(), FORCED_CLOSE_AFTER_MS).unref();
       }),
   };
 }

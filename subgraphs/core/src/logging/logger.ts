@@ -1,16 +1,38 @@
-import pino, { type Logger } from 'pino';
-import { envString } from '../config/env';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { envOptional, envString } from '../config/env';
 
 export type { Logger };
 
-/** JSON logs on stdout; `LOG_LEVEL` (default `info`, tests use `silent`). */
+/**
+ * How log lines look (LOG_FORMAT): `json` (one object per line, for collectors) or `pretty`
+ * (human-readable, for a person at a terminal). Unset: pretty only outside production when
+ * stdout is a terminal, so `npm start` reads well and anything piped or deployed stays JSON.
+ */
+function prettyLogs(): boolean {
+  const format = envOptional('LOG_FORMAT');
+  if (format) return format === 'pretty';
+  return envOptional('NODE_ENV') !== 'production' && process.stdout.isTTY === true;
+}
+
+let prettyStream: DestinationStream | undefined;
+
+/** One pretty printer for every logger of the process (a development dependency, loaded only here). */
+function prettyDestination(): DestinationStream {
+  const pretty = require('pino-pretty') as (options: Record<string, unknown>) => DestinationStream;
+  // Synchronous, so the last lines before process.exit are written.
+  prettyStream ??= pretty({ sync: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service', messageKey: 'msg' });
+  return prettyStream;
+}
+
+/** JSON logs on stdout (pretty at a development terminal, see prettyLogs); `LOG_LEVEL` (default `info`, tests use `silent`). */
 export function createLogger(service: string): Logger {
-  return pino({
+  const options = {
     name: service,
     level: envString('LOG_LEVEL', 'info'),
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return prettyLogs() ? pino(options, prettyDestination()) : pino(options);
 }
 
 /**

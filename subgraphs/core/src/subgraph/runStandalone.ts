@@ -2,11 +2,28 @@ import { stopOnSignal } from '../http/stopOnSignal';
 import { createLogger } from '../logging/logger';
 import type { HubSubgraphModule } from './hubSubgraph';
 
+/** `--migrate-only`: apply the migrations and exit (the deployment's migration Job runs this before a rollout). */
+export function migrateOnlyRequested(argv: readonly string[] = process.argv): boolean {
+  return argv.includes('--migrate-only');
+}
+
+/**
+ * `--skip-migrations`: serve without migrating (Kubernetes: the migration Job already ran them, so
+ * serving pods need neither the admin connection nor time for it at start).
+ */
+export function skipMigrationsRequested(argv: readonly string[] = process.argv): boolean {
+  return argv.includes('--skip-migrations');
+}
+
 /** A subgraph's own process (Docker, Kubernetes): migrate, serve, stop cleanly on SIGTERM. */
 export async function runStandalone<TServices>(module: HubSubgraphModule<TServices>): Promise<void> {
   const logger = createLogger(module.name);
   const settings = module.settingsFromEnv();
-  await module.migrate(settings);
+  const applied = skipMigrationsRequested() ? [] : await module.migrate(settings);
+  if (migrateOnlyRequested()) {
+    logger.info({ applied }, `${module.name} migrations done`);
+    return;
+  }
   const running = await module.start(settings, { logger });
   const server = await running.listen();
   logger.info({ url: `${server.url}/graphql` }, `${module.name} subgraph ready`);

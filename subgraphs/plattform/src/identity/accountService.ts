@@ -1,4 +1,12 @@
-import { NotFoundError, ConflictError, UnauthenticatedError, type Identity, type TenantDatabase } from '@hub/core';
+import {
+  NotFoundError,
+  ConflictError,
+  RateLimitedError,
+  UnauthenticatedError,
+  type Identity,
+  type LoginAttemptLimit,
+  type TenantDatabase,
+} from '@hub/core';
 import { Membership } from '../organizations/membership.entity';
 import { Organization } from '../organizations/organization.entity';
 import type { RefreshClient } from '../sessions/refreshReuseGrace';
@@ -59,9 +67,19 @@ export class AccountService {
     private readonly database: TenantDatabase,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    /** Sign-in attempts per account, checked before any password is hashed; absent → unbounded. */
+    private readonly attempts?: LoginAttemptLimit,
   ) {}
 
   async login(email: string, password: string, organizationId?: string | null): Promise<AuthResult> {
+    const refusal = await this.attempts?.check({ email });
+    if (refusal) {
+      const { limit, windowSeconds } = refusal.window;
+      throw new RateLimitedError(`Too many sign-in attempts for this account (${limit} per ${windowSeconds} s); retry later`, {
+        reason: 'login_account',
+        retryAfter: refusal.retryAfterSeconds,
+      });
+    }
     const found = await findAccountByEmail(this.database, email);
     const valid = await this.hasher.verify(password, found?.passwordHash ?? null);
     if (!found || !valid) throw new UnauthenticatedError(INVALID_CREDENTIALS);
