@@ -8,13 +8,15 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 
 # Stage 1: the package manifests only (the root's and every workspace's package.json, as the
 # workspace folders hold them), so that the installs below stay cached while sources change.
-# The workspace folders are copied whole: no workspace is named here, a new one is included as is.
+# The workspace folders (the root package.json's "workspaces") are copied whole: no workspace is
+# named here, a new one is included as is.
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY subgraphs subgraphs
 COPY gateway gateway
-RUN find subgraphs gateway -type f ! -name package.json -delete && find subgraphs gateway -type d -empty -delete
+COPY dashboard dashboard
+RUN find subgraphs gateway dashboard -type f ! -name package.json -delete && find subgraphs gateway dashboard -type d -empty -delete
 
 # Stage 2: every dependency (TypeScript included), then compile the workspace and what it references.
 FROM ${NODE_IMAGE} AS build
@@ -26,10 +28,11 @@ COPY tsconfig.json supergraph.graphql supergraph.yaml ./
 COPY deploy/docker deploy/docker
 COPY subgraphs subgraphs
 COPY gateway gateway
+COPY dashboard dashboard
 RUN test -n "$WORKSPACE" && test -f "$WORKSPACE/tsconfig.build.json" && npx tsc -b "$WORKSPACE/tsconfig.build.json"
 # What the runtime needs of each compiled workspace (this one and @hub/core): package.json, dist/ and
 # data files (schema, sample data).
-RUN sh deploy/docker/stage-runtime.sh out gateway subgraphs/*
+RUN sh deploy/docker/stage-runtime.sh out subgraphs/* gateway dashboard
 
 # Stage 3: production dependencies of this workspace only, the compiled code, no TypeScript, no tsx.
 FROM ${NODE_IMAGE} AS runtime

@@ -11,7 +11,7 @@ import { freshBenchDatabase } from '../support/benchDatabase';
 import { WsConnection } from '../../test/support/wsSubscription';
 
 /**
- * Config hot-reload latency (ARCHITECTURE.md §5): from the commit of a setConfig transaction to
+ * Config hot-reload latency (docs/architecture.md, "Service configs"): from the commit of a setConfig transaction to
  * (a) a GraphQL subscriber of `configChanged` connected to the GATEWAY over graphql-ws (outbox
  * relay → Redis → plattform's subscription → pooled upstream WebSocket → gateway → client) and
  * (b) a ConfigClient in another process. Changes are made one at a time, so this measures

@@ -18,4 +18,6 @@ async function main(): Promise<void> {
   process.stdout.write(`READY ${JSON.stringify({ url: `http://127.0.0.1:${server.port}/graphql` })}\n`);
 }
 
+// A clean exit on SIGTERM, so --cpu-prof (BENCH_CPU_PROF) writes its profile.
+process.once('SIGTERM', () => process.exit(0));
 void main();

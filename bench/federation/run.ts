@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,11 @@ import { SUBGRAPHS } from './benchSubgraphs';
 
 /**
  * `npm run bench:federation`: our gateway vs stock @apollo/gateway on @apollo/server, one process
- * each, against the same four in-memory subgraphs, interleaved runs, loopback only.
- * BENCH_DURATION_S (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP_S (2).
+ * each, against the same four in-memory subgraphs, interleaved runs, loopback only. Each gateway
+ * is pinned to one core (taskset, when available); every request carries its own signed token.
+ * BENCH_DURATION_S (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP_S (2),
+ * BENCH_GATEWAY_CPU (0), BENCH_OUR_EXECUTOR (our gateway's GATEWAY_EXECUTOR, default own),
+ * BENCH_CPU_PROF=<dir> (CPU profiles of both gateways, written when they stop).
  * BENCH_FIELD_USAGE=1 (`npm run bench:field-usage`) adds a third target: our gateway recording field
  * usage into a scratch database (BENCH_PG_SERVER_URL), compared with ours without it.
  */
@@ -25,6 +28,8 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 20_000);
 const FIELD_USAGE = process.env.BENCH_FIELD_USAGE === '1';
 const PG_SERVER_URL = process.env.BENCH_PG_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const GATEWAY_CPU = process.env.BENCH_GATEWAY_CPU ?? '0';
+const TASKSET = spawnSync('taskset', ['--version']).status === 0;
 
 const HEAVY_QUERY = /* GraphQL */ `
   query Heavy {
@@ -52,8 +57,11 @@ interface Started {
 
 const children: ChildProcess[] = [];
 
-function startChild(file: string, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, file)], {
+function startChild(file: string, env: Record<string, string>, pinned = false): Promise<Started> {
+  const profile = pinned && process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const node = [process.execPath, ...profile, '--import', 'tsx', join(__dirname, file)];
+  const command = pinned && TASKSET ? ['taskset', '-c', GATEWAY_CPU, ...node] : node;
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -81,6 +89,11 @@ interface RunResult {
   p99: number;
   errors: number;
   non2xx: number;
+}
+
+async function subgraphRequestCount(countUrl: string): Promise<number> {
+  const response = await fetch(countUrl);
+  return ((await response.json()) as { requests: number }).requests;
 }
 
 async function load(url: string, nextToken: () => string, seconds: number): Promise<RunResult> {
@@ -153,18 +166,18 @@ async function main(): Promise<void> {
   await writeFile(supergraphPath, composed.supergraphSdl);
   const jwksUrl = subgraphs.info.accounts!.replace('/graphql', '/.well-known/jwks.json');
 
-  const ours = await startChild('ourGateway.ts', { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl });
-  const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath });
+  const countUrl = subgraphs.info.accounts!.replace('/graphql', '/requests');
+  const ourEnv = { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl, GATEWAY_EXECUTOR: process.env.BENCH_OUR_EXECUTOR ?? 'own' };
+  const ours = await startChild('ourGateway.ts', ourEnv, true);
+  const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath }, true);
   const targets: Record<string, string> = { ours: ours.info.url!, stock: stock.info.url! };
   const usageDatabase = FIELD_USAGE ? await fieldUsageDatabase() : null;
   const usage = usageDatabase
-    ? await startChild('ourGateway.ts', {
-        BENCH_SUPERGRAPH: supergraphPath,
-        BENCH_JWKS_URL: jwksUrl,
-        REGISTRY_DATABASE_URL: usageDatabase.appUrl,
-        GATEWAY_FOLLOW_REGISTRY: 'false',
-        FIELD_USAGE_FLUSH_MS: '1000',
-      })
+    ? await startChild(
+        'ourGateway.ts',
+        { ...ourEnv, REGISTRY_DATABASE_URL: usageDatabase.appUrl, GATEWAY_FOLLOW_REGISTRY: 'false', FIELD_USAGE_FLUSH_MS: '1000' },
+        true,
+      )
     : null;
   if (usage) targets.usage = usage.info.url!;
 
@@ -183,6 +196,17 @@ async function main(): Promise<void> {
     throw new Error(`gateways disagree or fail:\n${answers.map((answer, index) => `${Object.keys(targets)[index]}: ${answer.slice(0, 300)}`).join('\n')}`);
   }
 
+  // Subgraph requests per operation, counted at the subgraphs over sequential requests (nothing else in flight).
+  const requestsPerOperation: Record<string, number> = {};
+  for (const [name, url] of Object.entries(targets)) {
+    const before = await subgraphRequestCount(countUrl);
+    for (let i = 0; i < 10; i += 1) {
+      await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` }, body: JSON.stringify({ query: HEAVY_QUERY }) }).then((r) => r.text());
+    }
+    requestsPerOperation[name] = ((await subgraphRequestCount(countUrl)) - before) / 10;
+    process.stdout.write(`${name.padEnd(5)} subgraph requests per operation: ${requestsPerOperation[name]!.toFixed(1)}\n`);
+  }
+
   if (process.env.BENCH_PROBE) {
     for (const [name, url] of Object.entries(targets)) {
       const started = performance.now();
@@ -193,6 +217,7 @@ async function main(): Promise<void> {
     }
   }
   process.stdout.write(`\nheavy nested query, ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds (interleaved)\n`);
+  process.stdout.write(TASKSET ? `each gateway pinned to CPU ${GATEWAY_CPU} (taskset)\n` : 'taskset not available: gateways not pinned\n');
   const names = Object.keys(targets);
   const totals: Record<string, RunResult[]> = Object.fromEntries(names.map((name) => [name, []]));
   // The answer check above (and BENCH_PROBE's requests) ran on the usage gateway too.
@@ -213,7 +238,8 @@ async function main(): Promise<void> {
   const mean = (runs: RunResult[], pick: (run: RunResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
   for (const name of names) {
     process.stdout.write(
-      `${name.padEnd(5)} mean: ${mean(totals[name]!, (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name]!, (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name]!, (run) => run.p99).toFixed(1)} ms\n`,
+      `${name.padEnd(5)} mean: ${mean(totals[name]!, (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name]!, (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name]!, (run) => run.p99).toFixed(1)} ms, ` +
+        `subgraph requests/op ${(requestsPerOperation[name] ?? 0).toFixed(1)}\n`,
     );
   }
   const ratio = mean(totals.ours!, (run) => run.rps) / mean(totals.stock!, (run) => run.rps);

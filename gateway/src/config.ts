@@ -11,6 +11,7 @@ import {
   type LoginLimitSettings,
   type TokenSettings,
 } from '@hub/core';
+import type { ExecutorKind } from './execution/federatedExecution';
 import type { RateLimitMode } from './rateLimit/rateLimitMode';
 import { dashboardDevOrigins, normalizeOrigin } from './browser/allowedOrigins';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
@@ -174,6 +175,15 @@ export interface GatewayConfig {
   subscriptions: SubscriptionSettings;
   /** Set (REGISTRY_DATABASE_URL) → follows the schema registry and records field usage. */
   registry?: RegistrySettings;
+  /** Who executes query plans: `own` (default) or `stock` (@apollo/gateway's executeQueryPlan). */
+  executor?: ExecutorKind;
+}
+
+/** GATEWAY_EXECUTOR: `own` (default) or `stock`; anything else is a configuration error. */
+function executorFromEnv(): ExecutorKind {
+  const value = envString('GATEWAY_EXECUTOR', 'own');
+  if (value !== 'own' && value !== 'stock') throw new Error(`GATEWAY_EXECUTOR must be "own" or "stock", not "${value}"`);
+  return value;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -334,5 +344,6 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
     registry: registrySettingsFromEnv(),
+    executor: executorFromEnv(),
   };
 }

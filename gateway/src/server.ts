@@ -34,6 +34,7 @@ import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
+import { graphiqlPage, type DemoLogin } from './graphiql/graphiqlPage';
 import { FairQueue } from './limits/fairQueue';
 import { useAdmissionControl } from './limits/useAdmissionControl';
 import { useLoginLimit } from './limits/useLoginLimit';
@@ -90,6 +91,8 @@ export interface GatewayOptions {
   eventBus?: EventBus;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
+  /** Development: GraphiQL offers this login and opens with its token (see graphiqlPage). */
+  graphiqlDemo?: DemoLogin;
   logger?: Logger;
 }
 
@@ -124,6 +127,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const supergraph = await SupergraphManager.start(initialSdl, {
     logger,
     buildService: (subgraph) => clients.get(subgraph),
+    executor: config.executor,
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
   }).catch(async (error: unknown) => {
@@ -210,7 +214,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
     landingPage: false,
-    graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
+    ...graphiqlPage({ production: config.production, ...(options.graphiqlDemo ? { demo: options.graphiqlDemo } : {}) }),
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
     cors: corsFor(origins),
     maskedErrors: { maskError: (error) => maskGatewayError(error, logger) },

@@ -10,6 +10,10 @@ const SCHEMA = 'type Query { held: String fast: String }';
 const PER_CALLER = 2;
 const QUEUE = 1;
 
+/** Each `held` operation under its own name: identical in-flight operations of one caller would share one subgraph call. */
+let heldCount = 0;
+const heldQuery = () => `query Held${(heldCount += 1)} { held }`;
+
 describe('admission control in front of the whole gateway', () => {
   let subgraph: FixtureSubgraph;
   let gateway: Gateway;
@@ -66,9 +70,9 @@ describe('admission control in front of the whole gateway', () => {
     const tenantB = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
 
     // A fills its two slots (both running at the subgraph) and its one-place queue.
-    const running = [post(url, { query: '{ held }' }, tenantA), post(url, { query: '{ held }' }, tenantA)];
+    const running = [post(url, { query: heldQuery() }, tenantA), post(url, { query: heldQuery() }, tenantA)];
     await eventually(() => heldRunning === PER_CALLER, 10_000, "tenant A's operations to run");
-    const queued = post(url, { query: '{ held }' }, tenantA);
+    const queued = post(url, { query: heldQuery() }, tenantA);
     await eventually(async () => /gateway_admission_operations\{state="waiting"\} 1\b/.test(await metricsText()), 10_000, "A's third operation to wait");
 
     // A's next operations are refused without being parsed (the document is not even valid
@@ -108,11 +112,11 @@ describe('admission control in front of the whole gateway', () => {
 
   it('counts anonymous callers per client address, apart from tenants', async () => {
     const tenant = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
-    const anonymous = [0, 1].map(() => post(url, { query: '{ held }' }));
+    const anonymous = [0, 1].map(() => post(url, { query: heldQuery() }));
     await eventually(() => heldRunning === PER_CALLER, 10_000, 'the anonymous operations to run');
-    anonymous.push(post(url, { query: '{ held }' }));
+    anonymous.push(post(url, { query: heldQuery() }));
     await eventually(async () => /gateway_admission_operations\{state="waiting"\} 1\b/.test(await metricsText()), 10_000, 'the third anonymous operation to wait');
-    const refused = await post(url, { query: '{ held }' });
+    const refused = await post(url, { query: heldQuery() });
     expect(refused.status).toBe(429);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('OVERLOADED');
     expect((await post(url, { query: '{ fast }' }, tenant)).body).toEqual({ data: { fast: 'fast' } });

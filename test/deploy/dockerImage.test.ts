@@ -86,9 +86,9 @@ describe('Dockerfile (one image per WORKSPACE)', () => {
     expect(instructions(runtime, 'WORKDIR').map((instruction) => instruction.args[0])[0]).toBe('/app');
   });
 
-  it('every npm workspace has a build config, the hub-dist exports, and is in what `npm run build` compiles', () => {
+  it('every service and @hub/core: an npm workspace with a build config (what `npm run build:workspaces` compiles) and the hub-dist exports', () => {
     expect(PACKAGES).toEqual(expect.arrayContaining([...WORKSPACES, 'subgraphs/core']));
-    for (const workspace of PACKAGES) {
+    for (const workspace of [...WORKSPACES, 'subgraphs/core']) {
       expect([workspace, existsSync(join(ROOT, workspace, 'tsconfig.build.json'))]).toEqual([workspace, true]);
       const manifest = JSON.parse(readFileSync(join(ROOT, workspace, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
       expect([workspace, manifest.exports['.']]).toEqual([workspace, { 'hub-dist': './dist/src/index.js', default: './src/index.ts' }]);

@@ -3,10 +3,11 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '@hub/core';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
+import { OwnFederatedExecution } from './ownFederatedExecution';
 
 /**
- * The seam where a planned operation is executed against subgraphs. Today it is @apollo/gateway's
- * planner and executor; a faster executor can replace it behind the same two members.
+ * The seam where a planned operation is executed against subgraphs: our executor (default) or
+ * @apollo/gateway's planner and executor, chosen per gateway (GATEWAY_EXECUTOR).
  */
 export interface FederatedExecution {
   /** The API schema clients see (validation, introspection). */
@@ -37,11 +38,28 @@ function disableVendorTelemetry(): void {
 /** Builds (or reuses) the HTTP client of one subgraph; clients outlive supergraph reloads. */
 export type SubgraphServiceFactory = (subgraph: { name: string; url: string }) => GraphQLDataSource<GatewayContext>;
 
+/** Which executor runs query plans: ours (default) or @apollo/gateway's executeQueryPlan (GATEWAY_EXECUTOR). */
+export type ExecutorKind = 'own' | 'stock';
+
+/**
+ * Builds the executor of one supergraph. `own`: @apollo/query-planner's plans run by our executor
+ * with compiled result shaping; `stock`: @apollo/gateway plans and executes (the reference).
+ */
+export async function createFederatedExecution(
+  supergraphSdl: string,
+  logger: Logger,
+  buildService: SubgraphServiceFactory,
+  executor: ExecutorKind = 'own',
+): Promise<FederatedExecution> {
+  if (executor === 'own') return new OwnFederatedExecution(supergraphSdl, buildService);
+  return createStockFederatedExecution(supergraphSdl, logger, buildService);
+}
+
 /**
  * Plans and executes with @apollo/gateway. Building it validates the supergraph: an SDL that does
  * not parse or whose join metadata the planner cannot use makes this reject.
  */
-export async function createFederatedExecution(
+async function createStockFederatedExecution(
   supergraphSdl: string,
   logger: Logger,
   buildService: SubgraphServiceFactory,

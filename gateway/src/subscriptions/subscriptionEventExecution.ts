@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
-import type { DocumentNode, ExecutionResult, OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import type { GatewayContext } from '../gatewayContext';
+import { subgraphFetchFor } from '../execution/ownFederatedExecution';
+import { QueryPlanExecutor, type SubgraphResponse } from '../execution/queryPlanExecutor';
+import { ResultShaper } from '../execution/resultShaper';
 import type { SubscriptionPlan } from './subscriptionPlanner';
 import type { SubscriptionPlanner } from './subscriptionPlanner';
 
@@ -40,10 +44,54 @@ function eventSource(plan: SubscriptionPlan, event: UpstreamEvent, real: GraphQL
   };
 }
 
+const EXECUTORS = new WeakMap<SubscriptionPlanner, QueryPlanExecutor>();
+const SHAPERS = new WeakMap<SubscriptionPlan, ResultShaper>();
+
+/** Our executor: the primary fetch answers with the event, the rest runs and is shaped like a query's plan. */
+async function executeWithOwnExecutor(
+  planner: SubscriptionPlanner,
+  plan: SubscriptionPlan,
+  operation: ClientOperation,
+  event: UpstreamEvent,
+  context: GatewayContext,
+  services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
+): Promise<ExecutionResult> {
+  let executor = EXECUTORS.get(planner);
+  if (!executor) {
+    executor = new QueryPlanExecutor(planner.supergraphSchema);
+    EXECUTORS.set(planner, executor);
+  }
+  let shaper = SHAPERS.get(plan);
+  if (!shaper) {
+    shaper = new ResultShaper(planner.clientSchema, operation.document, operation.operation);
+    SHAPERS.set(plan, shaper);
+  }
+  const realFetch = subgraphFetchFor(services, context, operation.operation, planner.inFlight);
+  const fetch = (node: typeof plan.primary, variables: Record<string, unknown>) =>
+    node === plan.primary
+      ? Promise.resolve(structuredClone({ data: event.data ?? null, errors: event.errors }) as SubgraphResponse)
+      : realFetch(node, variables);
+  const node = plan.rest ? { kind: 'Sequence' as const, nodes: [plan.primary, plan.rest] } : plan.primary;
+  const data: Record<string, unknown> = {};
+  const errors: GraphQLError[] = [];
+  // Conditions (@skip/@include) need the variables with their defaults applied.
+  const coerced = getVariableValues(planner.clientSchema, operation.operation.variableDefinitions ?? [], operation.variables);
+  const variables = coerced.coerced ?? operation.variables;
+  await executor.execute(node, data, variables, fetch, errors);
+  const shaped = shaper.shape(data, variables, errors);
+  const allErrors = [...errors, ...shaped.errors];
+  return {
+    data: shaped.data,
+    ...(allErrors.length > 0 ? { errors: allErrors } : {}),
+    ...(event.extensions ? { extensions: event.extensions } : {}),
+  } as ExecutionResult;
+}
+
 /**
  * Turns one upstream event into the client's result: the rest of the plan runs like a query
  * (entity fetches to other subgraphs with the subscriber's token), then the result is shaped to
- * the client's selection by the same executor that serves queries.
+ * the client's selection by the same executor that serves queries (ours, or stock's when the
+ * gateway runs GATEWAY_EXECUTOR=stock).
  */
 export async function executeSubscriptionEvent(
   planner: SubscriptionPlanner,
@@ -53,6 +101,7 @@ export async function executeSubscriptionEvent(
   context: GatewayContext,
   services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
 ): Promise<ExecutionResult> {
+  if (planner.executor === 'own') return executeWithOwnExecutor(planner, plan, operation, event, context, services);
   const serviceMap = new Proxy({} as ServiceMap, {
     get: (_target, name) => {
       if (typeof name !== 'string') return undefined;

@@ -2,6 +2,8 @@ import { buildOperationContext } from '@apollo/gateway';
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { ExecutorKind } from '../execution/federatedExecution';
+import { InFlightSubgraphFetches } from '../execution/inFlightSubgraphFetches';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -28,11 +30,15 @@ export class SubscriptionPlanner {
   readonly supergraphSchema: GraphQLSchema;
   private readonly urls = new Map<string, string>();
   private readonly cache = new Map<string, SubscriptionPlan>();
+  /** Entity fetches of events shared while identical ones are in flight for the same identity. */
+  readonly inFlight = new InFlightSubgraphFetches();
 
   constructor(
     supergraphSdl: string,
     /** The API schema client documents were validated against. */
-    private readonly clientSchema: GraphQLSchema,
+    readonly clientSchema: GraphQLSchema,
+    /** Who runs the per-event plan: the same executor as queries. */
+    readonly executor: ExecutorKind = 'own',
   ) {
     const supergraph = Supergraph.build(supergraphSdl);
     this.planner = new QueryPlanner(supergraph);

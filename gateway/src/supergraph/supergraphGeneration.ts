@@ -1,7 +1,7 @@
 import type { Logger } from '@hub/core';
 import type { GraphQLSchema } from 'graphql';
 import { AuthorizationRules } from '../auth/authorizationRules';
-import { createFederatedExecution, type FederatedExecution, type SubgraphServiceFactory } from '../execution/federatedExecution';
+import { createFederatedExecution, type ExecutorKind, type FederatedExecution, type SubgraphServiceFactory } from '../execution/federatedExecution';
 import { SubscriptionPlanner } from '../subscriptions/subscriptionPlanner';
 
 const ENFORCED_HERE = /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[0-9.]+"), for: SECURITY\)/g;
@@ -30,12 +30,13 @@ export class SupergraphGeneration {
     readonly sdl: string,
     readonly execution: FederatedExecution,
     readonly authorization: AuthorizationRules,
+    readonly executor: ExecutorKind,
   ) {}
 
-  static async build(sdl: string, logger: Logger, buildService: SubgraphServiceFactory): Promise<SupergraphGeneration> {
-    const execution = await createFederatedExecution(withoutEnforcedSecurityLinks(sdl), logger, buildService);
+  static async build(sdl: string, logger: Logger, buildService: SubgraphServiceFactory, executor: ExecutorKind = 'own'): Promise<SupergraphGeneration> {
+    const execution = await createFederatedExecution(withoutEnforcedSecurityLinks(sdl), logger, buildService, executor);
     try {
-      return new SupergraphGeneration(sdl, execution, new AuthorizationRules(sdl, execution.schema));
+      return new SupergraphGeneration(sdl, execution, new AuthorizationRules(sdl, execution.schema), executor);
     } catch (error) {
       await execution.stop();
       throw error;
@@ -48,7 +49,7 @@ export class SupergraphGeneration {
 
   /** Built on the first subscription: most generations never plan one. */
   get subscriptionPlanner(): SubscriptionPlanner {
-    this.planner ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema);
+    this.planner ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema, this.executor);
     return this.planner;
   }
 

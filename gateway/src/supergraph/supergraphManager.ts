@@ -1,13 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '@hub/core';
 import type { GraphQLSchema } from 'graphql';
-import type { SubgraphServiceFactory } from '../execution/federatedExecution';
+import type { ExecutorKind, SubgraphServiceFactory } from '../execution/federatedExecution';
 import { applyRoutingOverrides } from './routingOverrides';
 import { SupergraphGeneration } from './supergraphGeneration';
 
 export interface SupergraphManagerOptions {
   logger: Logger;
   buildService: SubgraphServiceFactory;
+  /** Who executes query plans (GATEWAY_EXECUTOR); default ours. */
+  executor?: ExecutorKind;
   routingOverrides: Record<string, string>;
   onReload?: (result: 'applied' | 'rejected') => void;
 }
@@ -43,6 +45,7 @@ export class SupergraphManager {
       applyRoutingOverrides(sdl, options.routingOverrides),
       options.logger,
       options.buildService,
+      options.executor,
     );
     return new SupergraphManager(generation, sdl, options);
   }
@@ -79,6 +82,7 @@ export class SupergraphManager {
         applyRoutingOverrides(sdl, this.options.routingOverrides),
         logger,
         this.options.buildService,
+        this.options.executor,
       );
     } catch (error) {
       logger.error({ origin, reason: error instanceof Error ? error.message : String(error) }, 'supergraph rejected; keeping the current one');

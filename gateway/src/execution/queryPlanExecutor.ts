@@ -1,0 +1,332 @@
+import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+
+/** One subgraph response as the fetch path returns it. */
+export interface SubgraphResponse {
+  data?: Record<string, unknown> | null;
+  errors?: ReadonlyArray<{ message?: string; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+/** Sends one subgraph operation (the shared fetch path: headers, pool, breaker, dedupe). */
+export type SubgraphFetch = (fetch: FetchNode, variables: Record<string, unknown>) => Promise<SubgraphResponse>;
+
+type Json = Record<string, unknown>;
+
+interface Cursor {
+  /** Response path of the cursor (with `@` for list elements), as the plan's Flatten nodes write it. */
+  readonly path: ReadonlyArray<string | number>;
+  readonly data: unknown;
+}
+
+/** Builds the representation of one entity from a fetch's `requires` selection; null when it cannot. */
+type RepresentationBuilder = (entity: Json) => Json | null;
+
+const COMPILED_REQUIRES = new WeakMap<FetchNode, RepresentationBuilder>();
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Merges a subgraph's answer into the data fetched so far: objects key by key, lists of the same
+ * length element by element, anything else replaces.
+ */
+export function mergeInto(target: Json, source: Json | null | undefined): void {
+  if (!source) return;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    if (value === undefined) continue;
+    const current = target[key];
+    if (isObject(current) && isObject(value)) {
+      mergeInto(current, value);
+    } else if (Array.isArray(current) && Array.isArray(value) && current.length === value.length) {
+      for (let index = 0; index < value.length; index += 1) {
+        const element = value[index];
+        if (isObject(current[index]) && isObject(element)) mergeInto(current[index] as Json, element);
+        else current[index] = element;
+      }
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+/**
+ * Runs query plans of @apollo/query-planner: Fetch (root fetches and entity fetches with their
+ * `requires` representations, batched per node, duplicates merged), Flatten, Sequence, Parallel and
+ * Condition. Errors of subgraphs are kept with the client path of the entity they concern.
+ */
+export class QueryPlanExecutor {
+  private readonly subtypeCache = new Map<string, boolean>();
+
+  constructor(private readonly supergraphSchema: GraphQLSchema) {}
+
+  async execute(node: PlanNode, data: Json, variables: Record<string, unknown>, fetch: SubgraphFetch, errors: GraphQLError[]): Promise<void> {
+    const run = { variables, fetch, errors, root: data };
+    await this.executeNode(run, node, { path: [], data });
+  }
+
+  private async executeNode(run: PlanRun, node: PlanNode, cursor: Cursor): Promise<void> {
+    switch (node.kind) {
+      case 'Sequence':
+        for (const child of node.nodes) await this.executeNode(run, child, cursor);
+        return;
+      case 'Parallel':
+        await Promise.all(node.nodes.map((child) => this.executeNode(run, child, cursor)));
+        return;
+      case 'Flatten': {
+        const data = flattenAt(cursor.data, node.path, 0);
+        if (data === undefined || data === null) return;
+        await this.executeNode(run, node.node, { path: [...cursor.path, ...node.path], data });
+        return;
+      }
+      case 'Condition': {
+        const value = run.variables[node.condition];
+        const branch = value === true ? node.ifClause : node.elseClause;
+        if (branch) await this.executeNode(run, branch, cursor);
+        return;
+      }
+      case 'Fetch':
+        try {
+          await this.executeFetch(run, node, cursor);
+        } catch (error) {
+          run.errors.push(error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { extensions: { code: 'UNAVAILABLE' } }));
+        }
+        return;
+      case 'Defer':
+        // The planner emits Defer only when deferring is enabled, which this gateway never asks for.
+        throw new GraphQLError('@defer is not supported by this gateway', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+  }
+
+  private async executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Promise<void> {
+    const entities: Json[] = [];
+    if (Array.isArray(cursor.data)) {
+      for (const entity of cursor.data) if (isObject(entity)) entities.push(entity);
+    } else if (isObject(cursor.data)) {
+      entities.push(cursor.data);
+    }
+    if (entities.length === 0) return;
+    const variables: Record<string, unknown> = {};
+    for (const name of fetch.variableUsages ?? []) {
+      if (Object.prototype.hasOwnProperty.call(run.variables, name) && run.variables[name] !== undefined) variables[name] = run.variables[name];
+    }
+
+    if (!fetch.requires) {
+      const response = await run.fetch(fetch, variables);
+      this.recordErrors(run, fetch, response, (path) => (path ? [...cursor.path, ...path] : undefined));
+      const received = response.data;
+      if (!received) return;
+      this.applyRewrites(fetch.outputRewrites, received);
+      for (const entity of entities) mergeInto(entity, received);
+      return;
+    }
+
+    const build = this.representationBuilder(fetch);
+    const representations: Json[] = [];
+    // Entities with the same representation (the same object reached twice) share one request slot.
+    const entitiesOfRepresentation: number[][] = [];
+    const slotByKey = new Map<string, number>();
+    for (let index = 0; index < entities.length; index += 1) {
+      const representation = build(entities[index]!);
+      if (!representation || !representation.__typename) continue;
+      this.applyRewrites(fetch.inputRewrites, representation);
+      const key = JSON.stringify(representation);
+      let slot = slotByKey.get(key);
+      if (slot === undefined) {
+        slot = representations.length;
+        slotByKey.set(key, slot);
+        representations.push(representation);
+        entitiesOfRepresentation.push([]);
+      }
+      entitiesOfRepresentation[slot]!.push(index);
+    }
+    if (representations.length === 0) return;
+    if ('representations' in variables) throw new GraphQLError('Variables cannot contain key "representations"', { extensions: { code: 'BAD_USER_INPUT' } });
+    variables.representations = representations;
+    const response = await run.fetch(fetch, variables);
+
+    let entityPaths: Array<Array<string | number>> | undefined;
+    this.recordErrors(run, fetch, response, (path) => {
+      if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return path ? [...cursor.path, ...path] : undefined;
+      entityPaths ??= hydratedPaths(run.root, cursor.path);
+      const slot = entitiesOfRepresentation[path[1]];
+      if (!slot) return undefined;
+      return slot.map((entityIndex) => [...(entityPaths![entityIndex] ?? []), ...path.slice(2)]);
+    });
+    const received = response.data?._entities;
+    if (!response.data) return;
+    if (!Array.isArray(received)) throw new GraphQLError('Expected "data._entities" in response to be an array', { extensions: { code: 'SUBGRAPH_INVALID_RESPONSE', serviceName: fetch.serviceName } });
+    if (received.length !== representations.length) {
+      throw new GraphQLError(`Expected "data._entities" to contain ${representations.length} elements`, { extensions: { code: 'SUBGRAPH_INVALID_RESPONSE', serviceName: fetch.serviceName } });
+    }
+    for (let slot = 0; slot < received.length; slot += 1) {
+      const answer = received[slot] as Json | null;
+      const targets = entitiesOfRepresentation[slot]!;
+      for (let copy = 0; copy < targets.length; copy += 1) {
+        const entity = entities[targets[copy]!]!;
+        if (!answer) continue;
+        // Later fetches merge into what this one returned: each entity gets its own copy.
+        const value = copy === 0 ? answer : (structuredClone(answer) as Json);
+        if (!value.__typename) value.__typename = entity.__typename;
+        this.applyRewrites(fetch.outputRewrites, value);
+        mergeInto(entity, value);
+      }
+    }
+  }
+
+  /** Subgraph errors with the client path: `_entities` indexes map to each entity they concern. */
+  private recordErrors(
+    run: PlanRun,
+    fetch: FetchNode,
+    response: SubgraphResponse,
+    pathFor: (path: ReadonlyArray<string | number> | undefined) => ReadonlyArray<string | number> | Array<Array<string | number>> | undefined,
+  ): void {
+    for (const error of response.errors ?? []) {
+      const message = error.message || `Error while fetching subquery from service "${fetch.serviceName}"`;
+      const extensions = { ...error.extensions, code: error.extensions?.code ?? 'DOWNSTREAM_SERVICE_ERROR', serviceName: fetch.serviceName };
+      const mapped = pathFor(error.path);
+      const paths = mapped && mapped.length > 0 && Array.isArray(mapped[0]) ? (mapped as Array<Array<string | number>>) : [mapped as ReadonlyArray<string | number> | undefined];
+      for (const path of paths) run.errors.push(new GraphQLError(message, { path, extensions }));
+    }
+  }
+
+  private representationBuilder(fetch: FetchNode): RepresentationBuilder {
+    let build = COMPILED_REQUIRES.get(fetch);
+    if (!build) {
+      const compiled = this.compileSelections(fetch.requires ?? []);
+      build = (entity) => compiled(entity);
+      COMPILED_REQUIRES.set(fetch, build);
+    }
+    return build;
+  }
+
+  /** A `requires` selection compiled to a function picking those fields (inline fragments by `__typename`). */
+  private compileSelections(selections: readonly QueryPlanSelectionNode[]): (source: Json) => Json | null {
+    const parts = selections.map((selection) => {
+      if (selection.kind === 'InlineFragment') {
+        const condition = selection.typeCondition;
+        const inner = this.compileSelections(selection.selections);
+        return (source: Json, target: Json): boolean => {
+          if (!condition || !this.isOfType(source, condition)) return true;
+          const picked = inner(source);
+          if (picked) mergeInto(target, picked);
+          return true;
+        };
+      }
+      const name = selection.alias ?? selection.name;
+      const inner = selection.selections ? this.compileSelections(selection.selections) : null;
+      return (source: Json, target: Json): boolean => {
+        const value = source[name];
+        if (value === undefined || !Object.prototype.hasOwnProperty.call(source, name)) return false;
+        if (Array.isArray(value)) target[name] = inner ? value.map((element) => (isObject(element) ? inner(element) : null)) : value;
+        else if (inner) target[name] = isObject(value) ? inner(value) : null;
+        else target[name] = value;
+        return true;
+      };
+    });
+    return (source) => {
+      const target: Json = {};
+      for (const part of parts) if (!part(source, target)) return null;
+      return target;
+    };
+  }
+
+  /** Whether an object (by `__typename`) is of a type or implements / belongs to it. */
+  private isOfType(object: Json, condition: string, unknownIsMatch = false): boolean {
+    const typename = object.__typename;
+    if (typeof typename !== 'string' || !typename) return unknownIsMatch;
+    if (typename === condition) return true;
+    const key = `${condition}\n${typename}`;
+    let answer = this.subtypeCache.get(key);
+    if (answer === undefined) {
+      const type = this.supergraphSchema.getType(typename);
+      const conditionType = this.supergraphSchema.getType(condition);
+      answer =
+        !!type && !!conditionType && isAbstractType(conditionType) && (isObjectType(type) || isInterfaceType(type)) && this.supergraphSchema.isSubType(conditionType, type);
+      this.subtypeCache.set(key, answer);
+    }
+    return answer;
+  }
+
+  /** inputRewrites / outputRewrites of a fetch: set a value or rename a key at a path (`... on T` steps). */
+  private applyRewrites(rewrites: readonly FetchDataRewrite[] | undefined, value: Json): void {
+    if (!rewrites) return;
+    for (const rewrite of rewrites) {
+      if (rewrite.path.length === 0) continue;
+      const last = rewrite.path[rewrite.path.length - 1]!;
+      this.atPath(rewrite.path, 0, rewrite.path.length - 1, value, (object) => {
+        if (rewrite.kind === 'ValueSetter') {
+          object[last] = rewrite.setValueTo;
+        } else if (object[last]) {
+          object[rewrite.renameKeyTo] = object[last];
+          object[last] = undefined;
+        }
+      });
+    }
+  }
+
+  private atPath(path: readonly string[], index: number, end: number, value: unknown, apply: (object: Json) => void): void {
+    if (Array.isArray(value)) {
+      for (const element of value) this.atPath(path, index, end, element, apply);
+      return;
+    }
+    if (!isObject(value)) return;
+    if (index === end) {
+      apply(value);
+      return;
+    }
+    const step = path[index]!;
+    if (step.startsWith('... on ')) {
+      if (this.isOfType(value, step.slice(7), true)) this.atPath(path, index + 1, end, value, apply);
+      return;
+    }
+    this.atPath(path, index + 1, end, value[step], apply);
+  }
+}
+
+interface PlanRun {
+  readonly variables: Record<string, unknown>;
+  readonly fetch: SubgraphFetch;
+  readonly errors: GraphQLError[];
+  readonly root: Json;
+}
+
+/** The values at a Flatten path (`@` flattens a list), in document order. */
+function flattenAt(value: unknown, path: ReadonlyArray<string | number>, index: number): unknown {
+  if (index === path.length || value === undefined || value === null) return value;
+  const step = path[index]!;
+  if (step === '@') {
+    if (!Array.isArray(value)) return undefined;
+    const out: unknown[] = [];
+    for (const element of value) {
+      const inner = flattenAt(element, path, index + 1);
+      if (Array.isArray(inner)) for (const item of inner) out.push(item);
+      else out.push(inner);
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return undefined;
+  return flattenAt((value as Json)[step as string], path, index + 1);
+}
+
+/** The concrete response paths of the non-null objects a Flatten path reaches, in the same order. */
+function hydratedPaths(root: unknown, path: ReadonlyArray<string | number>): Array<Array<string | number>> {
+  const out: Array<Array<string | number>> = [];
+  const walk = (value: unknown, index: number, prefix: Array<string | number>): void => {
+    if (value === null || value === undefined) return;
+    if (index === path.length) {
+      if (Array.isArray(value)) value.forEach((element, position) => element !== null && element !== undefined && out.push([...prefix, position]));
+      else out.push(prefix);
+      return;
+    }
+    const step = path[index]!;
+    if (step === '@') {
+      if (Array.isArray(value)) value.forEach((element, position) => walk(element, index + 1, [...prefix, position]));
+      return;
+    }
+    if (isObject(value)) walk(value[step as string], index + 1, [...prefix, step]);
+  };
+  walk(root, 0, []);
+  return out;
+}
