@@ -94,7 +94,7 @@ describe('Dockerfile (one image per WORKSPACE)', () => {
       expect([workspace, manifest.exports['.']]).toEqual([workspace, { 'hub-dist': './dist/src/index.js', default: './src/index.ts' }]);
     }
     const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(rootManifest.scripts.build.split(' && ')).toContain('npm run build:workspaces');
+    expect((rootManifest.scripts.build ?? '').split(' && ')).toContain('npm run build:workspaces');
   });
 
   it.each(WORKSPACES)('%s: the entry point the CMD runs once compiled and a start:dist script', (workspace) => {
