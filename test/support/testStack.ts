@@ -19,6 +19,7 @@ import {
 } from '@hub/plattform';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
+import { postSignedGraphQL } from './gatewaySignature';
 
 export interface TestStack {
   gatewayUrl: string;
@@ -44,7 +45,7 @@ export interface TestStack {
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<GraphQLResponse<TData>>;
-  /** A query straight to plattform (bypassing the gateway). */
+  /** A query straight to plattform (bypassing the gateway), signed as the gateway signs it. */
   plattformQuery<TData = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -134,7 +135,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     gateway,
     hubs,
     query: (query, variables, token) => postGraphQL(gatewayUrl, query, variables, token),
-    plattformQuery: (query, variables, token) => postGraphQL(`${plattformServer.url}/graphql`, query, variables, token),
+    plattformQuery: (query, variables, token) => postSignedGraphQL('plattform', `${plattformServer.url}/graphql`, query, variables, token),
     stop: async () => {
       for (const replica of replicas.reverse()) await replica.stop();
       await gateway.stop();

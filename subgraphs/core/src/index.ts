@@ -51,3 +51,7 @@ export * from './events/filterEvents';
 export * from './events/outboxEventLog';
 export * from './events/subscriptionEvents';
 export * from './events/useEventPositions';
+export * from './perimeter/gatewayAssertion';
+export * from './perimeter/gatewayAssertionVerifier';
+export * from './perimeter/gatewaySignedRequests';
+export * from './perimeter/perimeterSettings';

@@ -22,6 +22,8 @@ import { OutboxRetention } from '../outbox/outboxRetention';
 import { OutboxWriter } from '../outbox/outboxWriter';
 import { createEventBus, type EventBus } from '../pubsub/pubsub';
 import { createSubgraph, type Subgraph } from './createSubgraph';
+import { gatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
+import { perimeterSettingsFromEnv, subgraphHostFromEnv, type PerimeterSettings } from '../perimeter/perimeterSettings';
 import type { SubgraphContext } from './subgraphContext';
 
 /** Where plattform publishes its signing keys when nothing else is configured (dev default). */
@@ -43,6 +45,10 @@ export interface HubSubgraphSettings {
   eventRetentionMs: number;
   /** `NODE_ENV=production`: the schema is not disclosed (no introspection, `_service` or suggestions). */
   production: boolean;
+  /** HOST: where the server listens (default 127.0.0.1: only the gateway on this host reaches it). */
+  host?: string;
+  /** Who may call the GraphQL endpoint (default: only the gateway, see perimeterSettingsFromEnv). */
+  perimeter?: PerimeterSettings;
 }
 
 /** `risk-hub` → `RISK_HUB_PORT`. */
@@ -65,6 +71,8 @@ export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): H
     tokenCacheSize: envInt('TOKEN_CACHE_SIZE', 10_000),
     eventRetentionMs: envInt('EVENT_RETENTION_HOURS', 24) * 3_600_000,
     production: envOptional('NODE_ENV') === 'production',
+    host: subgraphHostFromEnv(),
+    perimeter: perimeterSettingsFromEnv(),
   };
 }
 
@@ -138,6 +146,15 @@ export interface RunningHubSubgraph<TServices> {
   stop(): Promise<void>;
 }
 
+/** Settings built by hand (tests) without a perimeter get the one the environment describes. */
+function perimeterOf(name: string, settings: HubSubgraphSettings, denylist?: TokenDenylist) {
+  const perimeter = settings.perimeter ?? perimeterSettingsFromEnv();
+  if (perimeter.mode === 'open') {
+    return { gatewayCheck: null, directSubscriptions: denylist ? { denylist, blindGraceSeconds: settings.blindDenylist.graceSeconds } : undefined };
+  }
+  return { gatewayCheck: gatewayAssertionCheck(perimeter.gatewayKey, name) };
+}
+
 export function migrateHubSubgraph<TServices>(
   definition: HubSubgraphDefinition<TServices>,
   settings: HubSubgraphSettings,
@@ -201,6 +218,7 @@ export async function startHubSubgraph<TServices>(
     eventLog: new OutboxEventLog(settings.database.schema, database),
     plugins: definition.plugins?.(services, wiring) ?? [],
     production: settings.production,
+    ...perimeterOf(definition.name, settings, denylist),
   });
 
   let server: RunningServer | null = null;
@@ -214,7 +232,7 @@ export async function startHubSubgraph<TServices>(
     retention,
     eventBus,
     listen: async (port = settings.port) => {
-      server = await subgraph.listen(port);
+      server = await subgraph.listen(port, settings.host);
       return server;
     },
     stop: async () => {
