@@ -6,6 +6,7 @@ import {
   type GatewaySigningKey,
 } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
+import { SseSubscription } from './sseSubscription';
 
 let key: Promise<GatewaySigningKey> | undefined;
 
@@ -48,4 +49,39 @@ export async function postSignedGraphQL<TData = Record<string, unknown>>(
 export async function gatewayConnectionParams(subgraph: string, url: string): Promise<Record<string, string>> {
   const headers = await gatewaySignatureHeaders(subgraph, url, '', 'GET');
   return { [GATEWAY_ASSERTION_PARAM]: headers[GATEWAY_ASSERTION_HEADER]! };
+}
+
+/** A subscription over SSE straight to a subgraph, signed as the gateway signs its calls. */
+export function subscribeSignedSse<TData>(
+  subgraph: string,
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<SseSubscription<TData>> {
+  return SseSubscription.open<TData>(url, query, variables, token, {
+    requireOk: true,
+    signBody: (body) => gatewaySignatureHeaders(subgraph, url, body),
+  });
+}
+
+/** Subgraph URLs the test stacks started, by URL: what a direct request must be signed for. */
+const subgraphsByUrl = new Map<string, string>();
+
+export function registerSubgraphUrl(subgraph: string, url: string): void {
+  subgraphsByUrl.set(url, subgraph);
+}
+
+/**
+ * postGraphQL for tests that send the same operation through the gateway and straight to a
+ * subgraph: a registered subgraph URL gets the gateway's signature, any other URL goes as is.
+ */
+export function postGraphQLSigningSubgraphs<TData = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResponse<TData>> {
+  const subgraph = subgraphsByUrl.get(url);
+  return subgraph ? postSignedGraphQL<TData>(subgraph, url, query, variables, token) : postGraphQL<TData>(url, query, variables, token);
 }

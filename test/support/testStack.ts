@@ -19,7 +19,7 @@ import {
 } from '@hub/plattform';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
-import { postSignedGraphQL } from './gatewaySignature';
+import { postSignedGraphQL, registerSubgraphUrl } from './gatewaySignature';
 
 export interface TestStack {
   gatewayUrl: string;
@@ -84,6 +84,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     hubs[module.name] = running;
     routing[module.name] = `${(await running.listen(0)).url}/graphql`;
   }
+  for (const [name, url] of Object.entries(routing)) registerSubgraphUrl(name, url);
   const moduleNamed = (name: string) => {
     const module = modules.get(name);
     if (!module) throw new Error(`hub ${name} is not part of this stack`);
@@ -122,7 +123,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     startHubReplica: async (name) => {
       const hub = await moduleNamed(name).start(hubSettings(moduleNamed(name)));
       replicas.push(hub);
-      return { hub, url: `${(await hub.listen(0)).url}/graphql` };
+      const url = `${(await hub.listen(0)).url}/graphql`;
+      registerSubgraphUrl(name, url);
+      return { hub, url };
     },
     startGatewayReplica: async () => {
       const replica = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
