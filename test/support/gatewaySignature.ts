@@ -81,7 +81,10 @@ export function postGraphQLSigningSubgraphs<TData = Record<string, unknown>>(
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
+  extraHeaders: Record<string, string> = {},
 ): Promise<GraphQLResponse<TData>> {
   const subgraph = subgraphsByUrl.get(url);
-  return subgraph ? postSignedGraphQL<TData>(subgraph, url, query, variables, token) : postGraphQL<TData>(url, query, variables, token);
+  return subgraph
+    ? postSignedGraphQL<TData>(subgraph, url, query, variables, token, extraHeaders)
+    : postGraphQL<TData>(url, query, variables, token, extraHeaders);
 }
