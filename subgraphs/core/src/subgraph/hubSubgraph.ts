@@ -193,6 +193,13 @@ export async function startHubSubgraph<TServices>(
   }
   await relay.start();
   const background = (await definition.startBackground?.(services, wiring)) ?? [];
+  // While the shared denylist is blind, plattform's record of revocations answers (both for requests and open subscriptions).
+  const revocations = settings.blindDenylist.plattformFallback
+    ? withRevocationFeed(
+        denylist,
+        definition.revocationFeed?.(services, wiring) ?? remoteRevocationFeed({ url: revocationsUrlFor(settings.jwksUrl), logger }),
+      )
+    : denylist;
   const subgraph = createSubgraph<TServices>({
     name: definition.name,
     typeDefs: definition.typeDefs,
@@ -202,12 +209,7 @@ export async function startHubSubgraph<TServices>(
         definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
         { maxEntries: settings.tokenCacheSize ?? 10_000 },
       ),
-      settings.blindDenylist.plattformFallback
-        ? withRevocationFeed(
-            denylist,
-            definition.revocationFeed?.(services, wiring) ?? remoteRevocationFeed({ url: revocationsUrlFor(settings.jwksUrl), logger }),
-          )
-        : denylist,
+      revocations,
       settings.blindDenylist.graceSeconds,
     ),
     database,
@@ -218,7 +220,7 @@ export async function startHubSubgraph<TServices>(
     eventLog: new OutboxEventLog(settings.database.schema, database),
     plugins: definition.plugins?.(services, wiring) ?? [],
     production: settings.production,
-    ...perimeterOf(definition.name, settings, denylist),
+    ...perimeterOf(definition.name, settings, revocations),
   });
 
   let server: RunningServer | null = null;
