@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
   ConfigClient,
@@ -9,6 +8,7 @@ import {
   envInt,
   envOptional,
   envString,
+  provideGatewayKeyPairForThisRun,
   type RunningHubSubgraph,
 } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
@@ -38,15 +38,7 @@ async function main(): Promise<void> {
   const log = (line: string) => logger.info(line);
   process.env.DATA_DIR ??= resolve(ROOT, '.data');
   // One process runs gateway and subgraphs: a key pair for this run signs the gateway's calls.
-  if (!process.env.GATEWAY_SIGNING_KEY && !process.env.GATEWAY_PUBLIC_KEY && !process.env.SUBGRAPH_ALLOW_UNSIGNED) {
-    const pair = generateKeyPairSync('ec', {
-      namedCurve: 'prime256v1',
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    process.env.GATEWAY_SIGNING_KEY = pair.privateKey;
-    process.env.GATEWAY_PUBLIC_KEY = pair.publicKey;
-  }
+  provideGatewayKeyPairForThisRun();
 
   let embedded: EmbeddedDatabase | null = null;
   if (!envOptional('DATABASE_URL')) {

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envInt, envString, type HubSubgraphModule } from '@hub/core';
+import { envInt, envString, provideGatewayKeyPairForThisRun, type HubSubgraphModule } from '@hub/core';
 import { createAgentModule, type AgentServices } from '@hub/agent';
 import { subscribeSse } from '../../test/support/sseSubscription';
 import { signUpAccount, startTestStack } from '../../test/support/testStack';
@@ -48,6 +48,8 @@ async function main(): Promise<void> {
 
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-agent-${process.pid}`);
+  // The gateway signs its calls to the subgraphs; they (and child processes) share this run's key pair.
+  provideGatewayKeyPairForThisRun();
   Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
   const stack = await startTestStack({ hubs: [createAgentModule() as HubSubgraphModule], redisUrl: REDIS_URL });

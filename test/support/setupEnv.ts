@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { provideGatewayKeyPairForThisRun } from '@hub/core';
 import { TEST_DATA_DIR, TEST_DATABASE_URL } from './testEnvironment';
 
 // Every service under test reads its settings from the environment, exactly as in production.
@@ -11,13 +11,9 @@ delete process.env.NODE_ENV;
 
 // The gateway signs its calls to subgraphs with its own key; every service under test gets the pair
 // the way a deployment configures it (test/support/gatewaySignature.ts signs direct calls with it).
-const gatewayKeys = generateKeyPairSync('ec', {
-  namedCurve: 'prime256v1',
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
-process.env.GATEWAY_SIGNING_KEY = gatewayKeys.privateKey;
-process.env.GATEWAY_PUBLIC_KEY = gatewayKeys.publicKey;
+delete process.env.GATEWAY_SIGNING_KEY;
+delete process.env.GATEWAY_PUBLIC_KEY;
 delete process.env.GATEWAY_JWKS_URL;
 delete process.env.SUBGRAPH_ALLOW_UNSIGNED;
 delete process.env.HOST;
+provideGatewayKeyPairForThisRun();

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { envBool, envOptional, envString } from '../config/env';
 import { GATEWAY_JWKS_PATH } from './gatewayAssertion';
@@ -44,4 +45,20 @@ export function gatewaySigningKeyPemFromEnv(): string | undefined {
 /** HOST: the address subgraphs listen on; loopback unless the deployment says otherwise. */
 export function subgraphHostFromEnv(): string {
   return envString('HOST', '127.0.0.1');
+}
+
+/**
+ * For processes that start the gateway and subgraphs together (`npm start`, benches, tests): a
+ * key pair for this run in GATEWAY_SIGNING_KEY / GATEWAY_PUBLIC_KEY, unless keys (or the open
+ * development mode) are configured already. Child processes inherit it.
+ */
+export function provideGatewayKeyPairForThisRun(): void {
+  if (envOptional('GATEWAY_SIGNING_KEY') || envOptional('GATEWAY_PUBLIC_KEY') || envBool('SUBGRAPH_ALLOW_UNSIGNED', false)) return;
+  const pair = generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  process.env.GATEWAY_SIGNING_KEY = pair.privateKey;
+  process.env.GATEWAY_PUBLIC_KEY = pair.publicKey;
 }
