@@ -21,12 +21,11 @@ import { useHiddenSchemaSuggestions } from '../schemaPrivacy/useHiddenSchemaSugg
 import { useIntrospectionGuard } from '../schemaPrivacy/useIntrospectionGuard';
 import type { SubgraphContext } from './subgraphContext';
 import type { TokenDenylist } from '../identity/tokenDenylist';
-import { GATEWAY_ASSERTION_PARAM } from '../perimeter/gatewayAssertion';
-import { GatewayAssertionError, type GatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
-import { isGatewaySigned, markGatewaySigned } from '../perimeter/gatewaySignedRequests';
+import type { GatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
+import { isGatewaySigned } from '../perimeter/gatewaySignedRequests';
 import { useDirectSubscriptionLifetime } from '../perimeter/useDirectSubscriptionLifetime';
 import { useGatewayPerimeter } from '../perimeter/useGatewayPerimeter';
-import type { Context as WsContext } from 'graphql-ws';
+import { webSocketPerimeter } from '../perimeter/webSocketPerimeter';
 
 export interface SubgraphOptions<TServices> {
   name: string;
@@ -60,40 +59,15 @@ export interface Subgraph<TServices> {
   listen(port: number, host?: string): Promise<RunningServer>;
 }
 
-/**
- * The one way a hub serves its subgraph: federation schema, verified identity, per-request
- * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints,
- * arguments checked for malformed text and ids before any resolver runs; in production the
- * schema stays private (no introspection, `_service` or suggestions).
- */
 const GRAPHQL_ENDPOINT = '/graphql';
 
 /**
- * A WebSocket is the gateway's when its `connection_init` carries the gateway's assertion over
- * `GET <path>`; its operations then count as signed. Without a check (development) all are let in.
+ * The one way a hub serves its subgraph: federation schema, verified identity, per-request
+ * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints,
+ * arguments checked for malformed text and ids before any resolver runs; only the gateway's
+ * signed calls answered (unless development opens it); in production the schema stays private
+ * (no introspection or `_service` but for the gateway, no suggestions).
  */
-function webSocketPerimeter(check: GatewayAssertionCheck | null) {
-  const signed = new WeakSet<WsContext>();
-  return {
-    onConnect: async (ctx: WsContext): Promise<boolean> => {
-      const assertion = ctx.connectionParams?.[GATEWAY_ASSERTION_PARAM];
-      if (!check) return true;
-      const upgrade = (ctx.extra as { request?: { url?: string } }).request;
-      try {
-        await check(typeof assertion === 'string' ? assertion : null, { method: 'GET', path: upgrade?.url ?? GRAPHQL_ENDPOINT, body: '' });
-      } catch (error) {
-        if (error instanceof GatewayAssertionError) return false;
-        throw error;
-      }
-      signed.add(ctx);
-      return true;
-    },
-    onOperationRequest: (ctx: WsContext, request: Request) => {
-      if (signed.has(ctx)) markGatewaySigned(request);
-    },
-  };
-}
-
 export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): Subgraph<TServices> {
   const { logger, database } = options;
   const schema = withInputChecks(
@@ -152,7 +126,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
     // gateway can multiplex subscribers with different tokens over one pooled connection.
     listen: async (port, host) => {
       const running = await listen(yoga, port, host ?? '127.0.0.1');
-      const webSocket = serveGraphQLOverWebSocket(running.server, yoga, { operationHeaders: true, ...webSocketPerimeter(options.gatewayCheck) });
+      const webSocket = serveGraphQLOverWebSocket(running.server, yoga, { operationHeaders: true, ...webSocketPerimeter(options.gatewayCheck, GRAPHQL_ENDPOINT) });
       return {
         ...running,
         close: async () => {
