@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envInt, envString, provideGatewayKeyPairForThisRun, type HubSubgraphModule } from '@hub/core';
 import { createAgentModule, type AgentServices } from '@hub/agent';
-import { subscribeSse } from '../../test/support/sseSubscription';
+import { subscribeSignedSse } from '../../test/support/gatewaySignature';
 import { signUpAccount, startTestStack } from '../../test/support/testStack';
 import { setAgentConfig } from '../../subgraphs/agent/test/support/agentConfig';
 import { serviceAccountToken } from '../../test/support/serviceAccounts';
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
       const { claimAgentTask: lease } = await call<{ claimAgentTask: { leaseToken: string; task: { id: string } } }>(CLAIM, { agentId: reporter });
       leases.push({ taskId: lease.task.id, leaseToken: lease.leaseToken, lastSentAt: 0 });
     }
-    const subscriber = await subscribeSse<{ agentTaskUpdates: { type: string; taskId: string; progress: number } }>(
+    // Straight on the agent subgraph, signed as the gateway signs its calls.
+    const subscriber = await subscribeSignedSse<{ agentTaskUpdates: { type: string; taskId: string; progress: number } }>(
+      'agent',
       `${subgraphServer.url}/graphql`,
       'subscription { agentTaskUpdates { type taskId progress } }',
       {},
