@@ -1,28 +1,38 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { readLocalSubgraphEntries } from '@hub/core';
 import { composeSupergraph, CompositionError, readSupergraphConfig } from '@hub/gateway';
+import { COMPOSE_FILE, renderComposeFile } from './dockerCompose/composeFile';
 
 /**
- * `npm run compose`: supergraph.yaml → supergraph.graphql.
- * `--check`: fails when supergraph.graphql is not what supergraph.yaml composes to.
+ * `npm run compose`: supergraph.yaml → supergraph.graphql, and supergraph.yaml + the subgraph
+ * folders → docker-compose.yml.
+ * `--check`: fails when either file is not what the sources generate.
  */
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
   const configPath = resolve('supergraph.yaml');
-  const outputPath = resolve('supergraph.graphql');
   const config = await readSupergraphConfig(configPath);
-  const sdl = await composeSupergraph(config.subgraphs);
+  // Only subgraphs that live in this repository get a service; others are routed by routing_url.
+  const local = readLocalSubgraphEntries(configPath);
+  const outputs: Array<{ path: string; content: string }> = [
+    { path: resolve('supergraph.graphql'), content: await composeSupergraph(config.subgraphs) },
+    { path: resolve(COMPOSE_FILE), content: renderComposeFile(local) },
+  ];
   if (check) {
-    const current = await readFile(outputPath, 'utf8').catch(() => '');
-    if (current !== sdl) {
-      console.error('supergraph.graphql is stale: run `npm run compose` and commit the result.');
-      process.exit(1);
+    let stale = false;
+    for (const output of outputs) {
+      const current = await readFile(output.path, 'utf8').catch(() => '');
+      if (current === output.content) continue;
+      console.error(`${output.path} is stale: run \`npm run compose\` and commit the result.`);
+      stale = true;
     }
-    console.log('supergraph.graphql is up to date');
+    if (stale) process.exit(1);
+    console.log('supergraph.graphql and docker-compose.yml are up to date');
     return;
   }
-  await writeFile(outputPath, sdl);
-  console.log(`composed ${config.subgraphs.length} subgraph(s) into ${outputPath}`);
+  for (const output of outputs) await writeFile(output.path, output.content);
+  console.log(`composed ${config.subgraphs.length} subgraph(s) into supergraph.graphql; docker-compose.yml has ${local.length} subgraph service(s)`);
 }
 
 main().catch((error: unknown) => {

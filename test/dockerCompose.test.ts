@@ -1,11 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { portVariableFor } from '@hub/core';
+import { IDENTITY_SUBGRAPH, portVariableFor, readLocalSubgraphEntries } from '@hub/core';
+import { renderComposeFile } from '../scripts/dockerCompose/composeFile';
 
 /**
  * docker-compose.yml cannot be run on the CI machine (no Docker engine), so it is kept honest by
- * reading it: every Dockerfile, copied path, port and environment variable it relies on must exist.
+ * reading it: it is what `npm run compose` generates from supergraph.yaml and the folders, every
+ * service builds the one image for an existing workspace, and every port, URL and environment
+ * variable it relies on matches supergraph.yaml and the code.
  */
 const ROOT = resolve(__dirname, '..');
 
@@ -13,18 +16,23 @@ interface ComposeService {
   image?: string;
   /** Services in a profile start only on request (e.g. the reference worker). */
   profiles?: string[];
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   environment?: Record<string, string>;
   ports?: string[];
   depends_on?: Record<string, unknown>;
   healthcheck?: { test: string[] };
 }
-const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, ComposeService> };
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+}
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as ComposeFile;
 const services = Object.entries(compose.services);
 /** The gateway and the subgraphs: built, serving, probed. */
 const built = services.filter(([, service]) => service.build && !service.profiles);
 /** Optional built services (profiles), e.g. the reference worker: no port, nothing probes them. */
 const optional = services.filter(([, service]) => service.build && service.profiles);
+const entries = readLocalSubgraphEntries(join(ROOT, 'supergraph.yaml'));
+const workspaces = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -35,35 +43,35 @@ function sourceFiles(dir: string): string[] {
 }
 const code = ['subgraphs', 'gateway'].flatMap((dir) => sourceFiles(join(ROOT, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
 
+/** Whether a folder is an npm workspace of the root package.json (exact or `dir/*`). */
+function isWorkspace(path: string): boolean {
+  return workspaces.some((pattern) => pattern === path || (pattern.endsWith('/*') && path.startsWith(pattern.slice(0, -1)) && !path.slice(pattern.length - 1).includes('/')));
+}
+
 describe('docker-compose.yml', () => {
+  it('is what `npm run compose` generates from supergraph.yaml and the subgraph folders', () => {
+    expect(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).toBe(renderComposeFile(entries));
+  });
+
   it('runs PostgreSQL 16, Redis 7 and a built image for the gateway and every subgraph of supergraph.yaml', () => {
     expect(compose.services.postgres?.image).toMatch(/^postgres:16/);
     expect(compose.services.redis?.image).toMatch(/^redis:7/);
-    const supergraph = parse(readFileSync(join(ROOT, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, unknown> };
-    const expected = ['gateway', ...Object.keys(supergraph.subgraphs)].sort();
+    const expected = ['gateway', ...entries.map((entry) => entry.name)].sort();
     expect(built.map(([name]) => name).sort()).toEqual(expected);
   });
 
-  it.each([...built, ...optional])('%s: its Dockerfile and every path it copies exist', (_name, service) => {
-    const context = resolve(ROOT, service.build!.context);
-    const dockerfile = join(context, service.build!.dockerfile);
-    expect(existsSync(dockerfile)).toBe(true);
-    const copies = readFileSync(dockerfile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('COPY '))
-      .flatMap((line) => line.split(/\s+/).slice(1, -1));
-    expect(copies.length).toBeGreaterThan(0);
-    for (const source of copies) expect([source, existsSync(join(context, source))]).toEqual([source, true]);
+  it.each([...built, ...optional])('%s: built from the one root Dockerfile for an existing workspace', (_name, service) => {
+    expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { WORKSPACE: expect.any(String) } });
+    const workspace = service.build!.args!.WORKSPACE!;
+    expect([workspace, existsSync(join(ROOT, workspace, 'package.json')), isWorkspace(workspace)]).toEqual([workspace, true, true]);
   });
 
-  it.each(built)('%s: the port it serves on is the one it exposes and is probed on', (name, service) => {
-    const dockerfile = readFileSync(join(resolve(ROOT, service.build!.context), service.build!.dockerfile), 'utf8');
-    const exposed = /^EXPOSE (\d+)/m.exec(dockerfile)?.[1];
+  it.each(built)('%s: serves and is probed on the port supergraph.yaml assigns', (name, service) => {
     const env = service.environment ?? {};
-    const configured = env.PORT ?? env[portVariableFor(name)];
-    expect(configured).toBe(exposed);
-    expect(service.healthcheck?.test.join(' ')).toContain(`:${exposed}/`);
-    for (const mapping of service.ports ?? []) expect(mapping.split(':').pop()).toBe(exposed);
+    const expected = name === 'gateway' ? '4000' : String(entries.find((entry) => entry.name === name)!.port);
+    expect(env.PORT ?? env[portVariableFor(name)]).toBe(expected);
+    expect(service.healthcheck?.test.join(' ')).toContain(`:${expected}/readyz`);
+    for (const mapping of service.ports ?? []) expect(mapping.split(':').pop()).toBe(expected);
   });
 
   it.each([...built, ...optional])('%s: every environment variable it sets is read by the code', (serviceName, service) => {
@@ -77,15 +85,33 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('the gateway routes every subgraph to its compose service, and dependencies exist', () => {
-    const gatewayEnv = compose.services.gateway!.environment ?? {};
-    for (const [name] of built.filter(([serviceName]) => serviceName !== 'gateway')) {
-      const key = `SUBGRAPH_URL_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-      expect(gatewayEnv[key]).toMatch(new RegExp(`^http://${name}:\\d+/graphql$`));
+  it('the gateway routes every subgraph to its compose service and port, and dependencies exist', () => {
+    const gateway = compose.services.gateway!;
+    const identity = entries.find((entry) => entry.name === IDENTITY_SUBGRAPH)!;
+    expect(gateway.environment?.JWKS_URL).toBe(`http://${identity.name}:${identity.port}/.well-known/jwks.json`);
+    for (const entry of entries) {
+      const key = `SUBGRAPH_URL_${entry.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+      expect(gateway.environment?.[key]).toBe(`http://${entry.name}:${entry.port}/graphql`);
+      expect(gateway.depends_on).toHaveProperty([entry.name]);
+      if (entry.name !== IDENTITY_SUBGRAPH) expect(compose.services[entry.name]!.environment?.JWKS_URL).toBe(gateway.environment?.JWKS_URL);
     }
     for (const [, service] of services) {
       for (const dependency of Object.keys(service.depends_on ?? {})) expect(compose.services[dependency]).toBeDefined();
     }
+  });
+
+  it('a subgraph folder without additions gets the whole template: image, port, database, keys, probe, routing', () => {
+    const added = { name: 'field-notes', routingUrl: 'http://127.0.0.1:4099/graphql', port: 4099, schemaFile: '/nowhere/schema.graphql', folder: '/nowhere/field-notes' };
+    const generated = parse(renderComposeFile([...entries, added])) as ComposeFile;
+    const service = generated.services['field-notes']!;
+    expect(service.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { WORKSPACE: 'subgraphs/field-notes' } });
+    expect(service.environment).toMatchObject({ FIELD_NOTES_PORT: '4099', DB_APP_PASSWORD: 'change-me-field-notes-app', JWKS_URL: compose.services.gateway!.environment!.JWKS_URL });
+    expect(Object.keys(service.depends_on ?? {}).sort()).toEqual([IDENTITY_SUBGRAPH, 'postgres', 'redis']);
+    expect(service.healthcheck?.test.join(' ')).toContain(':4099/readyz');
+    expect(generated.services.gateway!.environment?.SUBGRAPH_URL_FIELD_NOTES).toBe('http://field-notes:4099/graphql');
+    expect(generated.services.gateway!.depends_on).toHaveProperty(['field-notes']);
+    // Everything else stays as it is.
+    for (const [name, existing] of services) expect([name, generated.services[name]]).toEqual([name, name === 'gateway' ? expect.anything() : existing]);
   });
 
   it('the optional reference worker runs the agent image with its worker entry point, against the gateway', () => {

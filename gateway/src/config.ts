@@ -11,6 +11,7 @@ import {
   type TokenSettings,
 } from '@hub/core';
 import type { RateLimitMode } from './rateLimit/rateLimiter';
+import { dashboardDevOrigins, normalizeOrigin } from './browser/allowedOrigins';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
 /** Static operation limits; every request is checked before planning (README.md lists the defaults). */
@@ -103,6 +104,20 @@ export interface SubscriptionSettings {
   keepAliveMs: number;
 }
 
+/** The schema registry (README.md, *Schema registry and checks*). */
+export interface RegistrySettings {
+  /** Restricted `schema_registry_app` connection. */
+  databaseUrl: string;
+  /** Serve the registry's latest version and follow it (push on the event bus, polling as fallback). */
+  follow: boolean;
+  pollMs: number;
+  /** Record field usage (schema coordinates per operation, client and day). */
+  fieldUsage: boolean;
+  usageFlushMs: number;
+  /** Days of field usage kept (the checks look at fewer: SCHEMA_USAGE_DAYS). */
+  usageRetentionDays: number;
+}
+
 export interface GatewayConfig {
   port: number;
   /** Composed supergraph SDL file (`npm run compose` writes it); watched and hot-reloaded. */
@@ -135,14 +150,21 @@ export interface GatewayConfig {
   persistedOperationsPath?: string;
   /** Automatic persisted queries (clients register hashes); ignored in safelist mode. */
   automaticPersistedQueries: boolean;
-  /** Browser origins allowed by CORS; empty → no cross-origin access. */
+  /**
+   * Browser origins allowed by CORS and by the WebSocket upgrade; empty → no cross-origin access.
+   * Outside production, unset means the dashboard's development origins (DASHBOARD_PORT).
+   */
   corsOrigins: string[];
+  /** Lifetime of a single-use SSE subscription ticket (plain EventSource, see README). */
+  subscriptionTicketTtlSeconds: number;
   csrfPrevention: boolean;
   admission: AdmissionSettings;
   /** Verified token claims kept per token (LRU), so a reused token is verified once; 0 = off. */
   tokenCacheSize: number;
   subgraphs: SubgraphHttpSettings;
   subscriptions: SubscriptionSettings;
+  /** Set (REGISTRY_DATABASE_URL) → follows the schema registry and records field usage. */
+  registry?: RegistrySettings;
 }
 
 function argValue(argv: readonly string[], flag: string): string | undefined {
@@ -237,6 +259,33 @@ export function subgraphHttpSettingsFromEnv(): SubgraphHttpSettings {
   };
 }
 
+/**
+ * GATEWAY_CORS_ORIGINS when set (production requires it for any browser access); otherwise, outside
+ * production, the dashboard's development origins so `npm start` works without configuration.
+ */
+export function corsOriginsFromEnv(production: boolean): string[] {
+  const configured = envOptional('GATEWAY_CORS_ORIGINS');
+  if (configured === undefined) return production ? [] : dashboardDevOrigins(envInt('DASHBOARD_PORT', 4080));
+  return configured
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean)
+    .map(normalizeOrigin);
+}
+
+export function registrySettingsFromEnv(): RegistrySettings | undefined {
+  const databaseUrl = envOptional('REGISTRY_DATABASE_URL');
+  if (!databaseUrl) return undefined;
+  return {
+    databaseUrl,
+    follow: envBool('GATEWAY_FOLLOW_REGISTRY', true),
+    pollMs: envInt('REGISTRY_POLL_MS', 5000),
+    fieldUsage: envBool('GATEWAY_FIELD_USAGE', true),
+    usageFlushMs: envInt('FIELD_USAGE_FLUSH_MS', 5000),
+    usageRetentionDays: envInt('FIELD_USAGE_RETENTION_DAYS', 90),
+  };
+}
+
 /** Gateway settings: command-line flags first, then environment, then defaults (README.md). */
 export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   return {
@@ -260,15 +309,14 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     rateLimitMode: rateLimitModeFromEnv(),
     persistedOperationsPath: envOptional('GATEWAY_PERSISTED_OPERATIONS'),
     automaticPersistedQueries: envBool('GATEWAY_APQ', false),
-    corsOrigins: (envOptional('GATEWAY_CORS_ORIGINS') ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
+    corsOrigins: corsOriginsFromEnv(envOptional('NODE_ENV') === 'production'),
+    subscriptionTicketTtlSeconds: envInt('GATEWAY_SUBSCRIPTION_TICKET_TTL_SECONDS', 30),
     csrfPrevention: envBool('GATEWAY_CSRF_PREVENTION', true),
     uploads: uploadRouteSettingsFromEnv(),
     admission: admissionSettingsFromEnv(),
     tokenCacheSize: envInt('GATEWAY_TOKEN_CACHE_SIZE', 10_000),
     subgraphs: subgraphHttpSettingsFromEnv(),
     subscriptions: subscriptionSettingsFromEnv(),
+    registry: registrySettingsFromEnv(),
   };
 }

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   await configClient?.start();
   const gateway = await createGateway({ config, logger, configReader: configClient, processMetrics: true });
   const server = await gateway.listen();
-  logger.info({ url: `${server.url}/graphql`, supergraph: config.supergraphPath, serviceConfigs: followConfigs }, 'gateway ready');
+  const supergraphSource = config.registry?.follow ? 'schema registry (REGISTRY_DATABASE_URL)' : config.supergraphPath;
+  logger.info({ url: `${server.url}/graphql`, supergraph: supergraphSource, serviceConfigs: followConfigs }, 'gateway ready');
   stopOnSignal(async () => {
     await gateway.stop();
     await configClient?.stop();

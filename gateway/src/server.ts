@@ -13,17 +13,20 @@ import {
   useIntrospectionGuard,
   yogaLogger,
   type ConfigReader,
+  type EventBus,
   type Logger,
   type RunningServer,
   type TokenDenylist,
   type TokenVerifier,
 } from '@hub/core';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
 import { RequestIdentities } from './auth/requestIdentities';
 import { useAuthorization } from './auth/useAuthorization';
+import { AllowedOrigins } from './browser/allowedOrigins';
+import { useCsrfPrevention } from './browser/useCsrfPrevention';
+import { corsFor, useOriginPolicy } from './browser/useOriginPolicy';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
@@ -37,6 +40,7 @@ import { useMetricsEndpoint } from './observability/useMetricsEndpoint';
 import { createRequestObservability } from './observability/useRequestObservability';
 import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
+import { connectGatewayRegistry } from './registry/gatewayRegistry';
 import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rateLimit/slidingWindowLimiter';
 import { inProcessTokenBucketLimiter, redisTokenBucketLimiter } from './rateLimit/tokenBucketLimiter';
 import type { RateLimiter } from './rateLimit/rateLimiter';
@@ -51,6 +55,12 @@ import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
 import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
 import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
 import { useSseEventIds } from './subscriptions/sseEventIds';
+import {
+  inProcessSubscriptionTicketStore,
+  redisSubscriptionTicketStore,
+  type SubscriptionTicketStore,
+} from './subscriptions/tickets/subscriptionTicketStore';
+import { useSubscriptionTickets } from './subscriptions/tickets/useSubscriptionTickets';
 import { GRAPHQL_ENDPOINT_PATTERN, isOperationRoute, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
 import { useUploadRoute } from './uploads/useUploadRoute';
 
@@ -75,6 +85,8 @@ export interface GatewayOptions {
   configReader?: ConfigReader;
   /** Rate limit counter; default: Redis at `config.redisUrl`, else in-process. */
   rateLimiter?: RateLimiter;
+  /** Bus on which the schema registry announces versions; default: one from `config.redisUrl`. */
+  eventBus?: EventBus;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
   logger?: Logger;
@@ -88,11 +100,18 @@ function defaultRateLimiter(config: GatewayConfig, logger: Logger): RateLimiter 
   return bucket ? redisTokenBucketLimiter(redis) : redisSlidingWindowLimiter(redis);
 }
 
+function defaultTicketStore(config: GatewayConfig, logger: Logger): SubscriptionTicketStore {
+  if (!config.redisUrl) return inProcessSubscriptionTicketStore();
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', (error: Error) => logger.debug({ err: error }, 'subscription ticket redis connection error'));
+  return redisSubscriptionTicketStore(redis);
+}
+
 /**
  * Assembles the gateway from small plugins, in request order: observability, health, metrics,
- * body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
+ * origin policy, subscription tickets, body limit (larger only on the upload route), admission control, upload route, CSRF, persisted
  * operations, operation limits, (production) introspection guard and hidden suggestions, rate
- * limit, authorization, federated execution, SSE event ids.
+ * limit, authorization, field usage (with a schema registry), federated execution, SSE event ids.
  */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -100,14 +119,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const signer = await subgraphRequestSignerFor(config.subgraphSigningKeyPem, logger);
   const clients = new SubgraphClients(config.subgraphs, signer, metrics);
-  const initialSdl = options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
+  const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
+  const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
     logger,
     buildService: (subgraph) => clients.get(subgraph),
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
+  }).catch(async (error: unknown) => {
+    await registry?.stop();
+    throw error;
   });
-  if (!options.supergraphSdl) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
+  // The registry, when followed, is the source; the file mode is for development and tests.
+  if (!options.supergraphSdl && !config.registry?.follow) supergraph.watchFile(config.supergraphPath, config.supergraphWatchMs);
+  await registry?.follow(supergraph);
   if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
 
   const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger });
@@ -143,9 +168,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Live subscriptions follow the supergraph: re-planned on every applied swap.
   supergraph.onSwap((generation) => subscriptions.supergraphSwapped(generation));
 
+  const origins = new AllowedOrigins(config.corsOrigins);
+  const ticketStore = defaultTicketStore(config, logger);
+  const ticketRequests = new WeakSet<Request>();
   const plugins: Plugin[] = [
     useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
+    useOriginPolicy(origins),
+    useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests, rateLimit }),
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
     // Subgraphs may fetch the key that signs the gateway's calls (GATEWAY_JWKS_URL).
@@ -160,13 +190,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
     useUploadRoute(config.uploads) as Plugin,
   ];
-  if (config.csrfPrevention) plugins.push(useCSRFPrevention({ requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight'] }) as Plugin);
+  if (config.csrfPrevention) plugins.push(useCsrfPrevention(ticketRequests));
   plugins.push(...persistedOperationPlugins({ manifest, automatic: config.automaticPersistedQueries }));
   plugins.push(useOperationLimits(config.limits));
   if (config.production) plugins.push(useIntrospectionGuard(), useHiddenSchemaSuggestions());
   plugins.push(
     useRateLimit(rateLimit),
     useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
+    ...(registry?.usagePlugin ? [registry.usagePlugin] : []),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
     useSseEventIds(),
   );
@@ -176,7 +207,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     landingPage: false,
     graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
-    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, credentials: true, methods: ['GET', 'POST'] } : false,
+    cors: corsFor(origins),
     maskedErrors: { maskError: (error) => maskGatewayError(error, logger) },
     logging: yogaLogger(logger),
     plugins,
@@ -210,6 +241,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         manifest,
         maxPayloadBytes: config.limits.maxBodyBytes,
         rateLimit,
+        allowOrigin: (origin, host) => origins.allows(origin, host),
       });
       return server;
     },
@@ -219,9 +251,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await webSockets?.close();
       await subscriptions.close();
       await server?.close();
+      await registry?.stop();
       await supergraph.stop();
       await clients.close();
       await rateLimiter.close();
+      await ticketStore.close();
       await ownDenylist?.close();
     },
   };

@@ -55,6 +55,31 @@ export class SseSubscription<TData> {
     return subscription;
   }
 
+  /**
+   * What a plain EventSource sends: GET with the operation in the URL and a subscription ticket
+   * instead of a bearer token (README: "Subscriptions from a browser"). Resolves with the HTTP
+   * status and, for 200, the stream.
+   */
+  static async openWithTicket<TData>(
+    url: string,
+    query: string,
+    ticket: string,
+    options: { lastEventId?: string; authorization?: string; extensions?: Record<string, unknown> } = {},
+  ): Promise<{ status: number; body: unknown; subscription?: SseSubscription<TData> }> {
+    const subscription = new SseSubscription<TData>();
+    const target = new URL(url);
+    target.searchParams.set('query', query);
+    target.searchParams.set('ticket', ticket);
+    if (options.extensions) target.searchParams.set('extensions', JSON.stringify(options.extensions));
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
+    if (options.authorization) headers.authorization = options.authorization;
+    const response = await fetch(target, { headers, signal: subscription.controller.signal });
+    if (response.status !== 200 || !response.body) return { status: response.status, body: await response.json().catch(() => null) };
+    void subscription.read(response.body);
+    return { status: 200, body: null, subscription };
+  }
+
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
     const decoder = new TextDecoder();
     let buffer = '';

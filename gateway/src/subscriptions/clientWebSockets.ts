@@ -20,6 +20,8 @@ export interface ClientWebSocketOptions {
   maxPayloadBytes: number;
   /** Refused tokens and operations count against the client address, as over HTTP. */
   rateLimit: RateLimitGate;
+  /** The CORS allow-list: a browser upgrade from any other origin is refused (HTTP 403). */
+  allowOrigin: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
 /**
@@ -75,6 +77,7 @@ export function serveClientWebSockets(
     operationHeaders: false,
     keepAliveMs: settings.keepAliveMs,
     maxPayloadBytes: options.maxPayloadBytes,
+    allowUpgrade: (request) => options.allowOrigin(request.headers.origin, request.headers.host),
     onConnect: async (ctx) => {
       const token = bearer(ctx.connectionParams);
       if (token) {

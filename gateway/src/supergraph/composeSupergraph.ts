@@ -9,20 +9,39 @@ export class CompositionError extends Error {
   }
 }
 
+/** A subgraph's schema as text, with the URL the gateway routes to. */
+export interface SubgraphSchema {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+/** Composes subgraph schemas (SDL text) into a supergraph SDL; syntax errors are composition errors too. */
+export function composeSubgraphSchemas(subgraphs: readonly SubgraphSchema[]): string {
+  const services = subgraphs.map((subgraph) => {
+    try {
+      return { name: subgraph.name, url: subgraph.url, typeDefs: parse(subgraph.sdl) };
+    } catch (error) {
+      throw new CompositionError([`[${subgraph.name}] ${error instanceof Error ? error.message : String(error)}`]);
+    }
+  });
+  const result = composeServices(services);
+  if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
+  return result.supergraphSdl;
+}
+
 /** Composes subgraph schemas into a supergraph SDL with `@apollo/composition`. */
 export async function composeSupergraph(
   subgraphs: SubgraphSource[],
   /** Overrides routing URLs by subgraph name (tests and the dev stack bind to chosen ports). */
   routingUrls: Record<string, string> = {},
 ): Promise<string> {
-  const services = await Promise.all(
+  const schemas = await Promise.all(
     subgraphs.map(async (subgraph) => ({
       name: subgraph.name,
       url: routingUrls[subgraph.name] ?? subgraph.routingUrl,
-      typeDefs: parse(await readFile(subgraph.schemaFile, 'utf8')),
+      sdl: await readFile(subgraph.schemaFile, 'utf8'),
     })),
   );
-  const result = composeServices(services);
-  if (result.errors) throw new CompositionError(result.errors.map((error) => error.message));
-  return result.supergraphSdl;
+  return composeSubgraphSchemas(schemas);
 }

@@ -28,7 +28,6 @@ import { TaskQueue } from './tasks/taskQueue';
 import { TaskTypeRegistry } from './taskTypes/taskTypeRegistry';
 
 export const SUBGRAPH_NAME = 'agent';
-export const DEFAULT_AGENT_PORT = 4004;
 /** Where subjects are looked up as the caller when GATEWAY_URL is not set (the dev stack's gateway). */
 export const DEFAULT_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
 export const typeDefs = loadSchemaFile(join(__dirname, '..', 'schema.graphql'));
@@ -95,7 +94,7 @@ export function agentDefinition(options: AgentSubgraphOptions = {}): HubSubgraph
 }
 
 export function createAgentModule(options: AgentSubgraphOptions = {}) {
-  return hubSubgraphModule(agentDefinition(options), { defaultPort: DEFAULT_AGENT_PORT, seedDemo: seedAgentDemo });
+  return hubSubgraphModule(agentDefinition(options), { seedDemo: seedAgentDemo });
 }
 
 /** What `npm start`, the tests and `src/main.ts` run. */

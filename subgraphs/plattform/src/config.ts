@@ -62,7 +62,7 @@ export function plattformConfigFromEnv(): PlattformConfig {
   const keyFile = envOptional('JWT_PRIVATE_KEY_FILE');
   const production = envString('NODE_ENV', 'development') === 'production';
   return {
-    ...hubSubgraphSettingsFromEnv(SUBGRAPH_NAME, 4001),
+    ...hubSubgraphSettingsFromEnv(SUBGRAPH_NAME),
     signingKeyPem: envOptional('JWT_PRIVATE_KEY') ?? (keyFile ? readFileSync(keyFile, 'utf8') : undefined),
     previousSigningKeys:
       envOptional('JWT_PREVIOUS_KEYS') ??

@@ -3,7 +3,6 @@ import type { DocumentStorageKind } from './documents/documentStorage';
 import type { S3StorageSettings } from './documents/s3DocumentStorage';
 
 export const SUBGRAPH_NAME = 'risk-hub';
-export const DEFAULT_PORT = 4002;
 
 /** Defaults documented in README.md. */
 export const DEFAULT_OVERDUE_CHECK_INTERVAL_MS = 60_000;
@@ -64,5 +63,5 @@ export function riskHubSettingsFromEnv(): RiskHubSettings {
 export type RiskHubSubgraphSettings = HubSubgraphSettings;
 
 export function riskHubSubgraphSettingsFromEnv(): HubSubgraphSettings {
-  return hubSubgraphSettingsFromEnv(SUBGRAPH_NAME, DEFAULT_PORT);
+  return hubSubgraphSettingsFromEnv(SUBGRAPH_NAME);
 }

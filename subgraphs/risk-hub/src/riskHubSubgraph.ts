@@ -15,7 +15,7 @@ import { Assessment } from './assessments/assessment.entity';
 import { AssessmentService } from './assessments/assessmentService';
 import { AuditEntry } from './audit/auditEntry.entity';
 import { AuditTrail } from './audit/auditTrail';
-import { riskHubSettingsFromEnv, DEFAULT_PORT, SUBGRAPH_NAME, type DocumentLimits, type RiskHubSettings } from './config';
+import { riskHubSettingsFromEnv, SUBGRAPH_NAME, type DocumentLimits, type RiskHubSettings } from './config';
 import { AssessmentDocument } from './documents/document.entity';
 import { DocumentService } from './documents/documentService';
 import type { DocumentStorage } from './documents/documentStorage';
@@ -107,7 +107,7 @@ export function riskHubDefinition(options: RiskHubOptions = {}): HubSubgraphDefi
 
 /** What the dev stack, the tests and `main.ts` run. */
 export function createRiskHubModule(options: RiskHubOptions = {}): HubSubgraphModule<RiskHubServices> {
-  return hubSubgraphModule(riskHubDefinition(options), { defaultPort: DEFAULT_PORT, seedDemo: seedRiskHubDemo });
+  return hubSubgraphModule(riskHubDefinition(options), { seedDemo: seedRiskHubDemo });
 }
 
 /**

@@ -3,7 +3,6 @@ import { envOptional, envString } from '@hub/core';
 import { DEFAULT_PAPER_BROKER, type PaperBrokerSettings } from './orders/paperBroker';
 
 export const SUBGRAPH_NAME = 'trading';
-export const DEFAULT_PORT = 4003;
 
 /** The generated sample bars the demo seed imports (see scripts/generateSampleBars.ts). */
 export const SAMPLE_DATA_DIR = resolve(__dirname, '..', 'sample-data');

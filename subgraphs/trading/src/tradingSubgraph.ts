@@ -11,7 +11,7 @@ import {
 } from '@hub/core';
 import { StockAnalysis } from './analyses/stockAnalysis.entity';
 import { StockAnalysisService } from './analyses/stockAnalysisService';
-import { paperBrokerSettingsFromEnv, SUBGRAPH_NAME, DEFAULT_PORT } from './config';
+import { paperBrokerSettingsFromEnv, SUBGRAPH_NAME } from './config';
 import { Instrument } from './instruments/instrument.entity';
 import { InstrumentService } from './instruments/instrumentService';
 import { migrations } from './migrations';
@@ -93,7 +93,7 @@ export function tradingDefinition(options: TradingOptions = {}): HubSubgraphDefi
  * services type is only lost at that boundary.
  */
 export function createTradingModule(options: TradingOptions = {}): HubSubgraphModule {
-  return hubSubgraphModule(tradingDefinition(options), { defaultPort: DEFAULT_PORT, seedDemo: seedTradingDemo }) as HubSubgraphModule;
+  return hubSubgraphModule(tradingDefinition(options), { seedDemo: seedTradingDemo }) as HubSubgraphModule;
 }
 
 /** What `npm start`, the tests and `src/main.ts` run. */

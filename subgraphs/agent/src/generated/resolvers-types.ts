@@ -19,6 +19,7 @@ export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: 
 export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
 export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -124,6 +125,20 @@ export type AgentTask = {
   subject?: Maybe<AgentTaskSubject>;
   type: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+};
+
+export type AgentTaskConnection = {
+  __typename?: 'AgentTaskConnection';
+  edges: Array<AgentTaskEdge>;
+  /** The page's tasks, in the same order as `edges`. */
+  nodes: Array<AgentTask>;
+  pageInfo: PageInfo;
+};
+
+export type AgentTaskEdge = {
+  __typename?: 'AgentTaskEdge';
+  cursor: Scalars['String']['output'];
+  node: AgentTask;
 };
 
 /** One change of a task, as it happened (a snapshot; `task` resolves the current state). */
@@ -300,6 +315,13 @@ export type MutationStartAgentPipelineArgs = {
   input: StartAgentPipelineInput;
 };
 
+/** Cursor pagination state; the same type in every hub subgraph, hence shareable. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type PipelineStageInput = {
   /** Fixed input; mapped values are added to it. */
   input?: InputMaybe<Scalars['JSON']['input']>;
@@ -322,9 +344,17 @@ export type Query = {
   agentPipeline: AgentPipeline;
   /** One task of the caller's organization; other tenants' tasks are NOT_FOUND. Requires `agent.task.read`. */
   agentTask: AgentTask;
+  /**
+   * Tasks of the caller's organization, newest first, a page at a time: pass `pageInfo.endCursor` as
+   * `after` (with the same `status` and `type`). `first` is 1 to 200, default 50. Requires `agent.task.read`.
+   */
+  agentTaskConnection: AgentTaskConnection;
   /** The task types workers can perform, with the JSON Schema their input must satisfy. */
   agentTaskTypes: Array<AgentTaskType>;
-  /** Tasks of the caller's organization, newest first. `first` is at most 200. */
+  /**
+   * Tasks of the caller's organization, newest first. `first` is at most 200.
+   * @deprecated No cursor, so no way past the first page: use agentTaskConnection (nodes, pageInfo.endCursor as after).
+   */
   agentTasks: Array<AgentTask>;
   /** Agents (worker processes) registered in the caller's organization. Requires `agent.task.read`. */
   agents: Array<Agent>;
@@ -343,6 +373,14 @@ export type QueryAgentPipelineArgs = {
 
 export type QueryAgentTaskArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryAgentTaskConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<AgentTaskStatus>;
+  type?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -537,6 +575,8 @@ export type ResolversTypes = {
   AgentPipelineStatus: AgentPipelineStatus;
   AgentStatus: AgentStatus;
   AgentTask: ResolverTypeWrapper<AgentTaskModel>;
+  AgentTaskConnection: ResolverTypeWrapper<Omit<AgentTaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AgentTaskEdge']>, nodes: Array<ResolversTypes['AgentTask']> }>;
+  AgentTaskEdge: ResolverTypeWrapper<Omit<AgentTaskEdge, 'node'> & { node: ResolversTypes['AgentTask'] }>;
   AgentTaskEvent: ResolverTypeWrapper<TaskEventModel>;
   AgentTaskEventType: AgentTaskEventType;
   AgentTaskLease: ResolverTypeWrapper<LeaseModel>;
@@ -550,6 +590,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PipelineStageInput: PipelineStageInput;
   Portfolio: ResolverTypeWrapper<SubjectModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -573,6 +614,8 @@ export type ResolversParentTypes = {
   AgentPipeline: PipelineModel;
   AgentPipelineStage: PipelineStageModel;
   AgentTask: AgentTaskModel;
+  AgentTaskConnection: Omit<AgentTaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AgentTaskEdge']>, nodes: Array<ResolversParentTypes['AgentTask']> };
+  AgentTaskEdge: Omit<AgentTaskEdge, 'node'> & { node: ResolversParentTypes['AgentTask'] };
   AgentTaskEvent: TaskEventModel;
   AgentTaskLease: LeaseModel;
   AgentTaskSubject: ResolversUnionTypes<ResolversParentTypes>['AgentTaskSubject'];
@@ -584,6 +627,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   JSON: Scalars['JSON']['output'];
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   PipelineStageInput: PipelineStageInput;
   Portfolio: SubjectModel;
   Query: Record<PropertyKey, never>;
@@ -665,6 +709,17 @@ export type AgentTaskResolvers<ContextType = AgentContext, ParentType extends Re
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type AgentTaskConnectionResolvers<ContextType = AgentContext, ParentType extends ResolversParentTypes['AgentTaskConnection'] = ResolversParentTypes['AgentTaskConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AgentTaskEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AgentTask']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AgentTaskEdgeResolvers<ContextType = AgentContext, ParentType extends ResolversParentTypes['AgentTaskEdge'] = ResolversParentTypes['AgentTaskEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AgentTask'], ParentType, ContextType>;
+};
+
 export type AgentTaskEventResolvers<ContextType = AgentContext, ParentType extends ResolversParentTypes['AgentTaskEvent'] = ResolversParentTypes['AgentTaskEvent']> = {
   attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -722,6 +777,11 @@ export type MutationResolvers<ContextType = AgentContext, ParentType extends Res
   startAgentPipeline?: Resolver<ResolversTypes['AgentPipeline'], ParentType, ContextType, RequireFields<MutationStartAgentPipelineArgs, 'input'>>;
 };
 
+export type PageInfoResolvers<ContextType = AgentContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type PortfolioResolvers<ContextType = AgentContext, ParentType extends ResolversParentTypes['Portfolio'] = ResolversParentTypes['Portfolio'], FederationReferenceType extends FederationReferenceTypes['Portfolio'] = FederationReferenceTypes['Portfolio']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Portfolio']> | FederationReferenceType, FederationReferenceType, ContextType>;
   agentTasks?: Resolver<Array<ResolversTypes['AgentTask']>, ParentType, ContextType>;
@@ -733,6 +793,7 @@ export type QueryResolvers<ContextType = AgentContext, ParentType extends Resolv
   agent?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<QueryAgentArgs, 'id'>>;
   agentPipeline?: Resolver<ResolversTypes['AgentPipeline'], ParentType, ContextType, RequireFields<QueryAgentPipelineArgs, 'id'>>;
   agentTask?: Resolver<ResolversTypes['AgentTask'], ParentType, ContextType, RequireFields<QueryAgentTaskArgs, 'id'>>;
+  agentTaskConnection?: Resolver<ResolversTypes['AgentTaskConnection'], ParentType, ContextType, RequireFields<QueryAgentTaskConnectionArgs, 'first'>>;
   agentTaskTypes?: Resolver<Array<ResolversTypes['AgentTaskType']>, ParentType, ContextType>;
   agentTasks?: Resolver<Array<ResolversTypes['AgentTask']>, ParentType, ContextType, RequireFields<QueryAgentTasksArgs, 'first'>>;
   agents?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
@@ -765,6 +826,8 @@ export type Resolvers<ContextType = AgentContext> = {
   AgentPipeline?: AgentPipelineResolvers<ContextType>;
   AgentPipelineStage?: AgentPipelineStageResolvers<ContextType>;
   AgentTask?: AgentTaskResolvers<ContextType>;
+  AgentTaskConnection?: AgentTaskConnectionResolvers<ContextType>;
+  AgentTaskEdge?: AgentTaskEdgeResolvers<ContextType>;
   AgentTaskEvent?: AgentTaskEventResolvers<ContextType>;
   AgentTaskLease?: AgentTaskLeaseResolvers<ContextType>;
   AgentTaskSubject?: AgentTaskSubjectResolvers<ContextType>;
@@ -773,6 +836,7 @@ export type Resolvers<ContextType = AgentContext> = {
   HeartbeatResult?: HeartbeatResultResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Portfolio?: PortfolioResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RiskAssessment?: RiskAssessmentResolvers<ContextType>;

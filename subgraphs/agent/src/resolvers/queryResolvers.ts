@@ -26,6 +26,10 @@ export const Query: QueryResolvers = {
     requireScope(ctx.identity, PERMISSIONS.READ);
     return ctx.db.run((unit) => ctx.services.tasks.list(unit, { status, type, first: first ?? 50 }));
   },
+  agentTaskConnection: (_parent, { status, type, first, after }, ctx) => {
+    requireScope(ctx.identity, PERMISSIONS.READ);
+    return ctx.db.run((unit) => ctx.services.tasks.page(unit, { status, type, first, after }));
+  },
   agentPipeline: (_parent, { id }, ctx) => {
     requireScope(ctx.identity, PERMISSIONS.READ);
     return found(pipelineById(ctx).load(id), 'Pipeline');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError, ConflictError, NotFoundError, type UnitOfWork } from '@hub/core';
+import { BadUserInputError, ConflictError, decodeCursor, NotFoundError, pageSize, toConnection, type Connection, type PageRequest, type UnitOfWork } from '@hub/core';
 import { In } from 'typeorm';
 import type { AgentRegistry } from '../registry/agentRegistry';
 import type { AgentSettingsSource } from '../settings/agentSettings';
@@ -263,6 +263,27 @@ export class TaskQueue {
       order: { createdAt: 'DESC', id: 'ASC' },
       take: filter.first,
     });
+  }
+
+  /**
+   * Newest first (id breaks ties), a page at a time. The cursor is the last task's id; its exact
+   * created_at is looked up in the database (not rounded through a JS Date), and row-level security
+   * makes another tenant's id find nothing, so such a cursor gives an empty page.
+   */
+  async page(unit: UnitOfWork, filter: Omit<TaskFilter, 'first'> & PageRequest): Promise<Connection<AgentTask>> {
+    const limit = pageSize(filter.first, 50);
+    const query = unit.manager.createQueryBuilder(AgentTask, 't').orderBy('t.createdAt', 'DESC').addOrderBy('t.id', 'ASC').limit(limit + 1);
+    if (filter.status) query.andWhere('t.status = :status', { status: filter.status });
+    if (filter.type) query.andWhere('t.type = :type', { type: filter.type });
+    if (filter.after) {
+      const [id] = decodeCursor(filter.after, 1);
+      if (!isUuid(id!)) throw new BadUserInputError('after is not a valid cursor', { field: 'after' });
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM tasks c WHERE c.id = :cursorId AND (t.created_at < c.created_at OR (t.created_at = c.created_at AND t.id > c.id)))`,
+        { cursorId: id },
+      );
+    }
+    return toConnection(await query.getMany(), limit, (task) => [task.id]);
   }
 
   bySubjects(unit: UnitOfWork, subjectType: string, subjectIds: readonly string[]): Promise<AgentTask[]> {

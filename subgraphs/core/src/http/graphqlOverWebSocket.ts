@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -23,6 +23,8 @@ export interface GraphQLOverWebSocketOptions {
   keepAliveMs?: number;
   /** Sees each operation's Request before the context is built (e.g. to mark a verified connection's). */
   onOperationRequest?: (ctx: WsContext, request: Request) => void;
+  /** Return false to refuse the HTTP upgrade itself (403), e.g. a browser page from an origin not allowed. */
+  allowUpgrade?: (request: IncomingMessage) => boolean;
   /** Return false to refuse `connection_init` (the socket closes with 4403 Forbidden). */
   onConnect?: (ctx: WsContext) => Promise<boolean | void> | boolean | void;
   /** Return errors to refuse one operation before it is parsed (e.g. a per-connection limit). */
@@ -87,6 +89,10 @@ export function serveGraphQLOverWebSocket(
     server,
     path: options.path ?? '/graphql',
     maxPayload: options.maxPayloadBytes ?? 100_000,
+    verifyClient: options.allowUpgrade
+      ? (info: { req: IncomingMessage }, done: (result: boolean, code?: number, message?: string) => void) =>
+          options.allowUpgrade!(info.req) ? done(true) : done(false, 403, 'Origin not allowed')
+      : undefined,
   });
   /** The operation ready to execute, or why it cannot be. */
   const prepareOperation = async (ctx: WsContext, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {

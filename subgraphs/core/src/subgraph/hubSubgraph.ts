@@ -24,6 +24,7 @@ import { createEventBus, type EventBus } from '../pubsub/pubsub';
 import { createSubgraph, type Subgraph } from './createSubgraph';
 import { gatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
 import { perimeterSettingsFromEnv, subgraphHostFromEnv, type PerimeterSettings } from '../perimeter/perimeterSettings';
+import { supergraphPortOf } from './supergraphEntries';
 import type { SubgraphContext } from './subgraphContext';
 
 /** Where plattform publishes its signing keys when nothing else is configured (dev default). */
@@ -56,10 +57,15 @@ export function portVariableFor(name: string): string {
   return `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
 }
 
-export function hubSubgraphSettingsFromEnv(name: string, defaultPort: number): HubSubgraphSettings {
+/**
+ * The port is `<NAME>_PORT` when set, else the one supergraph.yaml assigns (its routing_url), so a
+ * port is written in one place; `defaultPort` only for a subgraph run without that file.
+ */
+export function hubSubgraphSettingsFromEnv(name: string, defaultPort?: number): HubSubgraphSettings {
+  const portVariable = portVariableFor(name);
   return {
     name,
-    port: envInt(portVariableFor(name), defaultPort),
+    port: envOptional(portVariable) !== undefined ? envInt(portVariable, 0) : (defaultPort ?? supergraphPortOf(name)),
     database: databaseSettings(name),
     redisUrl: envOptional('REDIS_URL'),
     tokens: {
@@ -256,8 +262,9 @@ export interface DemoTenant {
 }
 
 /**
- * How the dev stack, the tests and a subgraph's own `main.ts` run a hub subgraph. Adding a
- * subgraph to `dev/hubSubgraphs.ts` is all `npm start` needs.
+ * How the dev stack, the tests and a subgraph's own `main.ts` run a hub subgraph. A subgraph's
+ * package exports its module as `hubModule` (see HUB_MODULE_EXPORT); `npm start`, `npm run migrate`
+ * and the tests that run every hub find it there through supergraph.yaml (dev/hubSubgraphs.ts).
  */
 export interface HubSubgraphModule<TServices = unknown> {
   name: string;
@@ -268,11 +275,15 @@ export interface HubSubgraphModule<TServices = unknown> {
   seedDemo?(running: RunningHubSubgraph<TServices>, tenant: DemoTenant): Promise<string>;
 }
 
+/** The export every hub subgraph package (`subgraphs/<name>`, its `main`) provides: its HubSubgraphModule. */
+export const HUB_MODULE_EXPORT = 'hubModule';
+
 /** Builds the standard module for a definition (most subgraphs need nothing more). */
 export function hubSubgraphModule<TServices>(
   definition: HubSubgraphDefinition<TServices>,
   options: {
-    defaultPort: number;
+    /** Only for a subgraph without a supergraph.yaml entry; normally the port comes from there. */
+    defaultPort?: number;
     seedDemo?: (running: RunningHubSubgraph<TServices>, tenant: DemoTenant) => Promise<string>;
   },
 ): HubSubgraphModule<TServices> {

@@ -93,6 +93,8 @@ export type InstrumentPriceBarsArgs = {
 export type InstrumentConnection = {
   __typename?: 'InstrumentConnection';
   edges: Array<InstrumentEdge>;
+  /** The page's instruments, in the same order as `edges` (the graph's one list shape). */
+  nodes: Array<Instrument>;
   pageInfo: PageInfo;
 };
 
@@ -209,6 +211,8 @@ export type Order = {
 export type OrderConnection = {
   __typename?: 'OrderConnection';
   edges: Array<OrderEdge>;
+  /** The page's orders, in the same order as `edges` (the graph's one list shape). */
+  nodes: Array<Order>;
   pageInfo: PageInfo;
 };
 
@@ -288,6 +292,8 @@ export type PortfolioOrdersArgs = {
 export type PortfolioConnection = {
   __typename?: 'PortfolioConnection';
   edges: Array<PortfolioEdge>;
+  /** The page's portfolios, in the same order as `edges` (the graph's one list shape). */
+  nodes: Array<Portfolio>;
   pageInfo: PageInfo;
 };
 
@@ -353,6 +359,8 @@ export type PriceBar = {
 export type PriceBarConnection = {
   __typename?: 'PriceBarConnection';
   edges: Array<PriceBarEdge>;
+  /** The page's priceBars, in the same order as `edges` (the graph's one list shape). */
+  nodes: Array<PriceBar>;
   pageInfo: PageInfo;
 };
 
@@ -664,7 +672,7 @@ export type ResolversTypes = {
   Execution: ResolverTypeWrapper<ExecutionModel>;
   Instrument: ResolverTypeWrapper<InstrumentModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  InstrumentConnection: ResolverTypeWrapper<Omit<InstrumentConnection, 'edges'> & { edges: Array<ResolversTypes['InstrumentEdge']> }>;
+  InstrumentConnection: ResolverTypeWrapper<Omit<InstrumentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['InstrumentEdge']>, nodes: Array<ResolversTypes['Instrument']> }>;
   InstrumentEdge: ResolverTypeWrapper<Omit<InstrumentEdge, 'node'> & { node: ResolversTypes['Instrument'] }>;
   InstrumentReturn: ResolverTypeWrapper<InstrumentReturnModel>;
   LocalDate: ResolverTypeWrapper<Scalars['LocalDate']['output']>;
@@ -672,7 +680,7 @@ export type ResolversTypes = {
   MovingAverageCross: MovingAverageCross;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderModel>;
-  OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
+  OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['OrderEdge']>, nodes: Array<ResolversTypes['Order']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   OrderSide: OrderSide;
   OrderStatus: OrderStatus;
@@ -682,13 +690,13 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PlaceOrderInput: PlaceOrderInput;
   Portfolio: ResolverTypeWrapper<PortfolioModel>;
-  PortfolioConnection: ResolverTypeWrapper<Omit<PortfolioConnection, 'edges'> & { edges: Array<ResolversTypes['PortfolioEdge']> }>;
+  PortfolioConnection: ResolverTypeWrapper<Omit<PortfolioConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PortfolioEdge']>, nodes: Array<ResolversTypes['Portfolio']> }>;
   PortfolioEdge: ResolverTypeWrapper<Omit<PortfolioEdge, 'node'> & { node: ResolversTypes['Portfolio'] }>;
   PortfolioPerformance: ResolverTypeWrapper<PortfolioPerformanceModel>;
   PortfolioValuation: ResolverTypeWrapper<PortfolioValuationModel>;
   Position: ResolverTypeWrapper<PositionModel>;
   PriceBar: ResolverTypeWrapper<PriceBarModel>;
-  PriceBarConnection: ResolverTypeWrapper<Omit<PriceBarConnection, 'edges'> & { edges: Array<ResolversTypes['PriceBarEdge']> }>;
+  PriceBarConnection: ResolverTypeWrapper<Omit<PriceBarConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['PriceBarEdge']>, nodes: Array<ResolversTypes['PriceBar']> }>;
   PriceBarEdge: ResolverTypeWrapper<Omit<PriceBarEdge, 'node'> & { node: ResolversTypes['PriceBar'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Recommendation: Recommendation;
@@ -712,27 +720,27 @@ export type ResolversParentTypes = {
   Execution: ExecutionModel;
   Instrument: InstrumentModel;
   Int: Scalars['Int']['output'];
-  InstrumentConnection: Omit<InstrumentConnection, 'edges'> & { edges: Array<ResolversParentTypes['InstrumentEdge']> };
+  InstrumentConnection: Omit<InstrumentConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['InstrumentEdge']>, nodes: Array<ResolversParentTypes['Instrument']> };
   InstrumentEdge: Omit<InstrumentEdge, 'node'> & { node: ResolversParentTypes['Instrument'] };
   InstrumentReturn: InstrumentReturnModel;
   LocalDate: Scalars['LocalDate']['output'];
   Macd: Macd;
   Mutation: Record<PropertyKey, never>;
   Order: OrderModel;
-  OrderConnection: Omit<OrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrderEdge']> };
+  OrderConnection: Omit<OrderConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['OrderEdge']>, nodes: Array<ResolversParentTypes['Order']> };
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   OrderUpdate: OrderUpdateModel;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PlaceOrderInput: PlaceOrderInput;
   Portfolio: PortfolioModel;
-  PortfolioConnection: Omit<PortfolioConnection, 'edges'> & { edges: Array<ResolversParentTypes['PortfolioEdge']> };
+  PortfolioConnection: Omit<PortfolioConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PortfolioEdge']>, nodes: Array<ResolversParentTypes['Portfolio']> };
   PortfolioEdge: Omit<PortfolioEdge, 'node'> & { node: ResolversParentTypes['Portfolio'] };
   PortfolioPerformance: PortfolioPerformanceModel;
   PortfolioValuation: PortfolioValuationModel;
   Position: PositionModel;
   PriceBar: PriceBarModel;
-  PriceBarConnection: Omit<PriceBarConnection, 'edges'> & { edges: Array<ResolversParentTypes['PriceBarEdge']> };
+  PriceBarConnection: Omit<PriceBarConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['PriceBarEdge']>, nodes: Array<ResolversParentTypes['PriceBar']> };
   PriceBarEdge: Omit<PriceBarEdge, 'node'> & { node: ResolversParentTypes['PriceBar'] };
   Query: Record<PropertyKey, never>;
   RecordPriceBarInput: RecordPriceBarInput;
@@ -775,6 +783,7 @@ export type InstrumentResolvers<ContextType = TradingContext, ParentType extends
 
 export type InstrumentConnectionResolvers<ContextType = TradingContext, ParentType extends ResolversParentTypes['InstrumentConnection'] = ResolversParentTypes['InstrumentConnection']> = {
   edges?: Resolver<Array<ResolversTypes['InstrumentEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Instrument']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
@@ -828,6 +837,7 @@ export type OrderResolvers<ContextType = TradingContext, ParentType extends Reso
 
 export type OrderConnectionResolvers<ContextType = TradingContext, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
   edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
@@ -863,6 +873,7 @@ export type PortfolioResolvers<ContextType = TradingContext, ParentType extends 
 
 export type PortfolioConnectionResolvers<ContextType = TradingContext, ParentType extends ResolversParentTypes['PortfolioConnection'] = ResolversParentTypes['PortfolioConnection']> = {
   edges?: Resolver<Array<ResolversTypes['PortfolioEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Portfolio']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
@@ -911,6 +922,7 @@ export type PriceBarResolvers<ContextType = TradingContext, ParentType extends R
 
 export type PriceBarConnectionResolvers<ContextType = TradingContext, ParentType extends ResolversParentTypes['PriceBarConnection'] = ResolversParentTypes['PriceBarConnection']> = {
   edges?: Resolver<Array<ResolversTypes['PriceBarEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['PriceBar']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
