@@ -1,4 +1,4 @@
-import { Supergraph } from '@apollo/federation-internals';
+import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { composeSubgraphSchemas, CompositionError, type SubgraphSchema } from '../supergraph/composeSupergraph';
 import { clientUses, type ClientUsageSources } from './clientUsage';
@@ -36,7 +36,8 @@ export interface SchemaCheckReport {
 }
 
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  // Authorization directives (@requiresScopes, @authenticated) are SECURITY features the gateway enforces.
+  return Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES }).apiSchema().toGraphQLJSSchema();
 }
 
 function withProposal(current: readonly SubgraphSchema[], proposed: SchemaCheckInput['proposed']): SubgraphSchema[] {
