@@ -1,5 +1,4 @@
-import { ROUTER_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph } from '@apollo/federation-internals';
-import type { GraphQLSchema } from 'graphql';
+import { apiSchemaOf } from '../supergraph/apiSchema';
 import { composeSubgraphSchemas, CompositionError, type SubgraphSchema } from '../supergraph/composeSupergraph';
 import { clientUses, type ClientUsageSources } from './clientUsage';
 import { schemaChanges, type CheckedChange } from './schemaChanges';
@@ -33,11 +32,6 @@ export interface SchemaCheckReport {
   /** The subgraphs with the proposal applied, and what they compose to (null if they do not). */
   subgraphs: SubgraphSchema[];
   supergraphSdl: string | null;
-}
-
-export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  // Authorization directives (@requiresScopes, @authenticated) are SECURITY features the gateway enforces.
-  return Supergraph.build(supergraphSdl, { supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES }).apiSchema().toGraphQLJSSchema();
 }
 
 function withProposal(current: readonly SubgraphSchema[], proposed: SchemaCheckInput['proposed']): SubgraphSchema[] {
