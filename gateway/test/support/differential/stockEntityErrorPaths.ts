@@ -40,8 +40,9 @@ export function withEntityPositionsForStock(service: GraphQLDataSource, data: Js
     process: async (options: ProcessOptions) => {
       const response = await service.process(options);
       const representations = options.request.variables?.representations as Json[] | undefined;
-      if (!representations || !response.errors?.length || !options.pathInIncomingRequest) return response;
-      const entities = objectsAt(data, options.pathInIncomingRequest as ReadonlyArray<string | number>);
+      const cursorPath = 'pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined;
+      if (!representations || !response.errors?.length || !cursorPath) return response;
+      const entities = objectsAt(data, cursorPath);
       const positions: number[] = [];
       const used = new Set<number>();
       for (const representation of representations) {
