@@ -9,6 +9,7 @@ import {
   envOptional,
   envString,
   portVariableFor,
+  provideGatewayKeyPairForThisRun,
   type Logger,
 } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
@@ -42,6 +43,8 @@ async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
   process.env.DATA_DIR ??= resolve(ROOT, '.data');
   // The reference worker polls the gateway every second while idle: one line per poll is noise here.
   process.env.GATEWAY_REQUEST_LOG_LEVEL ??= 'debug';
+  // One process runs gateway and subgraphs: a key pair for this run signs the gateway's calls.
+  provideGatewayKeyPairForThisRun();
 
   let embedded: EmbeddedDatabase | null = null;
   if (!envOptional('DATABASE_URL')) {

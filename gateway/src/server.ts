@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import {
   createLogger,
   createTokenDenylist,
+  GATEWAY_JWKS_PATH,
+  useJsonRoute,
   remoteRevocationFeed,
   revocationsUrlFor,
   withRevocationFeed,
@@ -50,6 +52,7 @@ import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rate
 import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
+import { subgraphRequestSignerFor } from './subgraphs/subgraphRequestSigner';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
 import { SupergraphManager } from './supergraph/supergraphManager';
 import { applyRoutingOverrides } from './supergraph/routingOverrides';
@@ -121,7 +124,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway');
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
-  const clients = new SubgraphClients(config.subgraphs, metrics);
+  const signer = await subgraphRequestSignerFor(config.subgraphSigningKeyPem, logger);
+  const clients = new SubgraphClients(config.subgraphs, signer, metrics);
   const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
   const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
@@ -187,6 +191,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests, rateLimit }),
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
+    // Subgraphs may fetch the key that signs the gateway's calls (GATEWAY_JWKS_URL).
+    useJsonRoute(GATEWAY_JWKS_PATH, () => signer.jwks),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
     // Before the body is read: a refused operation is never parsed, planned or executed.
     useAdmissionControl({
