@@ -6,27 +6,35 @@
 # migrations, then exit) and, in the agent image, `node dist/worker/main.js` (the reference worker).
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# Stage 1: every dependency (TypeScript included), then compile the workspace and what it references.
+# Stage 1: the package manifests only (the root's and every workspace's package.json, as the
+# workspace folders hold them), so that the installs below stay cached while sources change.
+# The workspace folders (the root package.json's "workspaces") are copied whole: no workspace is
+# named here, a new one is included as is.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+COPY subgraphs subgraphs
+COPY gateway gateway
+COPY dashboard dashboard
+RUN find subgraphs gateway dashboard -type f ! -name package.json -delete && find subgraphs gateway dashboard -type d -empty -delete
+
+# Stage 2: every dependency (TypeScript included), then compile the workspace and what it references.
 FROM ${NODE_IMAGE} AS build
 ARG WORKSPACE
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-COPY subgraphs/core/package.json subgraphs/core/
-COPY subgraphs/plattform/package.json subgraphs/plattform/
-COPY subgraphs/risk-hub/package.json subgraphs/risk-hub/
-COPY subgraphs/trading/package.json subgraphs/trading/
-COPY subgraphs/agent/package.json subgraphs/agent/
-COPY gateway/package.json gateway/
+COPY --from=manifests /app/ ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json supergraph.graphql ./
+COPY tsconfig.json supergraph.graphql supergraph.yaml ./
 COPY deploy/docker deploy/docker
 COPY subgraphs subgraphs
 COPY gateway gateway
+COPY dashboard dashboard
 RUN test -n "$WORKSPACE" && test -f "$WORKSPACE/tsconfig.build.json" && npx tsc -b "$WORKSPACE/tsconfig.build.json"
-# What the runtime needs of each built workspace: package.json, dist/ and data files (schema, sample data).
-RUN sh deploy/docker/stage-runtime.sh out subgraphs/core "$WORKSPACE"
+# What the runtime needs of each compiled workspace (this one and @hub/core): package.json, dist/ and
+# data files (schema, sample data).
+RUN sh deploy/docker/stage-runtime.sh out subgraphs/* gateway dashboard
 
-# Stage 2: production dependencies of this workspace only, the compiled code, no TypeScript, no tsx.
+# Stage 3: production dependencies of this workspace only, the compiled code, no TypeScript, no tsx.
 FROM ${NODE_IMAGE} AS runtime
 ARG WORKSPACE
 # NODE_OPTIONS: workspace packages resolve to their compiled dist/ under the hub-dist condition
@@ -42,16 +50,12 @@ ENV NODE_ENV=production \
     SUPERGRAPH_PATH=/app/supergraph.graphql \
     DATA_DIR=/app/data
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
-COPY subgraphs/core/package.json subgraphs/core/
-COPY subgraphs/plattform/package.json subgraphs/plattform/
-COPY subgraphs/risk-hub/package.json subgraphs/risk-hub/
-COPY subgraphs/trading/package.json subgraphs/trading/
-COPY subgraphs/agent/package.json subgraphs/agent/
-COPY gateway/package.json gateway/
+COPY --from=manifests /app/ ./
 RUN npm ci --omit=dev --no-audit --no-fund --workspace "$WORKSPACE" && npm cache clean --force
 COPY --from=build /app/out/ ./
-COPY --from=build /app/supergraph.graphql /app/deploy/docker/healthcheck.cjs ./
+# supergraph.yaml: where a subgraph finds its port when <NAME>_PORT is unset (the service searches
+# upwards from its code, the healthcheck from /app), as in a checkout.
+COPY --from=build /app/supergraph.graphql /app/supergraph.yaml /app/deploy/docker/healthcheck.cjs ./
 # DATA_DIR: plattform's generated development key; production passes JWT_PRIVATE_KEY(_FILE) instead.
 # 1000 is the node image's `node` user.
 RUN mkdir -p data && chown 1000:1000 data

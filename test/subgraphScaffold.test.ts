@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { workspaceFolders } from '../scripts/build/workspaces';
 import { createScratchCheckout, type ScratchCheckout } from './support/scratchCheckout';
 import { TEST_DATABASE } from './support/testEnvironment';
 
@@ -34,15 +35,21 @@ describe('npm run subgraph:new', () => {
   }, 10 * MINUTES);
   afterAll(() => scratch?.remove());
 
-  it('changes only the new folder, supergraph.yaml and generated files', () => {
+  const expectOnlyAllowedChanges = () => {
     const changed = scratch.changedPaths();
     expect(changed.filter((path) => !path.startsWith(`${FOLDER}/`) && !ALLOWED_OUTSIDE.includes(path))).toEqual([]);
+    return changed;
+  };
+
+  it('changes only the new folder, supergraph.yaml and generated files', () => {
+    const changed = expectOnlyAllowedChanges();
     expect(changed).toEqual(
       expect.arrayContaining([
         'supergraph.yaml',
         'supergraph.graphql',
         'package-lock.json',
         `${FOLDER}/package.json`,
+        `${FOLDER}/tsconfig.build.json`,
         `${FOLDER}/schema.graphql`,
         `${FOLDER}/codegen.ts`,
         `${FOLDER}/README.md`,
@@ -80,6 +87,28 @@ describe('npm run subgraph:new', () => {
     } finally {
       rmSync(configDir, { recursive: true, force: true });
     }
+  }, 10 * MINUTES);
+
+  it('npm run build compiles it: discovered as a workspace, built by build:workspaces, its compiled package finds its port', async () => {
+    expect(workspaceFolders(scratch.root)).toContain(FOLDER);
+    const manifest = JSON.parse(readFileSync(join(scratch.root, FOLDER, 'package.json'), 'utf8')) as { exports: unknown; scripts: Record<string, string> };
+    expect(manifest.exports).toEqual({ '.': { 'hub-dist': './dist/src/index.js', default: './src/index.ts' } });
+    expect(manifest.scripts['start:dist']).toBe('node --conditions=hub-dist dist/src/main.js');
+    // The build's own step for this one workspace (tsc -b: @hub/core, then the new folder), not all of them.
+    await inScratch('npm', ['run', 'build:workspaces', '--', FOLDER], 8 * MINUTES);
+    expect(existsSync(join(scratch.root, FOLDER, 'dist/src/main.js'))).toBe(true);
+    expect(existsSync(join(scratch.root, FOLDER, 'dist/migrations'))).toBe(true);
+    // As the image runs it: compiled packages (hub-dist), the port from supergraph.yaml; the image's healthcheck agrees.
+    const { stdout } = await inScratch(process.execPath, [
+      '--conditions=hub-dist',
+      '-e',
+      `const m = require('@hub/${NAME}'); console.log(JSON.stringify([require.resolve('@hub/${NAME}'), m.hubModule.settingsFromEnv().port, require('./deploy/docker/healthcheck.cjs').healthcheckPort('${FOLDER}', {})]))`,
+    ]);
+    const [resolved, port, healthcheckPort] = JSON.parse(stdout.trim().split('\n').pop()!) as [string, number, number];
+    expect(resolved).toBe(join(scratch.root, FOLDER, 'dist/src/index.js'));
+    expect([port, healthcheckPort]).toEqual([4005, 4005]);
+    // dist/ and build info are ignored: still nothing changed outside the allowed paths.
+    expect(expectOnlyAllowedChanges().filter((path) => path.includes('/dist/'))).toEqual([]);
   }, 10 * MINUTES);
 
   it('npm start runs it on its supergraph.yaml port, and the compose file has its service', async () => {

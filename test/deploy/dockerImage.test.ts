@@ -1,15 +1,14 @@
-import { createAgentModule } from '@hub/agent';
-import { listen, useHealthEndpoints, type RunningServer } from '@hub/core';
+import { listen, portVariableFor, useHealthEndpoints, type RunningServer } from '@hub/core';
 import { gatewayConfigFrom } from '@hub/gateway';
 import { plattformConfigFromEnv } from '@hub/plattform';
-import { createRiskHubModule } from '@hub/risk-hub';
-import { createTradingModule } from '@hub/trading';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createYoga, createSchema } from 'graphql-yoga';
 import { parse } from 'yaml';
 import { assignments, parseDockerfile } from '../../deploy/docker/dockerfile';
+import { HUB_SUBGRAPHS } from '../../dev/hubSubgraphs';
+import { workspaceFolders } from '../../scripts/build/workspaces';
 import { ROOT } from '../support/kubernetesManifests';
 
 /**
@@ -17,19 +16,25 @@ import { ROOT } from '../support/kubernetesManifests';
  * image relies on), and `npm run docker:rehearse` executes its steps for real (README, Deployment).
  */
 const dockerfile = parseDockerfile(join(ROOT, 'Dockerfile'));
-const [build, runtime] = dockerfile.stages;
+const [manifests, build, runtime] = dockerfile.stages;
 const supergraph = parse(readFileSync(join(ROOT, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, { routing_url: string }> };
+/** The services (each an image): the gateway and every subgraph of supergraph.yaml. */
 const WORKSPACES = ['gateway', ...Object.keys(supergraph.subgraphs).map((name) => `subgraphs/${name}`)];
+/** Every npm workspace (the services and @hub/core), as npm and `npm run build:workspaces` find them. */
+const PACKAGES = workspaceFolders(ROOT);
+/** The root package.json's workspace globs (`subgraphs/*`, `gateway`) and the folders they start from. */
+const WORKSPACE_GLOBS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+const WORKSPACE_ROOTS = WORKSPACE_GLOBS.map((glob) => glob.replace(/\/\*$/, ''));
 const instructions = (stage: typeof build, keyword: string) => stage!.instructions.filter((instruction) => instruction.keyword === keyword);
 
 describe('Dockerfile (one image per WORKSPACE)', () => {
-  it('two stages from the node image, both taking the WORKSPACE build argument', () => {
-    expect(dockerfile.stages.map((stage) => stage.name)).toEqual(['build', 'runtime']);
+  it('three stages from the node image, the last two taking the WORKSPACE build argument', () => {
+    expect(dockerfile.stages.map((stage) => stage.name)).toEqual(['manifests', 'build', 'runtime']);
     const nodeImage = assignments(dockerfile.globalArgs[0]!);
     expect(nodeImage[0]![0]).toBe('NODE_IMAGE');
     expect(nodeImage[0]![1]).toMatch(/^node:\d+-bookworm-slim$/);
-    for (const stage of dockerfile.stages) {
-      expect(stage.image).toBe('${NODE_IMAGE}');
+    for (const stage of dockerfile.stages) expect(stage.image).toBe('${NODE_IMAGE}');
+    for (const stage of [build!, runtime!]) {
       expect(instructions(stage, 'ARG').flatMap(assignments).map(([name]) => name)).toContain('WORKSPACE');
     }
   });
@@ -54,19 +59,48 @@ describe('Dockerfile (one image per WORKSPACE)', () => {
     expect(env.NODE_OPTIONS).toContain('--conditions=hub-dist');
   });
 
-  it.each(WORKSPACES)('%s: a build config and the entry point the CMD runs once compiled; its package resolves to dist/ under hub-dist', (workspace) => {
-    expect(existsSync(join(ROOT, workspace, 'tsconfig.build.json'))).toBe(true);
-    expect(existsSync(join(ROOT, workspace, 'src/main.ts'))).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(ROOT, workspace, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
-    expect(manifest.exports['.']).toEqual({ 'hub-dist': './dist/src/index.js', default: './src/index.ts' });
+  it('no workspace is named: the workspace folders are copied whole, both installs take every package.json from them', () => {
+    const copied = (stage: typeof build) => instructions(stage, 'COPY').filter((instruction) => !instruction.flags.from).flatMap((instruction) => instruction.args.slice(0, -1));
+    for (const stage of [manifests, build]) for (const folder of WORKSPACE_ROOTS) expect([stage!.name, copied(stage).includes(folder)]).toEqual([stage!.name, true]);
+    // What is left of the folders in the manifests stage: every package.json (npm ci checks them against the lock file).
+    const keep = instructions(manifests, 'RUN').map((instruction) => instruction.text).join('\n');
+    expect(keep).toContain(`find ${WORKSPACE_ROOTS.join(' ')} -type f ! -name package.json -delete`);
+    // The runtime takes what `tsc -b` compiled, found under the same folders.
+    const staging = instructions(build, 'RUN').find((instruction) => instruction.text.includes('stage-runtime.sh'))!.text;
+    const [command, out, ...folders] = staging.split(/\s+/).slice(1);
+    expect([command, out]).toEqual(['deploy/docker/stage-runtime.sh', 'out']);
+    expect(folders.sort()).toEqual([...WORKSPACE_GLOBS].sort());
+    for (const stage of [build, runtime]) {
+      const fromManifests = instructions(stage, 'COPY').filter((instruction) => instruction.flags.from === 'manifests');
+      expect([stage!.name, fromManifests.map((instruction) => instruction.args)]).toEqual([stage!.name, [['/app/', './']]]);
+      expect(copied(stage).filter((source) => source.includes('package.json') && source !== 'package.json')).toEqual([]);
+    }
+    const everyPath = dockerfile.stages.flatMap((stage) => stage.instructions.map((instruction) => instruction.text)).join('\n');
+    for (const workspace of PACKAGES.filter((folder) => !WORKSPACE_ROOTS.includes(folder))) expect([workspace, everyPath.includes(workspace)]).toEqual([workspace, false]);
   });
 
-  it('both stages copy every workspace package.json first (npm ci checks them against the lock file)', () => {
-    const workspaces = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
-    for (const stage of [build, runtime]) {
-      const copied = instructions(stage, 'COPY').flatMap((instruction) => instruction.args.slice(0, -1));
-      for (const workspace of workspaces) expect([stage!.name, copied.includes(`${workspace}/package.json`)]).toEqual([stage!.name, true]);
+  it('the runtime image has supergraph.yaml at /app, where a compiled subgraph looks for its port (above its code)', () => {
+    const fromBuild = instructions(runtime, 'COPY').filter((instruction) => instruction.flags.from === 'build');
+    const toApp = fromBuild.filter((instruction) => instruction.args[instruction.args.length - 1] === './').flatMap((instruction) => instruction.args.slice(0, -1));
+    expect(toApp).toContain('/app/supergraph.yaml');
+    expect(instructions(runtime, 'WORKDIR').map((instruction) => instruction.args[0])[0]).toBe('/app');
+  });
+
+  it('every service and @hub/core: an npm workspace with a build config (what `npm run build:workspaces` compiles) and the hub-dist exports', () => {
+    expect(PACKAGES).toEqual(expect.arrayContaining([...WORKSPACES, 'subgraphs/core']));
+    for (const workspace of [...WORKSPACES, 'subgraphs/core']) {
+      expect([workspace, existsSync(join(ROOT, workspace, 'tsconfig.build.json'))]).toEqual([workspace, true]);
+      const manifest = JSON.parse(readFileSync(join(ROOT, workspace, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+      expect([workspace, manifest.exports['.']]).toEqual([workspace, { 'hub-dist': './dist/src/index.js', default: './src/index.ts' }]);
     }
+    const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect((rootManifest.scripts.build ?? '').split(' && ')).toContain('npm run build:workspaces');
+  });
+
+  it.each(WORKSPACES)('%s: the entry point the CMD runs once compiled and a start:dist script', (workspace) => {
+    expect(existsSync(join(ROOT, workspace, 'src/main.ts'))).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(ROOT, workspace, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(manifest.scripts['start:dist']).toBe('node --conditions=hub-dist dist/src/main.js');
   });
 
   it('the reference worker: the agent image, compiled from worker/main.ts', () => {
@@ -79,14 +113,28 @@ describe('Dockerfile (one image per WORKSPACE)', () => {
     const healthcheck = instructions(runtime, 'HEALTHCHECK')[0]!;
     expect(healthcheck.text).toContain('CMD ["node", "/app/healthcheck.cjs"]');
     const script = join(ROOT, 'deploy/docker/healthcheck.cjs');
-    const defaults = new Function(`return ${/DEFAULT_PORTS = (\{[^}]*\})/.exec(readFileSync(script, 'utf8'))![1]}`)() as Record<string, number>;
-    expect(defaults).toEqual({
-      gateway: gatewayConfigFrom([]).port,
-      plattform: plattformConfigFromEnv().port,
-      'risk-hub': createRiskHubModule().settingsFromEnv().port,
-      trading: createTradingModule().settingsFromEnv().port,
-      agent: createAgentModule().settingsFromEnv().port,
-    });
+    const { healthcheckPort } = require(script) as { healthcheckPort: (workspace: string, env: NodeJS.ProcessEnv) => number };
+    // Each service's own port resolution (supergraph.yaml or its variable) against the healthcheck's.
+    const servicePorts: Record<string, () => number> = {
+      gateway: () => gatewayConfigFrom([]).port,
+      'subgraphs/plattform': () => plattformConfigFromEnv().port,
+      ...Object.fromEntries(HUB_SUBGRAPHS.map((module) => [`subgraphs/${module.name}`, () => module.settingsFromEnv().port])),
+    };
+    expect(Object.keys(servicePorts).sort()).toEqual([...WORKSPACES].sort());
+    for (const workspace of WORKSPACES) {
+      const variable = workspace === 'gateway' ? 'PORT' : portVariableFor(workspace.split('/').pop()!);
+      const saved = process.env[variable];
+      try {
+        delete process.env[variable];
+        expect([workspace, healthcheckPort(workspace, {})]).toEqual([workspace, servicePorts[workspace]!()]);
+        process.env[variable] = '47999';
+        expect([workspace, healthcheckPort(workspace, { [variable]: '47999' })]).toEqual([workspace, servicePorts[workspace]!()]);
+      } finally {
+        if (saved === undefined) delete process.env[variable];
+        else process.env[variable] = saved;
+      }
+    }
+    expect(() => healthcheckPort('subgraphs/not-in-supergraph', {})).toThrow(/not in supergraph.yaml/);
     const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { ok: Boolean }' }), plugins: [useHealthEndpoints({})] });
     const server: RunningServer = await listen(yoga, 0, '127.0.0.1');
     // Asynchronously: the server answering the check runs in this process.
