@@ -64,6 +64,8 @@ import {
 import { useSubscriptionTickets } from './subscriptions/tickets/useSubscriptionTickets';
 import { GRAPHQL_ENDPOINT_PATTERN, isOperationRoute, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
 import { useUploadRoute } from './uploads/useUploadRoute';
+import { clusterMetricsReader } from './workers/clusterMetrics';
+import { useWorkerIdHeader } from './workers/useWorkerIdHeader';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -90,6 +92,8 @@ export interface GatewayOptions {
   eventBus?: EventBus;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
+  /** Set in a `--workers N` worker: its cluster id (response header) and /metrics merged across workers. */
+  clusterWorkerId?: number;
   logger?: Logger;
 }
 
@@ -178,12 +182,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const ticketStore = defaultTicketStore(config, logger);
   const ticketRequests = new WeakSet<Request>();
   const plugins: Plugin[] = [
+    ...(options.clusterWorkerId === undefined ? [] : [useWorkerIdHeader(options.clusterWorkerId)]),
     useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
     useOriginPolicy(origins),
     useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests, rateLimit }),
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
-    useMetricsEndpoint(metrics),
+    useMetricsEndpoint(metrics, options.clusterWorkerId === undefined ? undefined : clusterMetricsReader(metrics.registry)),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
     // Before the body is read: a refused operation is never parsed, planned or executed.
     useAdmissionControl({

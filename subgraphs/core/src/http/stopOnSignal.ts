@@ -1,8 +1,14 @@
 import type { Logger } from '../logging/logger';
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits (0 after a clean stop, 1 if it failed). */
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits (0 after a clean stop, 1 if it failed). Later
+ * signals are ignored while it drains (a gateway worker gets Ctrl-C's SIGINT and its primary's SIGTERM).
+ */
 export function stopOnSignal(stop: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     stop().then(
       () => process.exit(0),
@@ -12,6 +18,6 @@ export function stopOnSignal(stop: () => Promise<void>, logger: Logger): void {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
