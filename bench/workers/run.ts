@@ -35,6 +35,8 @@ function startHubGateway(workers: number, supergraphPath: string, jwksUrl: strin
       REDIS_URL,
       GATEWAY_EXECUTOR: 'own',
       GATEWAY_RATE_LIMIT: '1000000',
+      // The bench subgraphs serve the JWKS but not plattform's revocation list.
+      DENYLIST_PLATTFORM_FALLBACK: 'false',
       // "gateway ready" is logged at info; per-request logs go to debug so they stay quiet.
       LOG_LEVEL: 'info',
       GATEWAY_REQUEST_LOG_LEVEL: 'debug',
