@@ -160,6 +160,8 @@ export interface RunResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Responses by HTTP status. */
+  statusCodes: Record<string, number>;
 }
 
 /** autocannon POSTing the heavy query for `seconds`, each request with the next token. */
@@ -188,6 +190,7 @@ export async function load(url: string, nextToken: () => string, seconds: number
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats.count ?? 0])),
   };
 }
 

@@ -75,7 +75,8 @@ async function main(): Promise<void> {
       const result = await load(gateways[name].info.url!, tokens.next, DURATION_S, CONNECTIONS);
       totals[name]!.push(result);
       process.stdout.write(
-        `round ${round + 1} ${name}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  non-2xx ${result.non2xx}\n`,
+        `round ${round + 1} ${name}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  non-2xx ${result.non2xx}` +
+          `${result.non2xx > 0 ? ` (by status: ${JSON.stringify(result.statusCodes)})` : ''}\n`,
       );
     }
   }

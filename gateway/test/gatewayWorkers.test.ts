@@ -179,3 +179,15 @@ describe('hub-gateway --workers 2', () => {
     expect(pids.filter(isAlive)).toEqual([]);
   }, 60_000);
 });
+
+describe('hub-gateway --workers 2 without REDIS_URL', () => {
+  it('refuses to start, naming REDIS_URL', async () => {
+    const gateway = startTsProcess('gateway/bin/hub-gateway.js', { PORT: '0', REDIS_URL: '', GATEWAY_WORKERS: '2' });
+    let stderr = '';
+    gateway.child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => gateway.child.once('exit', (exitCode) => resolve(exitCode)));
+    expect(code).toBe(1);
+    expect(stderr).toContain('--workers 2 needs REDIS_URL');
+    expect(gateway.lines.some((line) => line.includes('"gateway ready"'))).toBe(false);
+  }, 60_000);
+});
