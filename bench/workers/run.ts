@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { machineCpuMs, processCpuMs } from '../support/processCpu';
 import { HEAVY_QUERY, load, mean, signTokens, startBenchSubgraphs, startChild, startedChildren, stopChild, type RunResult, type Started } from '../federation/benchHarness';
 
 /**
@@ -18,13 +19,24 @@ const TOKENS = Number(process.env.BENCH_TOKENS ?? 20_000);
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HUB_GATEWAY = join(__dirname, '../../gateway/bin/hub-gateway.js');
 
-/** Resolves once `workers` "gateway ready" lines were logged; `info.url` is the shared endpoint. */
+/** Resolves once `workers` "gateway ready" lines were logged; `info.url` is the shared endpoint, `info.pids` the workers'. */
 function whenWorkersReady(workers: number) {
   return (stdout: string): Record<string, string> | undefined => {
-    const ready = stdout.split('\n').filter((line) => line.includes('"gateway ready"'));
-    return ready.length >= workers ? { url: (JSON.parse(ready[0]!) as { url: string }).url } : undefined;
+    const ready = stdout
+      .split('\n')
+      .filter((line) => line.includes('"gateway ready"'))
+      .map((line) => JSON.parse(line) as { url: string; pid: number });
+    return ready.length >= workers ? { url: ready[0]!.url, pids: ready.map((line) => line.pid).join(',') } : undefined;
   };
 }
+
+/** Every process of a started hub-gateway: the primary (the child itself) and its workers. */
+function gatewayPids(started: Started): number[] {
+  const workers = started.info.pids!.split(',').map(Number);
+  return workers.includes(started.child.pid!) ? workers : [started.child.pid!, ...workers];
+}
+
+const gatewayCpuMs = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
 
 function startHubGateway(workers: number, supergraphPath: string, jwksUrl: string): Promise<Started> {
   return startChild(
@@ -69,21 +81,32 @@ async function main(): Promise<void> {
 
   process.stdout.write(`\nheavy nested query, ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds (interleaved), gateways not pinned\n`);
   const totals: Record<string, RunResult[]> = { workers1: [], workers2: [] };
+  const cpuPerRequest: Record<string, number[]> = { workers1: [], workers2: [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       if (WARMUP_S > 0) await load(gateways[name].info.url!, tokens.next, WARMUP_S, CONNECTIONS);
+      const pids = gatewayPids(gateways[name]);
+      const cpuBefore = gatewayCpuMs(pids);
+      const machineBefore = machineCpuMs();
       const result = await load(gateways[name].info.url!, tokens.next, DURATION_S, CONNECTIONS);
+      const cpuMs = gatewayCpuMs(pids) - cpuBefore;
+      const machine = machineCpuMs();
+      const machineBusy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total);
       totals[name]!.push(result);
+      cpuPerRequest[name]!.push(cpuMs / Math.max(1, result.answered));
+      // Gateway CPU per answered request does not depend on how busy the machine is; req/s does.
       process.stdout.write(
         `round ${round + 1} ${name}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  non-2xx ${result.non2xx}` +
-          `${result.non2xx > 0 ? ` (by status: ${JSON.stringify(result.statusCodes)})` : ''}\n`,
+          `${result.non2xx > 0 ? ` (by status: ${JSON.stringify(result.statusCodes)})` : ''}` +
+          `  gateway CPU ${((cpuMs / (DURATION_S * 1000)) * 100).toFixed(0)} % of one core, ${(cpuMs / Math.max(1, result.answered)).toFixed(2)} ms/request; machine ${(machineBusy * 100).toFixed(0)} % busy\n`,
       );
     }
   }
   for (const name of names) {
     const runs = totals[name]!;
     process.stdout.write(
-      `${name} mean: ${mean(runs, (run) => run.rps).toFixed(0)} req/s, p50 ${mean(runs, (run) => run.p50).toFixed(1)} ms, p99 ${mean(runs, (run) => run.p99).toFixed(1)} ms\n`,
+      `${name} mean: ${mean(runs, (run) => run.rps).toFixed(0)} req/s, p50 ${mean(runs, (run) => run.p50).toFixed(1)} ms, p99 ${mean(runs, (run) => run.p99).toFixed(1)} ms, ` +
+        `gateway CPU ${(cpuPerRequest[name]!.reduce((sum, ms) => sum + ms, 0) / runs.length).toFixed(2)} ms/request\n`,
     );
   }
   if (tokens.wrapped()) process.stdout.write(`note: the ${TOKENS} pre-signed tokens were reused (raise BENCH_TOKENS for all-distinct headers)\n`);
