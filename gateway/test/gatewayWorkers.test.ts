@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,7 @@ describe('hub-gateway --workers 2', () => {
   let jwks: { url: string; server: Server };
   let gateway: TestProcess;
   let url: string;
+  let supergraphPath: string;
   const connections: WsConnection[] = [];
 
   /** The ready lines seen so far: worker id → pid and url. */
@@ -75,7 +76,7 @@ describe('hub-gateway --workers 2', () => {
     fixtures = await startSubscriptionFixtures(signer.verifier, TEST_REDIS_URL);
     jwks = await serveJwks(signer);
     const dir = await mkdtemp(join(tmpdir(), 'gateway-workers-'));
-    const supergraphPath = join(dir, 'supergraph.graphql');
+    supergraphPath = join(dir, 'supergraph.graphql');
     await writeFile(supergraphPath, fixtures.supergraphSdl);
     gateway = startTsProcess(
       'gateway/bin/hub-gateway.js',
@@ -146,6 +147,23 @@ describe('hub-gateway --workers 2', () => {
     expect(response.body).toEqual({ data: { emitTick: true } });
     const result = await subscription.next(10_000);
     expect(result.data?.ticks).toEqual({ seq: 7, tenant: orgId, item: { name: 'item w', owner: { name: 'Person owner-of-w' } } });
+  }, 30_000);
+
+  it('reloads the supergraph in every worker', async () => {
+    const appliedReloads = async () => {
+      const text = await (await fetch(url.replace('/graphql', '/metrics'), { headers: { connection: 'close' } })).text();
+      const line = text.split('\n').find((candidate) => candidate.startsWith('gateway_supergraph_reloads_total{result="applied"}'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    expect(await appliedReloads()).toBe(0);
+    // Each worker watches the file; a changed source is a new generation in each.
+    await appendFile(supergraphPath, '\n# reloaded by gatewayWorkers.test.ts\n');
+    const deadline = Date.now() + 20_000;
+    while ((await appliedReloads()) < 2) {
+      if (Date.now() > deadline) throw new Error(`not every worker reloaded: ${await appliedReloads()} applied`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await appliedReloads()).toBe(2);
   }, 30_000);
 
   it('replaces a killed worker', async () => {
