@@ -64,7 +64,7 @@ export function superviseWorkers(options: WorkerSupervision): void {
     for (const timer of pendingRestarts) clearTimeout(timer);
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
     if (workers.length === 0) process.exit(0);
-    // SIGTERM even for Ctrl-C: workers in the terminal's process group got the SIGINT already and ignore repeats.
+    // SIGTERM even for Ctrl-C: workers in the terminal's process group got that SIGINT too and ignore this SIGTERM.
     for (const worker of workers) worker.process.kill('SIGTERM');
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,8 +1,9 @@
 import type { Logger } from '../logging/logger';
 
 /**
- * Runs `stop` once on SIGTERM or SIGINT, then exits (0 after a clean stop, 1 if it failed). Later
- * signals are ignored while it drains (a gateway worker gets Ctrl-C's SIGINT and its primary's SIGTERM).
+ * Runs `stop` once on SIGTERM or SIGINT, then exits (0 after a clean stop, 1 if it failed). While it
+ * drains, the other signal is ignored (a gateway worker gets Ctrl-C's SIGINT and its primary's
+ * SIGTERM); the same signal again has no handler left and ends the process at once (a second Ctrl-C).
  */
 export function stopOnSignal(stop: () => Promise<void>, logger: Logger): void {
   let stopping = false;
@@ -18,6 +19,6 @@ export function stopOnSignal(stop: () => Promise<void>, logger: Logger): void {
       },
     );
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
