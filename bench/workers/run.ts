@@ -89,10 +89,14 @@ async function main(): Promise<void> {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       if (WARMUP_S > 0) await load(gateways[name].info.url!, tokens.next, WARMUP_S, CONNECTIONS);
       const pids = gatewayPids(gateways[name]);
+      const primary = name === 'workers1' ? null : gateways[name].child.pid!;
+      const primaryBefore = primary === null ? 0 : processCpuMs(primary);
       const cpuBefore = gatewayCpuMs(pids);
       const machineBefore = machineCpuMs();
       const result = await load(gateways[name].info.url!, tokens.next, DURATION_S, CONNECTIONS);
       const cpuMs = gatewayCpuMs(pids) - cpuBefore;
+      // The cluster primary only supervises (and hands new connections to workers): its share is shown apart.
+      const primaryShare = primary === null ? '' : ` (primary ${(((processCpuMs(primary) - primaryBefore) / (DURATION_S * 1000)) * 100).toFixed(1)} %)`;
       const machine = machineCpuMs();
       const machineBusy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total);
       totals[name]!.push(result);
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         `round ${round + 1} ${name}  ${result.rps.toFixed(0).padStart(6)} req/s (${(result.answered / DURATION_S).toFixed(0)} 2xx/s)  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}  non-2xx ${result.non2xx}` +
           `${result.non2xx > 0 ? ` (by status: ${JSON.stringify(result.statusCodes)})` : ''}` +
-          `  gateway CPU ${((cpuMs / (DURATION_S * 1000)) * 100).toFixed(0)} % of one core, ${(cpuMs / Math.max(1, result.answered)).toFixed(2)} ms/request; machine ${(machineBusy * 100).toFixed(0)} % busy\n`,
+          `  gateway CPU ${((cpuMs / (DURATION_S * 1000)) * 100).toFixed(0)} % of one core${primaryShare}, ${(cpuMs / Math.max(1, result.answered)).toFixed(2)} ms/request; machine ${(machineBusy * 100).toFixed(0)} % busy\n`,
       );
     }
   }
