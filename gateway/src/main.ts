@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       // Rate limits, subscription tickets, revocations and registry announcements are shared through
       // Redis; their in-process fallbacks would give each worker its own view (N× the rate limit).
       if (!config.redisUrl) throw new Error(`--workers ${workers} needs REDIS_URL: workers share rate limits, tickets and revocations only through Redis`);
-      superviseWorkers({ count: workers, logger });
+      superviseWorkers({ count: workers, logger, signingKeyPem: config.subgraphSigningKeyPem });
       return;
     }
   }

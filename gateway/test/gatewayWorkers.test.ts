@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type Server } from 'node:http';
+import { get as httpGet, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GATEWAY_JWKS_PATH } from '@hub/core';
 import { startTsProcess, type TestProcess } from '../../test/support/childProcess';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { WsConnection } from '../../test/support/wsSubscription';
@@ -33,6 +34,17 @@ function postFresh(url: string, body: unknown, headers: Record<string, string>):
     );
     request.on('error', reject);
     request.end(payload);
+  });
+}
+
+/** A GET on a fresh connection: the answering worker and the body. */
+function getFresh(url: string): Promise<{ worker: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { agent: false }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      response.on('end', () => resolve({ worker: response.headers['x-gateway-worker'] as string | undefined, text }));
+    }).on('error', reject);
   });
 }
 
@@ -120,6 +132,14 @@ describe('hub-gateway --workers 2', () => {
         .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
       expect(probes).toBe(4);
     }
+  }, 30_000);
+
+  it('signs subgraph calls with one key in every worker (one gateway JWKS)', async () => {
+    const answers = [];
+    for (let index = 0; index < 4; index += 1) answers.push(await getFresh(url.replace('/graphql', GATEWAY_JWKS_PATH)));
+    expect(new Set(answers.map((answer) => answer.worker))).toEqual(new Set(['1', '2']));
+    expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
+    expect((JSON.parse(answers[0]!.text) as { keys: unknown[] }).keys).toHaveLength(1);
   }, 30_000);
 
   it('holds a tenant to its rate limit across both workers', async () => {
