@@ -1,15 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
-import autocannon from 'autocannon';
-import { parse } from 'graphql';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from 'pg';
 import { freshBenchDatabase } from '../support/benchDatabase';
-import { SUBGRAPHS } from './benchSubgraphs';
+import { HEAVY_QUERY, load as loadHeavy, mean, signTokens, startBenchSubgraphs, startChild as spawnChild, startedChildren, stopChild, type RunResult, type Started } from './benchHarness';
 
 /**
  * `npm run bench:federation`: our gateway vs stock @apollo/gateway on @apollo/server, one process
@@ -31,142 +24,23 @@ const PG_SERVER_URL = process.env.BENCH_PG_SERVER_URL ?? 'postgres://postgres@12
 const GATEWAY_CPU = process.env.BENCH_GATEWAY_CPU ?? '0';
 const TASKSET = spawnSync('taskset', ['--version']).status === 0;
 
-const HEAVY_QUERY = /* GraphQL */ `
-  query Heavy {
-    users {
-      id username name
-      reviews {
-        id body
-        product {
-          upc name price weight inStock shippingEstimate
-          reviews { id body author { id username name reviews { id body product { upc name inStock } } } }
-        }
-      }
-    }
-    topProducts(first: 5) {
-      upc name price weight inStock shippingEstimate
-      reviews { id body author { id username name } }
-    }
-  }
-`;
-
-interface Started {
-  child: ChildProcess;
-  info: Record<string, string>;
-}
-
-const children: ChildProcess[] = [];
-
 function startChild(file: string, env: Record<string, string>, pinned = false): Promise<Started> {
   const profile = pinned && process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const node = [process.execPath, ...profile, '--import', 'tsx', join(__dirname, file)];
-  const command = pinned && TASKSET ? ['taskset', '-c', GATEWAY_CPU, ...node] : node;
-  const child = spawn(command[0]!, command.slice(1), {
-    env: { ...process.env, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const line = buffered.split('\n').find((candidate) => candidate.startsWith('READY '));
-      if (line) resolve({ child, info: JSON.parse(line.slice(6)) as Record<string, string> });
-    });
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
-  });
+  return spawnChild(pinned && TASKSET ? ['taskset', '-c', GATEWAY_CPU, ...node] : node, env);
 }
 
-async function stopChild(started: Started): Promise<void> {
-  started.child.kill('SIGTERM');
-  await new Promise((resolve) => started.child.once('exit', resolve));
-}
-
-interface RunResult {
-  rps: number;
-  answered: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
+const load = (url: string, nextToken: () => string, seconds: number) => loadHeavy(url, nextToken, seconds, CONNECTIONS);
 
 async function subgraphRequestCount(countUrl: string): Promise<number> {
   const response = await fetch(countUrl);
   return ((await response.json()) as { requests: number }).requests;
 }
 
-async function load(url: string, nextToken: () => string, seconds: number): Promise<RunResult> {
-  const body = JSON.stringify({ query: HEAVY_QUERY, operationName: 'Heavy' });
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { 'content-type': 'application/json' },
-    body,
-    requests: [
-      {
-        setupRequest: (request) => ({
-          ...request,
-          headers: { ...request.headers, authorization: `Bearer ${nextToken()}` },
-        }),
-      },
-    ],
-  });
-  return {
-    rps: result.requests.average,
-    answered: result['2xx'],
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
-}
-
 async function main(): Promise<void> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const kid = 'bench-key';
-  const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] };
-  process.stdout.write(`signing ${TOKENS} distinct tokens...\n`);
-  const tokens: string[] = [];
-  const orgs = Array.from({ length: 500 }, () => randomUUID());
-  for (let index = 0; index < TOKENS; index += 1) {
-    tokens.push(
-      await new SignJWT({ org: orgs[index % orgs.length], roles: ['member'], scope: 'bench.read' })
-        .setProtectedHeader({ alg: 'ES256', kid })
-        .setSubject(randomUUID())
-        .setJti(randomUUID())
-        .setIssuer('urn:hub:plattform')
-        .setAudience('urn:hub:graph')
-        .setIssuedAt()
-        .setExpirationTime('2h')
-        .sign(privateKey),
-    );
-  }
-  let cursor = 0;
-  let wrapped = false;
-  const nextToken = () => {
-    const token = tokens[cursor]!;
-    cursor += 1;
-    if (cursor === tokens.length) {
-      cursor = 0;
-      wrapped = true;
-    }
-    return token;
-  };
-
-  const subgraphs = await startChild('benchSubgraphs.ts', { BENCH_JWKS: JSON.stringify(jwks) });
-  const composed = composeServices(
-    Object.entries(SUBGRAPHS).map(([name, typeDefs]) => ({ name, url: subgraphs.info[name]!, typeDefs: parse(typeDefs) })),
-  );
-  if (composed.errors) throw new Error(composed.errors.map((error) => error.message).join('\n'));
-  const dir = await mkdtemp(join(tmpdir(), 'bench-federation-'));
-  const supergraphPath = join(dir, 'supergraph.graphql');
-  await writeFile(supergraphPath, composed.supergraphSdl);
-  const jwksUrl = subgraphs.info.accounts!.replace('/graphql', '/.well-known/jwks.json');
-
-  const countUrl = subgraphs.info.accounts!.replace('/graphql', '/requests');
+  const tokens = await signTokens(TOKENS);
+  const nextToken = tokens.next;
+  const { supergraphPath, jwksUrl, countUrl, started: subgraphs } = await startBenchSubgraphs(tokens.jwks);
   const ourEnv = { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl, GATEWAY_EXECUTOR: process.env.BENCH_OUR_EXECUTOR ?? 'own' };
   const ours = await startChild('ourGateway.ts', ourEnv, true);
   const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath }, true);
@@ -235,7 +109,6 @@ async function main(): Promise<void> {
       );
     }
   }
-  const mean = (runs: RunResult[], pick: (run: RunResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
   for (const name of names) {
     process.stdout.write(
       `${name.padEnd(5)} mean: ${mean(totals[name]!, (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name]!, (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name]!, (run) => run.p99).toFixed(1)} ms, ` +
@@ -243,7 +116,7 @@ async function main(): Promise<void> {
     );
   }
   const ratio = mean(totals.ours!, (run) => run.rps) / mean(totals.stock!, (run) => run.rps);
-  if (wrapped) process.stdout.write(`note: the ${TOKENS} pre-signed tokens were reused (raise BENCH_TOKENS for all-distinct headers)\n`);
+  if (tokens.wrapped()) process.stdout.write(`note: the ${TOKENS} pre-signed tokens were reused (raise BENCH_TOKENS for all-distinct headers)\n`);
   process.stdout.write(`ratio ours/stock: ${ratio.toFixed(2)}\n`);
   if (usage && usageDatabase) {
     // Two flush intervals: every answered request has been written by then.
@@ -288,6 +161,6 @@ async function recordedExecutions(url: string): Promise<number> {
 
 main().catch((error: unknown) => {
   console.error(error);
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of startedChildren()) child.kill('SIGTERM');
   process.exit(1);
 });

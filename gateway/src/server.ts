@@ -68,6 +68,8 @@ import {
 import { useSubscriptionTickets } from './subscriptions/tickets/useSubscriptionTickets';
 import { GRAPHQL_ENDPOINT_PATTERN, isOperationRoute, isUploadRoute, uploadBodyBytes } from './uploads/uploadRoute';
 import { useUploadRoute } from './uploads/useUploadRoute';
+import { clusterMetricsReader } from './workers/clusterMetrics';
+import { useWorkerIdHeader } from './workers/useWorkerIdHeader';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
@@ -94,6 +96,8 @@ export interface GatewayOptions {
   eventBus?: EventBus;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
+  /** Set in a `--workers N` worker: its cluster id (response header) and /metrics merged across workers. */
+  clusterWorkerId?: number;
   /** Development: GraphiQL offers this login and opens with its token (see graphiqlPage). */
   graphiqlDemo?: DemoLogin;
   logger?: Logger;
@@ -185,12 +189,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const ticketStore = defaultTicketStore(config, logger);
   const ticketRequests = new WeakSet<Request>();
   const plugins: Plugin[] = [
+    ...(options.clusterWorkerId === undefined ? [] : [useWorkerIdHeader(options.clusterWorkerId)]),
     useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
     useOriginPolicy(origins),
     useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests, rateLimit }),
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
-    useMetricsEndpoint(metrics),
+    useMetricsEndpoint(metrics, options.clusterWorkerId === undefined ? undefined : clusterMetricsReader(metrics.registry)),
     // Subgraphs may fetch the key that signs the gateway's calls (GATEWAY_JWKS_URL).
     useJsonRoute(GATEWAY_JWKS_PATH, () => signer.jwks),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),

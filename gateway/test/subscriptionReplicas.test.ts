@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTsProcess, type TestProcess } from '../../test/support/childProcess';
 import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { WsConnection } from '../../test/support/wsSubscription';
 import { createTestSigner, post, type TestSigner } from './support/fixtureSubgraphs';
+import { serveJwks } from './support/jwksServer';
 import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
-
-/** Serves the test signer's public key the way plattform serves its JWKS. */
-async function serveJwks(signer: TestSigner): Promise<{ url: string; server: Server }> {
-  const body = JSON.stringify({ keys: [signer.publicJwk] });
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`, server };
-}
 
 describe('subscriptions across gateway replicas', () => {
   let signer: TestSigner;

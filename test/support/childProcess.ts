@@ -12,9 +12,9 @@ export interface TestProcess {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry point under tsx in its own process with the given environment. */
-export function startTsProcess(script: string, env: NodeJS.ProcessEnv): TestProcess {
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [script], { cwd: ROOT, env: { ...process.env, ...env } });
+/** Runs a TypeScript entry point under tsx in its own process with the given environment and arguments. */
+export function startTsProcess(script: string, env: NodeJS.ProcessEnv, args: readonly string[] = []): TestProcess {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), [script, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   const lines: string[] = [];
   let stderr = '';
   const listeners = new Set<() => void>();
