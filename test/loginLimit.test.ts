@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { createLogger, LoginAttemptLimit, sharedTokenBucketLimiter } from '@hub/core';
+import { gatewaySignatureHeaders } from './support/gatewaySignature';
 import { errorCodes, type GraphQLResponse } from './support/graphqlClient';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
 import { TEST_REDIS_URL } from './support/testEnvironment';
@@ -19,12 +20,11 @@ interface Answer {
 }
 
 /** A POST from a chosen loopback source address (127.0.0.0/8), as distinct clients would send it. */
-function postFrom(sourceAddress: string, url: string, body: unknown): Promise<Answer> {
+function postFrom(sourceAddress: string, url: string, payload: string, extraHeaders: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
     const req = request(
       url,
-      { method: 'POST', localAddress: sourceAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      { method: 'POST', localAddress: sourceAddress, headers: { ...extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -43,8 +43,19 @@ function postFrom(sourceAddress: string, url: string, body: unknown): Promise<An
   });
 }
 
-function login(stackUrl: string, from: string, email: string, password: string): Promise<Answer> {
-  return postFrom(from, stackUrl, { query: LOGIN, variables: { e: email, p: password } });
+function loginPayload(email: string, password: string): string {
+  return JSON.stringify({ query: LOGIN, variables: { e: email, p: password } });
+}
+
+function login(gatewayUrl: string, from: string, email: string, password: string): Promise<Answer> {
+  return postFrom(from, gatewayUrl, loginPayload(email, password));
+}
+
+/** Straight at plattform, signed as the gateway signs its calls: plattform's own limit is under test, not the perimeter. */
+async function loginAtPlattform(plattformUrl: string, from: string, email: string, password: string): Promise<Answer> {
+  const url = `${plattformUrl}/graphql`;
+  const payload = loginPayload(email, password);
+  return postFrom(from, url, payload, await gatewaySignatureHeaders('plattform', url, payload));
 }
 
 const limitedBy = (answer: Answer) =>
@@ -116,7 +127,7 @@ describe('login limit (per client address and per account), Redis-backed', () =>
       ...More
     }
     fragment More on Mutation { c: login(email: $e, password: "x") { accessToken } d: login(email: $e, password: "x") { accessToken } }`;
-    const answer = await postFrom('127.0.0.31', stack.gatewayUrl, { query: document, variables: { e: target.email } });
+    const answer = await postFrom('127.0.0.31', stack.gatewayUrl, JSON.stringify({ query: document, variables: { e: target.email } }));
     // Four attempts on an account allowing a burst of three: the operation is refused before planning.
     expect(limitedBy(answer)).toBe('login_account');
     expect(answer.body.data ?? null).toBeNull();
@@ -125,7 +136,7 @@ describe('login limit (per client address and per account), Redis-backed', () =>
   it('straight at plattform, per account: a flood of one account is refused, another user still signs in', async () => {
     const target = await signUpAccount(stack);
     const answers = await Promise.all(
-      Array.from({ length: 7 }, () => login(`${stack.plattformUrl}/graphql`, '127.0.0.41', target.email, 'wrong password')),
+      Array.from({ length: 7 }, () => loginAtPlattform(stack.plattformUrl, '127.0.0.41', target.email, 'wrong password')),
     );
     const refused = answers.filter((answer) => limitedBy(answer) === 'login_account');
     expect(refused).toHaveLength(7 - PER_ACCOUNT.limit);
@@ -133,8 +144,8 @@ describe('login limit (per client address and per account), Redis-backed', () =>
     for (const answer of refused) expect(retryAfterOf(answer)).toBeGreaterThan(0);
     expect(JSON.stringify(refused[0]!.body.errors)).not.toContain(target.email);
     // Even the right password waits: the account is being flooded.
-    expect(limitedBy(await login(`${stack.plattformUrl}/graphql`, '127.0.0.41', target.email, target.password))).toBe('login_account');
-    const legit = await login(`${stack.plattformUrl}/graphql`, '127.0.0.41', other.email, other.password);
+    expect(limitedBy(await loginAtPlattform(stack.plattformUrl, '127.0.0.41', target.email, target.password))).toBe('login_account');
+    const legit = await loginAtPlattform(stack.plattformUrl, '127.0.0.41', other.email, other.password);
     expect(legit.body.data?.login?.accessToken).toEqual(expect.any(String));
     // Counted in Redis (shared by replicas), keyed by a digest of the email, never the email itself.
     const redis = new Redis(TEST_REDIS_URL);

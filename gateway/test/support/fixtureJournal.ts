@@ -27,6 +27,8 @@ export class FixtureJournal {
   private horizon = 0;
   /** Replays repeat this many of the tenant's entries before the resume point (a sloppy seam). */
   replayOverlap = 0;
+  /** Open streams by tenant, counted once their head is taken. */
+  private readonly streamsByTenant = new Map<string, number>();
 
   get head(): number {
     return this.last;
@@ -36,6 +38,20 @@ export class FixtureJournal {
     const entry = { seq: ++this.last, tenant, itemId };
     this.entries.push(entry);
     return entry;
+  }
+
+  /**
+   * Streams of the tenant that have taken their head: an entry appended from now on reaches them.
+   * Before that, an entry counts as before the stream's start even while its bus subscription is live.
+   */
+  openStreams(tenant: string): number {
+    return this.streamsByTenant.get(tenant) ?? 0;
+  }
+
+  private countStream(tenant: string, delta: number): void {
+    const open = this.openStreams(tenant) + delta;
+    if (open > 0) this.streamsByTenant.set(tenant, open);
+    else this.streamsByTenant.delete(tenant);
   }
 
   /** Retention passes: every entry so far is forgotten. */
@@ -72,12 +88,21 @@ export class FixtureJournal {
       const from = Math.max(0, (firstAfter < 0 ? mine.length : firstAfter) - this.replayOverlap);
       for (const entry of mine.slice(from)) initial.push(new PositionedEvent(journalPosition(entry.seq), entry));
     }
+    this.countStream(tenant, 1);
+    let open = true;
+    const closed = () => {
+      if (open) this.countStream(tenant, -1);
+      open = false;
+    };
     const iterator: AsyncIterableIterator<unknown> = {
       next: async () => {
         if (initial.length > 0) return { value: initial.shift(), done: false };
         for (;;) {
           const next = await live.next();
-          if (next.done) return next;
+          if (next.done) {
+            closed();
+            return next;
+          }
           const entry = next.value as JournalEntry;
           // Published before the stream started: replayed above, or not this stream's business.
           if (entry.seq <= head) continue;
@@ -85,6 +110,7 @@ export class FixtureJournal {
         }
       },
       return: async () => {
+        closed();
         await live.return?.();
         return { value: undefined, done: true };
       },

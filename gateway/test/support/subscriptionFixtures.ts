@@ -131,7 +131,11 @@ export interface SubscriptionFixtures {
   recordEntry(orgId: string, itemId?: string): Promise<JournalEntry>;
   /** Upstream `journal` subscriptions the `events` subgraph has started so far. */
   journalSubscribeCount(): number;
-  /** Resolves once exactly `count` processes hold a Redis subscription to the tenant's journal channel. */
+  /**
+   * Resolves once exactly `count` processes hold a Redis subscription to the tenant's journal channel
+   * and, when `count` > 0, a journal stream of the tenant has taken its head (entries recorded from
+   * then on reach it; the Redis subscription alone is live a moment before that).
+   */
   waitForJournalListeners(orgId: string, count?: number, timeoutMs?: number): Promise<void>;
   /** Publishes one tick to a tenant's channel, as an outbox relay would. */
   publishTick(orgId: string, seq: number, itemId?: string): Promise<void>;
@@ -213,11 +217,11 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
   const supergraphSdl = composeFixtures(subgraphs);
   let eventsRunning = true;
 
-  const waitForListeners = async (channel: string, count: number, timeoutMs: number): Promise<void> => {
+  const waitForListeners = async (channel: string, count: number, timeoutMs: number, started: () => boolean = () => true): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [, listeners] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(listeners) === count) return;
+      if (Number(listeners) === count && started()) return;
       if (Date.now() > deadline) throw new Error(`no ${count} listeners on ${channel} within ${timeoutMs} ms (have ${listeners})`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -236,7 +240,8 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
       return entry;
     },
     journalSubscribeCount: () => journalSubscribes,
-    waitForJournalListeners: (orgId, count = 1, timeoutMs = 10_000) => waitForListeners(journalChannel(orgId), count, timeoutMs),
+    waitForJournalListeners: (orgId, count = 1, timeoutMs = 10_000) =>
+      waitForListeners(journalChannel(orgId), count, timeoutMs, () => count === 0 || journal.openStreams(orgId) > 0),
     publishTick: (orgId, seq, itemId = `i${seq}`) => bus.publish(tickChannel(orgId), { seq, tenant: orgId, itemId }),
     waitForListeners: (orgId, count = 1, timeoutMs = 10_000) => waitForListeners(tickChannel(orgId), count, timeoutMs),
     stopEvents: async () => {
