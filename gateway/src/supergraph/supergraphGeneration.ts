@@ -12,7 +12,7 @@ const ENFORCED_HERE = /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authentica
  * original SDL), so only those two links lose the marker for the planner; any other security
  * feature still makes the supergraph fail to load (fail closed).
  */
-function withoutEnforcedSecurityLinks(sdl: string): string {
+export function withoutEnforcedSecurityLinks(sdl: string): string {
   return sdl.replace(ENFORCED_HERE, '$1)');
 }
 
