@@ -4,6 +4,7 @@ import {
   createEventBus,
   createLogger,
   envOptional,
+  startTracing,
   stopOnSignal,
 } from '@hub/core';
 import { gatewayConfigFrom } from './config';
@@ -11,6 +12,8 @@ import { createGateway } from './server';
 
 /** `hub-gateway [--supergraph <path>] [--supergraph-url <url>]`: serves the supergraph on PORT (default 4000). */
 async function main(): Promise<void> {
+  // First: plugins created later only trace when tracing is already on (OTEL_TRACES_EXPORTER).
+  const tracing = startTracing({ serviceName: 'gateway' });
   const logger = createLogger('gateway');
   const config = gatewayConfigFrom();
   // Per-tenant limits follow plattform's service configs when the gateway can read them.
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
     await gateway.stop();
     await configClient?.stop();
     await eventBus?.close();
+    await tracing?.stop();
   }, logger);
 }
 

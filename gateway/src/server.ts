@@ -42,6 +42,7 @@ import { useRequestBodyLimit } from './limits/useRequestBodyLimit';
 import { GatewayMetrics } from './observability/gatewayMetrics';
 import { useMetricsEndpoint } from './observability/useMetricsEndpoint';
 import { createRequestObservability } from './observability/useRequestObservability';
+import { useTracing } from './observability/useTracing';
 import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
 import { connectGatewayRegistry } from './registry/gatewayRegistry';
@@ -178,6 +179,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const ticketStore = defaultTicketStore(config, logger);
   const ticketRequests = new WeakSet<Request>();
   const plugins: Plugin[] = [
+    useTracing(),
     useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
     useOriginPolicy(origins),

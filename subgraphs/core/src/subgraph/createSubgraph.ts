@@ -19,6 +19,7 @@ import { LoaderRegistry } from '../loaders/loaderRegistry';
 import { yogaLogger, type Logger } from '../logging/logger';
 import { useHiddenSchemaSuggestions } from '../schemaPrivacy/useHiddenSchemaSuggestions';
 import { useIntrospectionGuard } from '../schemaPrivacy/useIntrospectionGuard';
+import { useRequestTracing } from '../tracing/useRequestTracing';
 import type { SubgraphContext } from './subgraphContext';
 
 export interface SubgraphOptions<TServices> {
@@ -65,6 +66,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
     logging: yogaLogger(logger),
     maskedErrors: { maskError: (error) => toGraphQLError(error, logger) },
     plugins: [
+      useRequestTracing(options.name),
       useRequestIdHeader(),
       useHealthEndpoints({
         database: async () => {
