@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { trace } from '@opentelemetry/api';
-import { activeTraceContext, inSpan, startTracing, tracesExportersFromEnv, tracingStarted, useRequestTracing } from '../src';
+import { activeTraceContext, inSpan, startTracing, tracesExportersFromEnv, tracesSamplerFromEnv, tracingStarted, useRequestTracing } from '../src';
 
 /**
  * The tracing switch: off by default (no provider, no SDK loaded, inert hooks), on through the
@@ -41,6 +41,14 @@ describe('tracing switch', () => {
     expect(tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: 'otlp, console', OTEL_SDK_DISABLED: 'false' })).toEqual(['otlp', 'console']);
     expect(() => tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow('OTEL_TRACES_EXPORTER: "jaeger" is not supported');
     expect(() => tracesExportersFromEnv({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow('OTEL_EXPORTER_OTLP_PROTOCOL: "grpc"');
+  });
+
+  it('reads OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (default: follow the caller, sample every root)', () => {
+    expect(tracesSamplerFromEnv({})).toEqual({ parentBased: true, root: 'always_on', ratio: 1 });
+    expect(tracesSamplerFromEnv({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual({ parentBased: true, root: 'traceidratio', ratio: 0.25 });
+    expect(tracesSamplerFromEnv({ OTEL_TRACES_SAMPLER: 'always_off' })).toEqual({ parentBased: false, root: 'always_off', ratio: 1 });
+    expect(() => tracesSamplerFromEnv({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '2' })).toThrow('OTEL_TRACES_SAMPLER_ARG');
+    expect(() => tracesSamplerFromEnv({ OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow('OTEL_TRACES_SAMPLER: "jaeger_remote"');
   });
 
   it('off: no provider is registered, spans are not recorded, hooks are inert and nothing is injected', async () => {

@@ -37,6 +37,25 @@ export function tracesExportersFromEnv(env: NodeJS.ProcessEnv = process.env): Tr
   return [...new Set(names)] as TracesExporterName[];
 }
 
+/** OTEL_TRACES_SAMPLER (+ OTEL_TRACES_SAMPLER_ARG for the ratio ones); default parentbased_always_on. */
+export interface TracesSamplerChoice {
+  parentBased: boolean;
+  root: 'always_on' | 'always_off' | 'traceidratio';
+  ratio: number;
+}
+
+export function tracesSamplerFromEnv(env: NodeJS.ProcessEnv = process.env): TracesSamplerChoice {
+  const name = (env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on').trim().toLowerCase();
+  const parentBased = name.startsWith('parentbased_');
+  const root = parentBased ? name.slice('parentbased_'.length) : name;
+  if (root !== 'always_on' && root !== 'always_off' && root !== 'traceidratio') {
+    throw new Error(`OTEL_TRACES_SAMPLER: "${name}" is not supported (always_on, always_off, traceidratio, each also as parentbased_…)`);
+  }
+  const ratio = root === 'traceidratio' ? Number(env.OTEL_TRACES_SAMPLER_ARG ?? '1') : 1;
+  if (!(ratio >= 0 && ratio <= 1)) throw new Error(`OTEL_TRACES_SAMPLER_ARG: "${env.OTEL_TRACES_SAMPLER_ARG}" is not a ratio between 0 and 1`);
+  return { parentBased, root, ratio };
+}
+
 export interface TracingOptions {
   /** `service.name` unless OTEL_SERVICE_NAME (or OTEL_RESOURCE_ATTRIBUTES) says otherwise. */
   serviceName: string;
@@ -70,6 +89,7 @@ export function startTracing(options: TracingOptions): RunningTracing | null {
   const env = options.env ?? process.env;
   const exporters = options.exporter ? [] : tracesExportersFromEnv(env);
   if (!options.exporter && exporters.length === 0) return null;
+  const samplerChoice = tracesSamplerFromEnv(env);
 
   // Loaded here, not imported at the top: a process that does not trace never loads the SDK.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -92,7 +112,14 @@ export function startTracing(options: TracingOptions): RunningTracing | null {
   const resource = resources
     .resourceFromAttributes({ 'service.name': options.serviceName })
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
-  const provider = new sdk.TracerProvider({ resource, spanProcessors });
+  const rootSampler =
+    samplerChoice.root === 'always_on'
+      ? new sdk.AlwaysOnSampler()
+      : samplerChoice.root === 'always_off'
+        ? new sdk.AlwaysOffSampler()
+        : new sdk.TraceIdRatioBasedSampler(samplerChoice.ratio);
+  const sampler = samplerChoice.parentBased ? new sdk.ParentBasedSampler({ root: rootSampler }) : rootSampler;
+  const provider = new sdk.TracerProvider({ resource, spanProcessors, sampler });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
