@@ -23,6 +23,12 @@ const ASSESSMENT_WITH_OWNER = /* GraphQL */ `
 const CREATE_ASSESSMENT = /* GraphQL */ `
   mutation CreateAssessment($input: CreateRiskAssessmentInput!) { createRiskAssessment(input: $input) { id } }
 `;
+const CONFIG_CHANGED = /* GraphQL */ `
+  subscription ConfigChanged($service: String) { configChanged(service: $service) { service key version } }
+`;
+const SET_CONFIG = /* GraphQL */ `
+  mutation SetConfig($input: SetConfigInput!) { setConfig(input: $input) { version } }
+`;
 const ASSESSMENT_EVENTS = /* GraphQL */ `
   subscription AssessmentEvents { riskAssessmentEvents { type assessmentId assessment { title owner { displayName } } } }
 `;
@@ -78,6 +84,27 @@ describe('OpenTelemetry traces (gateway → subgraph → SQL, and across the out
       await tracing.flush();
       const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
       if (until(spans) || Date.now() > deadline) return spans;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function untilSubscribed(channel: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]) === 0) {
+      if (Date.now() > deadline) throw new Error(`nobody subscribed to ${channel}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** The delivery span of an event of `type` that links to a span of `traceId`. */
+  async function deliveryLinkedTo(type: string, traceId: string): Promise<ReadableSpan | undefined> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await tracing.flush();
+      const found = exporter
+        .getFinishedSpans()
+        .find((span) => span.name === `subscription event ${type}` && span.links.some((link) => link.context.traceId === traceId));
+      if (found || Date.now() > deadline) return found;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -144,12 +171,7 @@ describe('OpenTelemetry traces (gateway → subgraph → SQL, and across the out
     connections.push(connection);
     const subscription = connection.subscribe<{ riskAssessmentEvents: { type: string; assessmentId: string; assessment: { title: string } } }>(ASSESSMENT_EVENTS);
     // An event published before the subgraph holds its Redis subscription is never delivered.
-    const channel = `risk.assessment.created.${owner.orgId}`;
-    const deadline = Date.now() + 10_000;
-    while (Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]) === 0) {
-      if (Date.now() > deadline) throw new Error(`nobody subscribed to ${channel}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await untilSubscribed(`risk.assessment.created.${owner.orgId}`);
 
     const mutation = clientTraceparent();
     const created = await postGraphQL<{ createRiskAssessment: { id: string } }>(
@@ -170,19 +192,7 @@ describe('OpenTelemetry traces (gateway → subgraph → SQL, and across the out
     const mutationSpans = await spansOfTrace(mutation.traceId, (spans) => spans.some((span) => span.instrumentationScope.name === PG_SCOPE));
     const mutationSpanIds = new Set(mutationSpans.map(idOf));
 
-    const deadline2 = Date.now() + 10_000;
-    let delivery: ReadableSpan | undefined;
-    while (!delivery && Date.now() < deadline2) {
-      await tracing.flush();
-      delivery = exporter
-        .getFinishedSpans()
-        .find(
-          (span) =>
-            span.name === 'subscription event risk.assessment.created' &&
-            span.links.some((link) => link.context.traceId === mutation.traceId),
-        );
-      if (!delivery) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const delivery = await deliveryLinkedTo('risk.assessment.created', mutation.traceId);
     expect(delivery).toBeDefined();
     expect(delivery!.kind).toBe(SpanKind.CONSUMER);
     // A trace of its own (a subscription outlives the mutation), linked to the exact writing span.
@@ -202,5 +212,28 @@ describe('OpenTelemetry traces (gateway → subgraph → SQL, and across the out
       (span) => span.instrumentationScope.name === PG_SCOPE && ancestorsOf(span, eventTrace).some((ancestor) => ancestor.attributes['hub.service'] === 'plattform'),
     );
     expect(plattformSql && ancestorsOf(plattformSql, eventTrace)).toContain(gatewayEvent);
+  });
+
+  it('a payload a resolver maps from the event (plattform config changes) still links to the mutation', async () => {
+    const connection = new WsConnection(stack.gatewayUrl, owner.token);
+    connections.push(connection);
+    const subscription = connection.subscribe<{ configChanged: { service: string; key: string; version: number } }>(CONFIG_CHANGED, { service: 'traced-service' });
+    await untilSubscribed(`plattform.config.changed.${owner.orgId}`);
+
+    const mutation = clientTraceparent();
+    const set = await postGraphQL(
+      stack.gatewayUrl,
+      SET_CONFIG,
+      { input: { service: 'traced-service', key: 'threshold', value: { limit: 3 }, reason: 'tracing test' } },
+      owner.token,
+      { traceparent: mutation.header },
+    );
+    expect(set.errors).toBeUndefined();
+    const [event] = await subscription.waitFor(1, 10_000);
+    expect(event?.data?.configChanged).toEqual({ service: 'traced-service', key: 'threshold', version: 1 });
+
+    const delivery = await deliveryLinkedTo('plattform.config.changed', mutation.traceId);
+    expect(delivery).toBeDefined();
+    expect(delivery!.spanContext().traceId).not.toBe(mutation.traceId);
   });
 });

@@ -56,6 +56,7 @@ export * from './events/filterEvents';
 export * from './events/outboxEventLog';
 export * from './events/subscriptionEvents';
 export * from './events/useEventPositions';
+export * from './events/eventDeliverySpan';
 export * from './pagination/connection';
 export * from './rateLimit/rateLimiter';
 export * from './rateLimit/tokenBucketLimiter';
