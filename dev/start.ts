@@ -9,6 +9,7 @@ import {
   envOptional,
   envString,
   portVariableFor,
+  provideGatewayKeyPairForThisRun,
   startTracing,
   type Logger,
 } from '@hub/core';
@@ -22,9 +23,12 @@ import {
   seedDemoTenant,
   startPlattform,
 } from '@hub/plattform';
+import { ensureDashboardBuilt } from './dashboard/buildDashboard';
+import { serveDashboard, type RunningDashboard } from './dashboard/serveDashboard';
 import { queueDemoAgentWork } from './demoAgentWork';
 import { startDemoWorker } from './demoWorker';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embeddedDatabase';
+import { graphiqlDemoLogin } from './graphiqlDemoLogin';
 import { HUB_SUBGRAPHS } from './hubSubgraphs';
 import { DevLifecycle } from './lifecycle';
 
@@ -43,6 +47,8 @@ async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
   process.env.DATA_DIR ??= resolve(ROOT, '.data');
   // The reference worker polls the gateway every second while idle: one line per poll is noise here.
   process.env.GATEWAY_REQUEST_LOG_LEVEL ??= 'debug';
+  // One process runs gateway and subgraphs: a key pair for this run signs the gateway's calls.
+  provideGatewayKeyPairForThisRun();
 
   let embedded: EmbeddedDatabase | null = null;
   if (!envOptional('DATABASE_URL')) {
@@ -89,6 +95,7 @@ async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
     supergraphSdl,
     denylist,
     configReader: configClient,
+    graphiqlDemo: graphiqlDemoLogin(plattform),
     logger: createLogger('gateway'),
   });
   lifecycle.started('gateway', () => gateway.stop());
@@ -97,9 +104,25 @@ async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
   // The agent subgraph checks task subjects through the gateway; it reads GATEWAY_URL per lookup.
   process.env.GATEWAY_URL ??= `${gatewayServer.url}/graphql`;
 
+  let dashboard: RunningDashboard | null = null;
+  try {
+    await ensureDashboardBuilt(log);
+    dashboard = await serveDashboard({
+      graphqlUrl: `${gatewayServer.url}/graphql`,
+      demo: { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password },
+      // Its own origin; the gateway allows it in development without configuration.
+      port: envInt('DASHBOARD_PORT', 4080),
+    });
+    const served = dashboard;
+    lifecycle.started('dashboard', () => served.close());
+  } catch (error) {
+    logger.error({ err: error }, 'dashboard not served; the rest of the stack runs on');
+  }
+
   const banner = [
     '',
     `  Hub graph is up: ${gatewayServer.url}/graphql`,
+    `  Dashboard: ${dashboard ? dashboard.url : 'not running (see the log above)'}`,
     `  Demo login: ${DEMO_ACCOUNT.email} / ${DEMO_ACCOUNT.password} (organization "${DEMO_ACCOUNT.organizationName}")`,
     `  Database: ${embedded ? `embedded PostgreSQL in ${process.env.DATA_DIR}` : 'DATABASE_URL'}; events: ${eventBus.kind}`,
     '  Press Ctrl-C to stop.',

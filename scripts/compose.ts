@@ -1,12 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readLocalSubgraphEntries } from '@hub/core';
-import { composeSupergraph, CompositionError, readSupergraphConfig } from '@hub/gateway';
+import { apiSchemaSdl, composeSupergraph, CompositionError, readSupergraphConfig } from '@hub/gateway';
 import { COMPOSE_FILE, renderComposeFile } from './dockerCompose/composeFile';
 
 /**
- * `npm run compose`: supergraph.yaml → supergraph.graphql, and supergraph.yaml + the subgraph
- * folders → docker-compose.yml.
+ * `npm run compose`: supergraph.yaml → supergraph.graphql and schema/api.graphql (the clients'
+ * schema: no federation internals; the dashboard's codegen reads it), and supergraph.yaml + the
+ * subgraph folders → docker-compose.yml.
  * `--check`: fails when either file is not what the sources generate.
  */
 async function main(): Promise<void> {
@@ -15,8 +16,10 @@ async function main(): Promise<void> {
   const config = await readSupergraphConfig(configPath);
   // Only subgraphs that live in this repository get a service; others are routed by routing_url.
   const local = readLocalSubgraphEntries(configPath);
+  const supergraphSdl = await composeSupergraph(config.subgraphs);
   const outputs: Array<{ path: string; content: string }> = [
-    { path: resolve('supergraph.graphql'), content: await composeSupergraph(config.subgraphs) },
+    { path: resolve('supergraph.graphql'), content: supergraphSdl },
+    { path: resolve('schema/api.graphql'), content: apiSchemaSdl(supergraphSdl) },
     { path: resolve(COMPOSE_FILE), content: renderComposeFile(local) },
   ];
   if (check) {
@@ -28,11 +31,11 @@ async function main(): Promise<void> {
       stale = true;
     }
     if (stale) process.exit(1);
-    console.log('supergraph.graphql and docker-compose.yml are up to date');
+    console.log('supergraph.graphql, schema/api.graphql and docker-compose.yml are up to date');
     return;
   }
   for (const output of outputs) await writeFile(output.path, output.content);
-  console.log(`composed ${config.subgraphs.length} subgraph(s) into supergraph.graphql; docker-compose.yml has ${local.length} subgraph service(s)`);
+  console.log(`composed ${config.subgraphs.length} subgraph(s) into supergraph.graphql and schema/api.graphql; docker-compose.yml has ${local.length} subgraph service(s)`);
 }
 
 main().catch((error: unknown) => {

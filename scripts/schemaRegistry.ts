@@ -83,7 +83,7 @@ async function proposedSdl(subgraph: string, registeredUrl: string | undefined):
   if (values.introspect) {
     const url = values.url ?? registeredUrl;
     if (!url) throw new UsageError(`--introspect needs --url for "${subgraph}"`);
-    return fetchSubgraphSdl(url);
+    return fetchSubgraphSdl(subgraph, url);
   }
   const local = (await readSupergraphConfig(resolve('supergraph.yaml'))).subgraphs.find((entry) => entry.name === subgraph);
   if (!local) throw new UsageError(`"${subgraph}" is not in supergraph.yaml; give its schema with --schema <file>`);

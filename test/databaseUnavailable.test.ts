@@ -1,9 +1,10 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { eventually } from './support/eventually';
-import { postGraphQL, type GraphQLResponse } from './support/graphqlClient';
+import { type GraphQLResponse } from './support/graphqlClient';
 import { TcpProxy } from './support/tcpProxy';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
+import { postGraphQLSigningSubgraphs } from './support/gatewaySignature';
 
 /**
  * PostgreSQL going away under a running subgraph (a restart, a failover, a network cut): requests
@@ -57,9 +58,9 @@ describe('a subgraph whose database is unreachable', () => {
     // The first requests meet pooled connections that die mid-use, later ones a refused connect.
     const during: Array<[string, GraphQLResponse<unknown>]> = [];
     for (let round = 0; round < 3; round += 1) {
-      during.push(['subgraph read', await postGraphQL(riskHubUrl, READ, { id }, owner.token)]);
+      during.push(['subgraph read', await postGraphQLSigningSubgraphs(riskHubUrl, READ, { id }, owner.token)]);
       during.push(['gateway read', await stack.query(READ, { id }, owner.token)]);
-      during.push(['subgraph write', await postGraphQL(riskHubUrl, CREATE, { input: { title: 'During the cut' } }, owner.token)]);
+      during.push(['subgraph write', await postGraphQLSigningSubgraphs(riskHubUrl, CREATE, { input: { title: 'During the cut' } }, owner.token)]);
       during.push(['gateway write', await stack.query(CREATE, { input: { title: 'During the cut' } }, owner.token)]);
     }
     for (const [what, response] of during) {
@@ -73,7 +74,7 @@ describe('a subgraph whose database is unreachable', () => {
       15_000,
       'risk-hub to read again after the database came back',
     );
-    const after = await postGraphQL<{ riskAssessment: { title: string } }>(riskHubUrl, READ, { id }, owner.token);
+    const after = await postGraphQLSigningSubgraphs<{ riskAssessment: { title: string } }>(riskHubUrl, READ, { id }, owner.token);
     expect(after.data?.riskAssessment.title).toBe('Before the cut');
     const written = await stack.query(CREATE, { input: { title: 'After the cut' } }, owner.token);
     expect(written.errors).toBeUndefined();

@@ -113,6 +113,7 @@ describe('npm start (one-command dev stack)', () => {
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
   let gatewayUrl: string;
+  let dashboardPort: number;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hub-dev-stack-'));
@@ -120,12 +121,14 @@ describe('npm start (one-command dev stack)', () => {
     await chmod(dataDir, 0o755);
     const port = await freePort();
     gatewayUrl = `http://127.0.0.1:${port}/graphql`;
+    dashboardPort = await freePort();
     env = {
       ...process.env,
       DATA_DIR: dataDir,
       PORT: String(port),
       PLATTFORM_PORT: String(await freePort()),
       DEV_PG_PORT: String(await freePort()),
+      DASHBOARD_PORT: String(dashboardPort),
       LOG_LEVEL: 'info',
       // The demo slows the worker down for people watching; the test need not wait.
       AGENT_WORKER_STEP_DELAY_MS: '20',
@@ -155,6 +158,17 @@ describe('npm start (one-command dev stack)', () => {
         login.data!.login.accessToken,
       );
       expect(me.data?.me.organization.name).toBe('ACME Corp');
+
+      // The dashboard is served on its own port, told where the gateway is, and offers the demo login.
+      expect(first.output()).toContain(`Dashboard: http://localhost:${dashboardPort}`);
+      const page = await fetch(`http://127.0.0.1:${dashboardPort}/`);
+      expect(await page.text()).toContain('<title>Hub dashboard</title>');
+      const dashboardConfig = (await (await fetch(`http://127.0.0.1:${dashboardPort}/config.json`)).json()) as { graphqlUrl: string; demo: { email: string } };
+      expect(dashboardConfig).toMatchObject({ graphqlUrl: gatewayUrl, demo: { email: 'demo@acme.example' } });
+      // GraphiQL opens signed in as the demo user (its assets come with the page, no CDN).
+      const graphiql = await (await fetch(gatewayUrl, { headers: { accept: 'text/html' } })).text();
+      expect(graphiql).toContain('<title>Hub graph · GraphiQL</title>');
+      expect(graphiql).toMatch(/Bearer ey/);
 
       // The reference worker runs as the demo tenant's service account and works off the demo tasks:
       // the seeded report, a review pipeline (risk review, then its report) and a portfolio review.

@@ -9,6 +9,7 @@ import { parse } from 'graphql';
 import { entityFuzzRequests, fuzzRequests, inBatches, type FuzzRequest } from './support/schemaFuzz';
 import { serviceAccountToken } from './support/serviceAccounts';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
+import { gatewaySignatureHeaders } from './support/gatewaySignature';
 
 /**
  * Hostile text in every String/ID/JSON input of the API, generated from each subgraph's schema,
@@ -34,11 +35,14 @@ function schemaOf(subgraph: string) {
   return buildSubgraphSchema([{ typeDefs }]);
 }
 
-async function send(url: string, request: FuzzRequest, token: string): Promise<Outcome> {
+/** `signedFor`: straight at that subgraph, signed as the gateway signs (the subgraph's own input handling). */
+async function send(url: string, request: FuzzRequest, token: string, signedFor?: string): Promise<Outcome> {
+  const body = JSON.stringify({ query: request.query, variables: request.variables });
+  const signature = signedFor ? await gatewaySignatureHeaders(signedFor, url, body) : {};
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: request.query, variables: request.variables }),
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...signature },
+    body,
   });
   const text = await response.text();
   let codes: string[] = [];
@@ -86,13 +90,13 @@ describe('fuzzed text inputs never yield INTERNAL (gateway and each subgraph)', 
     const tokenFor = (request: FuzzRequest) => (WORKER_FIELDS.has(request.label.split(/[.(]/)[1]!) ? worker : owner.token);
     // Entity lookups are not exposed by the gateway; only a caller that bypasses it can send them.
     const targets = {
-      gateway: { url: stack.gatewayUrl, requests },
-      direct: { url: stack.subgraphUrls[subgraph]!, requests: [...requests, ...entityFuzzRequests(schema)] },
+      gateway: { url: stack.gatewayUrl, requests, signedFor: undefined },
+      direct: { url: stack.subgraphUrls[subgraph]!, requests: [...requests, ...entityFuzzRequests(schema)], signedFor: subgraph },
     };
     const reports = await Promise.all(
-      Object.entries(targets).map(async ([target, { url, requests }]) => {
+      Object.entries(targets).map(async ([target, { url, requests, signedFor }]) => {
         const started = Date.now();
-        const outcomes = await inBatches(requests, 4, (request) => send(url, request, tokenFor(request)));
+        const outcomes = await inBatches(requests, 4, (request) => send(url, request, tokenFor(request), signedFor));
         const internal = outcomes.filter((outcome) => outcome.codes.includes('INTERNAL')).map((outcome) => outcome.label);
         const serverErrors = outcomes.filter((outcome) => outcome.status >= 500).map((outcome) => outcome.label);
         console.log(

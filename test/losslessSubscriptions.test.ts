@@ -2,7 +2,7 @@ import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { createLogger, OutboxRetention } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import Redis from 'ioredis';
-import { postGraphQL } from './support/graphqlClient';
+import { postGraphQLSigningSubgraphs } from './support/gatewaySignature';
 import { SseSubscription } from './support/sseSubscription';
 import { TEST_REDIS_URL } from './support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
@@ -76,7 +76,7 @@ describe('lossless subscriptions through the gateway (risk-hub event log)', () =
 
   /** Writes one assessment (one `risk.assessment.created` event) through the writer replica. */
   async function create(account: TestAccount, title: string): Promise<void> {
-    const response = await postGraphQL(writer.url, CREATE, { input: { title, ownerId: account.userId } }, account.token);
+    const response = await postGraphQLSigningSubgraphs(writer.url, CREATE, { input: { title, ownerId: account.userId } }, account.token);
     if (response.errors) throw new Error(`createRiskAssessment failed: ${JSON.stringify(response.errors)}`);
   }
 

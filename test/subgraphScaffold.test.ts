@@ -18,7 +18,7 @@ const FOLDER = `subgraphs/${NAME}`;
 const MINUTES = 60_000;
 
 /** What the scaffolder may change besides the new folder (all generated but supergraph.yaml). */
-const ALLOWED_OUTSIDE = ['supergraph.yaml', 'supergraph.graphql', 'package-lock.json', 'docker-compose.yml'];
+const ALLOWED_OUTSIDE = ['supergraph.yaml', 'supergraph.graphql', 'schema/api.graphql', 'package-lock.json', 'docker-compose.yml'];
 
 describe('npm run subgraph:new', () => {
   let scratch: ScratchCheckout;

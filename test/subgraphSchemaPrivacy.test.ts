@@ -5,6 +5,7 @@ import type { HubSubgraphModule } from '@hub/core';
 import { migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
 import { errorCodes, postGraphQL } from './support/graphqlClient';
+import { postSignedGraphQL } from './support/gatewaySignature';
 
 interface RunningSubgraph {
   name: string;
@@ -62,7 +63,7 @@ describe.each([
   it(production ? 'a misspelt field gets no "Did you mean" suggestion' : 'a misspelt field gets a suggestion', async () => {
     for (const subgraph of subgraphs) {
       const { misspelt, real } = misspeltQueryField(subgraph.name);
-      const response = await postGraphQL(subgraph.url, `{ ${misspelt} }`);
+      const response = await postSignedGraphQL(subgraph.name, subgraph.url, `{ ${misspelt} }`);
       const message = response.errors?.[0]?.message ?? '';
       expect([subgraph.name, message]).toEqual([subgraph.name, expect.stringContaining(`Cannot query field "${misspelt}"`)]);
       if (production) expect([subgraph.name, message]).toEqual([subgraph.name, expect.not.stringMatching(/did you mean/i)]);
@@ -70,23 +71,22 @@ describe.each([
     }
   });
 
-  it(production ? '__schema and _service are refused with INTROSPECTION_DISABLED' : '__schema and _service answer', async () => {
+  it('__schema and _service answer only requests the gateway signed (the gateway, the schema tooling)', async () => {
     for (const subgraph of subgraphs) {
-      const schema = await postGraphQL<{ __schema: { types: Array<{ name: string }> } }>(subgraph.url, SCHEMA);
-      const sdl = await postGraphQL<{ _service: { sdl: string } }>(subgraph.url, SERVICE_SDL);
-      if (production) {
-        expect([subgraph.name, errorCodes(schema), schema.data ?? null]).toEqual([subgraph.name, ['INTROSPECTION_DISABLED'], null]);
-        expect([subgraph.name, errorCodes(sdl), sdl.data ?? null]).toEqual([subgraph.name, ['INTROSPECTION_DISABLED'], null]);
-      } else {
-        expect([subgraph.name, schema.data?.__schema.types.map((type) => type.name)]).toEqual([subgraph.name, expect.arrayContaining(['Query'])]);
-        expect([subgraph.name, sdl.data?._service.sdl]).toEqual([subgraph.name, expect.stringContaining('type Query')]);
+      for (const query of [SCHEMA, SERVICE_SDL]) {
+        const stranger = await postGraphQL(subgraph.url, query);
+        expect([subgraph.name, stranger.status, errorCodes(stranger), stranger.data ?? null]).toEqual([subgraph.name, 403, ['FORBIDDEN'], null]);
       }
+      const schema = await postSignedGraphQL<{ __schema: { types: Array<{ name: string }> } }>(subgraph.name, subgraph.url, SCHEMA);
+      const sdl = await postSignedGraphQL<{ _service: { sdl: string } }>(subgraph.name, subgraph.url, SERVICE_SDL);
+      expect([subgraph.name, schema.data?.__schema.types.map((type) => type.name)]).toEqual([subgraph.name, expect.arrayContaining(['Query'])]);
+      expect([subgraph.name, sdl.data?._service.sdl]).toEqual([subgraph.name, expect.stringContaining('type Query')]);
     }
   });
 
   it(production ? 'a misspelt input field in variables gets no suggestion either' : 'a misspelt input field in variables gets a suggestion', async () => {
     const riskHub = subgraphs.find((subgraph) => subgraph.name === 'risk-hub')!;
-    const response = await postGraphQL(riskHub.url, 'mutation($input: CreateRiskAssessmentInput!) { createRiskAssessment(input: $input) { id } }', {
+    const response = await postSignedGraphQL('risk-hub', riskHub.url, 'mutation($input: CreateRiskAssessmentInput!) { createRiskAssessment(input: $input) { id } }', {
       input: { titel: 'misspelt' },
     });
     const messages = (response.errors ?? []).map((error) => error.message).join(' | ');

@@ -9,6 +9,7 @@ import {
   databaseSettings,
   envInt,
   envString,
+  provideGatewayKeyPairForThisRun,
   type HubSubgraphModule,
 } from '@hub/core';
 import { createAgentModule, type AgentServices } from '@hub/agent';
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
 
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-agent-${process.pid}`);
+  // The gateway signs its calls to the subgraphs; they (and child processes) share this run's key pair.
+  provideGatewayKeyPairForThisRun();
   Object.assign(process.env, { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
   const logger = createLogger('bench');

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
-import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString } from '@hub/core';
+import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString, provideGatewayKeyPairForThisRun } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
 import { startTsProcess } from '../../test/support/childProcess';
@@ -11,7 +11,7 @@ import { freshBenchDatabase } from '../support/benchDatabase';
 import { WsConnection } from '../../test/support/wsSubscription';
 
 /**
- * Config hot-reload latency (ARCHITECTURE.md §5): from the commit of a setConfig transaction to
+ * Config hot-reload latency (docs/architecture.md, "Service configs"): from the commit of a setConfig transaction to
  * (a) a GraphQL subscriber of `configChanged` connected to the GATEWAY over graphql-ws (outbox
  * relay → Redis → plattform's subscription → pooled upstream WebSocket → gateway → client) and
  * (b) a ConfigClient in another process. Changes are made one at a time, so this measures
@@ -40,6 +40,8 @@ function summary(name: string, samples: number[]): { p50: number; p99: number } 
 async function main(): Promise<void> {
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-config-${process.pid}`);
+  // The gateway signs its calls to the subgraphs; they (and child processes) share this run's key pair.
+  provideGatewayKeyPairForThisRun();
   Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
   const config = plattformConfigFromEnv();

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envInt, envOptional, envString } from '@hub/core';
+import { envInt, envOptional, envString, provideGatewayKeyPairForThisRun } from '@hub/core';
 import { percentile } from '../subscriptions/latencySamples';
 import { postGraphQL } from '../../test/support/graphqlClient';
 import { signUpAccount } from '../../test/support/testStack';
@@ -162,6 +162,8 @@ async function main(): Promise<void> {
 
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-fairness-${process.pid}`);
+  // The gateway signs its calls to the subgraphs; they (and child processes) share this run's key pair.
+  provideGatewayKeyPairForThisRun();
   Object.assign(process.env, {
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,

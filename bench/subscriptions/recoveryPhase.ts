@@ -115,7 +115,7 @@ export async function runRecoveryPhase(setup: RecoverySetup): Promise<RecoveryRe
     const subgraphEnv = { ...childEnv, DATABASE_URL: database.adminUrl };
     const first = await BenchChild.start<ResumableSubgraphInfo>('resumable subgraph', 'resumableSubgraphProcess.ts', { ...subgraphEnv, PORT: '0' });
     started.push(first.child);
-    supergraph = await writeBenchSupergraph({ eventsUrl: first.info.url, itemsUrl: items.info.itemsUrl });
+    supergraph = await writeBenchSupergraph({ eventsUrl: first.info.url, itemsUrl: items.info.itemsUrl, eventsName: RECOVERY_SUBGRAPH });
     const gateway = await startBenchGateway({
       env: childEnv,
       supergraphPath: supergraph.path,

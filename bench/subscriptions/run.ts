@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { createEventBus, createLogger } from '@hub/core';
+import { createEventBus, createLogger, provideGatewayKeyPairForThisRun } from '@hub/core';
 import { BenchChild } from './benchChild';
 import { runPhase, type PhaseResult } from './benchPhase';
 import { benchSettingsFromEnv } from './benchSettings';
@@ -26,6 +26,8 @@ const out = (line = '') => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const settings = benchSettingsFromEnv();
+  // The recovery phase's subgraph runs on the core kit: it answers only the bench gateway's signed calls.
+  provideGatewayKeyPairForThisRun();
   const limit = setTimeout(() => {
     console.error(`bench:subscriptions exceeded ${settings.timeLimitSeconds} s; stopping`);
     void BenchChild.stopAll().finally(() => process.exit(2));

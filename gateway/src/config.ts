@@ -5,6 +5,7 @@ import {
   envInt,
   envOptional,
   envString,
+  gatewaySigningKeyPemFromEnv,
   loginLimitSettingsFromEnv,
   rateLimitDefaultFromEnv,
   type BlindDenylistSettings,
@@ -138,6 +139,8 @@ export interface GatewayConfig {
   supergraphPollMs: number;
   /** Where the token signing keys are published (plattform). */
   jwksUrl: string;
+  /** GATEWAY_SIGNING_KEY(_FILE): the gateway's own key, signing every call to a subgraph. */
+  subgraphSigningKeyPem?: string;
   tokens: TokenSettings;
   /** Production turns off GraphiQL and introspection. */
   production: boolean;
@@ -314,6 +317,7 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     supergraphUrl: argValue(argv, '--supergraph-url') ?? envOptional('SUPERGRAPH_URL'),
     supergraphPollMs: envInt('SUPERGRAPH_POLL_MS', 10_000),
     jwksUrl: envString('JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json'),
+    subgraphSigningKeyPem: gatewaySigningKeyPemFromEnv(),
     tokens: {
       issuer: envString('JWT_ISSUER', 'urn:hub:plattform'),
       audience: envString('JWT_AUDIENCE', 'urn:hub:graph'),

@@ -12,3 +12,5 @@ export * from './registry/schemaChanges';
 export * from './registry/schemaPublisher';
 export * from './registry/fetchSubgraphSdl';
 export type { ClientUsageSources } from './registry/clientUsage';
+export { apiSchemaSdl } from './supergraph/apiSchema';
+export { GRAPHIQL_TITLE, type DemoLogin } from './graphiql/graphiqlPage';

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import {
   createLogger,
   createTokenDenylist,
+  GATEWAY_JWKS_PATH,
+  useJsonRoute,
   remoteRevocationFeed,
   revocationsUrlFor,
   withRevocationFeed,
@@ -34,6 +36,7 @@ import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
+import { graphiqlPage, type DemoLogin } from './graphiql/graphiqlPage';
 import { FairQueue } from './limits/fairQueue';
 import { useAdmissionControl } from './limits/useAdmissionControl';
 import { useLoginLimit } from './limits/useLoginLimit';
@@ -50,6 +53,7 @@ import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rate
 import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
+import { subgraphRequestSignerFor } from './subgraphs/subgraphRequestSigner';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
 import { SupergraphManager } from './supergraph/supergraphManager';
 import { applyRoutingOverrides } from './supergraph/routingOverrides';
@@ -91,6 +95,8 @@ export interface GatewayOptions {
   eventBus?: EventBus;
   /** Adds Node process metrics (CPU, memory, event loop) to /metrics. */
   processMetrics?: boolean;
+  /** Development: GraphiQL offers this login and opens with its token (see graphiqlPage). */
+  graphiqlDemo?: DemoLogin;
   logger?: Logger;
 }
 
@@ -119,7 +125,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger('gateway');
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
-  const clients = new SubgraphClients(config.subgraphs, metrics);
+  const signer = await subgraphRequestSignerFor(config.subgraphSigningKeyPem, logger);
+  const clients = new SubgraphClients(config.subgraphs, signer, metrics);
   const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
   const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
@@ -186,6 +193,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     useSubscriptionTickets({ store: ticketStore, identities, ttlSeconds: config.subscriptionTicketTtlSeconds, redeemed: ticketRequests, rateLimit }),
     useHealthEndpoints(Object.fromEntries(endpoints.map((endpoint) => [endpoint.name, () => isReachable(endpoint)]))),
     useMetricsEndpoint(metrics),
+    // Subgraphs may fetch the key that signs the gateway's calls (GATEWAY_JWKS_URL).
+    useJsonRoute(GATEWAY_JWKS_PATH, () => signer.jwks),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
     // Before the body is read: a refused operation is never parsed, planned or executed.
     useAdmissionControl({
@@ -213,7 +222,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     graphqlEndpoint: GRAPHQL_ENDPOINT_PATTERN,
     landingPage: false,
-    graphiql: config.production ? false : { title: 'Hub graph', defaultQuery: '{ me { user { displayName } organization { name } } }' },
+    ...graphiqlPage({ production: config.production, ...(options.graphiqlDemo ? { demo: options.graphiqlDemo } : {}) }),
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
     cors: corsFor(origins),
     maskedErrors: { maskError: (error) => maskGatewayError(error, logger) },

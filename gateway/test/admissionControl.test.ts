@@ -173,9 +173,9 @@ describe('admission refusals count against the rate limit', () => {
   it('a caller refused by admission spends its budget, and once over it is refused before parsing with RATE_LIMITED', async () => {
     const tenant = { authorization: `Bearer ${await signer.token({ orgId: randomUUID() })}` };
     // Two operations run (two tokens spent) and one waits for a slot.
-    const running = [post(url, { query: '{ held }' }, tenant), post(url, { query: '{ held }' }, tenant)];
+    const running = [post(url, { query: heldQuery() }, tenant), post(url, { query: heldQuery() }, tenant)];
     await eventually(() => heldRunning === PER_CALLER, 10_000, 'the operations to run');
-    const queued = post(url, { query: '{ held }' }, tenant);
+    const queued = post(url, { query: heldQuery() }, tenant);
     await eventually(
       async () => /gateway_admission_operations\{state="waiting"\} 1\b/.test(await (await fetch(url.replace('/graphql', '/metrics'))).text()),
       10_000,

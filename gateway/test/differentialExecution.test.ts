@@ -15,6 +15,7 @@ import { ResultShaper } from '../src/execution/resultShaper';
 import { FakeSubgraphs, type FaultRates } from './support/differential/fakeSubgraphs';
 import { RandomOperations } from './support/differential/randomOperations';
 import { SeededRandom } from './support/differential/seededRandom';
+import { withEntityPositionsForStock } from './support/differential/stockEntityErrorPaths';
 
 /**
  * Differential run: random valid operations over the benchmark's and the project's supergraph,
@@ -28,6 +29,13 @@ import { SeededRandom } from './support/differential/seededRandom';
  *   the spec ("Handling Field Errors", section 6.4.4) requires a field error in `errors` unless an
  *   error for that field is already there. Ours adds them to `errors` (code SUBGRAPH_INVALID_RESPONSE)
  *   unless a subgraph error at or below that path exists.
+ * - Stock maps an error at `_entities[i]` to the i-th entity at the fetch's path, although it sent
+ *   representations only for the entities of the fetch's type: after an entity of another type in a
+ *   union or interface list, the error gets another entity's path. The spec (section 7.1.2,
+ *   "Errors": `path` is the path of the response field that experienced the error) wants the
+ *   entity's own path. Ours reports it there (and, for a representation sent once for several
+ *   entities, at each of them); stock's subgraph answers are given the entity's position
+ *   (`withEntityPositionsForStock`) so that its mapping lands on the right entity too.
  */
 const SEED = Number(process.env.DIFF_SEED ?? 20251205);
 const OPERATIONS = Number(process.env.DIFF_OPERATIONS ?? 150);
@@ -101,8 +109,17 @@ describe.each(CASES)('differential execution against stock executeQueryPlan: $na
       for (let run = 0; run < RUNS_PER_OPERATION; run += 1) {
         const caseSeed = operationSeed * 31 + run;
         cases += 1;
+        const ourSubgraphs = new FakeSubgraphs(supergraphSchema, caseSeed, faults);
+        const fetch = subgraphFetchFor((name) => ourSubgraphs.service(name) as never, CONTEXT, operation, new InFlightSubgraphFetches(), { batching });
+        const data: Record<string, unknown> = {};
+        const errors: GraphQLError[] = [];
+        if (plan.node && plan.node.kind !== 'Subscription') await executor.execute(plan.node, data, variables, fetch, errors);
+        const shaped = shaper.shape(data, variables, errors);
+        const ours = { data: shaped.data, errors: [...errors, ...shaped.errors] };
+
+        // Stock runs second: its entity error indexes are translated with our raw data (see withEntityPositionsForStock).
         const stockSubgraphs = new FakeSubgraphs(supergraphSchema, caseSeed, faults);
-        const serviceMap = new Proxy({} as ServiceMap, { get: (_target, name) => stockSubgraphs.service(String(name)) });
+        const serviceMap = new Proxy({} as ServiceMap, { get: (_target, name) => withEntityPositionsForStock(stockSubgraphs.service(String(name)), data) });
         const stock = await executeQueryPlan(
           plan,
           serviceMap,
@@ -111,14 +128,6 @@ describe.each(CASES)('differential execution against stock executeQueryPlan: $na
           supergraphSchema,
           apiSchema,
         );
-
-        const ourSubgraphs = new FakeSubgraphs(supergraphSchema, caseSeed, faults);
-        const fetch = subgraphFetchFor((name) => ourSubgraphs.service(name) as never, CONTEXT, operation, new InFlightSubgraphFetches(), { batching });
-        const data: Record<string, unknown> = {};
-        const errors: GraphQLError[] = [];
-        if (plan.node && plan.node.kind !== 'Subscription') await executor.execute(plan.node, data, variables, fetch, errors);
-        const shaped = shaper.shape(data, variables, errors);
-        const ours = { data: shaped.data, errors: [...errors, ...shaped.errors] };
 
         subgraphCallsOurs += ourSubgraphs.calls;
         subgraphCallsStock += stockSubgraphs.calls;

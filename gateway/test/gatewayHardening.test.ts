@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
+import { createGateway, gatewayConfigFrom, GRAPHIQL_TITLE, type Gateway } from '../src';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
@@ -55,7 +55,11 @@ describe('gateway modes', () => {
     const gateway = await gatewayIn('development');
     try {
       const page = await gateway.yoga.fetch('http://gateway.test/graphql', { headers: { accept: 'text/html' } });
-      expect(await page.text()).toMatch(/graphiql/i);
+      const html = await page.text();
+      expect(html).toMatch(/graphiql/i);
+      expect(html).toContain(`<title>${GRAPHIQL_TITLE}</title>`);
+      // Its scripts and styles come with the page (the npm package), none from another server.
+      expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
       const result = await post(gateway, INTROSPECTION);
       expect(result).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
       expect(await misspeltMessages(gateway)).toEqual([

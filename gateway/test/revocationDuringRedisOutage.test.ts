@@ -4,10 +4,11 @@ import { DENYLIST_COMPLETENESS_KEY, type HubSubgraphModule } from '@hub/core';
 import { TOKEN_REVOKED_EVENT } from '@hub/plattform';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { eventually } from '../../test/support/eventually';
-import { postGraphQL, type GraphQLResponse } from '../../test/support/graphqlClient';
+import { type GraphQLResponse } from '../../test/support/graphqlClient';
 import { RedisServer } from '../../test/support/redisServer';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
 import { WsConnections } from '../../test/support/wsSubscription';
+import { postGraphQLSigningSubgraphs } from '../../test/support/gatewaySignature';
 
 /**
  * Revocation against a real Redis that the test kills (SIGKILL, losing every key) and starts
@@ -35,7 +36,7 @@ function verdictOf(response: GraphQLResponse<unknown>): Verdict {
 }
 
 function send(stack: TestStack, target: Target, token: string): Promise<Verdict> {
-  const request = target === 'gateway' ? stack.query(RISKS, {}, token) : postGraphQL(stack.subgraphUrls['risk-hub']!, RISKS, {}, token);
+  const request = target === 'gateway' ? stack.query(RISKS, {}, token) : postGraphQLSigningSubgraphs(stack.subgraphUrls['risk-hub']!, RISKS, {}, token);
   return request.then(verdictOf);
 }
 

@@ -6,6 +6,7 @@ import { errorCodes } from '../../test/support/graphqlClient';
 import { createLogger, createTokenDenylist } from '@hub/core';
 import { TEST_DATA_DIR, TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
+import { gatewaySignatureHeaders } from '../../test/support/gatewaySignature';
 
 const ME = '{ me { user { id } } }';
 const ISSUER = 'urn:hub:plattform';
@@ -137,10 +138,13 @@ describe('the gateway refuses unacceptable tokens with UNAUTHENTICATED', () => {
 
   it('the subgraph verifies again: a forged token sent straight to plattform is refused', async () => {
     const { privateKey: forger } = await generateKeyPair('ES256');
-    const response = await fetch(`${stack.plattformUrl}/graphql`, {
+    const url = `${stack.plattformUrl}/graphql`;
+    const payload = JSON.stringify({ query: ME });
+    const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(forger)}` },
-      body: JSON.stringify({ query: ME }),
+      // Signed as the gateway signs: the token check behind the perimeter is what is tested.
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(forger)}`, ...(await gatewaySignatureHeaders('plattform', url, payload)) },
+      body: payload,
     });
     expect(response.status).toBe(401);
     const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };

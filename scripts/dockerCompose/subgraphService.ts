@@ -34,6 +34,9 @@ export function subgraphService(entry: SupergraphEntry, identity: SupergraphEntr
     DB_APP_PASSWORD: `change-me-${entry.name}-app`,
     REDIS_URL: 'redis://redis:6379',
     [portVariableFor(entry.name)]: String(entry.port),
+    // Reached by the gateway over the compose network; only calls the gateway signed are answered.
+    HOST: '0.0.0.0',
+    GATEWAY_JWKS_URL: 'http://gateway:4000/.well-known/gateway-jwks.json',
     ...(isIdentity
       ? {}
       : {

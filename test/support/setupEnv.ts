@@ -1,3 +1,4 @@
+import { provideGatewayKeyPairForThisRun } from '@hub/core';
 import { TEST_DATA_DIR, TEST_DATABASE_URL } from './testEnvironment';
 
 // Every service under test reads its settings from the environment, exactly as in production.
@@ -11,3 +12,12 @@ delete process.env.NODE_ENV;
 // tests (test/loginLimit.test.ts) set the limits they check.
 process.env.LOGIN_LIMIT_PER_ADDRESS ??= '100000';
 process.env.LOGIN_LIMIT_PER_ACCOUNT ??= '100000';
+
+// The gateway signs its calls to subgraphs with its own key; every service under test gets the pair
+// the way a deployment configures it (test/support/gatewaySignature.ts signs direct calls with it).
+delete process.env.GATEWAY_SIGNING_KEY;
+delete process.env.GATEWAY_PUBLIC_KEY;
+delete process.env.GATEWAY_JWKS_URL;
+delete process.env.SUBGRAPH_ALLOW_UNSIGNED;
+delete process.env.HOST;
+provideGatewayKeyPairForThisRun();

@@ -27,17 +27,25 @@ export class SseSubscription<TData> {
     query: string,
     variables: Record<string, unknown>,
     token?: string,
-    options: { requireOk?: boolean; lastEventId?: string; extensions?: Record<string, unknown> } = {},
+    options: {
+      requireOk?: boolean;
+      lastEventId?: string;
+      extensions?: Record<string, unknown>;
+      /** Extra headers computed from the exact body (the gateway's signature on a direct subgraph call). */
+      signBody?: (body: string) => Promise<Record<string, string>>;
+    } = {},
   ): Promise<SseSubscription<TData>> {
     const subscription = new SseSubscription<TData>();
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
     if (token) headers.authorization = `Bearer ${token}`;
     // What a reconnecting EventSource sends.
     if (options.lastEventId !== undefined) headers['last-event-id'] = options.lastEventId;
+    const body = JSON.stringify({ query, variables, ...(options.extensions ? { extensions: options.extensions } : {}) });
+    if (options.signBody) Object.assign(headers, await options.signBody(body));
     const response = await fetch(url, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ query, variables, ...(options.extensions ? { extensions: options.extensions } : {}) }),
+      body,
       signal: subscription.controller.signal,
     });
     if (!response.body || (options.requireOk && !response.ok)) {

@@ -19,6 +19,7 @@ import {
 } from '@hub/plattform';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
+import { postSignedGraphQL, registerSubgraphUrl } from './gatewaySignature';
 
 export interface TestStack {
   gatewayUrl: string;
@@ -44,7 +45,7 @@ export interface TestStack {
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<GraphQLResponse<TData>>;
-  /** A query straight to plattform (bypassing the gateway). */
+  /** A query straight to plattform (bypassing the gateway), signed as the gateway signs it. */
   plattformQuery<TData = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -83,6 +84,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     hubs[module.name] = running;
     routing[module.name] = `${(await running.listen(0)).url}/graphql`;
   }
+  for (const [name, url] of Object.entries(routing)) registerSubgraphUrl(name, url);
   const moduleNamed = (name: string) => {
     const module = modules.get(name);
     if (!module) throw new Error(`hub ${name} is not part of this stack`);
@@ -121,7 +123,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     startHubReplica: async (name) => {
       const hub = await moduleNamed(name).start(hubSettings(moduleNamed(name)));
       replicas.push(hub);
-      return { hub, url: `${(await hub.listen(0)).url}/graphql` };
+      const url = `${(await hub.listen(0)).url}/graphql`;
+      registerSubgraphUrl(name, url);
+      return { hub, url };
     },
     startGatewayReplica: async () => {
       const replica = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
@@ -134,7 +138,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     gateway,
     hubs,
     query: (query, variables, token) => postGraphQL(gatewayUrl, query, variables, token),
-    plattformQuery: (query, variables, token) => postGraphQL(`${plattformServer.url}/graphql`, query, variables, token),
+    plattformQuery: (query, variables, token) => postSignedGraphQL('plattform', `${plattformServer.url}/graphql`, query, variables, token),
     stop: async () => {
       for (const replica of replicas.reverse()) await replica.stop();
       await gateway.stop();

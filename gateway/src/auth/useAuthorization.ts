@@ -34,9 +34,11 @@ export function useAuthorization(rulesFor: (schema: unknown) => AuthorizationRul
     const granted = new Set(identity.scopes);
     const denied = required.filter((entry) => !scopesSatisfy(entry.requirement, granted));
     if (denied.length > 0) {
+      // Named like a subgraph's own refusal ("Missing permission x"), so callers that log it see what is lacking.
+      const missing = [...new Set(denied.flatMap((entry) => entry.requirement.scopeSets.flat(2)))].filter((scope) => !granted.has(scope));
       setResultAndStopExecution({
         errors: [
-          new GraphQLError('Missing permission for the requested fields', {
+          new GraphQLError(`Missing permission ${missing.join(', ')} for the requested fields`, {
             extensions: {
               code: 'FORBIDDEN',
               coordinates: denied.map((entry) => entry.coordinate),

@@ -1,5 +1,4 @@
-import { Supergraph } from '@apollo/federation-internals';
-import type { GraphQLSchema } from 'graphql';
+import { apiSchemaOf } from '../supergraph/apiSchema';
 import { composeSubgraphSchemas, CompositionError, type SubgraphSchema } from '../supergraph/composeSupergraph';
 import { clientUses, type ClientUsageSources } from './clientUsage';
 import { schemaChanges, type CheckedChange } from './schemaChanges';
@@ -33,10 +32,6 @@ export interface SchemaCheckReport {
   /** The subgraphs with the proposal applied, and what they compose to (null if they do not). */
   subgraphs: SubgraphSchema[];
   supergraphSdl: string | null;
-}
-
-export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
-  return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
 }
 
 function withProposal(current: readonly SubgraphSchema[], proposed: SchemaCheckInput['proposed']): SubgraphSchema[] {

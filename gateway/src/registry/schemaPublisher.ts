@@ -2,7 +2,8 @@ import type { EventBus, Logger } from '@hub/core';
 import type { ClientUsageSources } from './clientUsage';
 import { REGISTRY_CHANNEL, type RegistryAnnouncement } from './registryChannel';
 import type { RegistryStore, RegistryVersion } from './registryStore';
-import { apiSchemaOf, checkSchema, type SchemaCheckReport } from './schemaCheck';
+import { apiSchemaOf } from '../supergraph/apiSchema';
+import { checkSchema, type SchemaCheckReport } from './schemaCheck';
 import { schemaChanges } from './schemaChanges';
 
 export class UnknownVersionError extends Error {

@@ -1,6 +1,7 @@
 import type { SubgraphHttpSettings } from '../config';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import { SubgraphHttpDataSource } from './subgraphHttpDataSource';
+import type { SubgraphRequestSigner } from './subgraphRequestSigner';
 
 function envKey(subgraph: string): string {
   return subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -15,6 +16,8 @@ export class SubgraphClients {
 
   constructor(
     private readonly settings: SubgraphHttpSettings,
+    /** Signs every call and upstream connection to a subgraph (shared with the subscription pool). */
+    readonly signer: SubgraphRequestSigner,
     private readonly metrics?: GatewayMetrics,
   ) {}
 
@@ -33,6 +36,7 @@ export class SubgraphClients {
         queueTimeoutMs: this.settings.queueTimeoutMs,
         breakerFailureThreshold: this.settings.breakerFailureThreshold,
         breakerResetMs: this.settings.breakerResetMs,
+        signer: this.signer,
         metrics: this.metrics,
       });
       this.clients.set(key, client);

@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import { callerKey } from '../limits/callerKey';
 import { CircuitBreaker } from './circuitBreaker';
 import { FairQueue, QueueRejectedError, type ReleaseSlot } from '../limits/fairQueue';
+import type { SubgraphRequestSigner } from './subgraphRequestSigner';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
@@ -24,6 +25,7 @@ export interface SubgraphHttpOptions {
   queueTimeoutMs: number;
   breakerFailureThreshold: number;
   breakerResetMs: number;
+  signer: SubgraphRequestSigner;
   metrics?: GatewayMetrics;
 }
 
@@ -72,7 +74,7 @@ function overloadedError(name: string, rejection: QueueRejectedError, queueTimeo
 
 /**
  * Calls one subgraph over pooled keep-alive HTTP (undici), forwarding the caller's bearer token
- * and request id. A call first takes a slot from the fair queue (per-tenant limits, so one
+ * and request id, signed as the gateway's (SubgraphRequestSigner). A call first takes a slot from the fair queue (per-tenant limits, so one
  * tenant's burst cannot fill the pool), then goes out with its deadline, retries only for queries
  * (a mutation may have taken effect), and a circuit breaker so a dead subgraph costs nothing while
  * it is down. The breaker counts only what happened after the call left the gateway: time in the
@@ -176,10 +178,11 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
   private async send(body: string, headers: Record<string, string>): Promise<GatewayResponse> {
     let response;
     try {
+      const signature = await this.options.signer.headers(this.options.name, { method: 'POST', path: this.path, body });
       response = await this.pool.request({
         path: this.path,
         method: 'POST',
-        headers,
+        headers: { ...headers, ...signature },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

@@ -84,6 +84,7 @@ export class FederatedSubscriptions {
     this.pool = new UpstreamPool({
       restoreMs: options.settings.upstreamRestoreMs,
       connectionsPerSubgraph: options.settings.upstreamConnections,
+      signer: options.clients.signer,
       metrics: options.metrics,
       logger: options.logger,
     });

@@ -2,6 +2,7 @@ import type { Logger } from '@hub/core';
 import { createClient, type Client, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
+import type { SubgraphRequestSigner } from '../subgraphs/subgraphRequestSigner';
 import type { UpstreamEvent } from './subscriptionEventExecution';
 
 export interface UpstreamSink {
@@ -21,6 +22,8 @@ export interface UpstreamPoolOptions {
   restoreMs: number;
   /** WebSocket connections per subgraph; streams are spread over them. */
   connectionsPerSubgraph: number;
+  /** Signs each connection's `connection_init` (afresh on every reconnect). */
+  signer: SubgraphRequestSigner;
   metrics?: GatewayMetrics;
   logger: Logger;
 }
@@ -141,6 +144,7 @@ export class UpstreamPool {
       client: createClient({
         url: webSocketUrl(subgraph.url),
         webSocketImpl: WebSocket,
+        connectionParams: () => this.options.signer.connectionParams(subgraph.name, subgraph.url),
         lazy: true,
         // Short: graphql-ws does not clear this timer on dispose, so it also bounds shutdown lingering.
         lazyCloseTimeout: 1_000,

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { tradingModule } from '@hub/trading';
 import { Client } from 'pg';
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { tradingApi } from '../../trading/test/support/tradingApi';
 import { createAgentModule } from '../src/agentSubgraph';
 import { CREATE_TASK, dataOf } from './support/agentProtocol';
 import { createAssessment, riskHubModule } from './support/subjects';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 /**
  * A task or pipeline may only be about a subject its requester can see: the agent subgraph
@@ -74,7 +75,7 @@ describe('task and pipeline subjects belong to the requester’s tenant', () => 
   it('refuses another tenant’s subject with NOT_FOUND and stores nothing (gateway and agent subgraph)', async () => {
     for (const [what, mutation, variables, subjectId] of foreignRequests()) {
       const viaGateway = await stack.query(mutation, variables, tenantA.token);
-      const direct = await postGraphQL(stack.subgraphUrls.agent!, mutation, variables, tenantA.token);
+      const direct = await postGraphQLSigningSubgraphs(stack.subgraphUrls.agent!, mutation, variables, tenantA.token);
       expect({ what, gateway: errorCodes(viaGateway), direct: errorCodes(direct) }).toEqual({ what, gateway: ['NOT_FOUND'], direct: ['NOT_FOUND'] });
       expect(JSON.stringify([viaGateway.errors, direct.errors])).not.toMatch(/Subject Tenant B|INVALID_GRAPHQL/);
       expect({ what, rows: await rowsAbout(subjectId) }).toEqual({ what, rows: 0 });
@@ -95,7 +96,7 @@ describe('task and pipeline subjects belong to the requester’s tenant', () => 
       tenantA.token,
     );
     expect(dataOf(task).createAgentTask.status).toBe('QUEUED');
-    const portfolioTask = await postGraphQL<{ createAgentTask: { status: string } }>(
+    const portfolioTask = await postGraphQLSigningSubgraphs<{ createAgentTask: { status: string } }>(
       stack.subgraphUrls.agent!,
       CREATE_TASK,
       { input: { type: 'portfolio.review', input: {}, portfolioId: ownPortfolio } },

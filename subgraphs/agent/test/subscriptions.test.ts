@@ -4,8 +4,8 @@ import { createAgentModule } from '../src/agentSubgraph';
 import { claim, COMPLETE, COMPILED_REPORT, CREATE_TASK, dataOf, PROGRESS, registerAgent, reportTaskInput } from './support/agentProtocol';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { setAgentConfig } from './support/agentConfig';
-import { subscribeSse } from '../../../test/support/sseSubscription';
 import { serviceAccountToken } from '../../../test/support/serviceAccounts';
+import { gatewaySignatureHeaders, subscribeSignedSse } from '../../../test/support/gatewaySignature';
 
 const TASK_PROGRESS = `subscription($taskId: ID!) {
   agentTaskProgress(taskId: $taskId) { type taskId status progress message attempts occurredAt task { id status } }
@@ -54,7 +54,7 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
 
   it('a subscriber follows a task from QUEUED to SUCCEEDED with monotonic progress and the final update', async () => {
     const taskId = await createTask();
-    const subscription = await subscribeSse<{ agentTaskProgress: EventView }>(subgraphUrl, TASK_PROGRESS, { taskId }, tenant.token);
+    const subscription = await subscribeSignedSse<{ agentTaskProgress: EventView }>('agent', subgraphUrl, TASK_PROGRESS, { taskId }, tenant.token);
     try {
       const first = await subscription.next();
       expect(first.data?.agentTaskProgress).toMatchObject({ type: 'CURRENT', taskId, status: 'QUEUED', progress: 0 });
@@ -95,8 +95,8 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
 
   it('agentTaskUpdates carries every task of the tenant and nothing of other tenants', async () => {
     const other = await signUpAccount(stack, 'Other Subscribing Tenant');
-    const theirs = await subscribeSse<{ agentTaskUpdates: EventView }>(subgraphUrl, TASK_UPDATES, {}, other.token);
-    const mine = await subscribeSse<{ agentTaskUpdates: EventView }>(subgraphUrl, TASK_UPDATES, {}, tenant.token);
+    const theirs = await subscribeSignedSse<{ agentTaskUpdates: EventView }>('agent', subgraphUrl, TASK_UPDATES, {}, other.token);
+    const mine = await subscribeSignedSse<{ agentTaskUpdates: EventView }>('agent', subgraphUrl, TASK_UPDATES, {}, tenant.token);
     try {
       const taskId = await createTask();
       expect((await mine.next()).data?.agentTaskUpdates).toMatchObject({ type: 'QUEUED', taskId });
@@ -114,15 +114,16 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
   it("another tenant's task cannot be followed; anonymous subscribers are refused", async () => {
     const taskId = await createTask();
     const other = await signUpAccount(stack, 'Curious Tenant');
-    const foreign = await subscribeSse(subgraphUrl, TASK_PROGRESS, { taskId }, other.token);
+    const foreign = await subscribeSignedSse('agent', subgraphUrl, TASK_PROGRESS, { taskId }, other.token);
     const refusal = await foreign.next();
     foreign.close();
     expect(refusal.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND']);
 
+    const body = JSON.stringify({ query: TASK_UPDATES });
     const response = await fetch(subgraphUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: TASK_UPDATES }),
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(await gatewaySignatureHeaders('agent', subgraphUrl, body)) },
+      body,
     });
     const text = await response.text();
     expect(text).toContain('UNAUTHENTICATED');

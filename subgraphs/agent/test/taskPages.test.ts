@@ -1,10 +1,11 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { tradingModule } from '@hub/trading';
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import { CREATE_TASK, dataOf, reportTaskInput } from './support/agentProtocol';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 /** The graph's one list shape (nodes, edges with cursors, pageInfo) for agent tasks and portfolios. */
 const TASK_PAGE = `query($first: Int, $after: String, $status: AgentTaskStatus) {
@@ -94,9 +95,9 @@ describe('cursor pages: agentTaskConnection and portfolios', () => {
     expect(crossed.nodes).toEqual([]);
     expect(JSON.stringify(crossed)).not.toContain('A 0');
     // Straight at the agent subgraph, past the gateway: the same.
-    const direct = await postGraphQL<{ agentTaskConnection: Page }>(stack.subgraphUrls.agent!, TASK_PAGE, { first: 50, after: cursorOfA }, tenantB.token);
+    const direct = await postGraphQLSigningSubgraphs<{ agentTaskConnection: Page }>(stack.subgraphUrls.agent!, TASK_PAGE, { first: 50, after: cursorOfA }, tenantB.token);
     expect(dataOf(direct).agentTaskConnection.nodes).toEqual([]);
-    const directOwn = await postGraphQL<{ agentTaskConnection: Page }>(stack.subgraphUrls.agent!, TASK_PAGE, { first: 50 }, tenantB.token);
+    const directOwn = await postGraphQLSigningSubgraphs<{ agentTaskConnection: Page }>(stack.subgraphUrls.agent!, TASK_PAGE, { first: 50 }, tenantB.token);
     expect(dataOf(directOwn).agentTaskConnection.nodes.map((node) => node.id)).toEqual([...ofB].reverse());
   });
 

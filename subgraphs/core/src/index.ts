@@ -62,3 +62,7 @@ export * from './rateLimit/rateLimiter';
 export * from './rateLimit/tokenBucketLimiter';
 export * from './rateLimit/fallbackLimiter';
 export * from './rateLimit/loginAttemptLimit';
+export * from './perimeter/gatewayAssertion';
+export * from './perimeter/gatewayAssertionVerifier';
+export * from './perimeter/gatewaySignedRequests';
+export * from './perimeter/perimeterSettings';

@@ -1,7 +1,8 @@
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { JWKS_PATH } from '@hub/plattform';
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { signUpAccount, startTestStack, type TestStack } from '../../../test/support/testStack';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 const ME = 'query { me { user { id } } }';
 
@@ -51,7 +52,7 @@ describe('signing key rotation', () => {
     const removed = await startTestStack({ plattform: { signingKeyPem: newKey.pem, previousSigningKeys: undefined } });
     stacks.push(removed);
     expect(errorCodes(await removed.query(ME, {}, account.token))).toEqual(['UNAUTHENTICATED']);
-    expect(errorCodes(await postGraphQL(`${removed.plattformUrl}/graphql`, ME, {}, account.token))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await postGraphQLSigningSubgraphs(`${removed.plattformUrl}/graphql`, ME, {}, account.token))).toEqual(['UNAUTHENTICATED']);
     expect((await removed.query(ME, {}, fresh.token)).errors).toBeUndefined();
   });
 

@@ -1,7 +1,8 @@
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { eventually } from '../../../test/support/eventually';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestStack } from '../../../test/support/testStack';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 const REFRESH = 'mutation($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken } }';
 const ME = '{ me { user { id } } }';
@@ -25,7 +26,7 @@ describe('refresh reuse grace: parallel retries by one client keep the session, 
   afterAll(() => stack.stop());
 
   const refresh = (url: string, token: string, client: Record<string, string>) =>
-    postGraphQL<{ refreshToken: Pair }>(url, REFRESH, { token }, undefined, client);
+    postGraphQLSigningSubgraphs<{ refreshToken: Pair }>(url, REFRESH, { token }, undefined, client);
 
   async function expectSessionRevoked(url: string, pair: Pair): Promise<void> {
     expect(errorCodes(await refresh(url, pair.refreshToken, BROWSER))).toEqual(['UNAUTHENTICATED']);

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { databaseSettings, denylistKey, type HubSubgraphModule } from '@hub/core';
 import { createAgentModule } from '@hub/agent';
-import { errorCodes, postGraphQL, type GraphQLResponse } from '../../../test/support/graphqlClient';
+import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
 import {
   createServiceAccount,
   exchangeServiceToken,
@@ -13,6 +13,7 @@ import {
 } from '../../../test/support/serviceAccounts';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 const REGISTER = `mutation($name: String!) { registerAgent(input: { name: $name, type: "test", capabilities: ["report.compile"] }) { id } }`;
 const CLAIM = `mutation($agentId: ID!) { claimAgentTask(agentId: $agentId, types: ["report.compile"]) { leaseToken task { id } } }`;
@@ -262,7 +263,7 @@ describe('service accounts: creation, client-credentials exchange, grants, isola
       // ...one just used may pass while a verifier reuses its "not revoked" answer (at most 2 s,
       // README, gateway step 4); then the gateway and the subgraphs behind it refuse it.
       expect(await refusedWithin(() => stack.query(REGISTER, { name: 'doomed' }, token), 3000)).toBe(true);
-      expect(errorCodes(await postGraphQL(`${stack.plattformUrl}/graphql`, '{ serviceAccounts { id } }', {}, token))).toEqual(['UNAUTHENTICATED']);
+      expect(errorCodes(await postGraphQLSigningSubgraphs(`${stack.plattformUrl}/graphql`, '{ serviceAccounts { id } }', {}, token))).toEqual(['UNAUTHENTICATED']);
     }
     const exchange = await exchangeServiceToken(stack, credential);
     expect(errorCodes(exchange)).toEqual(['UNAUTHENTICATED']);

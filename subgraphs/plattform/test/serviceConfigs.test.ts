@@ -11,7 +11,7 @@ import {
 import { Client } from 'pg';
 import { startTsProcess, type TestProcess } from '../../../test/support/childProcess';
 import { errorCodes } from '../../../test/support/graphqlClient';
-import { subscribeSse } from '../../../test/support/sseSubscription';
+import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 
@@ -168,7 +168,7 @@ describe('service configs', () => {
 
     it('a subscriber on another plattform process receives every change of its tenant, in order, via Redis', async () => {
       const service = `live-${randomUUID().slice(0, 8)}`;
-      const subscription = await subscribeSse<ChangedData>(replicaUrl, CHANGED, { service }, tenantA.token);
+      const subscription = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token);
       try {
         await new Promise((resolve) => setTimeout(resolve, 300));
         for (let index = 1; index <= 10; index += 1) {
@@ -186,8 +186,8 @@ describe('service configs', () => {
 
     it("a member of tenant A never receives tenant B's change", async () => {
       const service = `iso-${randomUUID().slice(0, 8)}`;
-      const subscriberA = await subscribeSse<ChangedData>(replicaUrl, CHANGED, { service }, tenantA.token);
-      const subscriberB = await subscribeSse<ChangedData>(replicaUrl, CHANGED, { service }, tenantB.token);
+      const subscriberA = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token);
+      const subscriberB = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantB.token);
       try {
         await new Promise((resolve) => setTimeout(resolve, 300));
         for (let index = 0; index < 5; index += 1) {
@@ -209,7 +209,7 @@ describe('service configs', () => {
     });
 
     it('a subscription without plattform.config.read is refused', async () => {
-      const anonymous = await subscribeSse<ChangedData>(replicaUrl, CHANGED, {}, undefined);
+      const anonymous = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, {}, undefined);
       const payload = await anonymous.next();
       anonymous.close();
       expect(payload.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { databaseSettings, denylistKey } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 const REFRESH = /* GraphQL */ `
   mutation Refresh($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken organization { id } } }
@@ -26,12 +27,12 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
   let stack: TestStack;
   let redis: Redis;
   /** plattform's own GraphQL endpoint: it checks the shared denylist like every subgraph. */
-  let plattform: (query: string, variables?: Record<string, unknown>, token?: string) => ReturnType<typeof postGraphQL>;
+  let plattform: (query: string, variables?: Record<string, unknown>, token?: string) => ReturnType<typeof postGraphQLSigningSubgraphs>;
 
   beforeAll(async () => {
     stack = await startTestStack({ redisUrl: TEST_REDIS_URL });
     redis = new Redis(TEST_REDIS_URL);
-    plattform = (query, variables, token) => postGraphQL(`${stack.plattformUrl}/graphql`, query, variables, token);
+    plattform = (query, variables, token) => postGraphQLSigningSubgraphs(`${stack.plattformUrl}/graphql`, query, variables, token);
   });
   afterAll(async () => {
     redis.disconnect();
@@ -49,7 +50,7 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     expect(me.data?.me.user.id).toBe(account.userId);
 
     // Presented again by another client: not a retry (see refreshReuseGrace.test.ts).
-    const again = await postGraphQL(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
+    const again = await postGraphQLSigningSubgraphs(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
     expect(errorCodes(again)).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -57,7 +58,7 @@ describe('sessions: refresh rotation, reuse detection, logout, revocation', () =
     const account = await signUpAccount(stack);
     const rotated = (await stack.query<RefreshData>(REFRESH, { token: account.refreshToken })).data!.refreshToken;
     // An attacker replays the stolen, already spent token from their own machine.
-    const replay = await postGraphQL(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
+    const replay = await postGraphQLSigningSubgraphs(stack.gatewayUrl, REFRESH, { token: account.refreshToken }, undefined, OTHER_CLIENT);
     expect(errorCodes(replay)).toEqual(['UNAUTHENTICATED']);
     expect(replay.errors?.[0]?.message).toContain('revoked');
 

@@ -1,7 +1,8 @@
 import { databaseSettings } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 describe('tenant isolation', () => {
   let stack: TestStack;
@@ -53,7 +54,7 @@ describe('tenant isolation', () => {
       { __typename: 'User', id: tenantB.userId },
       { __typename: 'Organization', id: tenantA.orgId },
     ];
-    const response = await postGraphQL<{ _entities: Array<{ id: string } | null> }>(
+    const response = await postGraphQLSigningSubgraphs<{ _entities: Array<{ id: string } | null> }>(
       `${stack.plattformUrl}/graphql`,
       query,
       { reps: representations },

@@ -1,4 +1,4 @@
-import { envBool, envInt, envOptional, envString, hubSubgraphSettingsFromEnv, type HubSubgraphSettings } from '@hub/core';
+import { envBool, envInt, envOptional, envString } from '@hub/core';
 import type { DocumentStorageKind } from './documents/documentStorage';
 import type { S3StorageSettings } from './documents/s3DocumentStorage';
 
@@ -58,10 +58,4 @@ export function riskHubSettingsFromEnv(): RiskHubSettings {
           }
         : undefined,
   };
-}
-
-export type RiskHubSubgraphSettings = HubSubgraphSettings;
-
-export function riskHubSubgraphSettingsFromEnv(): HubSubgraphSettings {
-  return hubSubgraphSettingsFromEnv(SUBGRAPH_NAME);
 }

@@ -3,6 +3,7 @@ import { signUpAccount } from '../../../test/support/testStack';
 import { APPROVE, CREATE, REJECT, SUBMIT } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
 import { SseSubscription } from '../../../test/support/sseSubscription';
+import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
 
 const EVENTS = /* GraphQL */ `
   subscription($assessmentId: ID) {
@@ -42,7 +43,7 @@ describe('risk assessment events: outbox → Redis → subscription over SSE (di
   afterAll(() => hub.stop());
 
   async function subscribe(token: string | undefined, assessmentId: string | null = null) {
-    const subscription = await SseSubscription.open<EventView>(hub.hubGraphqlUrl, EVENTS, { assessmentId }, token);
+    const subscription = await subscribeSignedSse<EventView>('risk-hub', hub.hubGraphqlUrl, EVENTS, { assessmentId }, token);
     open.push(subscription as SseSubscription<unknown>);
     return subscription;
   }

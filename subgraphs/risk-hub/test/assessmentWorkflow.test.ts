@@ -123,14 +123,14 @@ describe('risk assessment workflow', () => {
   it('refuses callers without the permission: viewer cannot write, member cannot approve, anonymous cannot read', async () => {
     const viewerCreate = await hub.query(CREATE, { input: { title: 'viewer' } }, team.viewer.token);
     expect(errorCodes(viewerCreate)).toEqual(['FORBIDDEN']);
-    expect(viewerCreate.errors?.[0]?.extensions?.requiredScope).toBe('risk.assessment.write');
+    expect(viewerCreate.errors?.[0]?.extensions?.requiredScopes).toEqual([[['risk.assessment.write']]]);
 
     const assessment = await create(team.owner.token);
     await step(SUBMIT, assessment.id, team.owner.token);
     for (const [operation, extra] of [[APPROVE, {}], [REJECT, { reason: 'no' }]] as const) {
       const response = await hub.query(operation, { id: assessment.id, ...extra }, team.member.token);
       expect(errorCodes(response)).toEqual(['FORBIDDEN']);
-      expect(response.errors?.[0]?.extensions?.requiredScope).toBe('risk.assessment.approve');
+      expect(response.errors?.[0]?.extensions?.requiredScopes).toEqual([[['risk.assessment.approve']]]);
     }
     const viewerSubmit = await hub.query(REVISE, { id: assessment.id }, team.viewer.token);
     expect(errorCodes(viewerSubmit)).toEqual(['FORBIDDEN']);

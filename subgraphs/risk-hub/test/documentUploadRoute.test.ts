@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
-import { errorCodes, postGraphQL, type GraphQLResponse } from '../../../test/support/graphqlClient';
+import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
 import { signUpAccount } from '../../../test/support/testStack';
 import { CREATE } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 const UPLOAD = /* GraphQL */ `
   mutation Upload($input: UploadAssessmentDocumentInput!) {
@@ -79,11 +80,11 @@ describe('large document uploads through the gateway upload route', () => {
     contentType = 'application/pdf',
     token = team.member.token,
   ): Promise<GraphQLResponse<Uploaded>> {
-    return postGraphQL<Uploaded>(url, UPLOAD, { input: { assessmentId, fileName, contentType, contentBase64: content.toString('base64') } }, token);
+    return postGraphQLSigningSubgraphs<Uploaded>(url, UPLOAD, { input: { assessmentId, fileName, contentType, contentBase64: content.toString('base64') } }, token);
   }
 
   async function downloaded(url: string, token: string, fileName: string): Promise<Buffer> {
-    const data = await expectData(postGraphQL<Downloaded>(url, DOWNLOAD, { id: assessmentId }, token));
+    const data = await expectData(postGraphQLSigningSubgraphs<Downloaded>(url, DOWNLOAD, { id: assessmentId }, token));
     const document = data.riskAssessment.documents.find((candidate) => candidate.fileName === fileName);
     return Buffer.from(document!.versions[0]!.contentBase64, 'base64');
   }
@@ -101,16 +102,16 @@ describe('large document uploads through the gateway upload route', () => {
   });
 
   it('every other request keeps the normal cap: over 100 KB on /graphql is 413 REQUEST_TOO_LARGE, uploads included', async () => {
-    const query = await postGraphQL(hub.stack.gatewayUrl, '{ __typename }', { padding: 'x'.repeat(101_000) }, team.member.token);
+    const query = await postGraphQLSigningSubgraphs(hub.stack.gatewayUrl, '{ __typename }', { padding: 'x'.repeat(101_000) }, team.member.token);
     expect([query.status, errorCodes(query)]).toEqual([413, ['REQUEST_TOO_LARGE']]);
     const upload = await uploadTo(hub.stack.gatewayUrl, pdf(2 * MiB), 'wrong-route.pdf');
     expect([upload.status, errorCodes(upload)]).toEqual([413, ['REQUEST_TOO_LARGE']]);
   });
 
   it('the upload route runs nothing but the upload mutation', async () => {
-    const query = await postGraphQL(uploadUrl, DOWNLOAD, { id: assessmentId, padding: 'x'.repeat(200_000) }, team.member.token);
+    const query = await postGraphQLSigningSubgraphs(uploadUrl, DOWNLOAD, { id: assessmentId, padding: 'x'.repeat(200_000) }, team.member.token);
     expect([query.status, errorCodes(query), query.data ?? null]).toEqual([400, ['UPLOAD_ROUTE_ONLY'], null]);
-    const mixed = await postGraphQL(
+    const mixed = await postGraphQLSigningSubgraphs(
       uploadUrl,
       `mutation($input: UploadAssessmentDocumentInput!) { uploadAssessmentDocument(input: $input) { id } createRiskAssessment(input: { title: "smuggled" }) { id } }`,
       { input: { assessmentId, fileName: 'mixed.pdf', contentType: 'application/pdf', contentBase64: pdf(1024).toString('base64') } },
@@ -166,7 +167,7 @@ describe('large document uploads through the gateway upload route', () => {
     await expectData(uploadTo(uploadUrl, secret, 'confidential.pdf'));
     const stranger = await signUpAccount(hub.stack, 'Stranger Org');
     for (const url of [hub.stack.gatewayUrl, hub.hubGraphqlUrl]) {
-      const read = await postGraphQL(url, DOWNLOAD, { id: assessmentId }, stranger.token);
+      const read = await postGraphQLSigningSubgraphs(url, DOWNLOAD, { id: assessmentId }, stranger.token);
       expect(errorCodes(read)).toEqual(['NOT_FOUND']);
       expect(JSON.stringify(read)).not.toContain(sha256(secret));
       expect(JSON.stringify(read)).not.toContain(secret.subarray(0, 64).toString('base64'));
@@ -175,7 +176,7 @@ describe('large document uploads through the gateway upload route', () => {
       expect(errorCodes(await uploadTo(url, pdf(2 * MiB), 'planted.pdf', 'application/pdf', stranger.token))).toEqual(['NOT_FOUND']);
       expect(errorCodes(await uploadTo(url, pdf(2 * MiB), 'planted.pdf', 'application/pdf', team.viewer.token))).toEqual(['FORBIDDEN']);
     }
-    const names = (await expectData(postGraphQL<Downloaded>(hub.stack.gatewayUrl, DOWNLOAD, { id: assessmentId }, team.viewer.token))).riskAssessment.documents.map(
+    const names = (await expectData(postGraphQLSigningSubgraphs<Downloaded>(hub.stack.gatewayUrl, DOWNLOAD, { id: assessmentId }, team.viewer.token))).riskAssessment.documents.map(
       (document) => document.fileName,
     );
     expect(names).not.toContain('planted.pdf');

@@ -5,6 +5,7 @@ import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
 import { addMemberAndLogin, signUpAccount, type TestAccount } from '../../../test/support/testStack';
 import { ADD_HAZARD, ADD_MEASURE, APPROVE, CREATE, daysFromToday, GET, REJECT, SUBMIT, type AssessmentView } from './support/operations';
 import { expectData, postGraphQL, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 /** The person or service account behind an Actor, as the gateway resolves it through plattform. */
 const ACTOR_FIELDS = /* GraphQL */ `
@@ -96,7 +97,7 @@ describe('four-eyes: decisions are made by a person other than the author; every
   afterAll(() => hub.stop());
 
   const direct = <T>(query: string, variables: Record<string, unknown>, token: string): Promise<GraphQLResponse<T>> =>
-    postGraphQL<T>(hub.hubGraphqlUrl, query, variables, token);
+    postGraphQLSigningSubgraphs<T>(hub.hubGraphqlUrl, query, variables, token);
 
   async function submitted(token: string, title: string): Promise<AssessmentView> {
     const created = (await expectData(hub.query<{ createRiskAssessment: AssessmentView }>(CREATE, { input: { title } }, token))).createRiskAssessment;

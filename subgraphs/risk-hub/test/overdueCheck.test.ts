@@ -4,6 +4,7 @@ import { signUpAccount, type TestAccount } from '../../../test/support/testStack
 import { ADD_HAZARD, ADD_MEASURE, CREATE, daysFromToday } from './support/operations';
 import { expectData, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
 import { SseSubscription } from '../../../test/support/sseSubscription';
+import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
 
 const OVERDUE_EVENTS = 'subscription { riskAssessmentEvents { type measureId assessmentId data } }';
 
@@ -46,8 +47,8 @@ describe('scheduled overdue check', () => {
     hub = await startRiskHubStack({ overdueCheckIntervalMs: INTERVAL_MS });
     tenantA = await signUpAccount(hub.stack, 'Overdue A');
     tenantB = await signUpAccount(hub.stack, 'Overdue B');
-    eventsA = await SseSubscription.open<OverdueEvent>(hub.hubGraphqlUrl, OVERDUE_EVENTS, {}, tenantA.token);
-    eventsB = await SseSubscription.open<OverdueEvent>(hub.hubGraphqlUrl, OVERDUE_EVENTS, {}, tenantB.token);
+    eventsA = await subscribeSignedSse<OverdueEvent>('risk-hub', hub.hubGraphqlUrl, OVERDUE_EVENTS, {}, tenantA.token);
+    eventsB = await subscribeSignedSse<OverdueEvent>('risk-hub', hub.hubGraphqlUrl, OVERDUE_EVENTS, {}, tenantB.token);
     // The first `created` event on each stream shows the subscription is attached.
     for (const [account, events] of [[tenantA, eventsA], [tenantB, eventsB]] as const) {
       const hazard = await plan(account);

@@ -1,9 +1,10 @@
 import { Client } from 'pg';
 import { databaseSettings } from '@hub/core';
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { signUpAccount, type TestAccount } from '../../../test/support/testStack';
 import { ADD_HAZARD, ADD_MEASURE, CREATE, daysFromToday, GET, SUBMIT } from './support/operations';
 import { expectData, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
+import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
 
 describe('risk-hub tenant isolation', () => {
   let hub: RiskHubStack;
@@ -61,7 +62,7 @@ describe('risk-hub tenant isolation', () => {
     const list = await expectData(hub.query<{ riskAssessments: { nodes: Array<{ id: string }> } }>('{ riskAssessments(first: 100) { nodes { id } } }', {}, tenantA.token));
     expect(list.riskAssessments.nodes.map((node) => node.id)).toEqual([assessmentA]);
     // Tenant B's user through tenant A's token: plattform hides the user, risk-hub the measures.
-    const response = await postGraphQL<{ _entities: Array<{ assignedMeasures: unknown[] } | null> }>(
+    const response = await postGraphQLSigningSubgraphs<{ _entities: Array<{ assignedMeasures: unknown[] } | null> }>(
       hub.hubGraphqlUrl,
       'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { assignedMeasures { id description } } } }',
       { reps: [{ __typename: 'User', id: tenantB.userId }] },
@@ -72,7 +73,7 @@ describe('risk-hub tenant isolation', () => {
 
   it("_entities with another tenant's RiskAssessment id resolves to null", async () => {
     const query = 'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on RiskAssessment { id title hazards { description } } } }';
-    const response = await postGraphQL<{ _entities: Array<{ id: string; title: string } | null> }>(
+    const response = await postGraphQLSigningSubgraphs<{ _entities: Array<{ id: string; title: string } | null> }>(
       hub.hubGraphqlUrl,
       query,
       {
@@ -90,7 +91,7 @@ describe('risk-hub tenant isolation', () => {
   });
 
   it('_entities without a token is refused', async () => {
-    const response = await postGraphQL(
+    const response = await postGraphQLSigningSubgraphs(
       hub.hubGraphqlUrl,
       'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on RiskAssessment { id title } } }',
       { reps: [{ __typename: 'RiskAssessment', id: assessmentB }] },

@@ -3,8 +3,9 @@ import Redis from 'ioredis';
 import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { tradingModule } from '../src/tradingSubgraph';
-import { subscribeSse, type SseSubscription } from '../../../test/support/sseSubscription';
+import type { SseSubscription } from '../../../test/support/sseSubscription';
 import { tradingApi } from './support/tradingApi';
+import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
 
 const ORDER_UPDATES = `subscription($id: ID!) {
   orderUpdates(portfolioId: $id) { order { id status filledQuantity } execution { quantity price fees } }
@@ -44,7 +45,7 @@ describe('trading subscriptions over SSE', () => {
   });
 
   async function subscribe(query: string, variables: Record<string, unknown>, token?: string): Promise<SseSubscription<Record<string, unknown>>> {
-    const subscription = await subscribeSse<Record<string, unknown>>(url, query, variables, token);
+    const subscription = await subscribeSignedSse<Record<string, unknown>>('trading', url, query, variables, token);
     open.push(subscription);
     return subscription;
   }

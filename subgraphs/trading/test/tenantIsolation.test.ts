@@ -1,9 +1,10 @@
 import { databaseSettings, type RunningServer } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes, postGraphQL } from '../../../test/support/graphqlClient';
+import { errorCodes } from '../../../test/support/graphqlClient';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
 import { tradingModule } from '../src/tradingSubgraph';
 import { tradingApi } from './support/tradingApi';
+import { postGraphQLSigningSubgraphs, registerSubgraphUrl } from '../../../test/support/gatewaySignature';
 
 describe('trading tenant isolation', () => {
   let stack: TestStack;
@@ -15,6 +16,7 @@ describe('trading tenant isolation', () => {
   beforeAll(async () => {
     stack = await startTestStack({ hubs: [tradingModule] });
     server = await stack.hubs.trading!.subgraph.listen(0);
+    registerSubgraphUrl('trading', `${server.url}/graphql`);
     tenantA = await signUpAccount(stack, 'Isolation A');
     tenantB = await signUpAccount(stack, 'Isolation B');
     const api = tradingApi(stack.query, tenantA.token);
@@ -74,10 +76,10 @@ describe('trading tenant isolation', () => {
       { __typename: 'Instrument', id: a.instrumentId },
       { __typename: 'StockAnalysis', id: a.analysisId },
     ];
-    const asB = await postGraphQL<{ _entities: unknown[] }>(`${server.url}/graphql`, query, { reps: representations }, tenantB.token);
+    const asB = await postGraphQLSigningSubgraphs<{ _entities: unknown[] }>(`${server.url}/graphql`, query, { reps: representations }, tenantB.token);
     expect(asB.errors).toBeUndefined();
     expect(asB.data?._entities).toEqual([null, null, null, null]);
-    const asA = await postGraphQL<{ _entities: Array<Record<string, unknown> | null> }>(`${server.url}/graphql`, query, { reps: representations }, tenantA.token);
+    const asA = await postGraphQLSigningSubgraphs<{ _entities: Array<Record<string, unknown> | null> }>(`${server.url}/graphql`, query, { reps: representations }, tenantA.token);
     expect(asA.data?._entities.map((entity) => entity?.id)).toEqual([a.portfolioId, a.orderId, a.instrumentId, a.analysisId]);
   });
 

@@ -3,7 +3,6 @@ import type { SubjectType } from '../subjects/subject';
 
 export const TASK_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
-export const FINISHED_STATUSES: readonly TaskStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
 
 /** One unit of work in the queue: input, lease, attempts, progress and result. */
 @Entity({ name: 'tasks' })

@@ -21,6 +21,8 @@ export interface GraphQLOverWebSocketOptions {
   maxPayloadBytes?: number;
   /** Ping interval; a peer that stops answering is dropped. */
   keepAliveMs?: number;
+  /** Sees each operation's Request before the context is built (e.g. to mark a verified connection's). */
+  onOperationRequest?: (ctx: WsContext, request: Request) => void;
   /** Return false to refuse the HTTP upgrade itself (403), e.g. a browser page from an origin not allowed. */
   allowUpgrade?: (request: IncomingMessage) => boolean;
   /** Return false to refuse `connection_init` (the socket closes with 4403 Forbidden). */
@@ -95,6 +97,7 @@ export function serveGraphQLOverWebSocket(
   /** The operation ready to execute, or why it cannot be. */
   const prepareOperation = async (ctx: WsContext, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+    options.onOperationRequest?.(ctx, request);
     // `req` as over HTTP (the upgrade request), so plugins see the client's address.
     const { socket, request: req } = ctx.extra as { socket?: unknown; request?: unknown };
     const enveloped = yoga.getEnveloped({ request, params: payload, connectionParams: ctx.connectionParams, socket, req });

@@ -1,4 +1,4 @@
-/** Registered names of the claims our access tokens carry (see ARCHITECTURE.md §2). */
+/** Registered names of the claims our access tokens carry (docs/architecture.md, "Tokens, JWKS and the denylist"). */
 export interface AccessTokenClaims {
   sub: string;
   org: string;

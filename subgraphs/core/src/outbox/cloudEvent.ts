@@ -13,7 +13,7 @@ export interface DomainEvent {
   correlationId?: string;
 }
 
-/** CloudEvents 1.0 JSON envelope as published on pub/sub (ARCHITECTURE.md §4). */
+/** CloudEvents 1.0 JSON envelope as published on pub/sub (docs/architecture.md, "Events: outbox, event log and subscriptions"). */
 export interface CloudEventEnvelope {
   specversion: '1.0';
   id: string;

@@ -17,12 +17,13 @@ const refuseIntrospection: ValidationRule = (context) => ({
 
 /**
  * Production services do not describe their schema to strangers: `__schema`, `__type` and a
- * subgraph's `_service { sdl }` are refused. Nothing needs them at runtime: the gateway serves a
- * supergraph composed from the schema files (`npm run compose`), not from `_service`.
+ * subgraph's `_service { sdl }` are refused. The gateway and the schema tooling may still ask a
+ * subgraph (`exempt`: their requests carry the gateway's verified assertion).
  */
-export function useIntrospectionGuard(): Plugin {
+export function useIntrospectionGuard(exempt?: (request: Request | undefined) => boolean): Plugin {
   return {
-    onValidate({ addValidationRule }) {
+    onValidate({ addValidationRule, context }) {
+      if (exempt?.((context as { request?: Request }).request)) return;
       addValidationRule(refuseIntrospection);
     },
   };

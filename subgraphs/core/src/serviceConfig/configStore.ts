@@ -2,7 +2,7 @@ import { envOptional, envString } from '../config/env';
 import { DEV_APP_PASSWORD } from '../db/databaseSettings';
 
 /**
- * Where service configs live and how they travel (ARCHITECTURE.md §5). plattform owns the
+ * Where service configs live and how they travel (docs/architecture.md, "Service configs"). plattform owns the
  * tables; every other process reads them through a read-only role and follows change events.
  */
 export const CONFIG_SCHEMA = 'plattform';

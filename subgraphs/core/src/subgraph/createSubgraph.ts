@@ -21,6 +21,12 @@ import { useHiddenSchemaSuggestions } from '../schemaPrivacy/useHiddenSchemaSugg
 import { useIntrospectionGuard } from '../schemaPrivacy/useIntrospectionGuard';
 import { useRequestTracing } from '../tracing/useRequestTracing';
 import type { SubgraphContext } from './subgraphContext';
+import type { TokenDenylist } from '../identity/tokenDenylist';
+import type { GatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
+import { isGatewaySigned } from '../perimeter/gatewaySignedRequests';
+import { useDirectSubscriptionLifetime } from '../perimeter/useDirectSubscriptionLifetime';
+import { useGatewayPerimeter } from '../perimeter/useGatewayPerimeter';
+import { webSocketPerimeter } from '../perimeter/webSocketPerimeter';
 
 export interface SubgraphOptions<TServices> {
   name: string;
@@ -37,20 +43,31 @@ export interface SubgraphOptions<TServices> {
   eventBus?: EventBus;
   /** The outbox as an event log: subscriptions carry positions and can resume from one. */
   eventLog?: OutboxEventLog;
-  /** Production: no introspection, no `_service`, no "Did you mean" hints. */
+  /** Production: no introspection or `_service` except for the gateway, no "Did you mean" hints. */
   production?: boolean;
+  /**
+   * The gateway's assertion check: requests without a valid one are refused. Null only in
+   * development (SUBGRAPH_ALLOW_UNSIGNED): then anyone may call, and subscriptions opened
+   * directly end on token expiry and revocation here, given the denylist.
+   */
+  gatewayCheck: GatewayAssertionCheck | null;
+  directSubscriptions?: { denylist: TokenDenylist; blindGraceSeconds: number };
 }
 
 export interface Subgraph<TServices> {
   yoga: YogaServerInstance<Record<string, never>, SubgraphContext<TServices>>;
+  /** `host` defaults to loopback: subgraphs are reached through the gateway. */
   listen(port: number, host?: string): Promise<RunningServer>;
 }
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 /**
  * The one way a hub serves its subgraph: federation schema, verified identity, per-request
  * loaders and logger, tenant-pinned database access, uniform error codes, health endpoints,
- * arguments checked for malformed text and ids before any resolver runs; in production the
- * schema stays private (no introspection, `_service` or suggestions).
+ * arguments checked for malformed text and ids before any resolver runs; only the gateway's
+ * signed calls answered (unless development opens it); in production the schema stays private
+ * (no introspection or `_service` but for the gateway, no suggestions).
  */
 export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): Subgraph<TServices> {
   const { logger, database } = options;
@@ -60,7 +77,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
 
   const yoga = createYoga<Record<string, never>, SubgraphContext<TServices>>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
     graphiql: false,
     logging: yogaLogger(logger),
@@ -75,8 +92,10 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
         },
         ...options.readiness,
       }),
+      ...(options.gatewayCheck ? [useGatewayPerimeter(options.gatewayCheck, GRAPHQL_ENDPOINT)] : []),
+      ...(options.directSubscriptions ? [useDirectSubscriptionLifetime(options.directSubscriptions)] : []),
       useEventPositions(),
-      ...(options.production ? [useIntrospectionGuard(), useHiddenSchemaSuggestions()] : []),
+      ...(options.production ? [useIntrospectionGuard(isGatewaySigned), useHiddenSchemaSuggestions()] : []),
       ...(options.plugins ?? []),
     ],
     context: async ({ request, params }) => {
@@ -108,8 +127,8 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
     // HTTP, SSE and graphql-transport-ws on one path. Operation headers are accepted so the
     // gateway can multiplex subscribers with different tokens over one pooled connection.
     listen: async (port, host) => {
-      const running = await listen(yoga, port, host);
-      const webSocket = serveGraphQLOverWebSocket(running.server, yoga, { operationHeaders: true });
+      const running = await listen(yoga, port, host ?? '127.0.0.1');
+      const webSocket = serveGraphQLOverWebSocket(running.server, yoga, { operationHeaders: true, ...webSocketPerimeter(options.gatewayCheck, GRAPHQL_ENDPOINT) });
       return {
         ...running,
         close: async () => {

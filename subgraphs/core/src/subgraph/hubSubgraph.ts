@@ -22,6 +22,8 @@ import { OutboxRetention } from '../outbox/outboxRetention';
 import { OutboxWriter } from '../outbox/outboxWriter';
 import { createEventBus, type EventBus } from '../pubsub/pubsub';
 import { createSubgraph, type Subgraph } from './createSubgraph';
+import { gatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
+import { perimeterSettingsFromEnv, subgraphHostFromEnv, type PerimeterSettings } from '../perimeter/perimeterSettings';
 import { supergraphPortOf } from './supergraphEntries';
 import type { SubgraphContext } from './subgraphContext';
 
@@ -44,6 +46,10 @@ export interface HubSubgraphSettings {
   eventRetentionMs: number;
   /** `NODE_ENV=production`: the schema is not disclosed (no introspection, `_service` or suggestions). */
   production: boolean;
+  /** HOST: where the server listens (default 127.0.0.1: only the gateway on this host reaches it). */
+  host?: string;
+  /** Who may call the GraphQL endpoint (default: only the gateway, see perimeterSettingsFromEnv). */
+  perimeter?: PerimeterSettings;
 }
 
 /** `risk-hub` → `RISK_HUB_PORT`. */
@@ -71,6 +77,8 @@ export function hubSubgraphSettingsFromEnv(name: string, defaultPort?: number): 
     tokenCacheSize: envInt('TOKEN_CACHE_SIZE', 10_000),
     eventRetentionMs: envInt('EVENT_RETENTION_HOURS', 24) * 3_600_000,
     production: envOptional('NODE_ENV') === 'production',
+    host: subgraphHostFromEnv(),
+    perimeter: perimeterSettingsFromEnv(),
   };
 }
 
@@ -144,6 +152,15 @@ export interface RunningHubSubgraph<TServices> {
   stop(): Promise<void>;
 }
 
+/** Settings built by hand (tests) without a perimeter get the one the environment describes. */
+function perimeterOf(name: string, settings: HubSubgraphSettings, denylist?: TokenDenylist) {
+  const perimeter = settings.perimeter ?? perimeterSettingsFromEnv();
+  if (perimeter.mode === 'open') {
+    return { gatewayCheck: null, directSubscriptions: denylist ? { denylist, blindGraceSeconds: settings.blindDenylist.graceSeconds } : undefined };
+  }
+  return { gatewayCheck: gatewayAssertionCheck(perimeter.gatewayKey, name) };
+}
+
 export function migrateHubSubgraph<TServices>(
   definition: HubSubgraphDefinition<TServices>,
   settings: HubSubgraphSettings,
@@ -182,6 +199,13 @@ export async function startHubSubgraph<TServices>(
   }
   await relay.start();
   const background = (await definition.startBackground?.(services, wiring)) ?? [];
+  // While the shared denylist is blind, plattform's record of revocations answers (both for requests and open subscriptions).
+  const revocations = settings.blindDenylist.plattformFallback
+    ? withRevocationFeed(
+        denylist,
+        definition.revocationFeed?.(services, wiring) ?? remoteRevocationFeed({ url: revocationsUrlFor(settings.jwksUrl), logger }),
+      )
+    : denylist;
   const subgraph = createSubgraph<TServices>({
     name: definition.name,
     typeDefs: definition.typeDefs,
@@ -191,12 +215,7 @@ export async function startHubSubgraph<TServices>(
         definition.verifyToken?.(services, wiring) ?? createTokenVerifier({ ...settings.tokens, jwksUrl: settings.jwksUrl }),
         { maxEntries: settings.tokenCacheSize ?? 10_000 },
       ),
-      settings.blindDenylist.plattformFallback
-        ? withRevocationFeed(
-            denylist,
-            definition.revocationFeed?.(services, wiring) ?? remoteRevocationFeed({ url: revocationsUrlFor(settings.jwksUrl), logger }),
-          )
-        : denylist,
+      revocations,
       settings.blindDenylist.graceSeconds,
     ),
     database,
@@ -207,6 +226,7 @@ export async function startHubSubgraph<TServices>(
     eventLog: new OutboxEventLog(settings.database.schema, database),
     plugins: definition.plugins?.(services, wiring) ?? [],
     production: settings.production,
+    ...perimeterOf(definition.name, settings, revocations),
   });
 
   let server: RunningServer | null = null;
@@ -220,7 +240,7 @@ export async function startHubSubgraph<TServices>(
     retention,
     eventBus,
     listen: async (port = settings.port) => {
-      server = await subgraph.listen(port);
+      server = await subgraph.listen(port, settings.host);
       return server;
     },
     stop: async () => {

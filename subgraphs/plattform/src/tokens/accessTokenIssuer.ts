@@ -4,7 +4,7 @@ import { SERVICE_ACCOUNT_TOKEN_ROLE, type AccessTokenClaims, type TokenSettings 
 import { ROLE_PERMISSIONS, type Role } from '../identity/roles';
 import { SIGNING_ALGORITHM, type SigningKeys } from './signingKeys';
 
-/** Access tokens live one hour (ARCHITECTURE.md §2). */
+/** Access tokens live one hour (docs/architecture.md, "Tokens, JWKS and the denylist"). */
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 export interface IssuedToken {

@@ -5,6 +5,7 @@ import { createRiskHubModule, riskHubSettingsFromEnv, type RiskHubServices, type
 import { postGraphQL, type GraphQLResponse } from '../../../../test/support/graphqlClient';
 import { TEST_DATABASE_URL } from '../../../../test/support/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
+import { registerSubgraphUrl } from '../../../../test/support/gatewaySignature';
 
 export interface RiskHubStack {
   stack: TestStack;
@@ -35,6 +36,7 @@ export async function startRiskHubStack(overrides: Partial<RiskHubSettings> = {}
   const hub = stack.hubs['risk-hub'] as unknown as RunningHubSubgraph<RiskHubServices>;
   // A second listener on the same subgraph: the test stack does not expose the port it chose.
   const direct = await hub.subgraph.listen(0);
+  registerSubgraphUrl('risk-hub', `${direct.url}/graphql`);
   return {
     stack,
     hub,
