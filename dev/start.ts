@@ -10,6 +10,7 @@ import {
   envString,
   portVariableFor,
   provideGatewayKeyPairForThisRun,
+  startTracing,
   type Logger,
 } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
@@ -40,6 +41,9 @@ const ROOT = resolve(__dirname, '..');
  */
 async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
   const log = (line: string) => logger.info(line);
+  // Off unless OTEL_TRACES_EXPORTER names an exporter; stopped last, so the final spans go out.
+  const tracing = startTracing({ serviceName: 'hub-dev' });
+  if (tracing) lifecycle.started('tracing', () => tracing.stop());
   process.env.DATA_DIR ??= resolve(ROOT, '.data');
   // The reference worker polls the gateway every second while idle: one line per poll is noise here.
   process.env.GATEWAY_REQUEST_LOG_LEVEL ??= 'debug';

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createOutboxTable, databaseSettings, eventLogMigration, migrateDatabase, OUTBOX_TABLE, schemaNameFor, type DatabaseSettings } from '@hub/core';
+import { createOutboxTable, databaseSettings, eventLogMigration, outboxTraceContextMigration, migrateDatabase, OUTBOX_TABLE, schemaNameFor, type DatabaseSettings } from '@hub/core';
 import type { RecoverySettings } from './benchSettings';
 
 /** The resumable bench subgraph's name; its schema (and so its event log's name) is `bench_recovery`. */
@@ -45,7 +45,7 @@ class BenchRecoveryOutbox1764100000000 implements MigrationInterface {
 }
 
 /** The subgraph's migrations, as a hub lists them: its outbox, then the event log on top of it. */
-export const RECOVERY_MIGRATIONS = [BenchRecoveryOutbox1764100000000, eventLogMigration(RECOVERY_SCHEMA)];
+export const RECOVERY_MIGRATIONS = [BenchRecoveryOutbox1764100000000, eventLogMigration(RECOVERY_SCHEMA), outboxTraceContextMigration(RECOVERY_SCHEMA)];
 
 export interface RecoveryDatabase {
   /** Admin connection to the bench database: what DATABASE_URL is for the subgraph process. */

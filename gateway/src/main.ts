@@ -5,6 +5,7 @@ import {
   createEventBus,
   createLogger,
   envOptional,
+  startTracing,
   stopOnSignal,
 } from '@hub/core';
 import { gatewayConfigFrom } from './config';
@@ -17,6 +18,8 @@ import { workerCountFrom } from './workers/workerCount';
  * PORT (default 4000); with N > 1 workers, N gateway processes share the port under a supervising primary.
  */
 async function main(): Promise<void> {
+  // First: plugins created later only trace when tracing is already on (OTEL_TRACES_EXPORTER).
+  const tracing = startTracing({ serviceName: 'gateway' });
   const logger = createLogger('gateway');
   const config = gatewayConfigFrom();
   if (cluster.isPrimary) {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     await gateway.stop();
     await configClient?.stop();
     await eventBus?.close();
+    await tracing?.stop();
   }, logger);
 }
 

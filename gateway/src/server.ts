@@ -45,6 +45,7 @@ import { useRequestBodyLimit } from './limits/useRequestBodyLimit';
 import { GatewayMetrics } from './observability/gatewayMetrics';
 import { useMetricsEndpoint } from './observability/useMetricsEndpoint';
 import { createRequestObservability } from './observability/useRequestObservability';
+import { useTracing } from './observability/useTracing';
 import { readOperationManifest } from './persistedOperations/operationManifest';
 import { persistedOperationPlugins } from './persistedOperations/usePersistedOperationPlugins';
 import { connectGatewayRegistry } from './registry/gatewayRegistry';
@@ -190,6 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const ticketRequests = new WeakSet<Request>();
   const plugins: Plugin[] = [
     ...(options.clusterWorkerId === undefined ? [] : [useWorkerIdHeader(options.clusterWorkerId)]),
+    useTracing(),
     useCurrentSupergraph(() => supergraph.current.schema),
     observability.plugin,
     useOriginPolicy(origins),

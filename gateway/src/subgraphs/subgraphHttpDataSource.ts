@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { REQUEST_ID_HEADER } from '@hub/core';
+import { injectTraceContext, inSpan, REQUEST_ID_HEADER } from '@hub/core';
+import { SpanKind } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from '../gatewayContext';
@@ -124,7 +125,12 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
       throw overloadedError(name, error, this.options.queueTimeoutMs);
     }
     try {
-      return await this.call(options);
+      // A CLIENT span per subgraph request (retries included); its context goes out as `traceparent`.
+      return await inSpan(
+        `subgraph ${name}`,
+        { kind: SpanKind.CLIENT, attributes: { 'hub.subgraph': name, ...(options.request.operationName ? { 'graphql.operation.name': options.request.operationName } : {}) } },
+        () => this.call(options),
+      );
     } finally {
       release();
     }
@@ -143,6 +149,7 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
     if (context?.authorization) headers.authorization = context.authorization;
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if (context?.userAgent) headers['user-agent'] = context.userAgent;
+    injectTraceContext(headers);
 
     let lastError: SubgraphTransportError | undefined;
     for (let attempt = 0; attempt < attempts; attempt += 1) {

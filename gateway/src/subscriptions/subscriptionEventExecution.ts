@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
+import { contextOf, inSpan } from '@hub/core';
+import { SpanKind } from '@opentelemetry/api';
 import type { GatewayContext } from '../gatewayContext';
 import { subgraphFetchFor } from '../execution/ownFederatedExecution';
 import { QueryPlanExecutor, type SubgraphResponse } from '../execution/queryPlanExecutor';
@@ -94,6 +96,25 @@ async function executeWithOwnExecutor(
  * gateway runs GATEWAY_EXECUTOR=stock).
  */
 export async function executeSubscriptionEvent(
+  planner: SubscriptionPlanner,
+  plan: SubscriptionPlan,
+  operation: ClientOperation,
+  upstreamEvent: UpstreamEvent,
+  context: GatewayContext,
+  services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
+): Promise<ExecutionResult> {
+  // The subgraph's event span travels as `extensions.traceparent`: continued here, never forwarded.
+  const { traceparent, ...extensions } = upstreamEvent.extensions ?? {};
+  const event = traceparent === undefined ? upstreamEvent : { ...upstreamEvent, extensions: Object.keys(extensions).length > 0 ? extensions : undefined };
+  const parent = contextOf(typeof traceparent === 'string' ? traceparent : undefined);
+  return inSpan(
+    `subscription event ${plan.primary.serviceName}`,
+    { kind: SpanKind.CONSUMER, parent, root: parent === undefined, attributes: { 'hub.subgraph': plan.primary.serviceName, ...(operation.operationName ? { 'graphql.operation.name': operation.operationName } : {}) } },
+    () => executeEventPlan(planner, plan, operation, event, context, services),
+  );
+}
+
+async function executeEventPlan(
   planner: SubscriptionPlanner,
   plan: SubscriptionPlan,
   operation: ClientOperation,

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import {
   addOutboxSequencing,
+  addOutboxTraceContext,
   createEventBus,
   createLogger,
   createOutboxTable,
@@ -29,6 +30,7 @@ class EventLogFixture1764200000001 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
     await createOutboxTable(runner, settings.schema);
     await addOutboxSequencing(runner, settings.schema);
+    await addOutboxTraceContext(runner, settings.schema);
   }
   async down(): Promise<void> {}
 }

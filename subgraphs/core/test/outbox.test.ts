@@ -6,6 +6,7 @@ import {
   createEventBus,
   createLogger,
   addOutboxSequencing,
+  addOutboxTraceContext,
   createOutboxTable,
   databaseSettings,
   enableTenantIsolation,
@@ -32,6 +33,7 @@ class NotesTable1763683200001 implements MigrationInterface {
     await grantToApp(runner, settings.schema, 'notes', ['SELECT', 'INSERT']);
     await createOutboxTable(runner, settings.schema);
     await addOutboxSequencing(runner, settings.schema);
+    await addOutboxTraceContext(runner, settings.schema);
   }
   async down(): Promise<void> {}
 }

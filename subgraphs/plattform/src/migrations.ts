@@ -1,4 +1,4 @@
-import { eventLogMigration } from '@hub/core';
+import { eventLogMigration, outboxTraceContextMigration } from '@hub/core';
 import { IdentitySlice1763683200000 } from '../migrations/1763683200000-IdentitySlice';
 import { ConfigsAndTokenLifecycle1763790000000 } from '../migrations/1763790000000-ConfigsAndTokenLifecycle';
 import { TenantsAndQuotas1763800000000 } from '../migrations/1763800000000-TenantsAndQuotas';
@@ -19,4 +19,5 @@ export const migrations = [
   OperatorOwnedConfigs1765100000000,
   RefreshReuseGrace1765200000000,
   InvitationLifecycle1765300000000,
+  outboxTraceContextMigration('plattform'),
 ];

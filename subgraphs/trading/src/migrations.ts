@@ -1,5 +1,5 @@
-import { eventLogMigration } from '@hub/core';
+import { eventLogMigration, outboxTraceContextMigration } from '@hub/core';
 import { TradingSlice1763942400000 } from '../migrations/1763942400000-TradingSlice';
 
 /** Every migration of this subgraph, in order. */
-export const migrations = [TradingSlice1763942400000, eventLogMigration('trading')];
+export const migrations = [TradingSlice1763942400000, eventLogMigration('trading'), outboxTraceContextMigration('trading')];

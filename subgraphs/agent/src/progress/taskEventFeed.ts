@@ -1,4 +1,4 @@
-import { withEventSequence, type CloudEventEnvelope, type SubscriptionEvents } from '@hub/core';
+import { withEventSequence, withEventTrace, type CloudEventEnvelope, type SubscriptionEvents } from '@hub/core';
 import { TASK_EVENT_KINDS, TASK_EVENT_TYPES, isTaskEventData, type TaskEventData } from '../tasks/taskEvents';
 import { coalesce } from './progressCoalescer';
 
@@ -28,7 +28,7 @@ function filterMap<S, T>(source: AsyncIterableIterator<S>, map: (value: S) => T 
 /** The event's data, marked with the event's sequence (a copy: the envelope may be shared). */
 function eventDataOf(envelope: CloudEventEnvelope): TaskEventData | null {
   const data = envelope.data;
-  return isTaskEventData(data) ? withEventSequence({ ...data }, envelope.sequence) : null;
+  return isTaskEventData(data) ? withEventTrace(withEventSequence({ ...data }, envelope.sequence), envelope) : null;
 }
 
 function sameState(a: TaskEventData, b: TaskEventData): boolean {

@@ -1,6 +1,8 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { activeTraceContext } from '../tracing/tracing';
 import { eventSequenceOf, formatEventPosition, parseEventPosition } from './eventPosition';
+import { inEventDeliverySpan } from './eventDeliverySpan';
 import type { SubscriptionEvents } from './subscriptionEvents';
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -46,13 +48,19 @@ function positionedResults(
       }
       const next = await source.next();
       if (next.done) return { done: true, value: undefined };
-      const result = (await execute({ ...args, rootValue: next.value })) as ExecutionResult;
+      // The event's span (linked to the write that caused it) is the parent of the resolvers' work;
+      // the gateway continues it through `extensions.traceparent`.
+      const { result, traceparent } = await inEventDeliverySpan(next.value, async () => ({
+        result: (await execute({ ...args, rootValue: next.value })) as ExecutionResult,
+        traceparent: activeTraceContext().traceparent,
+      }));
+      const traced = traceparent ? { ...result, extensions: { ...result.extensions, traceparent } } : result;
       const sequence = eventSequenceOf(next.value);
       // A result may come from an older event than the one before it (a resolver that coalesces
       // updates holds some back); a position must never go backwards, so such a result has none.
-      if (logName === undefined || sequence === undefined || sequence <= lastSequence) return { done: false, value: result };
+      if (logName === undefined || sequence === undefined || sequence <= lastSequence) return { done: false, value: traced };
       lastSequence = sequence;
-      return { done: false, value: { ...result, extensions: { ...result.extensions, position: formatEventPosition({ log: logName, seq: sequence }) } } };
+      return { done: false, value: { ...traced, extensions: { ...traced.extensions, position: formatEventPosition({ log: logName, seq: sequence }) } } };
     },
     async return() {
       await source.return?.();

@@ -26,6 +26,9 @@ export interface CloudEventEnvelope {
   correlationid?: string;
   /** Position in the publishing subgraph's event log (set by the outbox relay). */
   sequence?: number;
+  /** W3C trace context of the write (CloudEvents distributed tracing extension). */
+  traceparent?: string;
+  tracestate?: string;
   data: Record<string, unknown>;
 }
 
@@ -39,6 +42,8 @@ export interface EnvelopeFields {
   correlationId?: string | null;
   data: Record<string, unknown>;
   sequence?: number;
+  traceparent?: string | null;
+  tracestate?: string | null;
 }
 
 /** Builds and validates (via the CloudEvents SDK, strict mode) the envelope for one event. */
@@ -56,6 +61,8 @@ export function toCloudEvent(fields: EnvelopeFields): CloudEventEnvelope {
       ...(fields.orgId ? { tenantid: fields.orgId } : {}),
       ...(fields.correlationId ? { correlationid: fields.correlationId } : {}),
       ...(fields.sequence !== undefined ? { sequence: fields.sequence } : {}),
+      ...(fields.traceparent ? { traceparent: fields.traceparent } : {}),
+      ...(fields.tracestate ? { tracestate: fields.tracestate } : {}),
     },
     true,
   );

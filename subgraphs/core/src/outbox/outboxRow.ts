@@ -10,10 +10,12 @@ export interface OutboxEventRow {
   correlation_id: string | null;
   data: Record<string, unknown>;
   created_at: Date;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 /** The columns, for a SELECT list. */
-export const OUTBOX_EVENT_COLUMNS = 'event_id, org_id, type, source, subject, correlation_id, data, created_at';
+export const OUTBOX_EVENT_COLUMNS = 'event_id, org_id, type, source, subject, correlation_id, data, created_at, traceparent, tracestate';
 
 /** The envelope a row is published as (the same for live delivery and for a replay). */
 export function envelopeOfRow(row: OutboxEventRow, sequence: number | undefined): CloudEventEnvelope {
@@ -27,5 +29,7 @@ export function envelopeOfRow(row: OutboxEventRow, sequence: number | undefined)
     correlationId: row.correlation_id,
     data: row.data,
     sequence,
+    traceparent: row.traceparent,
+    tracestate: row.tracestate,
   });
 }

@@ -19,6 +19,7 @@ import { LoaderRegistry } from '../loaders/loaderRegistry';
 import { yogaLogger, type Logger } from '../logging/logger';
 import { useHiddenSchemaSuggestions } from '../schemaPrivacy/useHiddenSchemaSuggestions';
 import { useIntrospectionGuard } from '../schemaPrivacy/useIntrospectionGuard';
+import { useRequestTracing } from '../tracing/useRequestTracing';
 import type { SubgraphContext } from './subgraphContext';
 import type { TokenDenylist } from '../identity/tokenDenylist';
 import type { GatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
@@ -82,6 +83,7 @@ export function createSubgraph<TServices>(options: SubgraphOptions<TServices>): 
     logging: yogaLogger(logger),
     maskedErrors: { maskError: (error) => toGraphQLError(error, logger) },
     plugins: [
+      useRequestTracing(options.name),
       useRequestIdHeader(),
       useHealthEndpoints({
         database: async () => {

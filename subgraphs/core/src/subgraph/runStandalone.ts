@@ -1,5 +1,6 @@
 import { stopOnSignal } from '../http/stopOnSignal';
 import { createLogger } from '../logging/logger';
+import { startTracing } from '../tracing/tracing';
 import type { HubSubgraphModule } from './hubSubgraph';
 
 /** `--migrate-only`: apply the migrations and exit (the deployment's migration Job runs this before a rollout). */
@@ -17,15 +18,20 @@ export function skipMigrationsRequested(argv: readonly string[] = process.argv):
 
 /** A subgraph's own process (Docker, Kubernetes): migrate, serve, stop cleanly on SIGTERM. */
 export async function runStandalone<TServices>(module: HubSubgraphModule<TServices>): Promise<void> {
+  const tracing = startTracing({ serviceName: module.name });
   const logger = createLogger(module.name);
   const settings = module.settingsFromEnv();
   const applied = skipMigrationsRequested() ? [] : await module.migrate(settings);
   if (migrateOnlyRequested()) {
     logger.info({ applied }, `${module.name} migrations done`);
+    await tracing?.stop();
     return;
   }
   const running = await module.start(settings, { logger });
   const server = await running.listen();
   logger.info({ url: `${server.url}/graphql` }, `${module.name} subgraph ready`);
-  stopOnSignal(() => running.stop(), logger);
+  stopOnSignal(async () => {
+    await running.stop();
+    await tracing?.stop();
+  }, logger);
 }

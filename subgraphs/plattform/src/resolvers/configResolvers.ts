@@ -1,4 +1,4 @@
-import { BadUserInputError, CONFIG_CHANGED_EVENT, requireScope, withEventSequence, type CloudEventEnvelope } from '@hub/core';
+import { BadUserInputError, CONFIG_CHANGED_EVENT, requireScope, withEventSequence, withEventTrace, type CloudEventEnvelope } from '@hub/core';
 import type {
   ConfigChangeResolvers,
   MutationResolvers,
@@ -57,7 +57,7 @@ async function* configChanges(
       const config = await ctx.db.run((unit) =>
         ctx.services.configs.atVersion(unit, event.tenantid ?? null, changed.service, changed.key, changed.version),
       );
-      yield withEventSequence({ configChanged: config }, event.sequence);
+      yield withEventTrace(withEventSequence({ configChanged: config }, event.sequence), event);
     }
   } finally {
     await events.return?.();
