@@ -124,7 +124,14 @@ describe('outbox as an event log: sequence, replay, retention', () => {
     const orgId = randomUUID();
     const first = await events({ positionsRequested: false }).open({ types: [TYPE], orgId });
     for (let n = 1; n <= 30; n += 1) await record(orgId, n);
-    const seen = await take(first, 5);
+    // Says whether the relay or the bus lost them if this ever times out (seen once under heavy load).
+    const seen = await take(first, 5).catch(async (error: Error) => {
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished FROM ${settings.schema}.outbox WHERE org_id = $1`,
+        [orgId],
+      );
+      throw new Error(`${error.message}; the tenant's outbox rows: ${rows[0].total}, unpublished: ${rows[0].unpublished}`);
+    });
     await first.return?.();
     await settled();
     // Early in a fresh log: the replay crosses from one-digit to two-digit sequences, which a
