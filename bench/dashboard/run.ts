@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createLogger, envInt, envString } from '@hub/core';
+import { createLogger, envInt, envString, provideGatewayKeyPairForThisRun } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
 import { ensureDashboardBuilt } from '../../dev/dashboard/buildDashboard';
@@ -76,6 +76,8 @@ async function main(): Promise<void> {
   exitAfter('bench:dashboard', 5 * 60_000);
   const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
   const dataDir = join(tmpdir(), `hub-bench-dashboard-${process.pid}`);
+  // Gateway and plattform run in this process: one key pair for this run signs the gateway's calls.
+  provideGatewayKeyPairForThisRun();
   Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 
   const config = plattformConfigFromEnv();
