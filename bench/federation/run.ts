@@ -72,12 +72,13 @@ async function main(): Promise<void> {
 
   // Subgraph requests per operation, counted at the subgraphs over sequential requests (nothing else in flight).
   const requestsPerOperation: Record<string, number> = {};
+  const COUNTED_REQUESTS = 10;
   for (const [name, url] of Object.entries(targets)) {
     const before = await subgraphRequestCount(countUrl);
-    for (let i = 0; i < 10; i += 1) {
+    for (let i = 0; i < COUNTED_REQUESTS; i += 1) {
       await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` }, body: JSON.stringify({ query: HEAVY_QUERY }) }).then((r) => r.text());
     }
-    requestsPerOperation[name] = ((await subgraphRequestCount(countUrl)) - before) / 10;
+    requestsPerOperation[name] = ((await subgraphRequestCount(countUrl)) - before) / COUNTED_REQUESTS;
     process.stdout.write(`${name.padEnd(5)} subgraph requests per operation: ${requestsPerOperation[name]!.toFixed(1)}\n`);
   }
 
@@ -94,8 +95,8 @@ async function main(): Promise<void> {
   process.stdout.write(TASKSET ? `each gateway pinned to CPU ${GATEWAY_CPU} (taskset)\n` : 'taskset not available: gateways not pinned\n');
   const names = Object.keys(targets);
   const totals: Record<string, RunResult[]> = Object.fromEntries(names.map((name) => [name, []]));
-  // The answer check above (and BENCH_PROBE's requests) ran on the usage gateway too.
-  let usageAnswered = usage ? 1 + (process.env.BENCH_PROBE ? 20 : 0) : 0;
+  // The answer check, the counted requests above (and BENCH_PROBE's) ran on the usage gateway too.
+  let usageAnswered = usage ? 1 + COUNTED_REQUESTS + (process.env.BENCH_PROBE ? 20 : 0) : 0;
   for (let round = 0; round < ROUNDS; round += 1) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
