@@ -29,7 +29,7 @@ const ESM_ONLY = [
 const esmTransform = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }];
 
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/jestEnvironment.ts',
   roots: ['<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': swcTransform, '^.+\\.m?js$': esmTransform },
