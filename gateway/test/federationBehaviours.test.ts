@@ -58,6 +58,15 @@ describe.each<PlannerKind>(['apollo', 'hive'])('federation behaviours, planner %
     });
   });
 
+  describe('introspection', () => {
+    const execution = executionFor('requires with arguments', planner);
+
+    test('is answered from the API schema, alone or beside planned fields', async () => {
+      expect(await run(execution, '{ __schema { queryType { name } } }')).toEqual({ data: { __schema: { queryType: { name: 'Query' } } }, errors: [] });
+      expect(await run(execution, '{ __type(name: "Post") { name } feed { id } }')).toEqual({ data: { __type: { name: 'Post' }, feed: [{ id: 'p1' }] }, errors: [] });
+    });
+  });
+
   describe('an entity with several @keys of different shapes', () => {
     const execution = executionFor('several keys', planner);
 
