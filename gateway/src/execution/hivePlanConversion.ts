@@ -8,25 +8,39 @@ import { GraphQLError, Kind, parse, print, visit, type DocumentNode, type Fragme
  * planner fetched under an internal alias is renamed back by an input rewrite, and a BatchFetch
  * becomes one entity fetch per alias (merged again into one request by the fetch path).
  */
-export function fromHivePlan(node: Hive.PlanNode): PlanNode {
+export function fromHivePlan(node: Hive.PlanNode, operationName: string | null = null): PlanNode {
+  return convert(node, { operationName, fetches: 0 });
+}
+
+/**
+ * Subgraph operations are named after the client's like Apollo's planner names them
+ * (`<Operation>__<subgraph>__<n>`): subgraph logs tell operations apart, and fetches of
+ * differently named client operations are not shared in flight as identical requests.
+ */
+interface Naming {
+  readonly operationName: string | null;
+  fetches: number;
+}
+
+function convert(node: Hive.PlanNode, naming: Naming): PlanNode {
   switch (node.kind) {
     case 'Sequence':
-      return { kind: 'Sequence', nodes: node.nodes.map(fromHivePlan) };
+      return { kind: 'Sequence', nodes: node.nodes.map((child) => convert(child, naming)) };
     case 'Parallel':
-      return { kind: 'Parallel', nodes: node.nodes.map(fromHivePlan) };
+      return { kind: 'Parallel', nodes: node.nodes.map((child) => convert(child, naming)) };
     case 'Flatten':
-      return { kind: 'Flatten', path: node.path.map(flattenStep), node: fromHivePlan(node.node) as FetchNode };
+      return { kind: 'Flatten', path: node.path.map(flattenStep), node: convert(node.node, naming) as FetchNode };
     case 'Condition':
       return {
         kind: 'Condition',
         condition: node.condition,
-        ifClause: node.ifClause ? fromHivePlan(node.ifClause) : undefined,
-        elseClause: node.elseClause ? fromHivePlan(node.elseClause) : undefined,
+        ifClause: node.ifClause ? convert(node.ifClause, naming) : undefined,
+        elseClause: node.elseClause ? convert(node.elseClause, naming) : undefined,
       };
     case 'Fetch':
-      return fetchNode(node.serviceName, node.operation, node.operationKind, node.operationName, node.variableUsages, node.requires, node.inputRewrites, node.outputRewrites);
+      return fetchNode(naming, node.serviceName, node.operation, node.operationKind, node.variableUsages, node.requires, node.inputRewrites, node.outputRewrites);
     case 'BatchFetch':
-      return batchFetch(node);
+      return batchFetch(node, naming);
     case 'Subscription':
     case 'Defer':
       throw new GraphQLError(`Plan node ${node.kind} is not run by this gateway`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -41,10 +55,10 @@ function flattenStep(step: Hive.FlattenNodePathSegment): string {
 }
 
 function fetchNode(
+  naming: Naming,
   serviceName: string,
-  operation: string,
+  source: string,
   operationKind: Hive.FetchNode['operationKind'],
-  operationName: string | undefined,
   variableUsages: string[] | undefined,
   requires: Hive.RequiresSelection[] | undefined,
   inputRewrites: Hive.InputRewrite[] | undefined,
@@ -54,6 +68,16 @@ function fetchNode(
   const converted = requires?.map((selection) => requiresSelection(selection, [], renames));
   const input = [...(inputRewrites ?? []).flatMap(rewrite), ...renames];
   const output = (outputRewrites ?? []).flatMap(rewrite);
+  let document = parse(source);
+  let operation = source;
+  let operationName: string | undefined;
+  if (naming.operationName) {
+    operationName = `${naming.operationName}__${serviceName}__${naming.fetches}`;
+    naming.fetches += 1;
+    const name = { kind: Kind.NAME, value: operationName } as const;
+    document = visit(document, { OperationDefinition: (definition) => ({ ...definition, name }) });
+    operation = print(document);
+  }
   return {
     kind: 'Fetch',
     serviceName,
@@ -64,7 +88,7 @@ function fetchNode(
     requires: converted,
     inputRewrites: input.length > 0 ? input : undefined,
     outputRewrites: output.length > 0 ? output : undefined,
-    operationDocumentNode: parse(operation),
+    operationDocumentNode: document,
     id: undefined,
   } as unknown as FetchNode;
 }
@@ -108,7 +132,7 @@ function rewritePaths(path: Hive.FetchNodePathSegment[]): string[][] {
 }
 
 /** One BatchFetch: an `_entities` fetch per alias, each at each of its paths, in parallel. */
-function batchFetch(node: Hive.BatchFetchNode): PlanNode {
+function batchFetch(node: Hive.BatchFetchNode, naming: Naming): PlanNode {
   const document = parse(node.operation);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   if (!operation) throw new GraphQLError('BatchFetch without an operation', { extensions: { code: 'BAD_USER_INPUT' } });
@@ -118,7 +142,7 @@ function batchFetch(node: Hive.BatchFetchNode): PlanNode {
     const field = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && (selection.alias?.value ?? selection.name.value) === alias.alias);
     if (!field || field.kind !== Kind.FIELD) throw new GraphQLError(`BatchFetch alias ${alias.alias} not in its operation`, { extensions: { code: 'BAD_USER_INPUT' } });
     const single = singleEntitiesOperation(field, alias.representationsVariableName, fragments);
-    const fetch = fetchNode(node.serviceName, single, node.operationKind, undefined, node.variableUsages, alias.requires, alias.inputRewrites, alias.outputRewrites);
+    const fetch = fetchNode(naming, node.serviceName, single, node.operationKind, node.variableUsages, alias.requires, alias.inputRewrites, alias.outputRewrites);
     for (const path of alias.paths) nodes.push({ kind: 'Flatten', path: path.map(flattenStep), node: fetch });
   }
   return nodes.length === 1 ? nodes[0]! : { kind: 'Parallel', nodes };

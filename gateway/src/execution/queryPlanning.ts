@@ -1,7 +1,7 @@
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import type * as Hive from '@graphql-hive/router-query-planner' with { 'resolution-mode': 'import' };
-import { GraphQLError, Kind, print, visit, type DocumentNode } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, print, visit, type DocumentNode } from 'graphql';
 import { fromHivePlan } from './hivePlanConversion';
 
 /** Which planner plans operations for our executor (GATEWAY_PLANNER). */
@@ -38,7 +38,7 @@ function hivePlanning(supergraphSdl: string): QueryPlanning {
         // Its errors are plain Errors; an operation it cannot plan is answered like Apollo's planner's.
         throw new GraphQLError(error instanceof Error ? error.message : String(error), { extensions: { code: 'QUERY_PLANNING_FAILED' } });
       }
-      return node ? fromHivePlan(node) : undefined;
+      return node ? fromHivePlan(node, getOperationAST(document, operationName)?.name?.value ?? null) : undefined;
     },
   };
 }
