@@ -85,7 +85,7 @@ describe.each<PlannerKind>(['apollo', 'hive'])('federation behaviours, planner %
     const execution = executionFor('interface object', planner);
 
     test('an entity the interface owner resolves gets its concrete type and the @interfaceObject fields', async () => {
-      const result = await run(execution, '{ media(id: "m-book") { __typename id title rating ... on Book { pages } } }');
+      const result = await run(execution, 'query Resolvable { media(id: "m-book") { __typename id title rating ... on Book { pages } } }');
       expect(result).toEqual({ data: { media: { __typename: 'Book', id: 'm-book', title: 'Dune', rating: 5, pages: 412 } }, errors: [] });
     });
 

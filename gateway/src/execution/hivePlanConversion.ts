@@ -72,7 +72,8 @@ function fetchNode(
   let operation = source;
   let operationName: string | undefined;
   if (naming.operationName) {
-    operationName = `${naming.operationName}__${serviceName}__${naming.fetches}`;
+    // A subgraph name may hold characters a GraphQL name may not (`risk-hub`).
+    operationName = `${naming.operationName}__${serviceName.replace(/[^_0-9A-Za-z]/g, '_')}__${naming.fetches}`;
     naming.fetches += 1;
     const name = { kind: Kind.NAME, value: operationName } as const;
     document = visit(document, { OperationDefinition: (definition) => ({ ...definition, name }) });

@@ -117,7 +117,7 @@ const SEVERAL_KEYS: Record<string, SubgraphDefinition> = {
 };
 
 /**
- * `media` owns the interface `Media` and its implementations; `reviews` adds a field to every
+ * `media` owns the interface `Media` and its implementations; `media-reviews` adds a field to every
  * Media through `@interfaceObject` and is the only subgraph with a root field returning Media. A
  * Media that `media` does not know (m-unknown) has no concrete type.
  */
@@ -134,7 +134,8 @@ const INTERFACE_OBJECT: Record<string, SubgraphDefinition> = {
       Book: { __resolveReference: ({ id }: { id: string }) => (id === 'm-book' ? { id } : null), title: () => 'Dune', pages: () => 412 },
     },
   },
-  reviews: {
+  // A name that is no GraphQL name (as `risk-hub`): subgraph operation names are derived from it.
+  'media-reviews': {
     typeDefs: `
       type Media @key(fields: "id") @interfaceObject { id: ID! rating: Int! }
       type Query { topRated: [Media!] }
