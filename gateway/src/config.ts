@@ -13,6 +13,7 @@ import {
   type TokenSettings,
 } from '@hub/core';
 import type { ExecutorKind } from './execution/federatedExecution';
+import { DEFAULT_PLANNER, type PlannerKind } from './execution/queryPlanning';
 import type { RateLimitMode } from './rateLimit/rateLimitMode';
 import { dashboardDevOrigins, normalizeOrigin } from './browser/allowedOrigins';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
@@ -180,12 +181,21 @@ export interface GatewayConfig {
   registry?: RegistrySettings;
   /** Who executes query plans: `own` (default) or `stock` (@apollo/gateway's executeQueryPlan). */
   executor?: ExecutorKind;
+  /** Who plans for our executor: `hive` (default, @graphql-hive/router-query-planner) or `apollo` (@apollo/query-planner). */
+  planner?: PlannerKind;
 }
 
 /** GATEWAY_EXECUTOR: `own` (default) or `stock`; anything else is a configuration error. */
 function executorFromEnv(): ExecutorKind {
   const value = envString('GATEWAY_EXECUTOR', 'own');
   if (value !== 'own' && value !== 'stock') throw new Error(`GATEWAY_EXECUTOR must be "own" or "stock", not "${value}"`);
+  return value;
+}
+
+/** GATEWAY_PLANNER: `hive` (default) or `apollo`; anything else is a configuration error. */
+function plannerFromEnv(): PlannerKind {
+  const value = envString('GATEWAY_PLANNER', DEFAULT_PLANNER);
+  if (value !== 'apollo' && value !== 'hive') throw new Error(`GATEWAY_PLANNER must be "apollo" or "hive", not "${value}"`);
   return value;
 }
 
@@ -349,5 +359,6 @@ export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2
     subscriptions: subscriptionSettingsFromEnv(),
     registry: registrySettingsFromEnv(),
     executor: executorFromEnv(),
+    planner: plannerFromEnv(),
   };
 }

@@ -137,6 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     buildService: (subgraph) => clients.get(subgraph),
     executor: config.executor,
+    planner: config.planner,
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
   }).catch(async (error: unknown) => {

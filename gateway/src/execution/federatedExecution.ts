@@ -4,6 +4,7 @@ import type { Logger } from '@hub/core';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
 import { OwnFederatedExecution } from './ownFederatedExecution';
+import { DEFAULT_PLANNER, type PlannerKind } from './queryPlanning';
 
 /**
  * The seam where a planned operation is executed against subgraphs: our executor (default) or
@@ -43,15 +44,16 @@ export type ExecutorKind = 'own' | 'stock';
 
 /**
  * Builds the executor of one supergraph. `own`: @apollo/query-planner's plans run by our executor
- * with compiled result shaping; `stock`: @apollo/gateway plans and executes (the reference).
+ * (or @graphql-hive/router-query-planner's, `planner`) with compiled result shaping; `stock`: @apollo/gateway plans and executes (the reference).
  */
 export async function createFederatedExecution(
   supergraphSdl: string,
   logger: Logger,
   buildService: SubgraphServiceFactory,
   executor: ExecutorKind = 'own',
+  planner: PlannerKind = DEFAULT_PLANNER,
 ): Promise<FederatedExecution> {
-  if (executor === 'own') return new OwnFederatedExecution(supergraphSdl, buildService);
+  if (executor === 'own') return new OwnFederatedExecution(supergraphSdl, buildService, planner);
   return createStockFederatedExecution(supergraphSdl, logger, buildService);
 }
 

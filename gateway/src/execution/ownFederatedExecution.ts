@@ -1,6 +1,6 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import { Supergraph } from '@apollo/federation-internals';
+import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import type { GatewayContext } from '../gatewayContext';
@@ -9,6 +9,7 @@ import { InFlightSubgraphFetches } from './inFlightSubgraphFetches';
 import { batchedSubgraphFetch } from './subgraphFetchBatching';
 import { QueryPlanExecutor, type SubgraphFetch, type SubgraphResponse } from './queryPlanExecutor';
 import { ResultShaper } from './resultShaper';
+import { createQueryPlanning, DEFAULT_PLANNER, type PlannerKind, type QueryPlanning } from './queryPlanning';
 
 /** What is compiled once per operation (document and operation name): its plan and its shaping. */
 interface CompiledOperation {
@@ -56,25 +57,24 @@ export function subgraphFetchFor(
 }
 
 /**
- * Plans with @apollo/query-planner and executes the plans with our executor (QueryPlanExecutor)
+ * Plans with @apollo/query-planner or @graphql-hive/router-query-planner (GATEWAY_PLANNER) and executes the plans with our executor (QueryPlanExecutor)
  * and compiled result shaping (ResultShaper). Plans and shapers are cached per document and
  * operation name. Building it validates the supergraph like the stock gateway does.
  */
 export class OwnFederatedExecution implements FederatedExecution {
   readonly schema: GraphQLSchema;
   readonly inFlight = new InFlightSubgraphFetches();
-  private readonly apiSchema: Schema;
-  private readonly planner: QueryPlanner;
+  private readonly planning: QueryPlanning;
   private readonly executor: QueryPlanExecutor;
   private readonly byDocument = new WeakMap<DocumentNode, Map<string, CompiledOperation>>();
   private readonly bySource = new Map<string, CompiledOperation>();
   private readonly services = new Map<string, GraphQLDataSource<GatewayContext>>();
 
-  constructor(supergraphSdl: string, buildService: SubgraphServiceFactory) {
+  constructor(supergraphSdl: string, buildService: SubgraphServiceFactory, planner: PlannerKind = DEFAULT_PLANNER) {
     const supergraph = Supergraph.build(supergraphSdl);
-    this.apiSchema = supergraph.apiSchema();
-    this.schema = this.apiSchema.toGraphQLJSSchema();
-    this.planner = new QueryPlanner(supergraph);
+    const apiSchema = supergraph.apiSchema();
+    this.schema = apiSchema.toGraphQLJSSchema();
+    this.planning = createQueryPlanning(planner, supergraph, apiSchema, supergraphSdl);
     this.executor = new QueryPlanExecutor(supergraph.schema.toGraphQLJSSchema());
     for (const { name, url } of supergraph.subgraphsMetadata()) this.services.set(name, buildService({ name, url }));
   }
@@ -119,7 +119,7 @@ export class OwnFederatedExecution implements FederatedExecution {
     const sourceKey = `${name}\n${source}`;
     let compiled = this.bySource.get(sourceKey);
     if (!compiled) {
-      compiled = this.compile(document, operation, operationName);
+      compiled = this.compile(document, operation, operationName, source);
       if (this.bySource.size >= MAX_COMPILED_OPERATIONS) this.bySource.delete(this.bySource.keys().next().value as string);
       this.bySource.set(sourceKey, compiled);
     }
@@ -131,10 +131,8 @@ export class OwnFederatedExecution implements FederatedExecution {
     return compiled;
   }
 
-  private compile(document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null): CompiledOperation {
-    const planned = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
-    const plan = this.planner.buildQueryPlan(planned);
-    const node = plan.node;
+  private compile(document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null, source: string): CompiledOperation {
+    const node = this.planning.plan(document, operationName, source);
     if (node?.kind === 'Subscription') throw new GraphQLError('Subscriptions run through the subscription path', { extensions: { code: 'BAD_USER_INPUT' } });
     return { node, shaper: new ResultShaper(this.schema, document, operation) };
   }

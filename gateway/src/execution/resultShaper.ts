@@ -225,7 +225,11 @@ export class ResultShaper {
         if (step.appliesTo) {
           const typename = input.__typename;
           const runtime = typeof typename === 'string' && typename ? typename : parentTypeName;
-          if (!step.appliesTo.has(runtime)) continue;
+          if (!step.appliesTo.has(runtime)) {
+            // An object still typed by an interface (an @interfaceObject entity its owner did not resolve) may or may not match.
+            if (this.isAbstractName(runtime)) return this.unresolvedType(parentTypeName, run);
+            continue;
+          }
           if (typeof typename === 'string' && typename && !this.schema.getType(typename)) continue;
         }
         if (!this.applySteps(step.steps, input, output, step.conditionName ?? parentTypeName, run)) return false;
@@ -242,7 +246,7 @@ export class ResultShaper {
           if ((value === undefined || value === null) && responseName !== '__typename') value = input.__typename;
           const type = typeof value === 'string' ? this.schema.getType(value) : undefined;
           const name = type ? type.name : parentTypeName;
-          if (!isObjectType(this.schema.getType(name))) return false;
+          if (!isObjectType(this.schema.getType(name))) return this.unresolvedType(parentTypeName, run);
           output[responseName] = name;
         }
         continue;
@@ -306,6 +310,26 @@ export class ResultShaper {
       new GraphQLError(`${message} ${this.describe(parentTypeName, run)}.`, { path: [...run.path], extensions: { code: 'SUBGRAPH_INVALID_RESPONSE' } }),
     );
     return { value: null, hasErrors: true };
+  }
+
+  private isAbstractName(name: string): boolean {
+    const type = this.schema.getType(name);
+    return !!type && isAbstractType(type);
+  }
+
+  /**
+   * An object whose concrete type is unknown (typed by an interface, e.g. an @interfaceObject entity
+   * the interface's owner did not resolve) where the operation needs it: a field error at the
+   * object (GraphQL spec, ResolveAbstractType), never a silent null.
+   */
+  private unresolvedType(parentTypeName: string, run: ShapingRun): false {
+    run.errors.push(
+      new GraphQLError(`Could not resolve the concrete type of ${this.describe(parentTypeName, run)}.`, {
+        path: [...run.path],
+        extensions: { code: 'SUBGRAPH_INVALID_RESPONSE' },
+      }),
+    );
+    return false;
   }
 
   /** A non-null field is null: an error at its path, unless a subgraph error is already there or below. */

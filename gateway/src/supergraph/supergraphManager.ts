@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '@hub/core';
 import type { GraphQLSchema } from 'graphql';
 import type { ExecutorKind, SubgraphServiceFactory } from '../execution/federatedExecution';
+import type { PlannerKind } from '../execution/queryPlanning';
 import { applyRoutingOverrides } from './routingOverrides';
 import { SupergraphGeneration } from './supergraphGeneration';
 
@@ -10,6 +11,8 @@ export interface SupergraphManagerOptions {
   buildService: SubgraphServiceFactory;
   /** Who executes query plans (GATEWAY_EXECUTOR); default ours. */
   executor?: ExecutorKind;
+  /** Who plans for our executor (GATEWAY_PLANNER); default Hive's planner. */
+  planner?: PlannerKind;
   routingOverrides: Record<string, string>;
   onReload?: (result: 'applied' | 'rejected') => void;
 }
@@ -46,6 +49,7 @@ export class SupergraphManager {
       options.logger,
       options.buildService,
       options.executor,
+      options.planner,
     );
     return new SupergraphManager(generation, sdl, options);
   }
@@ -83,6 +87,7 @@ export class SupergraphManager {
         logger,
         this.options.buildService,
         this.options.executor,
+        this.options.planner,
       );
     } catch (error) {
       logger.error({ origin, reason: error instanceof Error ? error.message : String(error) }, 'supergraph rejected; keeping the current one');
