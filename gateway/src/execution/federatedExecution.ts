@@ -4,7 +4,7 @@ import type { Logger } from '@hub/core';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
 import { OwnFederatedExecution } from './ownFederatedExecution';
-import { DEFAULT_PLANNER, type PlannerKind } from './queryPlanning';
+import type { PlannerKind } from './queryPlanning';
 
 /**
  * The seam where a planned operation is executed against subgraphs: our executor (default) or
@@ -51,7 +51,7 @@ export async function createFederatedExecution(
   logger: Logger,
   buildService: SubgraphServiceFactory,
   executor: ExecutorKind = 'own',
-  planner: PlannerKind = DEFAULT_PLANNER,
+  planner: PlannerKind = 'apollo',
 ): Promise<FederatedExecution> {
   if (executor === 'own') return new OwnFederatedExecution(supergraphSdl, buildService, planner);
   return createStockFederatedExecution(supergraphSdl, logger, buildService);

@@ -9,7 +9,7 @@ import { InFlightSubgraphFetches } from './inFlightSubgraphFetches';
 import { batchedSubgraphFetch } from './subgraphFetchBatching';
 import { QueryPlanExecutor, type SubgraphFetch, type SubgraphResponse } from './queryPlanExecutor';
 import { ResultShaper } from './resultShaper';
-import { createQueryPlanning, DEFAULT_PLANNER, type PlannerKind, type QueryPlanning } from './queryPlanning';
+import { createQueryPlanning, type PlannerKind, type QueryPlanning } from './queryPlanning';
 
 /** What is compiled once per operation (document and operation name): its plan and its shaping. */
 interface CompiledOperation {
@@ -70,7 +70,7 @@ export class OwnFederatedExecution implements FederatedExecution {
   private readonly bySource = new Map<string, CompiledOperation>();
   private readonly services = new Map<string, GraphQLDataSource<GatewayContext>>();
 
-  constructor(supergraphSdl: string, buildService: SubgraphServiceFactory, planner: PlannerKind = DEFAULT_PLANNER) {
+  constructor(supergraphSdl: string, buildService: SubgraphServiceFactory, planner: PlannerKind = 'apollo') {
     const supergraph = Supergraph.build(supergraphSdl);
     const apiSchema = supergraph.apiSchema();
     this.schema = apiSchema.toGraphQLJSSchema();

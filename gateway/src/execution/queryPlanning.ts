@@ -7,13 +7,6 @@ import { fromHivePlan } from './hivePlanConversion';
 /** Which planner plans operations for our executor (GATEWAY_PLANNER). */
 export type PlannerKind = 'apollo' | 'hive';
 
-/**
- * The default: Hive's planner plans the federation behaviours right that @apollo/query-planner
- * 2.14.4 plans wrong (two `@requires` of one field with different arguments; a client's arguments
- * beside a `@requires` of other arguments), see gateway/test/federationBehaviours.test.ts.
- */
-export const DEFAULT_PLANNER: PlannerKind = 'hive';
-
 /** Plans one operation into the plan shape our executor runs. */
 export interface QueryPlanning {
   plan(document: DocumentNode, operationName: string | null, source: string): QueryPlan['node'];

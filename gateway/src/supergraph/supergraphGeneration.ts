@@ -2,7 +2,7 @@ import type { Logger } from '@hub/core';
 import type { GraphQLSchema } from 'graphql';
 import { AuthorizationRules } from '../auth/authorizationRules';
 import { createFederatedExecution, type ExecutorKind, type FederatedExecution, type SubgraphServiceFactory } from '../execution/federatedExecution';
-import { DEFAULT_PLANNER, type PlannerKind } from '../execution/queryPlanning';
+import type { PlannerKind } from '../execution/queryPlanning';
 import { SubscriptionPlanner } from '../subscriptions/subscriptionPlanner';
 
 const ENFORCED_HERE = /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[0-9.]+"), for: SECURITY\)/g;
@@ -39,7 +39,7 @@ export class SupergraphGeneration {
     logger: Logger,
     buildService: SubgraphServiceFactory,
     executor: ExecutorKind = 'own',
-    planner: PlannerKind = DEFAULT_PLANNER,
+    planner: PlannerKind = 'apollo',
   ): Promise<SupergraphGeneration> {
     const execution = await createFederatedExecution(withoutEnforcedSecurityLinks(sdl), logger, buildService, executor, planner);
     try {
