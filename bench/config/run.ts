@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Redis from 'ioredis';
-import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString, provideGatewayKeyPairForThisRun } from '@hub/core';
+import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
-import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
+import { JWKS_PATH } from '@hub/plattform';
 import { startTsProcess } from '../../test/support/childProcess';
-import { freshBenchDatabase } from '../support/benchDatabase';
+import { startBenchPlattform } from '../support/benchPlattform';
 import { WsConnection } from '../../test/support/wsSubscription';
 
 /**
@@ -38,16 +37,7 @@ function summary(name: string, samples: number[]): { p50: number; p99: number } 
 }
 
 async function main(): Promise<void> {
-  const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
-  const dataDir = join(tmpdir(), `hub-bench-config-${process.pid}`);
-  // The gateway signs its calls to the subgraphs; they (and child processes) share this run's key pair.
-  provideGatewayKeyPairForThisRun();
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-
-  const config = plattformConfigFromEnv();
-  await migratePlattform(config);
-  const plattform = await startPlattform(config);
-  const server = await plattform.listen(0);
+  const { plattform, server, dataDir } = await startBenchPlattform('bench-config', { serverUrl: SERVER, database: DATABASE, redisUrl: REDIS_URL });
   const service = `bench-${randomUUID().slice(0, 8)}`;
   const account = await plattform.services.signUps.signUp({
     email: `bench-${randomUUID()}@example.test`,

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createLogger, envInt, envString, provideGatewayKeyPairForThisRun } from '@hub/core';
+import { resolve } from 'node:path';
+import { createLogger, envInt, envString } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
-import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
+import { JWKS_PATH } from '@hub/plattform';
 import { ensureDashboardBuilt } from '../../dev/dashboard/buildDashboard';
 import { serveDashboard } from '../../dev/dashboard/serveDashboard';
 import { launchChromium } from '../../test/browser/support/chromium';
 import { WsConnection } from '../../test/support/wsSubscription';
-import { exitAfter, freshBenchDatabase } from '../support/benchDatabase';
+import { exitAfter } from '../support/benchDatabase';
+import { startBenchPlattform } from '../support/benchPlattform';
 
 /**
  * Browser event-to-screen latency of the dashboard: config changes committed at a steady rate
@@ -74,16 +74,7 @@ function watchSocketMessages(): void {
 
 async function main(): Promise<void> {
   exitAfter('bench:dashboard', 5 * 60_000);
-  const databaseUrl = await freshBenchDatabase(SERVER, DATABASE);
-  const dataDir = join(tmpdir(), `hub-bench-dashboard-${process.pid}`);
-  // Gateway and plattform run in this process: one key pair for this run signs the gateway's calls.
-  provideGatewayKeyPairForThisRun();
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-
-  const config = plattformConfigFromEnv();
-  await migratePlattform(config);
-  const plattform = await startPlattform(config);
-  const server = await plattform.listen(0);
+  const { plattform, server, dataDir } = await startBenchPlattform('bench-dashboard', { serverUrl: SERVER, database: DATABASE, redisUrl: REDIS_URL });
   const password = 'benchmark password 1';
   const account = await plattform.services.signUps.signUp({
     email: `bench-${randomUUID()}@example.test`,
