@@ -99,7 +99,7 @@ describe('subgraphs answer only the gateway', () => {
 
   it('a signature by another key (forged) is refused', async () => {
     const forger = await generateGatewaySigningKey();
-    const headers = await gatewayAssertionHeader(forger, { audience: 'risk-hub', method: 'POST', path: '/graphql', body: BODY });
+    const headers = gatewayAssertionHeader(forger, { audience: 'risk-hub', method: 'POST', path: '/graphql', body: BODY });
     expect(refusal(await send(riskHubUrl, headers, owner.token))).toEqual([403, ['FORBIDDEN'], 'GATEWAY_SIGNATURE_INVALID', null]);
     const tampered = (await gatewaySignatureHeaders('risk-hub', riskHubUrl, BODY))[GATEWAY_ASSERTION_HEADER]!.slice(0, -4) + 'AAAA';
     expect(refusal(await send(riskHubUrl, { [GATEWAY_ASSERTION_HEADER]: tampered }, owner.token))[2]).toBe('GATEWAY_SIGNATURE_INVALID');
@@ -136,7 +136,7 @@ describe('subgraphs answer only the gateway', () => {
     const authorization = `Bearer ${owner.token}`;
     expect(await connectionOutcome(riskHubUrl, { authorization })).toBe('closed 4403');
     const forger = await generateGatewaySigningKey();
-    const forged = await gatewayAssertionHeader(forger, { audience: 'risk-hub', method: 'GET', path: '/graphql', body: '' });
+    const forged = gatewayAssertionHeader(forger, { audience: 'risk-hub', method: 'GET', path: '/graphql', body: '' });
     expect(await connectionOutcome(riskHubUrl, { authorization, [GATEWAY_ASSERTION_PARAM]: forged[GATEWAY_ASSERTION_HEADER] })).toBe('closed 4403');
     expect(await connectionOutcome(riskHubUrl, { authorization, ...(await gatewayConnectionParams('risk-hub', riskHubUrl)) })).toBe('connected');
   });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freshBenchDatabase } from '../support/benchDatabase';
+import { processCpuMs } from '../support/processCpu';
 import { HEAVY_QUERY, load as loadHeavy, mean, signTokens, startBenchSubgraphs, startChild as spawnChild, startedChildren, stopChild, type RunResult, type Started } from './benchHarness';
 
 /**
@@ -95,29 +96,36 @@ async function main(): Promise<void> {
   process.stdout.write(TASKSET ? `each gateway pinned to CPU ${GATEWAY_CPU} (taskset)\n` : 'taskset not available: gateways not pinned\n');
   const names = Object.keys(targets);
   const totals: Record<string, RunResult[]> = Object.fromEntries(names.map((name) => [name, []]));
+  const pids: Record<string, number> = { ours: ours.child.pid!, stock: stock.child.pid!, ...(usage ? { usage: usage.child.pid! } : {}) };
+  // Gateway CPU time per answered operation: steadier than req/s on a machine others share.
+  const cpuPerOperation: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   // The answer check, the counted requests above (and BENCH_PROBE's) ran on the usage gateway too.
   let usageAnswered = usage ? 1 + COUNTED_REQUESTS + (process.env.BENCH_PROBE ? 20 : 0) : 0;
   for (let round = 0; round < ROUNDS; round += 1) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       if (WARMUP_S > 0) usageAnswered += name === 'usage' ? (await load(targets[name]!, nextToken, WARMUP_S)).answered : 0;
+      const cpuBefore = processCpuMs(pids[name]!);
       const result = await load(targets[name]!, nextToken, DURATION_S);
+      const cpuMs = (processCpuMs(pids[name]!) - cpuBefore) / Math.max(1, result.answered);
+      cpuPerOperation[name]!.push(cpuMs);
       if (name === 'usage') usageAnswered += result.answered;
       totals[name]!.push(result);
       process.stdout.write(
         `round ${round + 1} ${name.padEnd(5)}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
-          `  errors ${result.errors}  non-2xx ${result.non2xx}\n`,
+          `  CPU ${cpuMs.toFixed(2)} ms/op  errors ${result.errors}  non-2xx ${result.non2xx}\n`,
       );
     }
   }
   for (const name of names) {
     process.stdout.write(
       `${name.padEnd(5)} mean: ${mean(totals[name]!, (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name]!, (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name]!, (run) => run.p99).toFixed(1)} ms, ` +
-        `subgraph requests/op ${(requestsPerOperation[name] ?? 0).toFixed(1)}\n`,
+        `subgraph requests/op ${(requestsPerOperation[name] ?? 0).toFixed(1)}, gateway CPU ${meanOf(cpuPerOperation[name]!).toFixed(2)} ms/op\n`,
     );
   }
   const ratio = mean(totals.ours!, (run) => run.rps) / mean(totals.stock!, (run) => run.rps);
   if (tokens.wrapped()) process.stdout.write(`note: the ${TOKENS} pre-signed tokens were reused (raise BENCH_TOKENS for all-distinct headers)\n`);
+  process.stdout.write(`CPU per operation, stock/ours: ${(meanOf(cpuPerOperation.stock!) / meanOf(cpuPerOperation.ours!)).toFixed(2)}\n`);
   process.stdout.write(`ratio ours/stock: ${ratio.toFixed(2)}\n`);
   if (usage && usageDatabase) {
     // Two flush intervals: every answered request has been written by then.
@@ -137,6 +145,8 @@ async function main(): Promise<void> {
   await stopChild(stock);
   await stopChild(subgraphs);
 }
+
+const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 
 /** A scratch database with the registry's tables; the usage gateway writes as `schema_registry_app`. */
 async function fieldUsageDatabase(): Promise<{ adminUrl: string; appUrl: string }> {

@@ -94,3 +94,49 @@ describe('retries', () => {
     }
   });
 });
+
+describe('the deadline of a subgraph call', () => {
+  it('a subgraph that never answers is a SUBGRAPH_TIMEOUT at the deadline; a body that is not JSON is SUBGRAPH_UNAVAILABLE', async () => {
+    const SLOW = 'type Query { slow: Int garbled: Int }';
+    // Holds `slow` calls open until the test ends; answers `garbled` with HTML.
+    const held: Array<() => void> = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        if (Buffer.concat(chunks).toString().includes('garbled')) {
+          response.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy error</html>');
+          return;
+        }
+        held.push(() => response.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const config = gatewayConfigFrom([]);
+    const gateway = await createGateway({
+      config: { ...config, subgraphs: { ...config.subgraphs, timeoutMs: 300, queryRetries: 0, breakerFailureThreshold: 100 } },
+      supergraphSdl: composeFixtures([{ name: 'slow', url: slowUrl, typeDefs: SLOW }]),
+      logger: createLogger('test'),
+    });
+    try {
+      const url = `${(await gateway.listen(0)).url}/graphql`;
+      const started = performance.now();
+      const slow = await post(url, { query: '{ slow }' });
+      const elapsed = performance.now() - started;
+      expect(slow.body.data).toEqual({ slow: null });
+      expect(slow.body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_TIMEOUT', serviceName: 'slow' });
+      expect(elapsed).toBeGreaterThanOrEqual(290);
+      expect(elapsed).toBeLessThan(2_000);
+      expect(held.length).toBe(1);
+
+      const garbled = await post(url, { query: '{ garbled }' });
+      expect(garbled.body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'slow' });
+      expect(garbled.body.errors?.[0]?.message).toMatch(/did not answer \(bad_response\)/);
+    } finally {
+      for (const release of held) release();
+      await gateway.stop();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

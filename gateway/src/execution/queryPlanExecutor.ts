@@ -164,16 +164,14 @@ export class QueryPlanExecutor {
     }
     for (let slot = 0; slot < received.length; slot += 1) {
       const answer = received[slot] as Json | null;
+      if (!answer) continue;
       const targets = entitiesOfRepresentation[slot]!;
-      for (let copy = 0; copy < targets.length; copy += 1) {
-        const entity = entities[targets[copy]!]!;
-        if (!answer) continue;
-        // Later fetches merge into what this one returned: each entity gets its own copy.
-        const value = copy === 0 ? answer : (structuredClone(answer) as Json);
-        if (!value.__typename) value.__typename = entity.__typename;
-        this.applyRewrites(fetch.outputRewrites, value);
-        mergeInto(entity, value);
-      }
+      if (!answer.__typename) answer.__typename = entities[targets[0]!]!.__typename;
+      this.applyRewrites(fetch.outputRewrites, answer);
+      // Entities with one representation sit at the same plan path, so every later fetch selects the
+      // same fields below them: they can share the answer's nested objects (merging is idempotent, and
+      // the result shaper copies into the response instead of writing into this data).
+      for (const target of targets) mergeInto(entities[target]!, answer);
     }
   }
 

@@ -10,7 +10,7 @@ export async function fetchSubgraphSdl(subgraph: string, url: string, timeoutMs 
   if (!pem) throw new Error(`GATEWAY_SIGNING_KEY (or GATEWAY_SIGNING_KEY_FILE) is needed to ask ${subgraph} for its schema`);
   const body = JSON.stringify({ query: '{ _service { sdl } }' });
   const { pathname, search } = new URL(url);
-  const signature = await gatewayAssertionHeader(await gatewaySigningKeyFromPem(pem), { audience: subgraph, method: 'POST', path: `${pathname}${search}`, body });
+  const signature = gatewayAssertionHeader(await gatewaySigningKeyFromPem(pem), { audience: subgraph, method: 'POST', path: `${pathname}${search}`, body });
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...signature },

@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import { callerKey } from '../limits/callerKey';
 import { CircuitBreaker } from './circuitBreaker';
 import { FairQueue, QueueRejectedError, type ReleaseSlot } from '../limits/fairQueue';
+import { JsonPostError, postJson, type JsonAnswer } from './jsonPost';
 import type { SubgraphRequestSigner } from './subgraphRequestSigner';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -40,12 +41,6 @@ class SubgraphTransportError extends Error {
 }
 
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
-
-/** By name, not instanceof: undici rejects with a DOMException, which is not always this realm's Error. */
-function isAbort(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return name === 'TimeoutError' || name === 'AbortError';
-}
 
 /** Everything but a mutation may be retried; a subscription's per-event entity fetches are queries. */
 function isQuery(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
@@ -176,32 +171,18 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
   }
 
   private async send(body: string, headers: Record<string, string>): Promise<GatewayResponse> {
-    let response;
+    let answer: JsonAnswer;
     try {
-      const signature = await this.options.signer.headers(this.options.name, { method: 'POST', path: this.path, body });
-      response = await this.pool.request({
-        path: this.path,
-        method: 'POST',
-        headers: { ...headers, ...signature },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
+      const signature = this.options.signer.headers(this.options.name, { method: 'POST', path: this.path, body });
+      answer = await postJson(this.pool, { path: this.path, headers: { ...headers, ...signature }, body, timeoutMs: this.options.timeoutMs });
     } catch (error) {
-      throw new SubgraphTransportError(String(error), isAbort(error) ? 'timeout' : 'unreachable');
+      throw new SubgraphTransportError(String(error), error instanceof JsonPostError ? error.reason : 'unreachable');
     }
-    if (RETRYABLE_STATUS.has(response.statusCode)) {
-      await response.body.dump();
-      throw new SubgraphTransportError(`HTTP ${response.statusCode}`, 'bad_response');
-    }
-    let parsed: unknown;
-    try {
-      parsed = await response.body.json();
-    } catch (error) {
-      throw new SubgraphTransportError('response is not JSON', isAbort(error) ? 'timeout' : 'bad_response');
-    }
+    if (RETRYABLE_STATUS.has(answer.statusCode)) throw new SubgraphTransportError(`HTTP ${answer.statusCode}`, 'bad_response');
+    const parsed = answer.body;
     // Subgraphs answer GraphQL errors (also 4xx such as 401) as JSON; those are not transport failures.
     if (typeof parsed !== 'object' || parsed === null || (!('data' in parsed) && !('errors' in parsed))) {
-      throw new SubgraphTransportError(`HTTP ${response.statusCode} without a GraphQL body`, 'bad_response');
+      throw new SubgraphTransportError(`HTTP ${answer.statusCode} without a GraphQL body`, 'bad_response');
     }
     return parsed as GatewayResponse;
   }

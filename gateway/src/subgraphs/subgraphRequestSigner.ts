@@ -18,14 +18,14 @@ export class SubgraphRequestSigner {
   constructor(private readonly key: GatewaySigningKey) {}
 
   /** Headers for one HTTP request to `subgraph` (signed per attempt: a retry is a new request). */
-  headers(subgraph: string, request: { method: string; path: string; body: string }): Promise<Record<string, string>> {
+  headers(subgraph: string, request: { method: string; path: string; body: string }): Record<string, string> {
     return gatewayAssertionHeader(this.key, { audience: subgraph, ...request });
   }
 
   /** `connection_init` payload for a WebSocket to `url` (evaluated again on every reconnect). */
-  async connectionParams(subgraph: string, url: string): Promise<Record<string, string>> {
+  connectionParams(subgraph: string, url: string): Record<string, string> {
     const { pathname, search } = new URL(url);
-    const headers = await gatewayAssertionHeader(this.key, { audience: subgraph, method: 'GET', path: `${pathname}${search}`, body: '' });
+    const headers = gatewayAssertionHeader(this.key, { audience: subgraph, method: 'GET', path: `${pathname}${search}`, body: '' });
     return { [GATEWAY_ASSERTION_PARAM]: headers[GATEWAY_ASSERTION_HEADER]! };
   }
 

@@ -1,5 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, importPKCS8, SignJWT, type JWK, type KeyLike } from 'jose';
+import { createHash, createPrivateKey, createPublicKey, KeyObject, randomUUID, sign } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, exportSPKI, generateKeyPair, importPKCS8, type JWK, type KeyLike } from 'jose';
 
 /** The header that carries the gateway's assertion on every call to a subgraph. */
 export const GATEWAY_ASSERTION_HEADER = 'x-hub-gateway-assertion';
@@ -24,19 +24,27 @@ export interface AssertedRequest {
 
 /** The gateway's private key (ES256), with the key id subgraphs look it up by. */
 export interface GatewaySigningKey {
-  privateKey: KeyLike;
+  privateKey: KeyObject;
   publicJwk: JWK;
   kid: string;
+  /** The assertion's protected header, base64url-encoded once per key. */
+  encodedHeader: string;
 }
 
 export function bodyDigest(body: string | Uint8Array): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
+/** jose hands out KeyObjects on Node; a WebCrypto key (other runtimes) is converted once. */
+function nodeKey(key: KeyLike): KeyObject {
+  return key instanceof KeyObject ? key : KeyObject.from(key as CryptoKey);
+}
+
 async function signingKeyOf(privateKey: KeyLike, publicKey: KeyLike): Promise<GatewaySigningKey> {
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
-  return { privateKey, publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' }, kid };
+  const encodedHeader = Buffer.from(JSON.stringify({ alg: 'ES256', kid, typ: GATEWAY_ASSERTION_TYPE })).toString('base64url');
+  return { privateKey: nodeKey(privateKey), publicJwk: { ...publicJwk, kid, alg: 'ES256', use: 'sig' }, kid, encodedHeader };
 }
 
 /** Loads a configured key (PKCS#8 PEM, EC P-256). */
@@ -53,19 +61,28 @@ export async function generateGatewaySigningKey(): Promise<GatewaySigningKey & {
 }
 
 /**
- * The header that proves a request comes from the gateway: a compact JWS (ES256) over method,
- * path, body digest and time, for one subgraph, with a unique id. The gateway and the schema
- * tooling use this one function, so what they send is what the core kit checks.
+ * The header that proves a request comes from the gateway: a compact JWS (ES256, RFC 7515) over
+ * method, path, body digest and time, for one subgraph, with a unique id. The gateway and the
+ * schema tooling use this one function, so what they send is what the core kit checks (with jose).
+ *
+ * Signed with node:crypto directly and synchronously: the gateway signs every subgraph request,
+ * and jose's asynchronous signing costs about 2.5× the signature itself (a thread-pool round trip
+ * per call), which showed as the largest item in the gateway's CPU profile.
  */
-export async function gatewayAssertionHeader(key: GatewaySigningKey, request: AssertedRequest): Promise<Record<string, string>> {
+export function gatewayAssertionHeader(key: GatewaySigningKey, request: AssertedRequest): Record<string, string> {
   const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({ htm: request.method.toUpperCase(), htu: request.path, bh: bodyDigest(request.body) })
-    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: GATEWAY_ASSERTION_TYPE })
-    .setIssuer(GATEWAY_ASSERTION_ISSUER)
-    .setAudience(request.audience)
-    .setIssuedAt(now)
-    .setExpirationTime(now + GATEWAY_ASSERTION_LIFETIME_SECONDS)
-    .setJti(randomUUID())
-    .sign(key.privateKey);
-  return { [GATEWAY_ASSERTION_HEADER]: assertion };
+  const claims = {
+    htm: request.method.toUpperCase(),
+    htu: request.path,
+    bh: bodyDigest(request.body),
+    iss: GATEWAY_ASSERTION_ISSUER,
+    aud: request.audience,
+    iat: now,
+    exp: now + GATEWAY_ASSERTION_LIFETIME_SECONDS,
+    jti: randomUUID(),
+  };
+  const signingInput = `${key.encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  // JWS ES256 signatures are the raw r || s pair (RFC 7518 §3.4), not DER.
+  const signature = sign('sha256', Buffer.from(signingInput), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  return { [GATEWAY_ASSERTION_HEADER]: `${signingInput}.${signature.toString('base64url')}` };
 }
