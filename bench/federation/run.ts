@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { freshBenchDatabase } from '../support/benchDatabase';
 import { processCpuMs } from '../support/processCpu';
+import { serverNodeArgs } from '../support/serverNodeArgs';
 import { HEAVY_QUERY, load as loadHeavy, mean, signTokens, startBenchSubgraphs, startChild as spawnChild, startedChildren, stopChild, type RunResult, type Started } from './benchHarness';
 
 /**
@@ -10,7 +11,8 @@ import { HEAVY_QUERY, load as loadHeavy, mean, signTokens, startBenchSubgraphs, 
  * each, against the same four in-memory subgraphs, interleaved runs, loopback only. Each gateway
  * is pinned to one core (taskset, when available); every request carries its own signed token.
  * BENCH_DURATION_S (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (32), BENCH_WARMUP_S (2),
- * BENCH_GATEWAY_CPU (0), BENCH_OUR_EXECUTOR (our gateway's GATEWAY_EXECUTOR, default own),
+ * BENCH_GATEWAY_CPU (0), BENCH_OUR_EXECUTOR (our gateway's GATEWAY_EXECUTOR, default own), BENCH_SERVER_NODE_ARGS
+ * (Node flags of both gateways; default those of our gateway's image),
  * BENCH_CPU_PROF=<dir> (CPU profiles of both gateways, written when they stop).
  * BENCH_FIELD_USAGE=1 (`npm run bench:field-usage`) adds a third target: our gateway recording field
  * usage into a scratch database (BENCH_PG_SERVER_URL), compared with ours without it.
@@ -24,10 +26,12 @@ const FIELD_USAGE = process.env.BENCH_FIELD_USAGE === '1';
 const PG_SERVER_URL = process.env.BENCH_PG_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const GATEWAY_CPU = process.env.BENCH_GATEWAY_CPU ?? '0';
 const TASKSET = spawnSync('taskset', ['--version']).status === 0;
+// Both gateways get the Node flags of our gateway's image (BENCH_SERVER_NODE_ARGS).
+const SERVER_NODE_ARGS = serverNodeArgs();
 
 function startChild(file: string, env: Record<string, string>, pinned = false): Promise<Started> {
   const profile = pinned && process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const node = [process.execPath, ...profile, '--import', 'tsx', join(__dirname, file)];
+  const node = [process.execPath, ...SERVER_NODE_ARGS, ...profile, '--import', 'tsx', join(__dirname, file)];
   return spawnChild(pinned && TASKSET ? ['taskset', '-c', GATEWAY_CPU, ...node] : node, env);
 }
 
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`\nheavy nested query, ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds (interleaved)\n`);
   process.stdout.write(TASKSET ? `each gateway pinned to CPU ${GATEWAY_CPU} (taskset)\n` : 'taskset not available: gateways not pinned\n');
+  process.stdout.write(`gateways' Node flags: ${SERVER_NODE_ARGS.join(' ') || 'none'}\n`);
   const names = Object.keys(targets);
   const totals: Record<string, RunResult[]> = Object.fromEntries(names.map((name) => [name, []]));
   const pids: Record<string, number> = { ours: ours.child.pid!, stock: stock.child.pid!, ...(usage ? { usage: usage.child.pid! } : {}) };

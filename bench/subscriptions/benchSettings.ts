@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { envInt, envString } from '@hub/core';
 import type { ProfileKind } from './childDiagnostics';
+import { serverNodeArgs } from '../support/serverNodeArgs';
 
 /** Size, duration and switches of `bench:subscriptions`, from the environment (README.md lists them). */
 export interface BenchSettings {
@@ -66,12 +67,6 @@ export function recoveryBudgetSeconds(recovery: RecoverySettings): number {
 
 export const SUBSCRIBERS_PER_CLIENT_PROCESS = 5_000;
 
-/**
- * The gateway runs as its image runs it (the root Dockerfile sets NODE_OPTIONS to this, next to --conditions=hub-dist); the direct
- * peer's server gets the same, so the comparison is between the servers, not their flags.
- */
-const GATEWAY_IMAGE_NODE_OPTIONS = '--max-semi-space-size=64';
-
 function recoverySettingsFromEnv(): RecoverySettings {
   const subscribers = envInt('BENCH_RECOVERY_SUBSCRIBERS', 1_000);
   return {
@@ -106,7 +101,7 @@ export function benchSettingsFromEnv(): BenchSettings {
     profile: new Set(envString('BENCH_PROFILE', '').split(',').filter(Boolean)),
     profileDir: envString('BENCH_PROFILE_DIR', tmpdir()),
     profileKind: envString('BENCH_PROFILE_KIND', 'cpu') === 'allocations' ? 'allocations' : 'cpu',
-    serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? GATEWAY_IMAGE_NODE_OPTIONS).split(' ').filter(Boolean),
+    serverNodeArgs: serverNodeArgs(),
     heapSnapshot: envString('BENCH_HEAP_SNAPSHOT', 'false') === 'true',
     recovery,
   };

@@ -230,6 +230,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     landingPage: false,
     ...graphiqlPage({ production: config.production, ...(options.graphiqlDemo ? { demo: options.graphiqlDemo } : {}) }),
     batching: config.limits.maxBatchSize > 0 ? { limit: config.limits.maxBatchSize } : false,
+    // useRequestBodyLimit caps bodies per route; yoga's own cap would pipe every body through a
+    // stream transform (a measurable share of a small request's CPU) to enforce a looser limit.
+    maxRequestBodySize: false,
     cors: corsFor(origins),
     maskedErrors: { maskError: (error) => maskGatewayError(error, logger) },
     logging: yogaLogger(logger),

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig } from '../src';
 import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from './support/fixtureSubgraphs';
@@ -84,6 +85,26 @@ describe('operation limits answer with a stable code', () => {
     const response = await post(url, { query: '{ a }', variables: { padding: 'x'.repeat(5000) } });
     expect(response.status).toBe(413);
     expect(response.body.errors?.[0]?.extensions?.code).toBe('REQUEST_TOO_LARGE');
+  });
+
+  it('max body size without a Content-Length (chunked): HTTP 413 while reading; a small chunked body is answered', async () => {
+    const chunked = (body: string) =>
+      new Promise<{ status: number; body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }>((resolve, reject) => {
+        const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }));
+        });
+        request.on('error', reject);
+        // Several chunks, so the cap is met while the body streams in.
+        for (let offset = 0; offset < body.length; offset += 1000) request.write(body.slice(offset, offset + 1000));
+        request.end();
+      });
+    const large = await chunked(JSON.stringify({ query: '{ a }', variables: { padding: 'x'.repeat(5000) } }));
+    expect(large.status).toBe(413);
+    expect(large.body.errors?.[0]?.extensions?.code).toBe('REQUEST_TOO_LARGE');
+    const small = await chunked(JSON.stringify({ query: '{ a }' }));
+    expect(small).toEqual({ status: 200, body: { data: { a: 1 } } });
   });
 
   it('batched requests are refused by default', async () => {
