@@ -41,6 +41,13 @@ export function subgraphFetchFor(
   const single = (fetch: FetchNode, variables: Record<string, unknown>): Promise<SubgraphResponse> => {
     const service = services(fetch.serviceName);
     if (!service) return Promise.reject(new GraphQLError(`No subgraph named "${fetch.serviceName}"`, { extensions: { code: 'UNAVAILABLE' } }));
+    const retryable = fetch.operationKind === 'query';
+    if (isSerializedSender(service)) {
+      // Serialized once: the text is both what goes out and the in-flight key.
+      const body = serializedRequest(fetch, variables);
+      const send = () => service.sendSerialized(body, { context, operationName: fetch.operationName ?? null, retryable }) as Promise<SubgraphResponse>;
+      return retryable ? inFlight.run(`${fetch.serviceName}\n${context.authorization ?? ''}\n${body}`, send) : send();
+    }
     const send = () =>
       service.process({
         kind: INCOMING_OPERATION,
@@ -49,11 +56,32 @@ export function subgraphFetchFor(
         context,
         document: fetch.operationDocumentNode,
       }) as Promise<SubgraphResponse>;
-    if (fetch.operationKind !== 'query') return send();
+    if (!retryable) return send();
     const key = `${fetch.serviceName}\n${context.authorization ?? ''}\n${fetch.operation}\n${JSON.stringify(variables)}`;
     return inFlight.run(key, send);
   };
   return batching ? batchedSubgraphFetch(single) : single;
+}
+
+/** A data source that takes a request body serialized by the caller (ours; test stand-ins may not). */
+interface SerializedSender {
+  sendSerialized(body: string, request: { context: GatewayContext; operationName: string | null; retryable: boolean }): Promise<unknown>;
+}
+
+function isSerializedSender(service: GraphQLDataSource<GatewayContext>): service is GraphQLDataSource<GatewayContext> & SerializedSender {
+  return typeof (service as Partial<SerializedSender>).sendSerialized === 'function';
+}
+
+/** The JSON text before the variables, per fetch node: only the variables are serialized per request. */
+const requestPrefixes = new WeakMap<FetchNode, string>();
+
+function serializedRequest(fetch: FetchNode, variables: Record<string, unknown>): string {
+  let prefix = requestPrefixes.get(fetch);
+  if (prefix === undefined) {
+    prefix = `{"query":${JSON.stringify(fetch.operation)},${fetch.operationName ? `"operationName":${JSON.stringify(fetch.operationName)},` : ''}"variables":`;
+    requestPrefixes.set(fetch, prefix);
+  }
+  return `${prefix}${JSON.stringify(variables)}}`;
 }
 
 /**

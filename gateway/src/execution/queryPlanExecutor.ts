@@ -1,5 +1,5 @@
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { inSpan } from '@hub/core';
+import { inSpan, tracingStarted } from '@hub/core';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 
 /** One subgraph response as the fetch path returns it. */
@@ -90,7 +90,8 @@ export class QueryPlanExecutor {
       case 'Fetch':
         try {
           // One span per plan fetch (its subgraph request may be merged with others starting together).
-          await inSpan(`plan fetch ${node.serviceName}`, { attributes: { 'hub.subgraph': node.serviceName } }, () => this.executeFetch(run, node, cursor));
+          if (tracingStarted()) await inSpan(`plan fetch ${node.serviceName}`, { attributes: { 'hub.subgraph': node.serviceName } }, () => this.executeFetch(run, node, cursor));
+          else await this.executeFetch(run, node, cursor);
         } catch (error) {
           run.errors.push(error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { extensions: { code: 'UNAVAILABLE' } }));
         }

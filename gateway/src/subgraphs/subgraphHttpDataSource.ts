@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { injectTraceContext, inSpan, REQUEST_ID_HEADER } from '@hub/core';
+import { injectTraceContext, inSpan, REQUEST_ID_HEADER, tracingStarted } from '@hub/core';
 import { SpanKind } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
@@ -28,6 +28,14 @@ export interface SubgraphHttpOptions {
   breakerResetMs: number;
   signer: SubgraphRequestSigner;
   metrics?: GatewayMetrics;
+}
+
+/** One already serialized request to a subgraph, and what the fetch path needs to know about it. */
+export interface SerializedSubgraphRequest {
+  context: GatewayContext;
+  operationName: string | null;
+  /** Not a mutation: may be sent again after a transport failure. */
+  retryable: boolean;
 }
 
 /** A failure of the transport (not a GraphQL error the subgraph answered with). */
@@ -109,38 +117,47 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
     options.metrics?.circuitState(options.name, this.breaker.state);
   }
 
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+    const body = JSON.stringify({
+      query: options.request.query,
+      variables: options.request.variables,
+      operationName: options.request.operationName,
+    });
+    return this.sendSerialized(body, { context: options.context as GatewayContext, operationName: options.request.operationName ?? null, retryable: isQuery(options) });
+  }
+
+  /**
+   * Sends a GraphQL request body serialized by the caller (our executor serializes each request
+   * once and uses the text as its in-flight key too). `retryable`: the operation is not a mutation.
+   */
+  async sendSerialized(body: string, request: SerializedSubgraphRequest): Promise<GatewayResponse> {
     const { name } = this.options;
     let release: ReleaseSlot;
     try {
-      release = await this.slots.acquire(callerKey(options.context).key);
+      release = await this.slots.acquire(callerKey(request.context).key);
     } catch (error) {
       if (!(error instanceof QueueRejectedError)) throw error;
       this.options.metrics?.subgraphQueueRejected(name, error.reason);
       throw overloadedError(name, error, this.options.queueTimeoutMs);
     }
     try {
+      if (!tracingStarted()) return await this.call(body, request);
       // A CLIENT span per subgraph request (retries included); its context goes out as `traceparent`.
       return await inSpan(
         `subgraph ${name}`,
-        { kind: SpanKind.CLIENT, attributes: { 'hub.subgraph': name, ...(options.request.operationName ? { 'graphql.operation.name': options.request.operationName } : {}) } },
-        () => this.call(options),
+        { kind: SpanKind.CLIENT, attributes: { 'hub.subgraph': name, ...(request.operationName ? { 'graphql.operation.name': request.operationName } : {}) } },
+        () => this.call(body, request),
       );
     } finally {
       release();
     }
   }
 
-  private async call(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+  private async call(body: string, request: SerializedSubgraphRequest): Promise<GatewayResponse> {
     const { name } = this.options;
-    const attempts = 1 + (isQuery(options) ? this.options.queryRetries : 0);
-    const body = JSON.stringify({
-      query: options.request.query,
-      variables: options.request.variables,
-      operationName: options.request.operationName,
-    });
+    const attempts = 1 + (request.retryable ? this.options.queryRetries : 0);
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    const context = options.context as Partial<GatewayContext> | undefined;
+    const context = request.context as Partial<GatewayContext> | undefined;
     if (context?.authorization) headers.authorization = context.authorization;
     if (context?.requestId) headers[REQUEST_ID_HEADER] = context.requestId;
     if (context?.userAgent) headers['user-agent'] = context.userAgent;

@@ -164,13 +164,24 @@ function patchLoadedModules(instrumentation: { getModuleDefinitions(): Array<{ n
 
 const TRACER_NAME = '@hub/core';
 
-/** Runs `work` inside a new span (ended when it settles; a throw marks it failed). Off: just `work`. */
-export async function inSpan<T>(
+/**
+ * Runs `work` inside a new span (ended when it settles; a throw marks it failed). Off: just `work`,
+ * without another promise around it (the gateway runs this twice per subgraph request).
+ */
+export function inSpan<T>(
   name: string,
   options: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; root?: boolean; parent?: Context },
   work: (span: Span | null) => Promise<T>,
 ): Promise<T> {
   if (!running) return work(null);
+  return inNewSpan(name, options, work);
+}
+
+async function inNewSpan<T>(
+  name: string,
+  options: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; root?: boolean; parent?: Context },
+  work: (span: Span | null) => Promise<T>,
+): Promise<T> {
   const parent = options.parent ?? context.active();
   const span = trace.getTracer(TRACER_NAME).startSpan(
     name,
