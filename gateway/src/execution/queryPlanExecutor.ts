@@ -1,6 +1,7 @@
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { inSpan } from '@hub/core';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { flattenAt, hydratedPaths, type TypeMatcher } from './flattenPaths';
 
 /** One subgraph response as the fetch path returns it. */
 export interface SubgraphResponse {
@@ -59,6 +60,8 @@ export function mergeInto(target: Json, source: Json | null | undefined): void {
  */
 export class QueryPlanExecutor {
   private readonly subtypeCache = new Map<string, boolean>();
+  /** Type conditions of Flatten paths: an object without `__typename` matches none. */
+  private readonly matchesType: TypeMatcher = (object, condition) => this.isOfType(object, condition);
 
   constructor(private readonly supergraphSchema: GraphQLSchema) {}
 
@@ -76,7 +79,7 @@ export class QueryPlanExecutor {
         await Promise.all(node.nodes.map((child) => this.executeNode(run, child, cursor)));
         return;
       case 'Flatten': {
-        const data = flattenAt(cursor.data, node.path, 0);
+        const data = flattenAt(cursor.data, node.path, 0, this.matchesType);
         if (data === undefined || data === null) return;
         await this.executeNode(run, node.node, { path: [...cursor.path, ...node.path], data });
         return;
@@ -151,7 +154,7 @@ export class QueryPlanExecutor {
     let entityPaths: Array<Array<string | number>> | undefined;
     this.recordErrors(run, fetch, response, (path) => {
       if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return path ? [...cursor.path, ...path] : undefined;
-      entityPaths ??= hydratedPaths(run.root, cursor.path);
+      entityPaths ??= hydratedPaths(run.root, cursor.path, this.matchesType);
       const slot = entitiesOfRepresentation[path[1]];
       if (!slot) return undefined;
       return slot.map((entityIndex) => [...(entityPaths![entityIndex] ?? []), ...path.slice(2)]);
@@ -292,43 +295,4 @@ interface PlanRun {
   readonly fetch: SubgraphFetch;
   readonly errors: GraphQLError[];
   readonly root: Json;
-}
-
-/** The values at a Flatten path (`@` flattens a list), in document order. */
-function flattenAt(value: unknown, path: ReadonlyArray<string | number>, index: number): unknown {
-  if (index === path.length || value === undefined || value === null) return value;
-  const step = path[index]!;
-  if (step === '@') {
-    if (!Array.isArray(value)) return undefined;
-    const out: unknown[] = [];
-    for (const element of value) {
-      const inner = flattenAt(element, path, index + 1);
-      if (Array.isArray(inner)) for (const item of inner) out.push(item);
-      else out.push(inner);
-    }
-    return out;
-  }
-  if (Array.isArray(value)) return undefined;
-  return flattenAt((value as Json)[step as string], path, index + 1);
-}
-
-/** The concrete response paths of the non-null objects a Flatten path reaches, in the same order. */
-function hydratedPaths(root: unknown, path: ReadonlyArray<string | number>): Array<Array<string | number>> {
-  const out: Array<Array<string | number>> = [];
-  const walk = (value: unknown, index: number, prefix: Array<string | number>): void => {
-    if (value === null || value === undefined) return;
-    if (index === path.length) {
-      if (Array.isArray(value)) value.forEach((element, position) => element !== null && element !== undefined && out.push([...prefix, position]));
-      else out.push(prefix);
-      return;
-    }
-    const step = path[index]!;
-    if (step === '@') {
-      if (Array.isArray(value)) value.forEach((element, position) => walk(element, index + 1, [...prefix, position]));
-      return;
-    }
-    if (isObject(value)) walk(value[step as string], index + 1, [...prefix, step]);
-  };
-  walk(root, 0, []);
-  return out;
 }
