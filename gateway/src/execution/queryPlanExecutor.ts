@@ -60,8 +60,11 @@ export function mergeInto(target: Json, source: Json | null | undefined): void {
  */
 export class QueryPlanExecutor {
   private readonly subtypeCache = new Map<string, boolean>();
-  /** Type conditions of Flatten paths: an object without `__typename` matches none. */
-  private readonly matchesType: TypeMatcher = (object, condition) => this.isOfType(object, condition);
+  /**
+   * Type conditions of Flatten paths. An object without `__typename` matches: planners fetch it
+   * wherever the type decides (abstract types); the root object has none (Hive's `|[Query]`).
+   */
+  private readonly matchesType: TypeMatcher = (object, condition) => this.isOfType(object, condition, true);
 
   constructor(private readonly supergraphSchema: GraphQLSchema) {}
 
