@@ -12,7 +12,8 @@ import { federationOf } from './support/federationBehaviours/behaviourSubgraphs'
 import { PLAN_SHAPE_SUBGRAPHS } from './support/hivePlanShapes/shapeSubgraphs';
 
 /**
- * Plan shapes of Hive's planner that its conversion (hivePlanConversion.ts) covers, run through our
+ * Plan shapes of Hive's planner that its conversion (hivePlanConversion.ts) covers, and operations
+ * it rejects as written (hivePlannerInput.ts), run through our
  * executor against subgraphs built with @apollo/subgraph and executed in process: type conditions in
  * Flatten paths, BatchFetch aliases with the client's variables, and fragment spreads in required
  * selections. Each test first checks that the planner does emit the shape, so that a planner
@@ -147,5 +148,23 @@ describe('plan shapes of Hive\'s planner run by our executor', () => {
 
     people!.requires = [{ kind: 'FragmentSpread', value: 'missing' }];
     expect(() => fromHivePlan(plan)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }) as Error);
+  });
+});
+
+describe('operations Hive\'s planner rejects as written are planned in an equivalent form', () => {
+  test('a conditional fragment on the enclosing union itself', async () => {
+    const query = 'query Conditional($with: Boolean!) { feed { ... on Item @include(if: $with) { ... on Book { title } } } }';
+    expect(() => hivePlanner.plan(query, null, new Set(), 0)).toThrow(/No paths found/);
+    for (const planner of ['hive', 'apollo'] as const) {
+      expect(await run(planner, query, { with: true })).toEqual({ data: { feed: [{ title: 'Notes' }, {}, { title: 'Compilers' }, {}] }, errors: [] });
+      expect(await run(planner, query, { with: false })).toEqual({ data: { feed: [{}, {}, {}, {}] }, errors: [] });
+    }
+  });
+
+  test('every root field excluded by a literal @skip / @include', async () => {
+    const query = '{ feed @skip(if: true) { __typename } books @include(if: false) { id } }';
+    expect(() => hivePlanner.plan(query, null, new Set(), 0)).toThrow(/Failed to build a plan/);
+    expect(await run('hive', query)).toEqual({ data: {}, errors: [] });
+    expect(await run('apollo', query)).toEqual({ data: {}, errors: [] });
   });
 });
