@@ -45,6 +45,8 @@ const SEED = Number(process.env.DIFF_SEED ?? 20251205);
 const OPERATIONS = Number(process.env.DIFF_OPERATIONS ?? 150);
 const HIVE_OPERATIONS = Number(process.env.DIFF_HIVE_OPERATIONS ?? 300);
 const RUNS_PER_OPERATION = 5;
+// Widened runs (DIFF_OPERATIONS, DIFF_HIVE_OPERATIONS) take longer than the default 30 s on a busy machine.
+jest.setTimeout(600_000);
 /**
  * Two modes. Without merging fetches, every fault kind is injected. With merging (our default), a
  * failing request fails every fetch merged into it, which is the point of merging and not

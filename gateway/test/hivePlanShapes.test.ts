@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import type * as Hive from '@graphql-hive/router-query-planner' with { 'resolution-mode': 'import' };
 import { getOperationAST, GraphQLError, parse, print } from 'graphql';
@@ -8,6 +10,8 @@ import { OwnFederatedExecution, subgraphFetchFor } from '../src/execution/ownFed
 import { QueryPlanExecutor } from '../src/execution/queryPlanExecutor';
 import type { PlannerKind } from '../src/execution/queryPlanning';
 import { ResultShaper } from '../src/execution/resultShaper';
+import { SubscriptionPlanner } from '../src/subscriptions/subscriptionPlanner';
+import { withoutEnforcedSecurityLinks } from '../src/supergraph/supergraphGeneration';
 import { federationOf } from './support/federationBehaviours/behaviourSubgraphs';
 import { PLAN_SHAPE_SUBGRAPHS } from './support/hivePlanShapes/shapeSubgraphs';
 
@@ -45,6 +49,10 @@ async function run(planner: PlannerKind, query: string, variableValues: Record<s
   return outcome(result.data, result.errors);
 }
 
+function buildSchemaFromSupergraph(sdl: string) {
+  return Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();
+}
+
 function hivePlan(query: string): Hive.PlanNode {
   const node = hivePlanner.plan(query, null, new Set(), 0).node;
   if (!node) throw new Error('no plan');
@@ -73,7 +81,9 @@ async function runPlan(node: Hive.PlanNode, query: string): Promise<Outcome> {
   const fetch = subgraphFetchFor((name) => federation.dataSource(name), CONTEXT, operation, new InFlightSubgraphFetches());
   const data: Record<string, unknown> = {};
   const errors: GraphQLError[] = [];
-  await executor.execute(fromHivePlan(node), data, {}, fetch, errors);
+  const converted = fromHivePlan(node);
+  if (converted.kind === 'Subscription') throw new Error('a subscription plan');
+  await executor.execute(converted, data, {}, fetch, errors);
   const shaped = new ResultShaper(api, document, operation).shape(data, {}, errors);
   return outcome(shaped.data, [...errors, ...shaped.errors]);
 }
@@ -166,5 +176,23 @@ describe('operations Hive\'s planner rejects as written are planned in an equiva
     expect(() => hivePlanner.plan(query, null, new Set(), 0)).toThrow(/Failed to build a plan/);
     expect(await run('hive', query)).toEqual({ data: {}, errors: [] });
     expect(await run('apollo', query)).toEqual({ data: {}, errors: [] });
+  });
+});
+
+describe('subscriptions with GATEWAY_PLANNER=hive', () => {
+  // The project's supergraph: risk-hub owns the event stream, agent resolves the assessment's tasks.
+  const sdl = withoutEnforcedSecurityLinks(readFileSync(join(__dirname, '../../supergraph.graphql'), 'utf8'));
+  const query = 'subscription Events { riskAssessmentEvents { type assessment { title agentTasks { status } } } }';
+
+  test('are planned by Hive\'s planner: the primary subscription on the owning subgraph, the rest run per event', () => {
+    const raw = new HiveQueryPlanner(sdl).plan(query, null, new Set(), 0).node!;
+    expect(raw.kind === 'Sequence' && raw.nodes[0]!.kind).toBe('Subscription');
+    const hive = new SubscriptionPlanner(sdl, buildSchemaFromSupergraph(sdl), 'own', 'hive').plan(parse(query), 'Events');
+    expect(hive.primary).toMatchObject({ kind: 'Fetch', serviceName: 'risk-hub', operationKind: 'subscription', operationName: 'Events__risk_hub__0' });
+    expect(fromHivePlan(raw, 'Events')).toEqual({ kind: 'Subscription', primary: hive.primary, rest: hive.rest });
+    expect(hive.rest).toMatchObject({ kind: 'Flatten', path: ['riskAssessmentEvents', 'assessment'], node: { kind: 'Fetch', serviceName: 'agent' } });
+    // Stock's executor runs only @apollo/query-planner's plans: with GATEWAY_EXECUTOR=stock, Apollo plans.
+    const stock = new SubscriptionPlanner(sdl, buildSchemaFromSupergraph(sdl), 'stock', 'hive').plan(parse(query), 'Events');
+    expect(stock.primary.operation).not.toBe(hive.primary.operation);
   });
 });

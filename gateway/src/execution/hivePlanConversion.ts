@@ -1,4 +1,4 @@
-import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode, SubscriptionNode } from '@apollo/query-planner';
 import type * as Hive from '@graphql-hive/router-query-planner' with { 'resolution-mode': 'import' };
 import {
   GraphQLError,
@@ -22,8 +22,12 @@ import {
  * planner fetched under an internal alias is renamed back by an input rewrite, and a BatchFetch
  * becomes one entity fetch per alias (merged again into one request by the fetch path).
  */
-export function fromHivePlan(node: Hive.PlanNode, operationName: string | null = null): PlanNode {
-  return convert(node, { operationName, fetches: 0 });
+export function fromHivePlan(node: Hive.PlanNode, operationName: string | null = null): PlanNode | SubscriptionNode {
+  const naming = { operationName, fetches: 0 };
+  // A subscription's plan: its Subscription node, alone or first in a Sequence of what runs for every event.
+  if (node.kind === 'Subscription') return subscription(node, [], naming);
+  if (node.kind === 'Sequence' && node.nodes[0]?.kind === 'Subscription') return subscription(node.nodes[0], node.nodes.slice(1), naming);
+  return convert(node, naming);
 }
 
 /**
@@ -74,6 +78,21 @@ function flattenPath(path: Hive.FlattenNodePathSegment[]): string[] {
     else steps.push(`|[${step.TypeCondition.join(',')}]`);
   }
   return steps;
+}
+
+/**
+ * Hive's Subscription node has only its primary (the subscription to the owning subgraph); the
+ * nodes after it in its Sequence run for every event. Apollo's holds both: `primary` and `rest`.
+ */
+function subscription(node: Hive.SubscriptionNode, rest: Hive.PlanNode[], naming: Naming): SubscriptionNode {
+  const primary = node.primary as Hive.FetchNode | Hive.PlanNode;
+  if ('kind' in primary && primary.kind !== undefined && primary.kind !== 'Fetch') {
+    throw new GraphQLError(`A subscription's primary is a ${primary.kind} node, not a fetch`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  const fetch = primary as Hive.FetchNode;
+  const converted = fetchNode(naming, fetch.serviceName, fetch.operation, 'subscription', fetch.variableUsages, undefined, undefined, fetch.outputRewrites);
+  const after = rest.map((child) => convert(child, naming));
+  return { kind: 'Subscription', primary: converted, rest: after.length === 0 ? undefined : after.length === 1 ? after[0] : { kind: 'Sequence', nodes: after } };
 }
 
 function fetchNode(

@@ -216,18 +216,9 @@ export class FakeWorld {
     answering: Answering,
     noFaults: boolean,
   ): void {
-    const { variables, fragments } = answering;
-    for (const selection of selectionSet.selections) {
-      if (!included(selection, variables)) continue;
-      if (selection.kind === Kind.INLINE_FRAGMENT || selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value)! : selection;
-        const condition = fragment.typeCondition ? this.supergraphSchema.getType(fragment.typeCondition.name.value) : type;
-        if (condition && (condition === type || (isAbstractType(condition) && this.supergraphSchema.isSubType(condition, type)))) {
-          this.fill(target, fragment.selectionSet, type, identity, path, answering, noFaults);
-        }
-        continue;
-      }
-      const responseName = selection.alias?.value ?? selection.name.value;
+    // Fields with the same response name are one field with their selections merged (CollectFields).
+    for (const [responseName, nodes] of this.collectFields(selectionSet, type, answering, new Map())) {
+      const selection: FieldNode = nodes.length === 1 ? nodes[0]! : { ...nodes[0]!, selectionSet: { kind: Kind.SELECTION_SET, selections: nodes.flatMap((node) => node.selectionSet?.selections ?? []) } };
       if (selection.name.value === '__typename') {
         target[responseName] = type.name;
         continue;
@@ -241,6 +232,26 @@ export class FakeWorld {
       const keyField = noFaults || this.unfaulted(type, field.name);
       target[responseName] = this.fieldValue(field, selection, identity, [...path, responseName], answering, keyField);
     }
+  }
+
+  /** The fields a selection set selects on an object type, by response name, through fragments and `@skip` / `@include`. */
+  private collectFields(selectionSet: SelectionSetNode, type: GraphQLObjectType, answering: Answering, fields: Map<string, FieldNode[]>): Map<string, FieldNode[]> {
+    for (const selection of selectionSet.selections) {
+      if (!included(selection, answering.variables)) continue;
+      if (selection.kind === Kind.INLINE_FRAGMENT || selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? answering.fragments.get(selection.name.value)! : selection;
+        const condition = fragment.typeCondition ? this.supergraphSchema.getType(fragment.typeCondition.name.value) : type;
+        if (condition && (condition === type || (isAbstractType(condition) && this.supergraphSchema.isSubType(condition, type)))) {
+          this.collectFields(fragment.selectionSet, type, answering, fields);
+        }
+        continue;
+      }
+      const responseName = selection.alias?.value ?? selection.name.value;
+      const known = fields.get(responseName);
+      if (known) known.push(selection);
+      else fields.set(responseName, [selection]);
+    }
+    return fields;
   }
 
   private fieldValue(
