@@ -13,6 +13,8 @@ import { HEAVY_QUERY, load as loadHeavy, mean, signTokens, startBenchSubgraphs, 
  * BENCH_CPU_PROF=<dir> (CPU profiles of both gateways, written when they stop).
  * BENCH_FIELD_USAGE=1 (`npm run bench:field-usage`) adds a third target: our gateway recording field
  * usage into a scratch database (BENCH_PG_SERVER_URL), compared with ours without it.
+ * BENCH_COMPARE_PLANNERS=1 adds a target `hive`: our gateway with GATEWAY_PLANNER=hive while `ours`
+ * runs GATEWAY_PLANNER=apollo, so that both planners are measured in the same run.
  */
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -20,6 +22,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 20_000);
 const FIELD_USAGE = process.env.BENCH_FIELD_USAGE === '1';
+const COMPARE_PLANNERS = process.env.BENCH_COMPARE_PLANNERS === '1';
 const PG_SERVER_URL = process.env.BENCH_PG_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const GATEWAY_CPU = process.env.BENCH_GATEWAY_CPU ?? '0';
 const TASKSET = spawnSync('taskset', ['--version']).status === 0;
@@ -42,7 +45,8 @@ async function main(): Promise<void> {
   const nextToken = tokens.next;
   const { supergraphPath, jwksUrl, countUrl, started: subgraphs } = await startBenchSubgraphs(tokens.jwks);
   const ourEnv = { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl, GATEWAY_EXECUTOR: process.env.BENCH_OUR_EXECUTOR ?? 'own' };
-  const ours = await startChild('ourGateway.ts', ourEnv, true);
+  const ours = await startChild('ourGateway.ts', COMPARE_PLANNERS ? { ...ourEnv, GATEWAY_PLANNER: 'apollo' } : ourEnv, true);
+  const hive = COMPARE_PLANNERS ? await startChild('ourGateway.ts', { ...ourEnv, GATEWAY_PLANNER: 'hive' }, true) : null;
   const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath }, true);
   const targets: Record<string, string> = { ours: ours.info.url!, stock: stock.info.url! };
   const usageDatabase = FIELD_USAGE ? await fieldUsageDatabase() : null;
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
       )
     : null;
   if (usage) targets.usage = usage.info.url!;
+  if (hive) targets.hive = hive.info.url!;
 
   // Both answer the heavy query identically before anything is measured.
   const answers = await Promise.all(
@@ -133,6 +138,10 @@ async function main(): Promise<void> {
     await stopChild(usage);
   }
 
+  if (hive) {
+    process.stdout.write(`ratio hive/ours (GATEWAY_PLANNER hive / apollo): ${(mean(totals.hive!, (run) => run.rps) / mean(totals.ours!, (run) => run.rps)).toFixed(2)}\n`);
+    await stopChild(hive);
+  }
   await stopChild(ours);
   await stopChild(stock);
   await stopChild(subgraphs);
