@@ -5,6 +5,8 @@
  * of those types (or implements / belongs to one) are followed. An empty step (`|[A]`) filters where
  * it stands.
  */
+import type { FetchNode, PlanNode } from '@apollo/query-planner';
+
 type Json = Record<string, unknown>;
 
 /** Whether an object is of a type condition's type (by `__typename`). */
@@ -92,5 +94,30 @@ export function hydratedPaths(root: unknown, path: ReadonlyArray<string | number
     if (matches(next, condition, isOfType)) walk(next, index + 1, [...prefix, key]);
   };
   walk(root, 0, []);
+  return out;
+}
+
+/**
+ * A Parallel node whose children are all Flatten nodes of one and the same entity fetch (Hive's
+ * BatchFetch alias reaching its entities by several paths, as hivePlanConversion.ts writes it): one
+ * fetch over the entities of every path, each representation sent once. Null for any other Parallel.
+ */
+export function sameFetchAtPaths(nodes: readonly PlanNode[]): { fetch: FetchNode; paths: ReadonlyArray<ReadonlyArray<string | number>> } | null {
+  if (nodes.length < 2) return null;
+  const first = nodes[0]!;
+  if (first.kind !== 'Flatten' || first.node.kind !== 'Fetch' || !first.node.requires) return null;
+  const fetch = first.node;
+  for (const node of nodes) if (node.kind !== 'Flatten' || node.node !== fetch) return null;
+  return { fetch, paths: nodes.map((node) => (node as Extract<PlanNode, { kind: 'Flatten' }>).path) };
+}
+
+/** The values at each of several Flatten paths, one list in the order of the paths. */
+export function flattenAtAll(value: unknown, paths: ReadonlyArray<ReadonlyArray<string | number>>, isOfType: TypeMatcher): unknown[] {
+  const out: unknown[] = [];
+  for (const path of paths) {
+    const values = flattenAt(value, path, 0, isOfType);
+    if (Array.isArray(values)) for (const item of values) out.push(item);
+    else if (values !== undefined && values !== null) out.push(values);
+  }
   return out;
 }

@@ -201,7 +201,7 @@ function rewritePaths(path: Hive.FetchNodePathSegment[]): string[][] {
   return paths;
 }
 
-/** One BatchFetch: an `_entities` fetch per alias, each at each of its paths, in parallel. */
+/** One BatchFetch: an `_entities` fetch per alias over the entities of all its paths, in parallel. */
 function batchFetch(node: Hive.BatchFetchNode, naming: Naming): PlanNode {
   const document = parse(node.operation);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
@@ -213,7 +213,9 @@ function batchFetch(node: Hive.BatchFetchNode, naming: Naming): PlanNode {
     if (!field || field.kind !== Kind.FIELD) throw new GraphQLError(`BatchFetch alias ${alias.alias} not in its operation`, { extensions: { code: 'BAD_USER_INPUT' } });
     const single = singleEntitiesOperation(field, alias.representationsVariableName, operation, fragments);
     const fetch = fetchNode(naming, node.serviceName, single.source, node.operationKind, single.variableUsages.length > 0 ? single.variableUsages : undefined, alias.requires, alias.inputRewrites, alias.outputRewrites, fragments);
-    for (const path of alias.paths) nodes.push({ kind: 'Flatten', path: flattenPath(path), node: fetch });
+    // An alias at several paths: one Parallel of Flattens sharing the fetch, run as one fetch over all its entities.
+    const atPaths: PlanNode[] = alias.paths.map((path) => ({ kind: 'Flatten', path: flattenPath(path), node: fetch }));
+    nodes.push(atPaths.length === 1 ? atPaths[0]! : { kind: 'Parallel', nodes: atPaths });
   }
   return nodes.length === 1 ? nodes[0]! : { kind: 'Parallel', nodes };
 }

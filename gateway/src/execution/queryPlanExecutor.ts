@@ -1,7 +1,7 @@
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { inSpan } from '@hub/core';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
-import { flattenAt, hydratedPaths, type TypeMatcher } from './flattenPaths';
+import { flattenAt, flattenAtAll, hydratedPaths, sameFetchAtPaths, type TypeMatcher } from './flattenPaths';
 
 /** One subgraph response as the fetch path returns it. */
 export interface SubgraphResponse {
@@ -18,6 +18,8 @@ interface Cursor {
   /** Response path of the cursor (with `@` for list elements), as the plan's Flatten nodes write it. */
   readonly path: ReadonlyArray<string | number>;
   readonly data: unknown;
+  /** One fetch's entities from several Flatten paths (see flattenPaths.ts, sameFetchAtPaths): each path, in the order of `data`. */
+  readonly paths?: ReadonlyArray<ReadonlyArray<string | number>>;
 }
 
 /** Builds the representation of one entity from a fetch's `requires` selection; null when it cannot. */
@@ -78,9 +80,15 @@ export class QueryPlanExecutor {
       case 'Sequence':
         for (const child of node.nodes) await this.executeNode(run, child, cursor);
         return;
-      case 'Parallel':
+      case 'Parallel': {
+        const shared = sameFetchAtPaths(node.nodes);
+        if (shared) {
+          await this.executeNode(run, shared.fetch, { path: [...cursor.path, ...shared.paths[0]!], paths: shared.paths.map((path) => [...cursor.path, ...path]), data: flattenAtAll(cursor.data, shared.paths, this.matchesType) });
+          return;
+        }
         await Promise.all(node.nodes.map((child) => this.executeNode(run, child, cursor)));
         return;
+      }
       case 'Flatten': {
         const data = flattenAt(cursor.data, node.path, 0, this.matchesType);
         if (data === undefined || data === null) return;
@@ -157,7 +165,7 @@ export class QueryPlanExecutor {
     let entityPaths: Array<Array<string | number>> | undefined;
     this.recordErrors(run, fetch, response, (path) => {
       if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return path ? [...cursor.path, ...path] : undefined;
-      entityPaths ??= hydratedPaths(run.root, cursor.path, this.matchesType);
+      entityPaths ??= (cursor.paths ?? [cursor.path]).flatMap((path) => hydratedPaths(run.root, path, this.matchesType));
       const slot = entitiesOfRepresentation[path[1]];
       if (!slot) return undefined;
       return slot.map((entityIndex) => [...(entityPaths![entityIndex] ?? []), ...path.slice(2)]);
