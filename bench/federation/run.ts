@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freshBenchDatabase } from '../support/benchDatabase';
@@ -35,6 +36,21 @@ function startChild(file: string, env: Record<string, string>, pinned = false): 
 
 const load = (url: string, nextToken: () => string, seconds: number) => loadHeavy(url, nextToken, seconds, CONNECTIONS);
 
+/**
+ * CPU time (user + system, ms) a gateway process has used so far, from /proc (Linux): per request
+ * it is a figure a shared, busy machine does not skew the way it skews requests per second. Null
+ * elsewhere.
+ */
+function cpuMillis(started: Started): number | null {
+  try {
+    const fields = readFileSync(`/proc/${started.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function subgraphRequestCount(countUrl: string): Promise<number> {
   const response = await fetch(countUrl);
   return ((await response.json()) as { requests: number }).requests;
@@ -49,6 +65,7 @@ async function main(): Promise<void> {
   const hive = COMPARE_PLANNERS ? await startChild('ourGateway.ts', { ...ourEnv, GATEWAY_PLANNER: 'hive' }, true) : null;
   const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath }, true);
   const targets: Record<string, string> = { ours: ours.info.url!, stock: stock.info.url! };
+  const processes: Record<string, Started> = { ours, stock };
   const usageDatabase = FIELD_USAGE ? await fieldUsageDatabase() : null;
   const usage = usageDatabase
     ? await startChild(
@@ -57,8 +74,15 @@ async function main(): Promise<void> {
         true,
       )
     : null;
-  if (usage) targets.usage = usage.info.url!;
-  if (hive) targets.hive = hive.info.url!;
+  if (usage) {
+    targets.usage = usage.info.url!;
+    processes.usage = usage;
+  }
+  if (hive) {
+    targets.hive = hive.info.url!;
+    processes.hive = hive;
+  }
+  const cpuPerRequest: Record<string, number[]> = {};
 
   // Both answer the heavy query identically before anything is measured.
   const answers = await Promise.all(
@@ -106,19 +130,24 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       if (WARMUP_S > 0) usageAnswered += name === 'usage' ? (await load(targets[name]!, nextToken, WARMUP_S)).answered : 0;
+      const cpuBefore = cpuMillis(processes[name]!);
       const result = await load(targets[name]!, nextToken, DURATION_S);
+      const cpuAfter = cpuMillis(processes[name]!);
+      const cpu = cpuBefore !== null && cpuAfter !== null && result.answered > 0 ? (cpuAfter - cpuBefore) / result.answered : null;
+      if (cpu !== null) (cpuPerRequest[name] ??= []).push(cpu);
       if (name === 'usage') usageAnswered += result.answered;
       totals[name]!.push(result);
       process.stdout.write(
         `round ${round + 1} ${name.padEnd(5)}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
-          `  errors ${result.errors}  non-2xx ${result.non2xx}\n`,
+          `  errors ${result.errors}  non-2xx ${result.non2xx}${cpu === null ? '' : `  cpu ${cpu.toFixed(2)} ms/request`}\n`,
       );
     }
   }
   for (const name of names) {
     process.stdout.write(
       `${name.padEnd(5)} mean: ${mean(totals[name]!, (run) => run.rps).toFixed(0)} req/s, p50 ${mean(totals[name]!, (run) => run.p50).toFixed(1)} ms, p99 ${mean(totals[name]!, (run) => run.p99).toFixed(1)} ms, ` +
-        `subgraph requests/op ${(requestsPerOperation[name] ?? 0).toFixed(1)}\n`,
+        `subgraph requests/op ${(requestsPerOperation[name] ?? 0).toFixed(1)}` +
+        `${cpuPerRequest[name] ? `, cpu ${(cpuPerRequest[name]!.reduce((sum, value) => sum + value, 0) / cpuPerRequest[name]!.length).toFixed(2)} ms/request` : ''}\n`,
     );
   }
   const ratio = mean(totals.ours!, (run) => run.rps) / mean(totals.stock!, (run) => run.rps);

@@ -107,6 +107,17 @@ describe('plan shapes of Hive\'s planner run by our executor', () => {
     };
     expect(await run('hive', query)).toEqual(expected);
     expect(await run('apollo', query)).toEqual(expected);
+
+    // The alias reaches people by two paths (authors, directors): one request, Grace (p2) sent once.
+    const sent: unknown[] = [];
+    const counting = new OwnFederatedExecution(
+      federation.supergraphSdl,
+      ({ name }) => (name === 'people' ? ({ process: (options) => (sent.push(options.request.variables), federation.dataSource(name).process(options)) } as ReturnType<typeof federation.dataSource>) : federation.dataSource(name)),
+      'hive',
+    );
+    const document = parse(query);
+    await counting.execute({ schema: counting.schema, document, contextValue: CONTEXT, variableValues: {} }, print(document));
+    expect(sent).toEqual([{ representations: [{ __typename: 'Person', id: 'p2' }, { __typename: 'Person', id: 'p3' }, { __typename: 'Person', id: 'p1' }] }]);
   });
 
   test('BatchFetch aliases with the client\'s variables: each alias gets the variables it uses', async () => {
