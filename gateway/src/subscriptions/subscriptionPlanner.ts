@@ -41,7 +41,7 @@ export class SubscriptionPlanner {
     readonly clientSchema: GraphQLSchema,
     /** Who runs the per-event plan: the same executor as queries. */
     readonly executor: ExecutorKind = 'own',
-    planner: PlannerKind = 'apollo',
+    planner: PlannerKind = 'hive',
   ) {
     const supergraph = Supergraph.build(supergraphSdl);
     this.apiSchema = supergraph.apiSchema();

@@ -40,7 +40,7 @@ export class SupergraphGeneration {
     logger: Logger,
     buildService: SubgraphServiceFactory,
     executor: ExecutorKind = 'own',
-    planner: PlannerKind = 'apollo',
+    planner: PlannerKind = 'hive',
   ): Promise<SupergraphGeneration> {
     const execution = await createFederatedExecution(withoutEnforcedSecurityLinks(sdl), logger, buildService, executor, planner);
     try {
