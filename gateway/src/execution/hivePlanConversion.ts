@@ -18,9 +18,11 @@ import {
 
 /**
  * Converts a plan of @graphql-hive/router-query-planner into the plan shape our executor runs
- * (@apollo/query-planner's): paths become strings, rewrites get Apollo's form, a required field the
- * planner fetched under an internal alias is renamed back by an input rewrite, and a BatchFetch
- * becomes one entity fetch per alias (merged again into one request by the fetch path).
+ * (@apollo/query-planner's): paths become strings (type conditions as `@|[Book]`), rewrites get
+ * Apollo's form, a required field the planner fetched under an internal alias is renamed back by an
+ * input rewrite, a fragment spread in a required selection is the fetch operation's fragment, a
+ * BatchFetch becomes one entity fetch per alias over all its paths (merged again into one request
+ * by the fetch path), and a subscription's plan becomes Apollo's Subscription node.
  */
 export function fromHivePlan(node: Hive.PlanNode, operationName: string | null = null): PlanNode | SubscriptionNode {
   const naming = { operationName, fetches: 0 };
