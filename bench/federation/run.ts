@@ -16,6 +16,8 @@ import { HEAVY_QUERY, load as loadHeavy, mean, signTokens, startBenchSubgraphs, 
  * BENCH_CPU_PROF=<dir> (CPU profiles of both gateways, written when they stop).
  * BENCH_FIELD_USAGE=1 (`npm run bench:field-usage`) adds a third target: our gateway recording field
  * usage into a scratch database (BENCH_PG_SERVER_URL), compared with ours without it.
+ * BENCH_COMPARE_PLANNERS=1 adds a target `hive`: our gateway with GATEWAY_PLANNER=hive while `ours`
+ * runs GATEWAY_PLANNER=apollo, so that both planners are measured in the same run.
  */
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -23,6 +25,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 20_000);
 const FIELD_USAGE = process.env.BENCH_FIELD_USAGE === '1';
+const COMPARE_PLANNERS = process.env.BENCH_COMPARE_PLANNERS === '1';
 const PG_SERVER_URL = process.env.BENCH_PG_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const GATEWAY_CPU = process.env.BENCH_GATEWAY_CPU ?? '0';
 const TASKSET = spawnSync('taskset', ['--version']).status === 0;
@@ -47,9 +50,11 @@ async function main(): Promise<void> {
   const nextToken = tokens.next;
   const { supergraphPath, jwksUrl, countUrl, started: subgraphs } = await startBenchSubgraphs(tokens.jwks);
   const ourEnv = { BENCH_SUPERGRAPH: supergraphPath, BENCH_JWKS_URL: jwksUrl, GATEWAY_EXECUTOR: process.env.BENCH_OUR_EXECUTOR ?? 'own' };
-  const ours = await startChild('ourGateway.ts', ourEnv, true);
+  const ours = await startChild('ourGateway.ts', COMPARE_PLANNERS ? { ...ourEnv, GATEWAY_PLANNER: 'apollo' } : ourEnv, true);
+  const hive = COMPARE_PLANNERS ? await startChild('ourGateway.ts', { ...ourEnv, GATEWAY_PLANNER: 'hive' }, true) : null;
   const stock = await startChild('stockGateway.ts', { BENCH_SUPERGRAPH: supergraphPath }, true);
   const targets: Record<string, string> = { ours: ours.info.url!, stock: stock.info.url! };
+  const processes: Record<string, Started> = { ours, stock };
   const usageDatabase = FIELD_USAGE ? await fieldUsageDatabase() : null;
   const usage = usageDatabase
     ? await startChild(
@@ -58,7 +63,14 @@ async function main(): Promise<void> {
         true,
       )
     : null;
-  if (usage) targets.usage = usage.info.url!;
+  if (usage) {
+    targets.usage = usage.info.url!;
+    processes.usage = usage;
+  }
+  if (hive) {
+    targets.hive = hive.info.url!;
+    processes.hive = hive;
+  }
 
   // Both answer the heavy query identically before anything is measured.
   const answers = await Promise.all(
@@ -101,7 +113,6 @@ async function main(): Promise<void> {
   process.stdout.write(`gateways' Node flags: ${SERVER_NODE_ARGS.join(' ') || 'none'}\n`);
   const names = Object.keys(targets);
   const totals: Record<string, RunResult[]> = Object.fromEntries(names.map((name) => [name, []]));
-  const pids: Record<string, number> = { ours: ours.child.pid!, stock: stock.child.pid!, ...(usage ? { usage: usage.child.pid! } : {}) };
   // Gateway CPU time per answered operation: steadier than req/s on a machine others share.
   const cpuPerOperation: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
   // The answer check, the counted requests above (and BENCH_PROBE's) ran on the usage gateway too.
@@ -110,9 +121,9 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       if (WARMUP_S > 0) usageAnswered += name === 'usage' ? (await load(targets[name]!, nextToken, WARMUP_S)).answered : 0;
-      const cpuBefore = processCpuMs(pids[name]!);
+      const cpuBefore = processCpuMs(processes[name]!.child.pid!);
       const result = await load(targets[name]!, nextToken, DURATION_S);
-      const cpuMs = (processCpuMs(pids[name]!) - cpuBefore) / Math.max(1, result.answered);
+      const cpuMs = (processCpuMs(processes[name]!.child.pid!) - cpuBefore) / Math.max(1, result.answered);
       cpuPerOperation[name]!.push(cpuMs);
       if (name === 'usage') usageAnswered += result.answered;
       totals[name]!.push(result);
@@ -146,6 +157,10 @@ async function main(): Promise<void> {
     await stopChild(usage);
   }
 
+  if (hive) {
+    process.stdout.write(`ratio hive/ours (GATEWAY_PLANNER hive / apollo): ${(mean(totals.hive!, (run) => run.rps) / mean(totals.ours!, (run) => run.rps)).toFixed(2)}\n`);
+    await stopChild(hive);
+  }
   await stopChild(ours);
   await stopChild(stock);
   await stopChild(subgraphs);

@@ -181,7 +181,7 @@ export interface GatewayConfig {
   registry?: RegistrySettings;
   /** Who executes query plans: `own` (default) or `stock` (@apollo/gateway's executeQueryPlan). */
   executor?: ExecutorKind;
-  /** Who plans for our executor: `apollo` (default, @apollo/query-planner) or `hive` (@graphql-hive/router-query-planner). */
+  /** Who plans for our executor: `hive` (default, @graphql-hive/router-query-planner) or `apollo` (@apollo/query-planner). */
   planner?: PlannerKind;
 }
 
@@ -192,9 +192,9 @@ function executorFromEnv(): ExecutorKind {
   return value;
 }
 
-/** GATEWAY_PLANNER: `apollo` (default) or `hive`; anything else is a configuration error. */
+/** GATEWAY_PLANNER: `hive` (default) or `apollo`; anything else is a configuration error. */
 function plannerFromEnv(): PlannerKind {
-  const value = envString('GATEWAY_PLANNER', 'apollo');
+  const value = envString('GATEWAY_PLANNER', 'hive');
   if (value !== 'apollo' && value !== 'hive') throw new Error(`GATEWAY_PLANNER must be "apollo" or "hive", not "${value}"`);
   return value;
 }

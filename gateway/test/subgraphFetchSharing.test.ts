@@ -97,10 +97,15 @@ describe('subgraph requests of the own executor', () => {
       },
     });
     const calls = accounts.requests.slice(before).map((call) => JSON.parse(call.body) as { variables: Record<string, Array<{ id: string }>> });
-    // buyer and seller are two plan fetches to accounts started together: one request; u1 asked once per fetch.
     expect(calls).toHaveLength(1);
     const representations = Object.values(calls[0]!.variables).map((list) => list.map((user) => user.id));
-    expect(representations.sort()).toEqual([['u1'], ['u2', 'u1']].sort());
+    if (gatewayConfigFrom([]).planner === 'hive') {
+      // Hive's planner fetches buyer and seller as one BatchFetch alias at two paths: one fetch, u1 asked once.
+      expect(representations.map((ids) => [...ids].sort())).toEqual([['u1', 'u2']]);
+    } else {
+      // buyer and seller are two plan fetches to accounts started together: one request; u1 asked once per fetch.
+      expect(representations.sort()).toEqual([['u1'], ['u2', 'u1']].sort());
+    }
 
     const stockUrl = await gatewayWith('stock');
     const stockBefore = accounts.requests.length;

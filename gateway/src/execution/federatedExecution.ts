@@ -43,15 +43,16 @@ export type SubgraphServiceFactory = (subgraph: { name: string; url: string }) =
 export type ExecutorKind = 'own' | 'stock';
 
 /**
- * Builds the executor of one supergraph. `own`: @apollo/query-planner's plans run by our executor
- * (or @graphql-hive/router-query-planner's, `planner`) with compiled result shaping; `stock`: @apollo/gateway plans and executes (the reference).
+ * Builds the executor of one supergraph. `own`: plans of @graphql-hive/router-query-planner (or of
+ * @apollo/query-planner, `planner`) run by our executor with compiled result shaping; `stock`:
+ * @apollo/gateway plans and executes (the reference).
  */
 export async function createFederatedExecution(
   supergraphSdl: string,
   logger: Logger,
   buildService: SubgraphServiceFactory,
   executor: ExecutorKind = 'own',
-  planner: PlannerKind = 'apollo',
+  planner: PlannerKind = 'hive',
 ): Promise<FederatedExecution> {
   if (executor === 'own') return new OwnFederatedExecution(supergraphSdl, buildService, planner);
   return createStockFederatedExecution(supergraphSdl, logger, buildService);

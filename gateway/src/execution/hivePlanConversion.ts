@@ -1,15 +1,35 @@
-import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode, SubscriptionNode } from '@apollo/query-planner';
 import type * as Hive from '@graphql-hive/router-query-planner' with { 'resolution-mode': 'import' };
-import { GraphQLError, Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  parse,
+  parseType,
+  print,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type VariableDefinitionNode,
+} from 'graphql';
 
 /**
  * Converts a plan of @graphql-hive/router-query-planner into the plan shape our executor runs
- * (@apollo/query-planner's): paths become strings, rewrites get Apollo's form, a required field the
- * planner fetched under an internal alias is renamed back by an input rewrite, and a BatchFetch
- * becomes one entity fetch per alias (merged again into one request by the fetch path).
+ * (@apollo/query-planner's): paths become strings (type conditions as `@|[Book]`), rewrites get
+ * Apollo's form, a required field the planner fetched under an internal alias is renamed back by an
+ * input rewrite, a fragment spread in a required selection is the fetch operation's fragment, a
+ * BatchFetch becomes one entity fetch per alias over all its paths (merged again into one request
+ * by the fetch path), and a subscription's plan becomes Apollo's Subscription node.
  */
-export function fromHivePlan(node: Hive.PlanNode, operationName: string | null = null): PlanNode {
-  return convert(node, { operationName, fetches: 0 });
+export function fromHivePlan(node: Hive.PlanNode, operationName: string | null = null): PlanNode | SubscriptionNode {
+  const naming = { operationName, fetches: 0 };
+  // A subscription's plan: its Subscription node, alone or first in a Sequence of what runs for every event.
+  if (node.kind === 'Subscription') return subscription(node, [], naming);
+  if (node.kind === 'Sequence' && node.nodes[0]?.kind === 'Subscription') return subscription(node.nodes[0], node.nodes.slice(1), naming);
+  return convert(node, naming);
 }
 
 /**
@@ -29,7 +49,7 @@ function convert(node: Hive.PlanNode, naming: Naming): PlanNode {
     case 'Parallel':
       return { kind: 'Parallel', nodes: node.nodes.map((child) => convert(child, naming)) };
     case 'Flatten':
-      return { kind: 'Flatten', path: node.path.map(flattenStep), node: convert(node.node, naming) as FetchNode };
+      return { kind: 'Flatten', path: flattenPath(node.path), node: convert(node.node, naming) as FetchNode };
     case 'Condition':
       return {
         kind: 'Condition',
@@ -47,11 +67,34 @@ function convert(node: Hive.PlanNode, naming: Naming): PlanNode {
   }
 }
 
-function flattenStep(step: Hive.FlattenNodePathSegment): string {
-  if (step === '@') return '@';
-  if ('Field' in step) return step.Field;
-  // Our executor's Flatten walks response keys; a type condition in a Flatten path is not supported yet.
-  throw new GraphQLError('Type conditions in Flatten paths are not supported', { extensions: { code: 'BAD_USER_INPUT' } });
+/**
+ * A Flatten path as our executor reads it: a type condition is written as @apollo/query-planner
+ * writes it with type-conditioned fetching, on the step it follows (`@|[Book,Movie]`).
+ */
+function flattenPath(path: Hive.FlattenNodePathSegment[]): string[] {
+  const steps: string[] = [];
+  for (const step of path) {
+    if (step === '@') steps.push('@');
+    else if ('Field' in step) steps.push(step.Field);
+    else if (steps.length > 0 && !steps[steps.length - 1]!.endsWith(']')) steps[steps.length - 1] += `|[${step.TypeCondition.join(',')}]`;
+    else steps.push(`|[${step.TypeCondition.join(',')}]`);
+  }
+  return steps;
+}
+
+/**
+ * Hive's Subscription node has only its primary (the subscription to the owning subgraph); the
+ * nodes after it in its Sequence run for every event. Apollo's holds both: `primary` and `rest`.
+ */
+function subscription(node: Hive.SubscriptionNode, rest: Hive.PlanNode[], naming: Naming): SubscriptionNode {
+  const primary = node.primary as Hive.FetchNode | Hive.PlanNode;
+  if ('kind' in primary && primary.kind !== undefined && primary.kind !== 'Fetch') {
+    throw new GraphQLError(`A subscription's primary is a ${primary.kind} node, not a fetch`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  const fetch = primary as Hive.FetchNode;
+  const converted = fetchNode(naming, fetch.serviceName, fetch.operation, 'subscription', fetch.variableUsages, undefined, undefined, fetch.outputRewrites);
+  const after = rest.map((child) => convert(child, naming));
+  return { kind: 'Subscription', primary: converted, rest: after.length === 0 ? undefined : after.length === 1 ? after[0] : { kind: 'Sequence', nodes: after } };
 }
 
 function fetchNode(
@@ -63,12 +106,16 @@ function fetchNode(
   requires: Hive.RequiresSelection[] | undefined,
   inputRewrites: Hive.InputRewrite[] | undefined,
   outputRewrites: Hive.OutputRewrite[] | undefined,
+  fragmentsOfPlan: readonly FragmentDefinitionNode[] | null = null,
 ): FetchNode {
+  let document = parse(source);
   const renames: FetchDataRewrite[] = [];
-  const converted = requires?.map((selection) => requiresSelection(selection, [], renames));
+  // The fragments a required selection may spread: the fetch's own (a BatchFetch's: its whole operation's).
+  const definitions = fragmentsOfPlan ?? document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION);
+  const fragments = new Map(definitions.map((definition) => [definition.name.value, definition]));
+  const converted = requires?.map((selection) => requiresSelection(selection, [], renames, fragments));
   const input = [...(inputRewrites ?? []).flatMap(rewrite), ...renames];
   const output = (outputRewrites ?? []).flatMap(rewrite);
-  let document = parse(source);
   let operation = source;
   let operationName: string | undefined;
   if (naming.operationName) {
@@ -97,23 +144,47 @@ function fetchNode(
 /**
  * A required field with `alias` is read from the response under `name` (the planner's internal
  * alias) and must reach the subgraph as `alias` (the field's own name): picked under `name`, then
- * renamed by an input rewrite.
+ * renamed by an input rewrite. A fragment spread is one of the fetch operation's fragments
+ * (the planner names repeated selections), taken as an inline fragment on its type.
  */
-function requiresSelection(selection: Hive.RequiresSelection, path: string[], renames: FetchDataRewrite[]): QueryPlanSelectionNode {
+function requiresSelection(selection: Hive.RequiresSelection, path: string[], renames: FetchDataRewrite[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): QueryPlanSelectionNode {
   if (selection.kind === 'FragmentSpread') {
-    throw new GraphQLError('Fragment spreads in required selections are not supported', { extensions: { code: 'BAD_USER_INPUT' } });
+    const fragment = fragments.get(selection.value);
+    if (!fragment) throw new GraphQLError(`Required selection spreads fragment "${selection.value}", which its fetch does not define`, { extensions: { code: 'BAD_USER_INPUT' } });
+    const typeCondition = fragment.typeCondition.name.value;
+    const inner = [...path, `... on ${typeCondition}`];
+    return { kind: 'InlineFragment', typeCondition, selections: fragment.selectionSet.selections.map((child) => requiresSelection(fromDocumentSelection(child), inner, renames, fragments)) };
   }
   if (selection.kind === 'InlineFragment') {
     const inner = [...path, `... on ${selection.typeCondition}`];
-    return { kind: 'InlineFragment', typeCondition: selection.typeCondition, selections: selection.selections.map((child) => requiresSelection(child, inner, renames)) };
+    return { kind: 'InlineFragment', typeCondition: selection.typeCondition, selections: selection.selections.map((child) => requiresSelection(child, inner, renames, fragments)) };
   }
   const inner = [...path, selection.name];
   if (selection.alias && selection.alias !== selection.name) renames.push({ kind: 'KeyRenamer', path: inner, renameKeyTo: selection.alias });
   return {
     kind: 'Field',
     name: selection.name,
-    selections: selection.selections?.map((child) => requiresSelection(child, inner, renames)),
+    selections: selection.selections?.map((child) => requiresSelection(child, inner, renames, fragments)),
   } as QueryPlanSelectionNode;
+}
+
+/** A selection of a fragment definition in the planner's form of a required selection. */
+function fromDocumentSelection(selection: SelectionNode): Hive.RequiresSelection {
+  switch (selection.kind) {
+    case Kind.FRAGMENT_SPREAD:
+      return { kind: 'FragmentSpread', value: selection.name.value };
+    case Kind.INLINE_FRAGMENT:
+      if (!selection.typeCondition) throw new GraphQLError('Required selection has an inline fragment without a type condition', { extensions: { code: 'BAD_USER_INPUT' } });
+      return { kind: 'InlineFragment', typeCondition: selection.typeCondition.name.value, selections: selection.selectionSet.selections.map(fromDocumentSelection) };
+    case Kind.FIELD:
+      // An aliased field sits under its alias in the fetched data and reaches the subgraph under its name.
+      return {
+        kind: 'Field',
+        name: selection.alias?.value ?? selection.name.value,
+        alias: selection.alias ? selection.name.value : undefined,
+        selections: selection.selectionSet?.selections.map(fromDocumentSelection),
+      };
+  }
 }
 
 /** Hive's rewrite (`{ ValueSetter: … }`, `{ KeyRenamer: … }` or `{ kind: 'ValueSetter', … }`) in Apollo's form, one per type of a typename step. */
@@ -132,7 +203,7 @@ function rewritePaths(path: Hive.FetchNodePathSegment[]): string[][] {
   return paths;
 }
 
-/** One BatchFetch: an `_entities` fetch per alias, each at each of its paths, in parallel. */
+/** One BatchFetch: an `_entities` fetch per alias over the entities of all its paths, in parallel. */
 function batchFetch(node: Hive.BatchFetchNode, naming: Naming): PlanNode {
   const document = parse(node.operation);
   const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
@@ -142,43 +213,51 @@ function batchFetch(node: Hive.BatchFetchNode, naming: Naming): PlanNode {
   for (const alias of node.entityBatch.aliases) {
     const field = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && (selection.alias?.value ?? selection.name.value) === alias.alias);
     if (!field || field.kind !== Kind.FIELD) throw new GraphQLError(`BatchFetch alias ${alias.alias} not in its operation`, { extensions: { code: 'BAD_USER_INPUT' } });
-    const single = singleEntitiesOperation(field, alias.representationsVariableName, fragments);
-    const fetch = fetchNode(naming, node.serviceName, single, node.operationKind, node.variableUsages, alias.requires, alias.inputRewrites, alias.outputRewrites);
-    for (const path of alias.paths) nodes.push({ kind: 'Flatten', path: path.map(flattenStep), node: fetch });
+    const single = singleEntitiesOperation(field, alias.representationsVariableName, operation, fragments);
+    const fetch = fetchNode(naming, node.serviceName, single.source, node.operationKind, single.variableUsages.length > 0 ? single.variableUsages : undefined, alias.requires, alias.inputRewrites, alias.outputRewrites, fragments);
+    // An alias at several paths: one Parallel of Flattens sharing the fetch, run as one fetch over all its entities.
+    const atPaths: PlanNode[] = alias.paths.map((path) => ({ kind: 'Flatten', path: flattenPath(path), node: fetch }));
+    nodes.push(atPaths.length === 1 ? atPaths[0]! : { kind: 'Parallel', nodes: atPaths });
   }
   return nodes.length === 1 ? nodes[0]! : { kind: 'Parallel', nodes };
 }
 
-/** `_entities` of one batch alias as its own operation, its representations as `$representations`. */
-function singleEntitiesOperation(field: SelectionNode & { kind: Kind.FIELD }, variableName: string, fragments: FragmentDefinitionNode[]): string {
+/**
+ * `_entities` of one batch alias as its own operation: its representations as `$representations`,
+ * and the definitions of the other variables it uses (the client's) from the batch operation.
+ */
+function singleEntitiesOperation(field: FieldNode, variableName: string, batch: OperationDefinitionNode, fragments: FragmentDefinitionNode[]): { source: string; variableUsages: string[] } {
   const renamed = visit(field, {
     Variable: (variable) => (variable.name.value === variableName ? { ...variable, name: { ...variable.name, value: 'representations' } } : undefined),
   });
   const entities = { ...renamed, alias: undefined };
   const used = usedFragments(entities, fragments);
-  const others = new Set<string>();
-  visit(entities, { Variable: (variable) => void (variable.name.value !== 'representations' && others.add(variable.name.value)) });
-  if (others.size > 0) throw new GraphQLError('BatchFetch aliases with variables are not supported', { extensions: { code: 'BAD_USER_INPUT' } });
+  const names = new Set<string>();
+  for (const node of [entities, ...used]) visit(node, { Variable: (variable) => void names.add(variable.name.value) });
+  names.delete('representations');
+  const others = (batch.variableDefinitions ?? []).filter((definition) => names.has(definition.variable.name.value));
+  if (others.length !== names.size) throw new GraphQLError('BatchFetch alias uses a variable its operation does not define', { extensions: { code: 'BAD_USER_INPUT' } });
   const operation: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
       {
         kind: Kind.OPERATION_DEFINITION,
-        operation: 'query' as never,
-        variableDefinitions: [
-          {
-            kind: Kind.VARIABLE_DEFINITION,
-            variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
-            type: parse('query($r:[_Any!]!){a}').definitions.flatMap((definition) => (definition.kind === Kind.OPERATION_DEFINITION ? definition.variableDefinitions ?? [] : []))[0]!.type,
-          },
-        ],
+        operation: OperationTypeNode.QUERY,
+        variableDefinitions: [REPRESENTATIONS_DEFINITION, ...others],
         selectionSet: { kind: Kind.SELECTION_SET, selections: [entities] },
       },
       ...used,
     ],
   };
-  return print(operation);
+  return { source: print(operation), variableUsages: [...names] };
 }
+
+/** `$representations: [_Any!]!` */
+const REPRESENTATIONS_DEFINITION: VariableDefinitionNode = {
+  kind: Kind.VARIABLE_DEFINITION,
+  variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: 'representations' } },
+  type: parseType('[_Any!]!'),
+};
 
 /** The fragments a selection uses, transitively (a subgraph rejects an unused fragment). */
 function usedFragments(root: SelectionNode, fragments: FragmentDefinitionNode[]): FragmentDefinitionNode[] {

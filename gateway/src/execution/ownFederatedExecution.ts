@@ -98,7 +98,7 @@ export class OwnFederatedExecution implements FederatedExecution {
   private readonly bySource = new Map<string, CompiledOperation>();
   private readonly services = new Map<string, GraphQLDataSource<GatewayContext>>();
 
-  constructor(supergraphSdl: string, buildService: SubgraphServiceFactory, planner: PlannerKind = 'apollo') {
+  constructor(supergraphSdl: string, buildService: SubgraphServiceFactory, planner: PlannerKind = 'hive') {
     const supergraph = Supergraph.build(supergraphSdl);
     const apiSchema = supergraph.apiSchema();
     this.schema = apiSchema.toGraphQLJSSchema();

@@ -1,6 +1,7 @@
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import { inSpan, tracingStarted } from '@hub/core';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { flattenAt, flattenAtAll, hydratedPaths, sameFetchAtPaths, type TypeMatcher } from './flattenPaths';
 
 /** One subgraph response as the fetch path returns it. */
 export interface SubgraphResponse {
@@ -17,6 +18,8 @@ interface Cursor {
   /** Response path of the cursor (with `@` for list elements), as the plan's Flatten nodes write it. */
   readonly path: ReadonlyArray<string | number>;
   readonly data: unknown;
+  /** One fetch's entities from several Flatten paths (see flattenPaths.ts, sameFetchAtPaths): each path, in the order of `data`. */
+  readonly paths?: ReadonlyArray<ReadonlyArray<string | number>>;
 }
 
 /** Builds the representation of one entity from a fetch's `requires` selection; null when it cannot. */
@@ -59,6 +62,11 @@ export function mergeInto(target: Json, source: Json | null | undefined): void {
  */
 export class QueryPlanExecutor {
   private readonly subtypeCache = new Map<string, boolean>();
+  /**
+   * Type conditions of Flatten paths. An object without `__typename` matches: planners fetch it
+   * wherever the type decides (abstract types); the root object has none (Hive's `|[Query]`).
+   */
+  private readonly matchesType: TypeMatcher = (object, condition) => this.isOfType(object, condition, true);
 
   constructor(private readonly supergraphSchema: GraphQLSchema) {}
 
@@ -72,11 +80,17 @@ export class QueryPlanExecutor {
       case 'Sequence':
         for (const child of node.nodes) await this.executeNode(run, child, cursor);
         return;
-      case 'Parallel':
+      case 'Parallel': {
+        const shared = sameFetchAtPaths(node.nodes);
+        if (shared) {
+          await this.executeNode(run, shared.fetch, { path: [...cursor.path, ...shared.paths[0]!], paths: shared.paths.map((path) => [...cursor.path, ...path]), data: flattenAtAll(cursor.data, shared.paths, this.matchesType) });
+          return;
+        }
         await Promise.all(node.nodes.map((child) => this.executeNode(run, child, cursor)));
         return;
+      }
       case 'Flatten': {
-        const data = flattenAt(cursor.data, node.path, 0);
+        const data = flattenAt(cursor.data, node.path, 0, this.matchesType);
         if (data === undefined || data === null) return;
         await this.executeNode(run, node.node, { path: [...cursor.path, ...node.path], data });
         return;
@@ -152,7 +166,7 @@ export class QueryPlanExecutor {
     let entityPaths: Array<Array<string | number>> | undefined;
     this.recordErrors(run, fetch, response, (path) => {
       if (!path || path[0] !== '_entities' || typeof path[1] !== 'number') return path ? [...cursor.path, ...path] : undefined;
-      entityPaths ??= hydratedPaths(run.root, cursor.path);
+      entityPaths ??= (cursor.paths ?? [cursor.path]).flatMap((path) => hydratedPaths(run.root, path, this.matchesType));
       const slot = entitiesOfRepresentation[path[1]];
       if (!slot) return undefined;
       return slot.map((entityIndex) => [...(entityPaths![entityIndex] ?? []), ...path.slice(2)]);
@@ -169,10 +183,14 @@ export class QueryPlanExecutor {
       const targets = entitiesOfRepresentation[slot]!;
       if (!answer.__typename) answer.__typename = entities[targets[0]!]!.__typename;
       this.applyRewrites(fetch.outputRewrites, answer);
-      // Entities with one representation sit at the same plan path, so every later fetch selects the
-      // same fields below them: they can share the answer's nested objects (merging is idempotent, and
-      // the result shaper copies into the response instead of writing into this data).
-      for (const target of targets) mergeInto(entities[target]!, answer);
+      // Entities with one representation at one plan path get the same later fetches below them, so
+      // they can share the answer's nested objects (merging is idempotent, and the result shaper
+      // copies into the response instead of writing into this data). One fetch for several paths
+      // (sameFetchAtPaths) may be followed by different fetches per path: there each entity gets its own copy.
+      const ownCopies = (cursor.paths?.length ?? 0) > 1;
+      for (let copy = 0; copy < targets.length; copy += 1) {
+        mergeInto(entities[targets[copy]!]!, ownCopies && copy > 0 ? (structuredClone(answer) as Json) : answer);
+      }
     }
   }
 
@@ -291,43 +309,4 @@ interface PlanRun {
   readonly fetch: SubgraphFetch;
   readonly errors: GraphQLError[];
   readonly root: Json;
-}
-
-/** The values at a Flatten path (`@` flattens a list), in document order. */
-function flattenAt(value: unknown, path: ReadonlyArray<string | number>, index: number): unknown {
-  if (index === path.length || value === undefined || value === null) return value;
-  const step = path[index]!;
-  if (step === '@') {
-    if (!Array.isArray(value)) return undefined;
-    const out: unknown[] = [];
-    for (const element of value) {
-      const inner = flattenAt(element, path, index + 1);
-      if (Array.isArray(inner)) for (const item of inner) out.push(item);
-      else out.push(inner);
-    }
-    return out;
-  }
-  if (Array.isArray(value)) return undefined;
-  return flattenAt((value as Json)[step as string], path, index + 1);
-}
-
-/** The concrete response paths of the non-null objects a Flatten path reaches, in the same order. */
-function hydratedPaths(root: unknown, path: ReadonlyArray<string | number>): Array<Array<string | number>> {
-  const out: Array<Array<string | number>> = [];
-  const walk = (value: unknown, index: number, prefix: Array<string | number>): void => {
-    if (value === null || value === undefined) return;
-    if (index === path.length) {
-      if (Array.isArray(value)) value.forEach((element, position) => element !== null && element !== undefined && out.push([...prefix, position]));
-      else out.push(prefix);
-      return;
-    }
-    const step = path[index]!;
-    if (step === '@') {
-      if (Array.isArray(value)) value.forEach((element, position) => walk(element, index + 1, [...prefix, position]));
-      return;
-    }
-    if (isObject(value)) walk(value[step as string], index + 1, [...prefix, step]);
-  };
-  walk(root, 0, []);
-  return out;
 }

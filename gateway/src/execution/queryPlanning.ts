@@ -1,8 +1,9 @@
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import type * as Hive from '@graphql-hive/router-query-planner' with { 'resolution-mode': 'import' };
-import { getOperationAST, GraphQLError, Kind, print, visit, type DocumentNode } from 'graphql';
+import { getOperationAST, GraphQLError, print, type DocumentNode } from 'graphql';
 import { fromHivePlan } from './hivePlanConversion';
+import { forHivePlanner } from './hivePlannerInput';
 
 /** Which planner plans operations for our executor (GATEWAY_PLANNER). */
 export type PlannerKind = 'apollo' | 'hive';
@@ -21,15 +22,16 @@ function apolloPlanning(supergraph: Supergraph, apiSchema: Schema): QueryPlannin
 }
 
 /** @graphql-hive/router-query-planner (native) over the supergraph SDL; its plans converted to Apollo's shape. */
-function hivePlanning(supergraphSdl: string): QueryPlanning {
+function hivePlanning(supergraphSdl: string, apiSchema: Schema): QueryPlanning {
   // Loaded only when chosen: its CommonJS entry (index.cjs) loads a native binary for this platform.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { QueryPlanner: HiveQueryPlanner } = require('@graphql-hive/router-query-planner') as typeof Hive;
   const planner = new HiveQueryPlanner(supergraphSdl);
   const noLabels = new Set<string>();
+  const schema = apiSchema.toGraphQLJSSchema();
   return {
     plan: (document, operationName, source) => {
-      const planned = withoutIntrospection(document);
+      const planned = forHivePlanner(document, schema);
       if (planned === null) return undefined;
       let node;
       try {
@@ -43,36 +45,6 @@ function hivePlanning(supergraphSdl: string): QueryPlanning {
   };
 }
 
-/**
- * `__schema` / `__type` are answered from the API schema by the result shaper; unlike Apollo's,
- * Hive's planner rejects them. The document without them (a selection left empty keeps
- * `__typename`), or null when nothing is left to plan.
- */
-function withoutIntrospection(document: DocumentNode): DocumentNode | null {
-  let found = false;
-  const stripped = visit(document, {
-    Field: (field) => {
-      if (field.name.value !== '__schema' && field.name.value !== '__type') return undefined;
-      found = true;
-      return null;
-    },
-  });
-  if (!found) return document;
-  let empty = true;
-  const completed = visit(stripped, {
-    SelectionSet: {
-      leave: (set) => (set.selections.length > 0 ? undefined : { ...set, selections: [{ kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } }] }),
-    },
-    OperationDefinition: {
-      leave: (operation) => {
-        if (operation.selectionSet.selections.some((selection) => selection.kind !== Kind.FIELD || selection.name.value !== '__typename')) empty = false;
-        return undefined;
-      },
-    },
-  });
-  return empty ? null : completed;
-}
-
 export function createQueryPlanning(kind: PlannerKind, supergraph: Supergraph, apiSchema: Schema, supergraphSdl: string): QueryPlanning {
-  return kind === 'hive' ? hivePlanning(supergraphSdl) : apolloPlanning(supergraph, apiSchema);
+  return kind === 'hive' ? hivePlanning(supergraphSdl, apiSchema) : apolloPlanning(supergraph, apiSchema);
 }

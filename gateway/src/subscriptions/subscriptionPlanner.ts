@@ -1,9 +1,10 @@
 import { buildOperationContext } from '@apollo/gateway';
-import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import { Supergraph, type Schema } from '@apollo/federation-internals';
+import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { ExecutorKind } from '../execution/federatedExecution';
 import { InFlightSubgraphFetches } from '../execution/inFlightSubgraphFetches';
+import { createQueryPlanning, type PlannerKind, type QueryPlanning } from '../execution/queryPlanning';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -21,11 +22,12 @@ export interface SubscriptionPlan {
 const MAX_CACHED_PLANS = 1000;
 
 /**
- * Plans subscriptions with the federation query planner for one supergraph generation. Plans are
+ * Plans subscriptions for one supergraph generation with the planner queries use (GATEWAY_PLANNER;
+ * with GATEWAY_EXECUTOR=stock always @apollo/query-planner, whose plans stock runs). Plans are
  * cached by document and operation name (bounded), so 10,000 identical subscribers plan once.
  */
 export class SubscriptionPlanner {
-  private readonly planner: QueryPlanner;
+  private readonly planning: QueryPlanning;
   readonly apiSchema: Schema;
   readonly supergraphSchema: GraphQLSchema;
   private readonly urls = new Map<string, string>();
@@ -39,10 +41,11 @@ export class SubscriptionPlanner {
     readonly clientSchema: GraphQLSchema,
     /** Who runs the per-event plan: the same executor as queries. */
     readonly executor: ExecutorKind = 'own',
+    planner: PlannerKind = 'hive',
   ) {
     const supergraph = Supergraph.build(supergraphSdl);
-    this.planner = new QueryPlanner(supergraph);
     this.apiSchema = supergraph.apiSchema();
+    this.planning = createQueryPlanning(executor === 'own' ? planner : 'apollo', supergraph, this.apiSchema, supergraphSdl);
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     for (const { name, url } of supergraph.subgraphsMetadata()) this.urls.set(name, url);
   }
@@ -52,12 +55,11 @@ export class SubscriptionPlanner {
   }
 
   plan(document: DocumentNode, operationName: string | null | undefined): SubscriptionPlan {
-    const cacheKey = `${operationName ?? ''}\n${print(document)}`;
+    const source = print(document);
+    const cacheKey = `${operationName ?? ''}\n${source}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    const operation = operationFromDocument(this.apiSchema, document, { operationName: operationName ?? undefined });
-    const queryPlan = this.planner.buildQueryPlan(operation);
-    const node = queryPlan.node;
+    const node = this.planning.plan(document, operationName ?? null, source);
     if (!node || node.kind !== 'Subscription') throw new Error('The planner produced no subscription plan for this operation');
     const subgraphUrl = this.urls.get(node.primary.serviceName);
     if (!subgraphUrl) throw new Error(`Subgraph ${node.primary.serviceName} has no routing URL`);

@@ -25,13 +25,14 @@ export function withoutEnforcedSecurityLinks(sdl: string): string {
 export class SupergraphGeneration {
   private inFlight = 0;
   private retired = false;
-  private planner: SubscriptionPlanner | null = null;
+  private subscriptions: SubscriptionPlanner | null = null;
 
   private constructor(
     readonly sdl: string,
     readonly execution: FederatedExecution,
     readonly authorization: AuthorizationRules,
     readonly executor: ExecutorKind,
+    readonly planner: PlannerKind,
   ) {}
 
   static async build(
@@ -39,11 +40,11 @@ export class SupergraphGeneration {
     logger: Logger,
     buildService: SubgraphServiceFactory,
     executor: ExecutorKind = 'own',
-    planner: PlannerKind = 'apollo',
+    planner: PlannerKind = 'hive',
   ): Promise<SupergraphGeneration> {
     const execution = await createFederatedExecution(withoutEnforcedSecurityLinks(sdl), logger, buildService, executor, planner);
     try {
-      return new SupergraphGeneration(sdl, execution, new AuthorizationRules(sdl, execution.schema), executor);
+      return new SupergraphGeneration(sdl, execution, new AuthorizationRules(sdl, execution.schema), executor, planner);
     } catch (error) {
       await execution.stop();
       throw error;
@@ -56,8 +57,8 @@ export class SupergraphGeneration {
 
   /** Built on the first subscription: most generations never plan one. */
   get subscriptionPlanner(): SubscriptionPlanner {
-    this.planner ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema, this.executor);
-    return this.planner;
+    this.subscriptions ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema, this.executor, this.planner);
+    return this.subscriptions;
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {

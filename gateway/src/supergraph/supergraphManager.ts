@@ -11,7 +11,7 @@ export interface SupergraphManagerOptions {
   buildService: SubgraphServiceFactory;
   /** Who executes query plans (GATEWAY_EXECUTOR); default ours. */
   executor?: ExecutorKind;
-  /** Who plans for our executor (GATEWAY_PLANNER); default @apollo/query-planner. */
+  /** Who plans for our executor (GATEWAY_PLANNER); default Hive's planner. */
   planner?: PlannerKind;
   routingOverrides: Record<string, string>;
   onReload?: (result: 'applied' | 'rejected') => void;

@@ -18,7 +18,7 @@ const COMMENTS: Record<string, Array<{ id: string; authorId: string }>> = {
 
 type Resolvers = GraphQLResolverMap<unknown>;
 
-interface SubgraphDefinition {
+export interface SubgraphDefinition {
   readonly typeDefs: string;
   readonly resolvers: Resolvers;
 }
@@ -163,7 +163,11 @@ export interface BehaviourFederation {
 }
 
 export function behaviourFederation(name: BehaviourSupergraph): BehaviourFederation {
-  const definitions = BEHAVIOUR_SUPERGRAPHS[name] as Record<string, SubgraphDefinition>;
+  return federationOf(BEHAVIOUR_SUPERGRAPHS[name] as Record<string, SubgraphDefinition>);
+}
+
+/** Subgraphs (type definitions under the federation link, resolvers) composed and executed in process. */
+export function federationOf(definitions: Record<string, SubgraphDefinition>): BehaviourFederation {
   const schemas: Record<string, GraphQLSchema> = {};
   for (const [subgraph, definition] of Object.entries(definitions)) {
     schemas[subgraph] = buildSubgraphSchema([{ typeDefs: parse(`${LINK}\n${definition.typeDefs}`), resolvers: definition.resolvers }]);
