@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import {
+  GATEWAY_ASSERTION_ENTRY_HEADER,
   GATEWAY_ASSERTION_HEADER,
   GATEWAY_ASSERTION_ISSUER,
+  GATEWAY_ASSERTION_MAX_ENTRIES,
   GATEWAY_ASSERTION_PARAM,
   GATEWAY_ASSERTION_TYPE,
-  bodyDigest,
   gatewayAssertionHeader,
+  gatewayAssertionHeaders,
   generateGatewaySigningKey,
+  requestDigest,
+  signGatewayAssertion,
+  type AssertedRequest,
   type HubSubgraphModule,
 } from '@hub/core';
 import { createClient } from 'graphql-ws';
@@ -30,10 +35,15 @@ function refusal(response: GraphQLResponse): unknown[] {
   return [response.status, errorCodes(response), response.errors?.[0]?.extensions?.reason, response.data ?? null];
 }
 
-/** An assertion made by hand with the gateway's real key, to set times the signer never would. */
-async function handMade(claims: { iat: number; exp: number }, audience = 'risk-hub'): Promise<Record<string, string>> {
+/** The request `send` makes with BODY, as an entry of a batch for `audience`. */
+function listRequest(audience = 'risk-hub', body = BODY): AssertedRequest {
+  return { audience, method: 'POST', path: '/graphql', body };
+}
+
+/** An assertion made by hand with the gateway's real key, to set times (or batches) the signer never would. */
+async function handMade(claims: { iat: number; exp: number; rd?: string[] }, audience = 'risk-hub'): Promise<Record<string, string>> {
   const key = await testGatewayKey();
-  const assertion = await new SignJWT({ htm: 'POST', htu: '/graphql', bh: bodyDigest(BODY), iat: claims.iat })
+  const assertion = await new SignJWT({ rd: claims.rd ?? [requestDigest(listRequest(audience))], iat: claims.iat })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: GATEWAY_ASSERTION_TYPE })
     .setIssuer(GATEWAY_ASSERTION_ISSUER)
     .setAudience(audience)
@@ -139,6 +149,87 @@ describe('subgraphs answer only the gateway', () => {
     const forged = gatewayAssertionHeader(forger, { audience: 'risk-hub', method: 'GET', path: '/graphql', body: '' });
     expect(await connectionOutcome(riskHubUrl, { authorization, [GATEWAY_ASSERTION_PARAM]: forged[GATEWAY_ASSERTION_HEADER] })).toBe('closed 4403');
     expect(await connectionOutcome(riskHubUrl, { authorization, ...(await gatewayConnectionParams('risk-hub', riskHubUrl)) })).toBe('connected');
+  });
+
+  describe('batch assertions (one signature over several requests)', () => {
+    const OTHER_BODIES = [JSON.stringify({ query: '{ __typename }', variables: {} }), JSON.stringify({ query: LIST, variables: { unused: 1 } })];
+
+    /** A batch as the gateway signs it: the list request to risk-hub, two other risk-hub requests, one to trading. */
+    async function batch(): Promise<Array<Record<string, string>>> {
+      const requests = [listRequest(), ...OTHER_BODIES.map((body) => listRequest('risk-hub', body)), listRequest('trading')];
+      return gatewayAssertionHeaders(await testGatewayKey(), requests);
+    }
+
+    const reasonOf = async (headers: Record<string, string>, body = BODY) => {
+      const response = await send(riskHubUrl, headers, owner.token, body);
+      return response.status === 200 ? 'accepted' : response.errors?.[0]?.extensions?.reason;
+    };
+
+    it('each entry is accepted once, at its own index only; entries of one batch are independent', async () => {
+      const entries = await batch();
+      // Entry 1 is another request: the list body at index 1 does not match its digest.
+      expect(await reasonOf(entries[1]!)).toBe('GATEWAY_SIGNATURE_WRONG_REQUEST');
+      expect(await reasonOf(entries[0]!)).toBe('accepted');
+      expect(await reasonOf(entries[0]!)).toBe('GATEWAY_SIGNATURE_REPLAYED');
+      // Same batch, other entries: each accepted once.
+      expect(await reasonOf(entries[2]!, OTHER_BODIES[1])).toBe('accepted');
+      expect(await reasonOf(entries[1]!, OTHER_BODIES[0])).toBe('accepted');
+      expect(await reasonOf(entries[1]!, OTHER_BODIES[0])).toBe('GATEWAY_SIGNATURE_REPLAYED');
+      // The trading entry at risk-hub: risk-hub is in `aud`, but the digest names trading.
+      expect(await reasonOf(entries[3]!)).toBe('GATEWAY_SIGNATURE_WRONG_REQUEST');
+    });
+
+    it('an entry index past the batch, negative, or not a plain number is refused', async () => {
+      const [first] = await batch();
+      const withEntry = (entry: string) => ({ ...first!, [GATEWAY_ASSERTION_ENTRY_HEADER]: entry });
+      const reasons = [];
+      for (const entry of ['4', '31', '999', '-1', 'x', '0x0', '00', '1e0', ' ', '1000']) reasons.push([entry, await reasonOf(withEntry(entry))]);
+      expect(reasons).toEqual([
+        ['4', 'GATEWAY_SIGNATURE_WRONG_REQUEST'],
+        ['31', 'GATEWAY_SIGNATURE_WRONG_REQUEST'],
+        ['999', 'GATEWAY_SIGNATURE_WRONG_REQUEST'],
+        ['-1', 'GATEWAY_SIGNATURE_INVALID'],
+        ['x', 'GATEWAY_SIGNATURE_INVALID'],
+        ['0x0', 'GATEWAY_SIGNATURE_INVALID'],
+        ['00', 'GATEWAY_SIGNATURE_INVALID'],
+        ['1e0', 'GATEWAY_SIGNATURE_INVALID'],
+        [' ', 'GATEWAY_SIGNATURE_INVALID'],
+        ['1000', 'GATEWAY_SIGNATURE_INVALID'],
+      ]);
+      // None of those used up entry 0.
+      expect(await reasonOf(first!)).toBe('accepted');
+    });
+
+    it('a batch by another key, a batch with a tampered digest list, and one for another subgraph are refused', async () => {
+      const forger = await generateGatewaySigningKey();
+      const [forged] = gatewayAssertionHeaders(forger, [listRequest(), listRequest('trading')]);
+      expect(await reasonOf(forged!)).toBe('GATEWAY_SIGNATURE_INVALID');
+
+      // rd swapped for one naming another body, signature kept.
+      const [genuine] = await batch();
+      const [header, payload, signature] = genuine![GATEWAY_ASSERTION_HEADER]!.split('.');
+      const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { rd: string[] };
+      const tamperedClaims = { ...claims, rd: [requestDigest(listRequest('risk-hub', OTHER_BODIES[0])), ...claims.rd.slice(1)] };
+      const tampered = `${header}.${Buffer.from(JSON.stringify(tamperedClaims)).toString('base64url')}.${signature}`;
+      expect(await reasonOf({ [GATEWAY_ASSERTION_HEADER]: tampered }, OTHER_BODIES[0])).toBe('GATEWAY_SIGNATURE_INVALID');
+      // The untampered assertion is still unused.
+      expect(await reasonOf(genuine!)).toBe('accepted');
+
+      // A batch for trading and plattform only, sent to risk-hub.
+      const elsewhere = gatewayAssertionHeaders(await testGatewayKey(), [listRequest('trading'), listRequest('plattform')]);
+      expect(await reasonOf(elsewhere[0]!)).toBe('GATEWAY_SIGNATURE_WRONG_AUDIENCE');
+    });
+
+    it('a batch longer than the cap is neither signed nor accepted', async () => {
+      const tooMany = Array.from({ length: GATEWAY_ASSERTION_MAX_ENTRIES + 1 }, () => listRequest());
+      expect(() => signGatewayAssertion({} as never, tooMany)).toThrow(RangeError);
+      // Signed by hand with the gateway's key: entry 0 matches, but 33 digests are refused.
+      const now = Math.floor(Date.now() / 1000);
+      const overLong = await handMade({ iat: now, exp: now + 30, rd: tooMany.map(requestDigest) });
+      expect(await reasonOf(overLong)).toBe('GATEWAY_SIGNATURE_INVALID');
+      const atTheCap = await handMade({ iat: now, exp: now + 30, rd: tooMany.slice(1).map(requestDigest) });
+      expect(await reasonOf(atTheCap)).toBe('accepted');
+    });
   });
 
   it('health probes stay open to the orchestrator', async () => {

@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { freshBenchDatabase } from '../support/benchDatabase';
 import { processCpuMs } from '../support/processCpu';
 import { serverNodeArgs } from '../support/serverNodeArgs';
+import { assertionCounters, describeSigning, type AssertionCounters } from './assertionCounters';
 import { HEAVY_QUERY, load as loadHeavy, mean, signTokens, startBenchSubgraphs, startChild as spawnChild, startedChildren, stopChild, type RunResult, type Started } from './benchHarness';
 
 /**
@@ -90,13 +91,17 @@ async function main(): Promise<void> {
   // Subgraph requests per operation, counted at the subgraphs over sequential requests (nothing else in flight).
   const requestsPerOperation: Record<string, number> = {};
   const COUNTED_REQUESTS = 10;
+  // Our gateways sign subgraph requests in batches: signatures per operation, alone and under load.
+  const signs = (name: string) => name !== 'stock';
   for (const [name, url] of Object.entries(targets)) {
     const before = await subgraphRequestCount(countUrl);
+    const signedBefore = signs(name) ? await assertionCounters(url) : null;
     for (let i = 0; i < COUNTED_REQUESTS; i += 1) {
       await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${nextToken()}` }, body: JSON.stringify({ query: HEAVY_QUERY }) }).then((r) => r.text());
     }
     requestsPerOperation[name] = ((await subgraphRequestCount(countUrl)) - before) / COUNTED_REQUESTS;
-    process.stdout.write(`${name.padEnd(5)} subgraph requests per operation: ${requestsPerOperation[name]!.toFixed(1)}\n`);
+    const signing = signedBefore ? `, ${describeSigning(signedBefore, await assertionCounters(url), COUNTED_REQUESTS)}` : '';
+    process.stdout.write(`${name.padEnd(5)} subgraph requests per operation: ${requestsPerOperation[name]!.toFixed(1)}${signing}\n`);
   }
 
   if (process.env.BENCH_PROBE) {
@@ -121,15 +126,17 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       if (WARMUP_S > 0) usageAnswered += name === 'usage' ? (await load(targets[name]!, nextToken, WARMUP_S)).answered : 0;
+      const signedBefore: AssertionCounters | null = signs(name) ? await assertionCounters(targets[name]!) : null;
       const cpuBefore = processCpuMs(processes[name]!.child.pid!);
       const result = await load(targets[name]!, nextToken, DURATION_S);
       const cpuMs = (processCpuMs(processes[name]!.child.pid!) - cpuBefore) / Math.max(1, result.answered);
+      const signing = signedBefore ? `  ${describeSigning(signedBefore, await assertionCounters(targets[name]!), result.answered)}` : '';
       cpuPerOperation[name]!.push(cpuMs);
       if (name === 'usage') usageAnswered += result.answered;
       totals[name]!.push(result);
       process.stdout.write(
         `round ${round + 1} ${name.padEnd(5)}  ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms` +
-          `  CPU ${cpuMs.toFixed(2)} ms/op  errors ${result.errors}  non-2xx ${result.non2xx}\n`,
+          `  CPU ${cpuMs.toFixed(2)} ms/op  errors ${result.errors}  non-2xx ${result.non2xx}${signing}\n`,
       );
     }
   }

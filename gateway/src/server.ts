@@ -130,6 +130,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger ?? createLogger('gateway');
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const signer = await subgraphRequestSignerFor(config.subgraphSigningKeyPem, logger);
+  signer.onSigned((entries) => metrics.subgraphAssertionSigned(entries));
   const clients = new SubgraphClients(config.subgraphs, signer, metrics);
   const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
   const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));

@@ -1,6 +1,7 @@
 import type { FetchNode } from '@apollo/query-planner';
 import { Kind, parse, print, visit, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
 import type { SubgraphFetch, SubgraphResponse } from './queryPlanExecutor';
+import { afterThisTurn } from './sharedFlushTick';
 
 interface Waiting {
   readonly fetch: FetchNode;
@@ -112,7 +113,8 @@ function split(response: SubgraphResponse, member: number, names: readonly strin
  * Fewer subgraph requests per operation: the plan's query fetches to the same subgraph that start
  * in the same turn of the event loop (parallel branches, answers that arrived together) go out as
  * one request, each under its own prefix, and every fetch gets back exactly its part of the
- * answer. Mutations are never merged (their order matters).
+ * answer. Mutations are never merged (their order matters). Merging stays within one operation
+ * and one subgraph; the flushes of all operations run from one shared tick (sharedFlushTick).
  */
 export function batchedSubgraphFetch(send: SubgraphFetch): SubgraphFetch {
   const waiting = new Map<string, Waiting[]>();
@@ -142,7 +144,8 @@ export function batchedSubgraphFetch(send: SubgraphFetch): SubgraphFetch {
         members = [];
         waiting.set(fetch.serviceName, members);
         // After the current I/O turn: fetches started by answers that arrived together merge too.
-        setImmediate(() => flush(fetch.serviceName));
+        // One shared tick for all operations, so their requests leave together (one signature).
+        afterThisTurn(() => flush(fetch.serviceName));
       }
       members.push({ fetch, variables, resolve, reject });
     });

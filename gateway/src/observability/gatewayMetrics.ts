@@ -47,6 +47,16 @@ export class GatewayMetrics {
     labelNames: ['subgraph', 'reason'],
     registers: [this.registry],
   });
+  private readonly assertionsSigned = new Counter({
+    name: 'gateway_subgraph_assertions_signed_total',
+    help: 'ES256 signatures made for subgraph calls and upstream WebSockets (one per batch of requests)',
+    registers: [this.registry],
+  });
+  private readonly assertionEntries = new Counter({
+    name: 'gateway_subgraph_assertion_entries_total',
+    help: 'Subgraph calls and upstream WebSockets covered by those signatures (entries / signatures = mean batch size)',
+    registers: [this.registry],
+  });
   private readonly circuit = new Gauge({
     name: 'gateway_subgraph_circuit_state',
     help: 'Circuit breaker per subgraph: 0 closed, 1 half-open, 2 open',
@@ -155,6 +165,12 @@ export class GatewayMetrics {
 
   subgraphQueueRejected(subgraph: string, reason: string): void {
     this.queueRejections.inc({ subgraph, reason });
+  }
+
+  /** One signature over `entries` subgraph requests. */
+  subgraphAssertionSigned(entries: number): void {
+    this.assertionsSigned.inc();
+    this.assertionEntries.inc(entries);
   }
 
   circuitState(subgraph: string, state: CircuitState): void {

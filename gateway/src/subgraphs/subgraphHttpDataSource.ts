@@ -190,7 +190,7 @@ export class SubgraphHttpDataSource implements GraphQLDataSource<GatewayContext>
   private async send(body: string, headers: Record<string, string>): Promise<GatewayResponse> {
     let answer: JsonAnswer;
     try {
-      const signature = this.options.signer.headers(this.options.name, { method: 'POST', path: this.path, body });
+      const signature = await this.options.signer.headers(this.options.name, { method: 'POST', path: this.path, body });
       answer = await postJson(this.pool, { path: this.path, headers: { ...headers, ...signature }, body, timeoutMs: this.options.timeoutMs });
     } catch (error) {
       throw new SubgraphTransportError(String(error), error instanceof JsonPostError ? error.reason : 'unreachable');

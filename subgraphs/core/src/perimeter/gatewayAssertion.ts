@@ -61,28 +61,59 @@ export async function generateGatewaySigningKey(): Promise<GatewaySigningKey & {
 }
 
 /**
- * The header that proves a request comes from the gateway: a compact JWS (ES256, RFC 7515) over
- * method, path, body digest and time, for one subgraph, with a unique id. The gateway and the
- * schema tooling use this one function, so what they send is what the core kit checks (with jose).
- *
- * Signed with node:crypto directly and synchronously: the gateway signs every subgraph request,
- * and jose's asynchronous signing costs about 2.5× the signature itself (a thread-pool round trip
- * per call), which showed as the largest item in the gateway's CPU profile.
+ * Which entry of a batch assertion a request is (decimal index into `rd`); absent means 0, so a
+ * single request is a batch of one and carries only the assertion.
  */
-export function gatewayAssertionHeader(key: GatewaySigningKey, request: AssertedRequest): Record<string, string> {
+export const GATEWAY_ASSERTION_ENTRY_HEADER = 'x-hub-gateway-assertion-entry';
+/** At most this many requests share one assertion: keeps the header a few KB (about 46 bytes per entry). */
+export const GATEWAY_ASSERTION_MAX_ENTRIES = 32;
+
+/**
+ * One request's digest in a batch assertion (`rd`): its subgraph, method, path and body digest,
+ * so each entry binds exactly one request to exactly one subgraph.
+ */
+export function requestDigest(request: AssertedRequest): string {
+  const canonical = `${request.audience}\n${request.method.toUpperCase()}\n${request.path}\n${bodyDigest(request.body)}`;
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/**
+ * The proof that requests come from the gateway: one compact JWS (ES256, RFC 7515) over all
+ * requests that go out together. `aud` lists their distinct subgraphs, `rd` holds one digest per
+ * request (requestDigest), with time and a unique id; each request carries the JWS and its index
+ * (gatewayAssertionHeaders). The gateway and the schema tooling use these functions, so what they
+ * send is what the core kit checks (with jose).
+ *
+ * Signed with node:crypto directly and synchronously: jose's asynchronous signing costs about 2.5×
+ * the signature itself (a thread-pool round trip per call). One signature per batch rather than
+ * per request: the signature was the largest item in the gateway's CPU profile.
+ */
+export function signGatewayAssertion(key: GatewaySigningKey, requests: readonly AssertedRequest[]): string {
+  if (requests.length === 0 || requests.length > GATEWAY_ASSERTION_MAX_ENTRIES) {
+    throw new RangeError(`A gateway assertion covers 1 to ${GATEWAY_ASSERTION_MAX_ENTRIES} requests, not ${requests.length}`);
+  }
   const now = Math.floor(Date.now() / 1000);
   const claims = {
-    htm: request.method.toUpperCase(),
-    htu: request.path,
-    bh: bodyDigest(request.body),
     iss: GATEWAY_ASSERTION_ISSUER,
-    aud: request.audience,
+    aud: [...new Set(requests.map((request) => request.audience))],
     iat: now,
     exp: now + GATEWAY_ASSERTION_LIFETIME_SECONDS,
     jti: randomUUID(),
+    rd: requests.map(requestDigest),
   };
   const signingInput = `${key.encodedHeader}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   // JWS ES256 signatures are the raw r || s pair (RFC 7518 §3.4), not DER.
   const signature = sign('sha256', Buffer.from(signingInput), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-  return { [GATEWAY_ASSERTION_HEADER]: `${signingInput}.${signature.toString('base64url')}` };
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
+/** The headers of each request of a batch, in order: the shared assertion and the request's entry. */
+export function gatewayAssertionHeaders(key: GatewaySigningKey, requests: readonly AssertedRequest[]): Array<Record<string, string>> {
+  const assertion = signGatewayAssertion(key, requests);
+  return requests.map((_, index) => ({ [GATEWAY_ASSERTION_HEADER]: assertion, [GATEWAY_ASSERTION_ENTRY_HEADER]: String(index) }));
+}
+
+/** A batch of one: the headers for a single request (tools, tests, the registry). */
+export function gatewayAssertionHeader(key: GatewaySigningKey, request: AssertedRequest): Record<string, string> {
+  return { [GATEWAY_ASSERTION_HEADER]: signGatewayAssertion(key, [request]) };
 }

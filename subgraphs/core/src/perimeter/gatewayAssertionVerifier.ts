@@ -1,9 +1,10 @@
 import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import {
-  bodyDigest,
   GATEWAY_ASSERTION_ISSUER,
   GATEWAY_ASSERTION_LIFETIME_SECONDS,
+  GATEWAY_ASSERTION_MAX_ENTRIES,
   GATEWAY_ASSERTION_TYPE,
+  requestDigest,
   type AssertedRequest,
 } from './gatewayAssertion';
 
@@ -19,23 +20,29 @@ export class GatewayAssertionError extends Error {
 /** Where the gateway's public key comes from: given (PEM), or its published JWKS. */
 export type GatewayKeySource = { publicKeyPem: string } | { jwksUrl: string };
 
-export type GatewayAssertionCheck = (assertion: string | null | undefined, request: Omit<AssertedRequest, 'audience'>) => Promise<void>;
+/** What a request carries: the batch assertion, and which of its entries the request is (absent: 0). */
+export interface PresentedAssertion {
+  assertion: string | null | undefined;
+  entry: string | null | undefined;
+}
+
+export type GatewayAssertionCheck = (presented: PresentedAssertion, request: Omit<AssertedRequest, 'audience'>) => Promise<void>;
 
 const CLOCK_SKEW_SECONDS = 5;
 
-/** Assertion ids seen within their lifetime: one request is accepted once, per replica. */
+/** Batch entries (`jti:index`) seen within their lifetime: each request is accepted once, per replica. */
 class SeenAssertions {
   private readonly until = new Map<string, number>();
 
-  /** False when `jti` was already seen. */
-  remember(jti: string, expiresAtMs: number, nowMs: number): boolean {
-    if (this.until.has(jti)) return false;
+  /** False when `entry` was already seen. */
+  remember(entry: string, expiresAtMs: number, nowMs: number): boolean {
+    if (this.until.has(entry)) return false;
     // Map order is insertion order and lifetimes are equal, so expired ids sit at the front.
     for (const [seen, expiry] of this.until) {
       if (expiry > nowMs) break;
       this.until.delete(seen);
     }
-    this.until.set(jti, expiresAtMs);
+    this.until.set(entry, expiresAtMs);
     return true;
   }
 }
@@ -57,16 +64,33 @@ function refusalOf(error: unknown): AssertionRefusal {
   return 'INVALID';
 }
 
+/** The entry index a request names: a plain decimal of at most 3 digits; absent is 0; anything else null. */
+function entryIndexOf(entry: string | null | undefined): number | null {
+  if (entry === null || entry === undefined) return 0;
+  return /^(0|[1-9][0-9]{0,2})$/.test(entry) ? Number(entry) : null;
+}
+
+/** `rd` as the signer makes it: 1 to GATEWAY_ASSERTION_MAX_ENTRIES digests; null for anything else. */
+function requestDigestsOf(rd: unknown): readonly string[] | null {
+  if (!Array.isArray(rd) || rd.length === 0 || rd.length > GATEWAY_ASSERTION_MAX_ENTRIES) return null;
+  return rd.every((digest) => typeof digest === 'string') ? (rd as string[]) : null;
+}
+
 /**
  * Checks the gateway's assertion on a request to the subgraph named `audience`: ES256 by the
- * gateway's key, issued for this subgraph, at most GATEWAY_ASSERTION_LIFETIME_SECONDS old, over
- * exactly this method, path and body, and not seen before.
+ * gateway's key, issued for a batch that includes this subgraph, at most
+ * GATEWAY_ASSERTION_LIFETIME_SECONDS old, whose entry `entry` is the digest of exactly this
+ * subgraph, method, path and body, and that entry not seen before. A malformed entry index (not a
+ * plain decimal), or a batch of more than GATEWAY_ASSERTION_MAX_ENTRIES, is INVALID; an index past
+ * the batch, or an entry for another request, is WRONG_REQUEST.
  */
 export function gatewayAssertionCheck(source: GatewayKeySource, audience: string): GatewayAssertionCheck {
   const keys = keyResolver(source);
   const seen = new SeenAssertions();
-  return async (assertion, request) => {
+  return async ({ assertion, entry }, request) => {
     if (!assertion) throw new GatewayAssertionError('MISSING');
+    const index = entryIndexOf(entry);
+    if (index === null) throw new GatewayAssertionError('INVALID');
     let payload;
     try {
       ({ payload } = await jwtVerify(assertion, keys, {
@@ -81,11 +105,12 @@ export function gatewayAssertionCheck(source: GatewayKeySource, audience: string
     } catch (error) {
       throw new GatewayAssertionError(refusalOf(error));
     }
-    const { htm, htu, bh, jti, exp } = payload as Record<string, unknown>;
-    if (htm !== request.method.toUpperCase() || htu !== request.path || bh !== bodyDigest(request.body)) {
+    const digests = requestDigestsOf(payload.rd);
+    if (!digests || typeof payload.jti !== 'string') throw new GatewayAssertionError('INVALID');
+    if (index >= digests.length || digests[index] !== requestDigest({ audience, ...request })) {
       throw new GatewayAssertionError('WRONG_REQUEST');
     }
-    const now = Date.now();
-    if (!seen.remember(jti as string, ((exp as number) + CLOCK_SKEW_SECONDS) * 1000, now)) throw new GatewayAssertionError('REPLAYED');
+    const expiresAtMs = ((payload.exp as number) + CLOCK_SKEW_SECONDS) * 1000;
+    if (!seen.remember(`${payload.jti}:${index}`, expiresAtMs, Date.now())) throw new GatewayAssertionError('REPLAYED');
   };
 }

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { GATEWAY_ASSERTION_HEADER } from './gatewayAssertion';
+import { GATEWAY_ASSERTION_ENTRY_HEADER, GATEWAY_ASSERTION_HEADER } from './gatewayAssertion';
 import { GatewayAssertionError, type AssertionRefusal, type GatewayAssertionCheck } from './gatewayAssertionVerifier';
 import { markGatewaySigned } from './gatewaySignedRequests';
 
@@ -26,7 +26,8 @@ export function useGatewayPerimeter(check: GatewayAssertionCheck, endpoint: stri
       const bodyless = request.method === 'GET' || request.method === 'HEAD';
       try {
         const body = bodyless ? '' : new Uint8Array(await request.clone().arrayBuffer());
-        await check(request.headers.get(GATEWAY_ASSERTION_HEADER), { method: request.method, path: `${url.pathname}${url.search}`, body });
+        const presented = { assertion: request.headers.get(GATEWAY_ASSERTION_HEADER), entry: request.headers.get(GATEWAY_ASSERTION_ENTRY_HEADER) };
+        await check(presented, { method: request.method, path: `${url.pathname}${url.search}`, body });
         markGatewaySigned(request);
       } catch (error) {
         if (!(error instanceof GatewayAssertionError)) throw error;

@@ -16,7 +16,8 @@ export function webSocketPerimeter(check: GatewayAssertionCheck | null, endpoint
       const assertion = ctx.connectionParams?.[GATEWAY_ASSERTION_PARAM];
       const upgrade = (ctx.extra as { request?: { url?: string } }).request;
       try {
-        await check(typeof assertion === 'string' ? assertion : null, { method: 'GET', path: upgrade?.url ?? endpoint, body: '' });
+        // connection_init is one request: a batch of one, so it names no entry.
+        await check({ assertion: typeof assertion === 'string' ? assertion : null, entry: null }, { method: 'GET', path: upgrade?.url ?? endpoint, body: '' });
       } catch (error) {
         if (error instanceof GatewayAssertionError) return false;
         throw error;
