@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  bodyDigest,
   GATEWAY_ASSERTION_ENTRY_HEADER,
   GATEWAY_ASSERTION_HEADER,
   GATEWAY_ASSERTION_ISSUER,
@@ -140,6 +141,29 @@ describe('subgraphs answer only the gateway', () => {
     const headers = await gatewaySignatureHeaders('risk-hub', riskHubUrl, BODY);
     expect((await send(riskHubUrl, headers, owner.token)).status).toBe(200);
     expect(refusal(await send(riskHubUrl, headers, owner.token))).toEqual([403, ['FORBIDDEN'], 'GATEWAY_SIGNATURE_REPLAYED', null]);
+  });
+
+  it('the one-request format of gateways before batch signing is still accepted (rolling upgrade), with the same checks', async () => {
+    const key = await testGatewayKey();
+    const now = Math.floor(Date.now() / 1000);
+    const previousFormat = async (body: string, entry?: string) => ({
+      [GATEWAY_ASSERTION_HEADER]: await new SignJWT({ htm: 'POST', htu: '/graphql', bh: bodyDigest(body) })
+        .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: GATEWAY_ASSERTION_TYPE })
+        .setIssuer(GATEWAY_ASSERTION_ISSUER)
+        .setAudience('risk-hub')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 30)
+        .setJti(randomUUID())
+        .sign(key.privateKey),
+      ...(entry === undefined ? {} : { [GATEWAY_ASSERTION_ENTRY_HEADER]: entry }),
+    });
+    const accepted = await previousFormat(BODY);
+    expect((await send(riskHubUrl, accepted, owner.token)).status).toBe(200);
+    expect(refusal(await send(riskHubUrl, accepted, owner.token))).toEqual([403, ['FORBIDDEN'], 'GATEWAY_SIGNATURE_REPLAYED', null]);
+    const otherBody = await previousFormat(JSON.stringify({ query: '{ __typename }' }));
+    expect(refusal(await send(riskHubUrl, otherBody, owner.token))).toEqual([403, ['FORBIDDEN'], 'GATEWAY_SIGNATURE_WRONG_REQUEST', null]);
+    // It covers one request: an entry index other than 0 does not fit it.
+    expect(refusal(await send(riskHubUrl, await previousFormat(BODY, '1'), owner.token))).toEqual([403, ['FORBIDDEN'], 'GATEWAY_SIGNATURE_INVALID', null]);
   });
 
   it('a WebSocket straight to a subgraph is closed unless its connection_init carries the gateway signature', async () => {

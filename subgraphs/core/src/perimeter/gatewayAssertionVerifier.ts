@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, importSPKI, jwtVerify, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import {
+  bodyDigest,
   GATEWAY_ASSERTION_ISSUER,
   GATEWAY_ASSERTION_LIFETIME_SECONDS,
   GATEWAY_ASSERTION_MAX_ENTRIES,
@@ -70,6 +71,11 @@ function entryIndexOf(entry: string | null | undefined): number | null {
   return /^(0|[1-9][0-9]{0,2})$/.test(entry) ? Number(entry) : null;
 }
 
+/** A payload of the previous one-request format: method, path and body digest as strings. */
+function isSingleRequestAssertion(payload: Record<string, unknown>): boolean {
+  return typeof payload.htm === 'string' && typeof payload.htu === 'string' && typeof payload.bh === 'string';
+}
+
 /** `rd` as the signer makes it: 1 to GATEWAY_ASSERTION_MAX_ENTRIES digests; null for anything else. */
 function requestDigestsOf(rd: unknown): readonly string[] | null {
   if (!Array.isArray(rd) || rd.length === 0 || rd.length > GATEWAY_ASSERTION_MAX_ENTRIES) return null;
@@ -105,10 +111,20 @@ export function gatewayAssertionCheck(source: GatewayKeySource, audience: string
     } catch (error) {
       throw new GatewayAssertionError(refusalOf(error));
     }
-    const digests = requestDigestsOf(payload.rd);
-    if (!digests || typeof payload.jti !== 'string') throw new GatewayAssertionError('INVALID');
-    if (index >= digests.length || digests[index] !== requestDigest({ audience, ...request })) {
-      throw new GatewayAssertionError('WRONG_REQUEST');
+    if (typeof payload.jti !== 'string') throw new GatewayAssertionError('INVALID');
+    if (payload.rd === undefined && isSingleRequestAssertion(payload)) {
+      // The one-request format of gateways before batch signing, accepted so that subgraphs can be
+      // upgraded before the gateway in a rolling deploy: the same checks it always had.
+      if (index !== 0) throw new GatewayAssertionError('INVALID');
+      if (payload.htm !== request.method.toUpperCase() || payload.htu !== request.path || payload.bh !== bodyDigest(request.body)) {
+        throw new GatewayAssertionError('WRONG_REQUEST');
+      }
+    } else {
+      const digests = requestDigestsOf(payload.rd);
+      if (!digests) throw new GatewayAssertionError('INVALID');
+      if (index >= digests.length || digests[index] !== requestDigest({ audience, ...request })) {
+        throw new GatewayAssertionError('WRONG_REQUEST');
+      }
     }
     const expiresAtMs = ((payload.exp as number) + CLOCK_SKEW_SECONDS) * 1000;
     if (!seen.remember(`${payload.jti}:${index}`, expiresAtMs, Date.now())) throw new GatewayAssertionError('REPLAYED');
