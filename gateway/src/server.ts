@@ -53,6 +53,7 @@ import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rate
 import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
+import type { SubgraphFetchPlugin } from './subgraphs/subgraphFetchPlugin';
 import { subgraphRequestSignerFor } from './subgraphs/subgraphRequestSigner';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
 import { SupergraphManager } from './supergraph/supergraphManager';
@@ -99,6 +100,11 @@ export interface GatewayOptions {
   processMetrics?: boolean;
   /** Set in a `--workers N` worker: its cluster id (response header) and /metrics merged across workers. */
   clusterWorkerId?: number;
+  /**
+   * A deployment's own steps of every subgraph call (request signing, tracing, ...), run for each
+   * attempt after the gateway's own, just before the request goes out (docs/gateway.md).
+   */
+  subgraphFetchPlugins?: readonly SubgraphFetchPlugin[];
   /** Development: GraphiQL offers this login and opens with its token (see graphiqlPage). */
   graphiqlDemo?: DemoLogin;
   logger?: Logger;
@@ -131,7 +137,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const signer = await subgraphRequestSignerFor(config.subgraphSigningKeyPem, logger);
   signer.onSigned((entries) => metrics.subgraphAssertionSigned(entries));
-  const clients = new SubgraphClients(config.subgraphs, signer, metrics);
+  const clients = new SubgraphClients(config.subgraphs, signer, metrics, options.subgraphFetchPlugins);
   const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
   const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
