@@ -28,12 +28,15 @@ import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
 import { RequestIdentities } from './auth/requestIdentities';
+import { authorizationRulesFor, authorizationRulesPerGeneration } from './auth/authorizationRulesPerGeneration';
 import { useAuthorization } from './auth/useAuthorization';
 import { AllowedOrigins } from './browser/allowedOrigins';
 import { useCsrfPrevention } from './browser/useCsrfPrevention';
 import { corsFor, useOriginPolicy } from './browser/useOriginPolicy';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
+import type { FederatedExecution } from './execution/federatedExecution';
+import { federatedExecutionBuilder } from './execution/federatedExecutionBuilder';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
 import { graphiqlPage, type DemoLogin } from './graphiql/graphiqlPage';
@@ -75,7 +78,7 @@ import { useWorkerIdHeader } from './workers/useWorkerIdHeader';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
-  supergraph: SupergraphManager;
+  supergraph: SupergraphManager<FederatedExecution>;
   metrics: GatewayMetrics;
   subscriptions: FederatedSubscriptions;
   listen(port?: number): Promise<RunningServer>;
@@ -142,9 +145,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
     logger,
-    buildService: (subgraph) => clients.get(subgraph),
-    executor: config.executor,
-    planner: config.planner,
+    // Each capability keeps its own per-supergraph state: execution is built by the manager for
+    // every offered SDL (it is the check), access rules with it, subscription planners lazily.
+    buildExecution: federatedExecutionBuilder({ logger, buildService: (subgraph) => clients.get(subgraph), executor: config.executor, planner: config.planner }),
+    plugins: [authorizationRulesPerGeneration],
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
   }).catch(async (error: unknown) => {
@@ -226,7 +230,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   plugins.push(
     useRateLimit(rateLimit),
     useLoginLimit({ limit: loginLimit, mutations: config.logins.mutations }),
-    useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
+    useAuthorization((schema) => {
+      const generation = supergraph.generationFor(schema);
+      return generation && authorizationRulesFor(generation);
+    }),
     ...(registry?.usagePlugin ? [registry.usagePlugin] : []),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
     useSseEventIds(),
