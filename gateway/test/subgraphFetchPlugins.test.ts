@@ -1,6 +1,7 @@
-import { createLogger, GATEWAY_ASSERTION_HEADER } from '@hub/core';
-import { createGateway, gatewayConfigFrom, type Gateway, type SubgraphFetchPlugin } from '../src';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { GATEWAY_ASSERTION_HEADER } from '@hub/core';
+import type { Gateway, SubgraphFetchPlugin } from '../src';
+import { fixtureGateway } from './support/fixtureGateway';
+import { createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
 
 const TAG_HEADER = 'x-deployment-tag';
 
@@ -34,20 +35,14 @@ describe('subgraph fetch plugins of a deployment', () => {
   }
 
   async function gatewayWith(executor: 'own' | 'stock', seen: SeenCall[]): Promise<string> {
-    const config = gatewayConfigFrom([]);
-    const gateway = await createGateway({
-      config: { ...config, executor, rateLimit: { limit: 0, windowSeconds: 60 } },
-      supergraphSdl: composeFixtures([
-        { name: 'accounts', url: accounts.url, typeDefs: accounts.typeDefs },
-        { name: 'shop', url: shop.url, typeDefs: shop.typeDefs },
-      ]),
+    const { gateway, url } = await fixtureGateway([accounts, shop], {
+      executor,
       verifyToken: signer.verifier,
       subgraphFetchPlugins: [taggingPlugin(seen)],
-      logger: createLogger('subgraph-fetch-plugins-test'),
+      loggerName: 'subgraph-fetch-plugins-test',
     });
     gateways.push(gateway);
-    const server = await gateway.listen(0);
-    return `http://127.0.0.1:${server.port}/graphql`;
+    return url;
   }
 
   beforeAll(async () => {
