@@ -11,7 +11,7 @@ export function forwardedHeaders(): SubgraphFetchPlugin {
   return {
     name: 'forwarded-headers',
     forSubgraph: (_subgraph, next) => (call) => {
-      // The stock executor's internal calls may come without our context.
+      // Read defensively, as the data source always did: a stand-in caller may pass a partial context.
       const context = call.context as Partial<GatewayContext> | undefined;
       const { headers } = call;
       if (context?.authorization) headers.authorization = context.authorization;
