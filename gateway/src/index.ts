@@ -3,6 +3,7 @@ export * from './server';
 export * from './supergraph/supergraphConfig';
 export * from './supergraph/composeSupergraph';
 export type { GatewayContext } from './gatewayContext';
+export { SubgraphTransportError, type SubgraphCall, type SubgraphFetch, type SubgraphFetchPlugin, type SubgraphTarget } from './subgraphs/subgraphFetchPlugin';
 export { UPLOAD_PATH } from './uploads/uploadRoute';
 export * from './registry/registryDatabase';
 export * from './registry/registryStore';

@@ -28,12 +28,15 @@ import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';
 import { RequestIdentities } from './auth/requestIdentities';
+import { authorizationRulesFor, authorizationRulesPerGeneration } from './auth/authorizationRulesPerGeneration';
 import { useAuthorization } from './auth/useAuthorization';
 import { AllowedOrigins } from './browser/allowedOrigins';
 import { useCsrfPrevention } from './browser/useCsrfPrevention';
 import { corsFor, useOriginPolicy } from './browser/useOriginPolicy';
 import type { GatewayConfig } from './config';
 import { maskGatewayError } from './errors/maskGatewayError';
+import type { FederatedExecution } from './execution/federatedExecution';
+import { federatedExecutionBuilder } from './execution/federatedExecutionBuilder';
 import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
 import { graphiqlPage, type DemoLogin } from './graphiql/graphiqlPage';
@@ -53,6 +56,7 @@ import { inProcessSlidingWindowLimiter, redisSlidingWindowLimiter } from './rate
 import { RateLimitGate } from './rateLimit/rateLimitGate';
 import { useRateLimit } from './rateLimit/useRateLimit';
 import { SubgraphClients } from './subgraphs/subgraphClients';
+import type { SubgraphFetchPlugin } from './subgraphs/subgraphFetchPlugin';
 import { subgraphRequestSignerFor } from './subgraphs/subgraphRequestSigner';
 import { isReachable, subgraphEndpoints } from './supergraph/subgraphEndpoints';
 import { SupergraphManager } from './supergraph/supergraphManager';
@@ -74,7 +78,7 @@ import { useWorkerIdHeader } from './workers/useWorkerIdHeader';
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
-  supergraph: SupergraphManager;
+  supergraph: SupergraphManager<FederatedExecution>;
   metrics: GatewayMetrics;
   subscriptions: FederatedSubscriptions;
   listen(port?: number): Promise<RunningServer>;
@@ -99,6 +103,11 @@ export interface GatewayOptions {
   processMetrics?: boolean;
   /** Set in a `--workers N` worker: its cluster id (response header) and /metrics merged across workers. */
   clusterWorkerId?: number;
+  /**
+   * A deployment's own steps of every subgraph call (request signing, tracing, ...), run for each
+   * attempt after the gateway's own, just before the request goes out (docs/gateway.md).
+   */
+  subgraphFetchPlugins?: readonly SubgraphFetchPlugin[];
   /** Development: GraphiQL offers this login and opens with its token (see graphiqlPage). */
   graphiqlDemo?: DemoLogin;
   logger?: Logger;
@@ -131,14 +140,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
   const signer = await subgraphRequestSignerFor(config.subgraphSigningKeyPem, logger);
   signer.onSigned((entries) => metrics.subgraphAssertionSigned(entries));
-  const clients = new SubgraphClients(config.subgraphs, signer, metrics);
+  const clients = new SubgraphClients(config.subgraphs, signer, metrics, options.subgraphFetchPlugins);
   const registry = config.registry ? await connectGatewayRegistry(config.registry, { redisUrl: config.redisUrl, eventBus: options.eventBus, logger }) : null;
   const initialSdl = registry?.initial?.supergraphSdl ?? options.supergraphSdl ?? (await readFile(config.supergraphPath, 'utf8'));
   const supergraph = await SupergraphManager.start(initialSdl, {
     logger,
-    buildService: (subgraph) => clients.get(subgraph),
-    executor: config.executor,
-    planner: config.planner,
+    // Each capability keeps its own per-supergraph state: execution is built by the manager for
+    // every offered SDL (it is the check), access rules with it, subscription planners lazily.
+    buildExecution: federatedExecutionBuilder({ logger, buildService: (subgraph) => clients.get(subgraph), executor: config.executor, planner: config.planner }),
+    plugins: [authorizationRulesPerGeneration],
     routingOverrides: config.routingOverrides,
     onReload: (result) => metrics.supergraphReloads.inc({ result }),
   }).catch(async (error: unknown) => {
@@ -220,7 +230,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   plugins.push(
     useRateLimit(rateLimit),
     useLoginLimit({ limit: loginLimit, mutations: config.logins.mutations }),
-    useAuthorization((schema) => supergraph.generationFor(schema)?.authorization),
+    useAuthorization((schema) => {
+      const generation = supergraph.generationFor(schema);
+      return generation && authorizationRulesFor(generation);
+    }),
     ...(registry?.usagePlugin ? [registry.usagePlugin] : []),
     useFederatedExecution((schema) => supergraph.generationFor(schema), subscriptions),
     useSseEventIds(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@hub/core';
-import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { gatewayConfigFrom, type Gateway } from '../src';
+import { fixtureGateway } from './support/fixtureGateway';
+import { createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
 
 const HELD_MS = 400;
 
@@ -38,19 +38,9 @@ describe('subgraph requests of the own executor', () => {
   };
 
   async function gatewayWith(executor: 'own' | 'stock'): Promise<string> {
-    const config = gatewayConfigFrom([]);
-    const gateway = await createGateway({
-      config: { ...config, executor, rateLimit: { limit: 0, windowSeconds: 60 } },
-      supergraphSdl: composeFixtures([
-        { name: 'accounts', url: accounts.url, typeDefs: accounts.typeDefs },
-        { name: 'shop', url: shop.url, typeDefs: shop.typeDefs },
-      ]),
-      verifyToken: signer.verifier,
-      logger: createLogger('subgraph-fetch-sharing-test'),
-    });
+    const { gateway, url } = await fixtureGateway([accounts, shop], { executor, verifyToken: signer.verifier, loggerName: 'subgraph-fetch-sharing-test' });
     gateways.push(gateway);
-    const server = await gateway.listen(0);
-    return `http://127.0.0.1:${server.port}/graphql`;
+    return url;
   }
 
   beforeAll(async () => {

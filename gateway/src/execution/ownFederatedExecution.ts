@@ -91,6 +91,7 @@ function serializedRequest(fetch: FetchNode, variables: Record<string, unknown>)
  */
 export class OwnFederatedExecution implements FederatedExecution {
   readonly schema: GraphQLSchema;
+  readonly executorKind = 'own';
   readonly inFlight = new InFlightSubgraphFetches();
   private readonly planning: QueryPlanning;
   private readonly executor: QueryPlanExecutor;
@@ -98,11 +99,15 @@ export class OwnFederatedExecution implements FederatedExecution {
   private readonly bySource = new Map<string, CompiledOperation>();
   private readonly services = new Map<string, GraphQLDataSource<GatewayContext>>();
 
-  constructor(supergraphSdl: string, buildService: SubgraphServiceFactory, planner: PlannerKind = 'hive') {
+  constructor(
+    supergraphSdl: string,
+    buildService: SubgraphServiceFactory,
+    readonly plannerKind: PlannerKind = 'hive',
+  ) {
     const supergraph = Supergraph.build(supergraphSdl);
     const apiSchema = supergraph.apiSchema();
     this.schema = apiSchema.toGraphQLJSSchema();
-    this.planning = createQueryPlanning(planner, supergraph, apiSchema, supergraphSdl);
+    this.planning = createQueryPlanning(plannerKind, supergraph, apiSchema, supergraphSdl);
     this.executor = new QueryPlanExecutor(supergraph.schema.toGraphQLJSSchema());
     for (const { name, url } of supergraph.subgraphsMetadata()) this.services.set(name, buildService({ name, url }));
   }

@@ -1,7 +1,12 @@
-import { GraphQLError, print } from 'graphql';
+import { GraphQLError, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { FederatedSubscriptions } from '../subscriptions/federatedSubscriptions';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
+import type { FederatedExecution } from './federatedExecution';
+
+/** Runs subscriptions on a generation (subscriptions/ implements it; execution does not depend on it). */
+export interface GenerationSubscriptions {
+  subscribe(generation: SupergraphGeneration<FederatedExecution>, args: ExecutionArgs): ExecutionResult | AsyncIterableIterator<ExecutionResult>;
+}
 
 interface YogaParamsContext {
   params?: { query?: string };
@@ -13,8 +18,8 @@ interface YogaParamsContext {
  * the request, so a reload never mixes two schemas.
  */
 export function useFederatedExecution(
-  generationFor: (schema: unknown) => SupergraphGeneration | undefined,
-  subscriptions: FederatedSubscriptions,
+  generationFor: (schema: unknown) => SupergraphGeneration<FederatedExecution> | undefined,
+  subscriptions: GenerationSubscriptions,
 ): Plugin {
   return {
     onExecute({ args, setExecuteFn }) {

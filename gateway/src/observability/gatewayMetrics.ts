@@ -1,9 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CircuitState } from '../subgraphs/circuitBreaker';
 
 /** Operation names come from clients: past this many distinct names new ones count as "other". */
 const MAX_OPERATION_LABELS = 200;
-const CIRCUIT_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+const CIRCUIT_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Prometheus metrics of one gateway instance (own registry, so several gateways can share a process). */
 export class GatewayMetrics {
@@ -173,7 +172,7 @@ export class GatewayMetrics {
     this.assertionEntries.inc(entries);
   }
 
-  circuitState(subgraph: string, state: CircuitState): void {
+  circuitState(subgraph: string, state: keyof typeof CIRCUIT_VALUES): void {
     this.circuit.set({ subgraph }, CIRCUIT_VALUES[state]);
   }
 }

@@ -15,7 +15,7 @@ export interface GatewayRegistry {
   readonly initial: { version: number; supergraphSdl: string } | null;
   /** The usage plugin (null when usage is not recorded). */
   readonly usagePlugin: Plugin | null;
-  follow(supergraph: SupergraphManager): Promise<void>;
+  follow(supergraph: Pick<SupergraphManager, 'offer'>): Promise<void>;
   /** The registry version being served (0 before the first). */
   readonly version: number;
   stop(): Promise<void>;

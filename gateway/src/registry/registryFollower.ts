@@ -5,7 +5,7 @@ import type { RegistryStore } from './registryStore';
 
 export interface RegistryFollowerOptions {
   store: RegistryStore;
-  supergraph: SupergraphManager;
+  supergraph: Pick<SupergraphManager, 'offer'>;
   /** Announcements of new versions; null → polling only. */
   bus: EventBus | null;
   /** Fallback: how often the registry is asked for its latest version. */

@@ -52,6 +52,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** The call ended without telling anything about the dependency (the gateway refused it): the next may try. */
+  releaseTrial(): void {
+    this.trialInFlight = false;
+  }
+
   private transition(state: CircuitState): void {
     this.current = state;
     this.options.onStateChange?.(state);

@@ -21,7 +21,7 @@ export interface JsonPostRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
-  /** The whole call's deadline, from now until the last byte of the answer. */
+  /** The whole call's deadline, from now until the last byte of the answer; 0: none. */
   timeoutMs: number;
 }
 
@@ -45,11 +45,14 @@ export function postJson(dispatcher: Dispatcher, request: JsonPostRequest): Prom
       clearTimeout(deadline);
       outcome();
     };
-    const deadline = setTimeout(() => {
-      finish(() => reject(new JsonPostError(`no answer within ${request.timeoutMs} ms`, 'timeout')));
-      // Before the pool handed the request to a socket there is nothing to abort yet (see onRequestStart).
-      controller?.abort(new JsonPostError('deadline passed', 'timeout'));
-    }, request.timeoutMs);
+    const deadline =
+      request.timeoutMs > 0
+        ? setTimeout(() => {
+            finish(() => reject(new JsonPostError(`no answer within ${request.timeoutMs} ms`, 'timeout')));
+            // Before the pool handed the request to a socket there is nothing to abort yet (see onRequestStart).
+            controller?.abort(new JsonPostError('deadline passed', 'timeout'));
+          }, request.timeoutMs)
+        : undefined;
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(started) {

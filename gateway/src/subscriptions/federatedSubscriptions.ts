@@ -5,6 +5,7 @@ import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import type { SubgraphClients } from '../subgraphs/subgraphClients';
+import type { FederatedExecution } from '../execution/federatedExecution';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
 import { positionMarker } from './positionMarker';
 import { clientResumePoint } from './resumePoint';
@@ -14,7 +15,7 @@ import { StreamPosition } from './streamPosition';
 import { SubscriberQueue } from './subscriberQueue';
 import { SubscribersByToken } from './subscribersByToken';
 import type { ClientOperation } from './subscriptionEventExecution';
-import type { SubscriptionPlanner } from './subscriptionPlanner';
+import { subscriptionPlannerFor, type SubscriptionPlanner } from './subscriptionPlanner';
 import { mayRead, planOnGeneration, replanLive, schemaReloadResult } from './subscriptionReplan';
 import { UpstreamPool, type UpstreamFailure } from './upstreamPool';
 
@@ -74,7 +75,7 @@ export class FederatedSubscriptions {
   private readonly plannerIds = new WeakMap<object, number>();
   private nextPlannerId = 1;
   /** The generation the last supergraph swap made current (null until one is reported). */
-  private generation: SupergraphGeneration | null = null;
+  private generation: SupergraphGeneration<FederatedExecution> | null = null;
   private nextResumeId = 1;
   private readonly sweeper: NodeJS.Timeout;
   private sweeping = false;
@@ -97,7 +98,7 @@ export class FederatedSubscriptions {
     return { subscribers: this.subscribers.size, upstreamStreams: this.streams.size, upstreamConnections: this.pool.connectionCounts() };
   }
 
-  subscribe(generation: SupergraphGeneration, args: ExecutionArgs): ExecutionResult | AsyncIterableIterator<ExecutionResult> {
+  subscribe(generation: SupergraphGeneration<FederatedExecution>, args: ExecutionArgs): ExecutionResult | AsyncIterableIterator<ExecutionResult> {
     if (this.closing) return errorResult('The gateway is shutting down; reconnect', 'GATEWAY_SHUTTING_DOWN');
     const context = args.contextValue as GatewayContext & SocketContext;
     const identity = context.identity;
@@ -113,7 +114,7 @@ export class FederatedSubscriptions {
 
     const live = this.liveGeneration(generation, args.document, args.operationName ?? null, identity);
     if (!live) return schemaReloadResult();
-    const planner = live.subscriptionPlanner;
+    const planner = subscriptionPlannerFor(live);
     let plan;
     try {
       plan = planner.plan(args.document, args.operationName);
@@ -189,7 +190,7 @@ export class FederatedSubscriptions {
    * subscribers of the new generation join it); any other group ends with SUBSCRIPTION_SCHEMA_RELOAD
    * after the events already received. Runs synchronously within the swap.
    */
-  supergraphSwapped(generation: SupergraphGeneration): void {
+  supergraphSwapped(generation: SupergraphGeneration<FederatedExecution>): void {
     this.generation = generation;
     if (this.closing) return;
     const { logger } = this.options;
@@ -214,7 +215,7 @@ export class FederatedSubscriptions {
             member.end('schema_reload', schemaReloadResult());
           }
         }
-        const planner = generation.subscriptionPlanner;
+        const planner = subscriptionPlannerFor(generation);
         group.switchPlan(planner, outcome.plan, this.servicesOf(planner));
         this.rekey(stream, group, groupKeyOf(this.plannerId(planner), group.operation));
       }
@@ -227,7 +228,7 @@ export class FederatedSubscriptions {
    * that since (a request may be validated just before one); then the current one, where it must
    * validate and be permitted again. Undefined when it cannot run there.
    */
-  private liveGeneration(requested: SupergraphGeneration, document: DocumentNode, operationName: string | null, identity: Identity | null): SupergraphGeneration | undefined {
+  private liveGeneration(requested: SupergraphGeneration<FederatedExecution>, document: DocumentNode, operationName: string | null, identity: Identity | null): SupergraphGeneration<FederatedExecution> | undefined {
     const current = this.generation;
     if (!current || current === requested) return requested;
     if ('refused' in planOnGeneration(current, document, operationName) || !mayRead(current, document, identity)) return undefined;

@@ -2,9 +2,10 @@ import { buildOperationContext } from '@apollo/gateway';
 import { Supergraph, type Schema } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { ExecutorKind } from '../execution/federatedExecution';
+import type { ExecutorKind, FederatedExecution } from '../execution/federatedExecution';
 import { InFlightSubgraphFetches } from '../execution/inFlightSubgraphFetches';
 import { createQueryPlanning, type PlannerKind, type QueryPlanning } from '../execution/queryPlanning';
+import { withoutEnforcedSecurityLinks, type SupergraphGeneration } from '../supergraph/supergraphGeneration';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -73,4 +74,20 @@ export class SubscriptionPlanner {
     this.cache.set(cacheKey, plan);
     return plan;
   }
+}
+
+const planners = new WeakMap<SupergraphGeneration, SubscriptionPlanner>();
+
+/**
+ * The subscription planner of a generation, built on its first subscription (most generations
+ * never plan one), with the planner and executor its queries use.
+ */
+export function subscriptionPlannerFor(generation: SupergraphGeneration<FederatedExecution>): SubscriptionPlanner {
+  let planner = planners.get(generation);
+  if (!planner) {
+    const { executorKind, plannerKind } = generation.execution;
+    planner = new SubscriptionPlanner(withoutEnforcedSecurityLinks(generation.sdl), generation.schema, executorKind, plannerKind);
+    planners.set(generation, planner);
+  }
+  return planner;
 }

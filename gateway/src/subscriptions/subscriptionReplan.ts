@@ -7,9 +7,11 @@
 import type { Identity } from '@hub/core';
 import { validate, type DocumentNode, type ExecutionResult } from 'graphql';
 import { scopesSatisfy } from '../auth/authorizationRules';
+import { authorizationRulesFor } from '../auth/authorizationRulesPerGeneration';
+import type { FederatedExecution } from '../execution/federatedExecution';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
 import { errorResult } from './sharedUpstreamStream';
-import type { SubscriptionPlan } from './subscriptionPlanner';
+import { subscriptionPlannerFor, type SubscriptionPlan } from './subscriptionPlanner';
 
 export const SCHEMA_RELOAD_CODE = 'SUBSCRIPTION_SCHEMA_RELOAD';
 
@@ -21,11 +23,11 @@ export function schemaReloadResult(): ExecutionResult {
 export type ReplanOutcome = { plan: SubscriptionPlan } | { refused: string };
 
 /** Validates a client document against a generation's API schema and plans it there. */
-export function planOnGeneration(generation: SupergraphGeneration, document: DocumentNode, operationName: string | null): ReplanOutcome {
+export function planOnGeneration(generation: SupergraphGeneration<FederatedExecution>, document: DocumentNode, operationName: string | null): ReplanOutcome {
   const errors = validate(generation.schema, document);
   if (errors.length > 0) return { refused: `no longer valid: ${errors.map((error) => error.message).join('; ')}` };
   try {
-    return { plan: generation.subscriptionPlanner.plan(document, operationName) };
+    return { plan: subscriptionPlannerFor(generation).plan(document, operationName) };
   } catch (error) {
     return { refused: `could not be planned: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -41,7 +43,7 @@ function sameNames(a: readonly string[] | undefined, b: readonly string[] | unde
  * Re-plans a live subscription on a new generation; refused unless it still subscribes upstream
  * exactly as its stream does.
  */
-export function replanLive(generation: SupergraphGeneration, document: DocumentNode, operationName: string | null, previous: SubscriptionPlan): ReplanOutcome {
+export function replanLive(generation: SupergraphGeneration<FederatedExecution>, document: DocumentNode, operationName: string | null, previous: SubscriptionPlan): ReplanOutcome {
   const outcome = planOnGeneration(generation, document, operationName);
   if ('refused' in outcome || samePrimaryFetch(previous, outcome.plan)) return outcome;
   return { refused: 'its primary fetch changed' };
@@ -63,7 +65,7 @@ export function samePrimaryFetch(previous: SubscriptionPlan, next: SubscriptionP
  * same test the authorization plugin applies to new operations.
  */
 export function mayRead(generation: SupergraphGeneration, document: DocumentNode, identity: Identity | null): boolean {
-  const rules = generation.authorization;
+  const rules = authorizationRulesFor(generation);
   if (rules.isEmpty) return true;
   const required = rules.requiredBy(document);
   if (required.length === 0) return true;

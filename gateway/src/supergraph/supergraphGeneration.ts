@@ -1,9 +1,4 @@
-import type { Logger } from '@hub/core';
 import type { GraphQLSchema } from 'graphql';
-import { AuthorizationRules } from '../auth/authorizationRules';
-import { createFederatedExecution, type ExecutorKind, type FederatedExecution, type SubgraphServiceFactory } from '../execution/federatedExecution';
-import type { PlannerKind } from '../execution/queryPlanning';
-import { SubscriptionPlanner } from '../subscriptions/subscriptionPlanner';
 
 const ENFORCED_HERE = /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[0-9.]+"), for: SECURITY\)/g;
 
@@ -18,47 +13,60 @@ export function withoutEnforcedSecurityLinks(sdl: string): string {
 }
 
 /**
- * One loaded supergraph: the API schema requests validate against, its executor and its access
- * rules. Requests keep the generation they started with; a retired generation is stopped once its
- * last in-flight request has finished.
+ * What executes one supergraph's operations. Building it from the SDL is the check that the
+ * supergraph can be served; it names the API schema requests validate against, and is stopped
+ * once its generation is retired and its last request has finished.
  */
-export class SupergraphGeneration {
+export interface GenerationExecution {
+  readonly schema: GraphQLSchema;
+  stop(): Promise<void>;
+}
+
+/**
+ * Per-supergraph state of a capability other than execution (access rules, for instance): built
+ * for each generation before it serves, at start and for every offered supergraph. Throwing
+ * rejects that supergraph; the current one keeps serving. State that can wait for its first use
+ * (the subscription planner) is built lazily per generation instead, by its owner.
+ */
+export interface SupergraphGenerationPlugin {
+  readonly name: string;
+  onGeneration(generation: SupergraphGeneration): void;
+}
+
+/**
+ * One loaded supergraph: its SDL, the API schema requests validate against and what executes
+ * them. Requests keep the generation they started with; a retired generation is stopped once its
+ * last in-flight request has finished. Access rules and subscription planning keep their own
+ * state per generation (auth/, subscriptions/); this folder knows none of them.
+ */
+export class SupergraphGeneration<E extends GenerationExecution = GenerationExecution> {
   private inFlight = 0;
   private retired = false;
-  private subscriptions: SubscriptionPlanner | null = null;
 
   private constructor(
+    /** The SDL as offered (after routing overrides), security links included. */
     readonly sdl: string,
-    readonly execution: FederatedExecution,
-    readonly authorization: AuthorizationRules,
-    readonly executor: ExecutorKind,
-    readonly planner: PlannerKind,
+    readonly execution: E,
   ) {}
 
-  static async build(
+  /** Builds the execution, then every plugin's state; any failure rejects the supergraph. */
+  static async build<E extends GenerationExecution>(
     sdl: string,
-    logger: Logger,
-    buildService: SubgraphServiceFactory,
-    executor: ExecutorKind = 'own',
-    planner: PlannerKind = 'hive',
-  ): Promise<SupergraphGeneration> {
-    const execution = await createFederatedExecution(withoutEnforcedSecurityLinks(sdl), logger, buildService, executor, planner);
+    buildExecution: (sdl: string) => Promise<E>,
+    plugins: readonly SupergraphGenerationPlugin[],
+  ): Promise<SupergraphGeneration<E>> {
+    const generation = new SupergraphGeneration(sdl, await buildExecution(sdl));
     try {
-      return new SupergraphGeneration(sdl, execution, new AuthorizationRules(sdl, execution.schema), executor, planner);
+      for (const plugin of plugins) plugin.onGeneration(generation);
+      return generation;
     } catch (error) {
-      await execution.stop();
+      await generation.execution.stop();
       throw error;
     }
   }
 
   get schema(): GraphQLSchema {
     return this.execution.schema;
-  }
-
-  /** Built on the first subscription: most generations never plan one. */
-  get subscriptionPlanner(): SubscriptionPlanner {
-    this.subscriptions ??= new SubscriptionPlanner(withoutEnforcedSecurityLinks(this.sdl), this.schema, this.executor, this.planner);
-    return this.subscriptions;
   }
 
   async run<T>(work: () => Promise<T>): Promise<T> {

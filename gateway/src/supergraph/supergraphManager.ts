@@ -1,70 +1,63 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Logger } from '@hub/core';
 import type { GraphQLSchema } from 'graphql';
-import type { ExecutorKind, SubgraphServiceFactory } from '../execution/federatedExecution';
-import type { PlannerKind } from '../execution/queryPlanning';
 import { applyRoutingOverrides } from './routingOverrides';
-import { SupergraphGeneration } from './supergraphGeneration';
+import { SupergraphGeneration, type GenerationExecution, type SupergraphGenerationPlugin } from './supergraphGeneration';
 
-export interface SupergraphManagerOptions {
+export interface SupergraphManagerOptions<E extends GenerationExecution> {
   logger: Logger;
-  buildService: SubgraphServiceFactory;
-  /** Who executes query plans (GATEWAY_EXECUTOR); default ours. */
-  executor?: ExecutorKind;
-  /** Who plans for our executor (GATEWAY_PLANNER); default Hive's planner. */
-  planner?: PlannerKind;
+  /** Builds what executes a supergraph SDL (execution/ registers it); failing rejects the SDL. */
+  buildExecution: (sdl: string) => Promise<E>;
+  /** Other per-generation state, built before a generation serves (access rules). */
+  plugins?: readonly SupergraphGenerationPlugin[];
   routingOverrides: Record<string, string>;
   onReload?: (result: 'applied' | 'rejected') => void;
 }
 
 /** Told of every applied swap, once the new generation is current (the previous one is retired). */
-export type SupergraphSwapListener = (current: SupergraphGeneration, previous: SupergraphGeneration) => void;
+export type SupergraphSwapListener<E extends GenerationExecution = GenerationExecution> = (current: SupergraphGeneration<E>, previous: SupergraphGeneration<E>) => void;
 
 /**
  * Holds the supergraph being served and swaps in a new one when its source changes: the new SDL
- * is built into a planner first (that is the check); only then does it replace the old one.
- * A broken supergraph is logged and ignored, the current one keeps serving.
+ * is built into its execution and every generation plugin's state first (that is the check);
+ * only then does it replace the old one, and swap listeners are told. A broken supergraph is
+ * logged and ignored, the current one keeps serving. What executes a generation is the caller's
+ * (execution/ builds it), so this folder depends on no capability that serves the graph.
  */
-export class SupergraphManager {
-  private generation: SupergraphGeneration;
-  private readonly bySchema = new WeakMap<GraphQLSchema, SupergraphGeneration>();
+export class SupergraphManager<E extends GenerationExecution = GenerationExecution> {
+  private generation: SupergraphGeneration<E>;
+  private readonly bySchema = new WeakMap<GraphQLSchema, SupergraphGeneration<E>>();
   private lastSource: string;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly stops: Array<() => void> = [];
-  private readonly swapListeners = new Set<SupergraphSwapListener>();
+  private readonly swapListeners = new Set<SupergraphSwapListener<E>>();
 
   private constructor(
-    initial: SupergraphGeneration,
+    initial: SupergraphGeneration<E>,
     source: string,
-    private readonly options: SupergraphManagerOptions,
+    private readonly options: SupergraphManagerOptions<E>,
   ) {
     this.generation = initial;
     this.lastSource = source;
     this.bySchema.set(initial.schema, initial);
   }
 
-  static async start(sdl: string, options: SupergraphManagerOptions): Promise<SupergraphManager> {
-    const generation = await SupergraphGeneration.build(
-      applyRoutingOverrides(sdl, options.routingOverrides),
-      options.logger,
-      options.buildService,
-      options.executor,
-      options.planner,
-    );
+  static async start<E extends GenerationExecution>(sdl: string, options: SupergraphManagerOptions<E>): Promise<SupergraphManager<E>> {
+    const generation = await SupergraphGeneration.build(applyRoutingOverrides(sdl, options.routingOverrides), options.buildExecution, options.plugins ?? []);
     return new SupergraphManager(generation, sdl, options);
   }
 
-  get current(): SupergraphGeneration {
+  get current(): SupergraphGeneration<E> {
     return this.generation;
   }
 
   /** The generation whose schema validated a request (it executes that request too). */
-  generationFor(schema: unknown): SupergraphGeneration | undefined {
+  generationFor(schema: unknown): SupergraphGeneration<E> | undefined {
     return this.bySchema.get(schema as GraphQLSchema);
   }
 
   /** Registers a listener for applied swaps; the returned function removes it. */
-  onSwap(listener: SupergraphSwapListener): () => void {
+  onSwap(listener: SupergraphSwapListener<E>): () => void {
     this.swapListeners.add(listener);
     return () => this.swapListeners.delete(listener);
   }
@@ -80,15 +73,9 @@ export class SupergraphManager {
     if (sdl === this.lastSource) return false;
     this.lastSource = sdl;
     const { logger } = this.options;
-    let generation: SupergraphGeneration;
+    let generation: SupergraphGeneration<E>;
     try {
-      generation = await SupergraphGeneration.build(
-        applyRoutingOverrides(sdl, this.options.routingOverrides),
-        logger,
-        this.options.buildService,
-        this.options.executor,
-        this.options.planner,
-      );
+      generation = await SupergraphGeneration.build(applyRoutingOverrides(sdl, this.options.routingOverrides), this.options.buildExecution, this.options.plugins ?? []);
     } catch (error) {
       logger.error({ origin, reason: error instanceof Error ? error.message : String(error) }, 'supergraph rejected; keeping the current one');
       this.options.onReload?.('rejected');
