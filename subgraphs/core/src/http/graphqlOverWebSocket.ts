@@ -30,6 +30,12 @@ export interface GraphQLOverWebSocketOptions {
   /** Return errors to refuse one operation before it is parsed (e.g. a per-connection limit). */
   beforeOperation?: (ctx: WsContext, id: string, payload: SubscribePayload) => readonly GraphQLError[] | void;
   /**
+   * The parameter stage an HTTP request passes after its body is read (yoga's `onParams`, e.g.
+   * persisted operations): the operation's params to run, or errors refusing it. The context is
+   * the one the operation's envelop then gets.
+   */
+  prepareParams?: (params: SubscribePayload, request: Request, context: OperationServerContext) => Promise<SubscribePayload | readonly GraphQLError[]>;
+  /**
    * An operation failed before execution (parse, validation, token): may answer with other errors
    * instead (the gateway counts such failures against the client address and rate-limits them).
    */
@@ -44,6 +50,17 @@ export interface GraphQLWebSocketServer {
   readonly server: WebSocketServer;
   /** Closes every socket with 1001 (Going Away: clients reconnect) and stops accepting. */
   close(): Promise<void>;
+}
+
+/** The server context of one WebSocket operation, as yoga's node adapter gives one of an HTTP request. */
+export interface OperationServerContext {
+  request: Request;
+  connectionParams: WsContext['connectionParams'];
+  /** The client's socket (graphql-ws `extra.socket`). */
+  socket: unknown;
+  /** The upgrade request (as `req` over HTTP), so plugins see the client's address. */
+  req: unknown;
+  params?: SubscribePayload;
 }
 
 interface EnvelopedRoot {
@@ -98,12 +115,15 @@ export function serveGraphQLOverWebSocket(
   const prepareOperation = async (ctx: WsContext, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
     options.onOperationRequest?.(ctx, request);
-    // `req` as over HTTP (the upgrade request), so plugins see the client's address.
     const { socket, request: req } = ctx.extra as { socket?: unknown; request?: unknown };
-    const enveloped = yoga.getEnveloped({ request, params: payload, connectionParams: ctx.connectionParams, socket, req });
+    const context: OperationServerContext = { request, connectionParams: ctx.connectionParams, socket, req };
+    const params = options.prepareParams ? await options.prepareParams(payload, request, context) : payload;
+    if (isErrorList(params)) return params;
+    context.params = params;
+    const enveloped = yoga.getEnveloped(context);
     let document;
     try {
-      document = enveloped.parse(payload.query);
+      document = enveloped.parse(params.query);
     } catch (error) {
       return [error as GraphQLError];
     }
@@ -119,8 +139,8 @@ export function serveGraphQLOverWebSocket(
     return {
       schema: enveloped.schema,
       document,
-      operationName: payload.operationName,
-      variableValues: payload.variables,
+      operationName: params.operationName,
+      variableValues: params.variables,
       contextValue,
       rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
     };
@@ -155,7 +175,7 @@ export function serveGraphQLOverWebSocket(
   };
 }
 
-function isErrorList(prepared: ExecutionArgs | readonly GraphQLError[]): prepared is readonly GraphQLError[] {
+function isErrorList<T extends object>(prepared: T | readonly GraphQLError[]): prepared is readonly GraphQLError[] {
   return Array.isArray(prepared);
 }
 
