@@ -1,6 +1,6 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { Logger, TokenDenylist } from '@hub/core';
-import { getOperationAST, GraphQLError, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getOperationAST, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
@@ -18,7 +18,9 @@ import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanne
 import { schemaReloadResult, SubscriptionReplanning } from './subscriptionReplan';
 import { SubscriptionTokenSweep } from './subscriptionTokenSweep';
 import { ANONYMOUS_TENANT, TenantSubscriptionQuota } from './tenantSubscriptionQuota';
-import { UpstreamPool, type UpstreamFailure } from './upstreamPool';
+import { upstreamFailureResult } from './upstreamFailureResult';
+import { UpstreamPool } from './upstreamPool';
+import { upstreamSubscriptionOf, type UpstreamSubscription } from './upstreamSubscription';
 
 export interface FederatedSubscriptionsOptions {
   settings: SubscriptionSettings;
@@ -39,21 +41,6 @@ interface SubscriptionContext extends GatewayContext, SocketContext {
 /** Clients with equal keys share one result group: same planner, document and variables. */
 function groupKeyOf(plannerId: number, operation: ClientOperation): string {
   return [plannerId, operation.operationName ?? '', operation.source, stableStringify(operation.variables)].join('\u0000');
-}
-
-function failureResult(subgraph: string, failure: UpstreamFailure): ExecutionResult {
-  if (failure.kind === 'unavailable') {
-    return errorResult(`Subgraph ${subgraph} is unavailable: ${failure.reason}`, 'SUBGRAPH_UNAVAILABLE', { serviceName: subgraph });
-  }
-  // The subgraph refused the operation (graphql-ws `error` message): its messages and codes pass on.
-  return {
-    errors: failure.errors.map((error) => {
-      const code = (error.extensions as { code?: unknown } | undefined)?.code;
-      return new GraphQLError(String(error.message ?? 'Subscription refused'), {
-        extensions: { code: typeof code === 'string' ? code : 'SUBGRAPH_ERROR', serviceName: subgraph },
-      });
-    }),
-  };
 }
 
 /**
@@ -126,12 +113,10 @@ export class FederatedSubscriptions {
       return errorResult('Subscription could not be planned', 'INTERNAL');
     }
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const upstreamVariables = Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
-    const scopes = [...(identity?.scopes ?? [])].sort().join(' ');
-    const sharedKey = [plan.primary.serviceName, plan.subgraphUrl, plan.primary.operation, stableStringify(upstreamVariables), tenant, sharing === 'user' ? (identity?.userId ?? '') : '', scopes].join('\u0000');
+    const upstream = upstreamSubscriptionOf(plan, variables, context, tenant, sharing);
     // A resuming client replays from its own point, so it gets a stream of its own: never a live
     // one, and not another resumer's either (that one may already be past the replay).
-    const streamKey = resume.resumeFrom === undefined ? sharedKey : [sharedKey, 'resume', resume.resumeFrom, this.nextResumeId++].join('\u0000');
+    const streamKey = resume.resumeFrom === undefined ? upstream.sharedKey : [upstream.sharedKey, 'resume', resume.resumeFrom, this.nextResumeId++].join('\u0000');
     const clientOperation: ClientOperation = {
       document: args.document,
       operation,
@@ -141,18 +126,7 @@ export class FederatedSubscriptions {
     };
     const groupKey = groupKeyOf(this.plannerId(planner), clientOperation);
 
-    const stream = this.streamFor(
-      streamKey,
-      plan.primary.serviceName,
-      plan.subgraphUrl,
-      {
-        query: plan.primary.operation,
-        operationName: plan.primary.operationName,
-        variables: upstreamVariables,
-        extensions: { headers: { authorization: context.authorization ?? undefined, 'x-request-id': context.requestId } },
-      },
-      resume.resumeFrom,
-    );
+    const stream = this.streamFor(streamKey, upstream, resume.resumeFrom);
     let group = stream.groups.get(groupKey);
     if (!group) {
       group = new ResultGroup(
@@ -224,7 +198,7 @@ export class FederatedSubscriptions {
     return id;
   }
 
-  private streamFor(key: string, subgraph: string, url: string, payload: Parameters<UpstreamPool['subscribe']>[1], resumeFrom?: string): SharedUpstreamStream {
+  private streamFor(key: string, { subgraph, url, payload }: UpstreamSubscription, resumeFrom?: string): SharedUpstreamStream {
     const existing = this.streams.get(key);
     if (existing && !existing.ended) return existing;
     const position = new StreamPosition(resumeFrom);
@@ -237,7 +211,7 @@ export class FederatedSubscriptions {
     stream.start((sink) =>
       this.pool.subscribe({ name: subgraph, url }, tracked, {
         next: sink.next,
-        error: (failure) => sink.fail(failureResult(subgraph, failure)),
+        error: (failure) => sink.fail(upstreamFailureResult(subgraph, failure)),
         complete: sink.complete,
       }),
     );
