@@ -266,6 +266,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         settings: config.subscriptions,
         identities,
         metrics,
+        observability,
         logger,
         paramsStage: operationParamsStage(plugins, yoga.fetchAPI),
         maxPayloadBytes: config.limits.maxBodyBytes,

@@ -54,7 +54,7 @@ interface Refusal {
   rateLimit?: number;
   /** Operations the same caller sends first, over the same transport, and the codes they get. */
   before?: Array<{ operation: Operation; codes: string[] }>;
-  /** How much `gateway_rate_limited_total` grows. */
+  /** How much `gateway_rate_limited_total` grows (`gateway_request_errors_total` grows by one for the code, always). */
   rateLimitedDelta: number;
 }
 
@@ -153,7 +153,17 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
     await subgraph.stop();
   });
 
-  const rateLimitedTotal = async (metrics: Gateway['metrics']) => (await metrics.rateLimited.get()).values.reduce((sum, value) => sum + value.value, 0);
+  /** `name`'s samples summed, those with `code` only when given. */
+  const metricTotal = async (metrics: Gateway['metrics'], name: string, code?: string) => {
+    const metric = metrics.registry.getSingleMetric(name);
+    if (!metric) throw new Error(`no metric ${name}`);
+    const { values } = await metric.get();
+    return values.filter((value) => code === undefined || value.labels.code === code).reduce((sum, value) => sum + value.value, 0);
+  };
+  const counts = async (metrics: Gateway['metrics'], code: string) => ({
+    rateLimited: await metricTotal(metrics, 'gateway_rate_limited_total'),
+    errorsWithCode: await metricTotal(metrics, 'gateway_request_errors_total', code),
+  });
 
   describe.each(REFUSALS)('$name', (refusal) => {
     it.each(TRANSPORTS)(`is ${refusal.code} over %s`, async (transport) => {
@@ -172,10 +182,14 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
       const url = `${(await gateway.listen(0)).url}/graphql`;
       const token = refusal.token ? await refusal.token(signer) : undefined;
       for (const { operation, codes } of refusal.before ?? []) expect(await send[transport](url, operation, token)).toEqual(codes);
-      const before = await rateLimitedTotal(gateway.metrics);
+      const before = await counts(gateway.metrics, refusal.code);
 
       expect(await send[transport](url, refusal.operation, token)).toEqual([refusal.code]);
-      expect((await rateLimitedTotal(gateway.metrics)) - before).toBe(refusal.rateLimitedDelta);
+      const after = await counts(gateway.metrics, refusal.code);
+      expect({ rateLimited: after.rateLimited - before.rateLimited, errorsWithCode: after.errorsWithCode - before.errorsWithCode }).toEqual({
+        rateLimited: refusal.rateLimitedDelta,
+        errorsWithCode: 1,
+      });
     });
   });
 });

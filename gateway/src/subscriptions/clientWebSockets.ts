@@ -7,6 +7,7 @@ import type { RequestIdentities } from '../auth/requestIdentities';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
+import type { RequestObservability } from '../observability/useRequestObservability';
 import type { NodeServerContext } from '../rateLimit/clientAddress';
 import type { RateLimitGate } from '../rateLimit/rateLimitGate';
 import type { OperationParamsStage } from './operationParamsStage';
@@ -17,6 +18,8 @@ export interface ClientWebSocketOptions {
   /** The same identities the HTTP path resolves: connection_init is verified there too. */
   identities: RequestIdentities;
   metrics: GatewayMetrics;
+  /** Each operation (and each refused connection) is recorded as an HTTP request is. */
+  observability: RequestObservability;
   logger: Logger;
   /** The `onParams` hooks of the gateway's plugin list (safelist, APQ), run for every operation. */
   paramsStage: OperationParamsStage;
@@ -54,9 +57,10 @@ function codeOf(error: unknown): string | undefined {
  * plugin chain, as an HTTP request does: the `onParams` hooks (persisted operations), then the
  * envelop (operation limits, context with the identity from RequestIdentities, rate limit,
  * authorization, execution); refusals before execution are charged to the rate limit exactly as
- * over HTTP (RateLimitGate.forRefusal). The bearer token travels in
- * `connectionParams.authorization`; a refused one closes the socket at connection_init with 4403
- * and its error code as the reason (CLOSE_RATE_LIMITED once the address's rate limit is used up).
+ * over HTTP (RateLimitGate.forRefusal), and every operation is recorded in the request metrics and
+ * log line as an HTTP request is. The bearer token travels in `connectionParams.authorization`; a
+ * refused one closes the socket at connection_init with 4403 and its error code as the reason
+ * (CLOSE_RATE_LIMITED once the address's rate limit is used up).
  */
 export function serveClientWebSockets(
   server: Server,
@@ -80,6 +84,7 @@ export function serveClientWebSockets(
           return false;
         }
         const limited = await options.rateLimit.forRefusal(clientOf(ctx));
+        options.observability.webSocketConnectionRefused(codeOf(limited) ?? code);
         if (limited) socketOf(ctx).close(CLOSE_RATE_LIMITED, limited.message);
         else socketOf(ctx).close(CLOSE_FORBIDDEN, code);
         return false;
@@ -100,6 +105,7 @@ export function serveClientWebSockets(
       const limited = await options.rateLimit.forRefusal(clientOf(ctx));
       return limited ? [limited] : undefined;
     },
+    onOperationStarted: (request, outcome) => options.observability.webSocketOperation(request, outcome),
     onSocketError: (error) => logger.debug({ err: error }, 'client WebSocket error'),
     onConnectionClose: (ctx) => {
       if (counted.has(ctx)) metrics.webSocketConnections.dec();

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -40,6 +40,12 @@ export interface GraphQLOverWebSocketOptions {
    * instead (the gateway counts such failures against the client address and rate-limits them).
    */
   onOperationRefused?: (ctx: WsContext, errors: readonly GraphQLError[]) => Promise<readonly GraphQLError[] | void>;
+  /**
+   * How each operation started, under the Request it ran with: the errors refusing it (after
+   * `onOperationRefused`), or what execution returned (a stream for a subscription), e.g. to
+   * record it in the same request metrics as an HTTP operation.
+   */
+  onOperationStarted?: (request: Request, outcome: OperationOutcome) => void;
   onOperationEnd?: (ctx: WsContext, id: string) => void;
   onConnectionClose?: (ctx: WsContext) => void;
   /** A socket-level error (protocol violation, oversized frame); ws closes the socket itself. */
@@ -62,6 +68,8 @@ export interface OperationServerContext {
   req: unknown;
   params?: SubscribePayload;
 }
+
+export type OperationOutcome = readonly GraphQLError[] | ExecutionResult | AsyncIterable<ExecutionResult>;
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
@@ -111,9 +119,12 @@ export function serveGraphQLOverWebSocket(
           options.allowUpgrade!(info.req) ? done(true) : done(false, 403, 'Origin not allowed')
       : undefined,
   });
+  const started = (request: Request) => (outcome: OperationOutcome) => {
+    options.onOperationStarted?.(request, outcome);
+    return outcome;
+  };
   /** The operation ready to execute, or why it cannot be. */
-  const prepareOperation = async (ctx: WsContext, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-    const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+  const prepareOperation = async (ctx: WsContext, payload: SubscribePayload, request: Request): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     options.onOperationRequest?.(ctx, request);
     const { socket, request: req } = ctx.extra as { socket?: unknown; request?: unknown };
     const context: OperationServerContext = { request, connectionParams: ctx.connectionParams, socket, req };
@@ -142,7 +153,12 @@ export function serveGraphQLOverWebSocket(
       operationName: params.operationName,
       variableValues: params.variables,
       contextValue,
-      rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+      rootValue: options.onOperationStarted
+        ? {
+            execute: (args: ExecutionArgs) => Promise.resolve(enveloped.execute(args)).then(started(request)),
+            subscribe: (args: ExecutionArgs) => Promise.resolve(enveloped.subscribe(args)).then(started(request)),
+          }
+        : { execute: enveloped.execute, subscribe: enveloped.subscribe },
     };
   };
   const disposable = useServer(
@@ -153,9 +169,12 @@ export function serveGraphQLOverWebSocket(
       onSubscribe: async (ctx, id, payload) => {
         const refused = options.beforeOperation?.(ctx, id, payload);
         if (refused && refused.length > 0) return refused;
-        const prepared = await prepareOperation(ctx, payload);
+        const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+        const prepared = await prepareOperation(ctx, payload, request);
         if (!isErrorList(prepared)) return prepared;
-        return (await options.onOperationRefused?.(ctx, prepared)) ?? prepared;
+        const refusal = (await options.onOperationRefused?.(ctx, prepared)) ?? prepared;
+        options.onOperationStarted?.(request, refusal);
+        return refusal;
       },
       onComplete: options.onOperationEnd,
       onClose: options.onConnectionClose,
