@@ -21,9 +21,10 @@ function isGraphQLError(error: unknown): error is GraphQLError {
 export function operationParamsStage(plugins: readonly Plugin[], fetchAPI: FetchAPI): OperationParamsStage {
   const hooks = plugins.flatMap((plugin) => (plugin.onParams ? [plugin.onParams] : []));
   return async (initial, request, context) => {
-    // graphql-ws allows null where yoga's params have undefined.
+    // graphql-ws allows null where yoga's params have undefined, and wants a string query: an
+    // empty one is how a client sends a persisted operation's hash alone (HTTP: no query at all).
     let params: GraphQLParams = {
-      query: initial.query,
+      query: initial.query === '' ? undefined : initial.query,
       operationName: initial.operationName ?? undefined,
       variables: initial.variables ?? undefined,
       extensions: initial.extensions ?? undefined,
