@@ -64,6 +64,7 @@ import { applyRoutingOverrides } from './supergraph/routingOverrides';
 import { useCurrentSupergraph } from './supergraph/useCurrentSupergraph';
 import { FederatedSubscriptions } from './subscriptions/federatedSubscriptions';
 import { serveClientWebSockets, type ClientWebSockets } from './subscriptions/clientWebSockets';
+import { operationParamsStage } from './subscriptions/operationParamsStage';
 import { useSseEventIds } from './subscriptions/sseEventIds';
 import {
   inProcessSubscriptionTicketStore,
@@ -273,12 +274,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     subscriptions,
     listen: async (port = config.port) => {
       server = await listen(yoga, port);
+      // WebSocket operations pass the same plugin chain: `onParams` hooks here, the envelop per operation.
       webSockets = serveClientWebSockets(server.server, yoga, {
         settings: config.subscriptions,
-        verifyToken,
+        identities,
         metrics,
+        observability,
         logger,
-        manifest,
+        paramsStage: operationParamsStage(plugins, yoga.fetchAPI),
         maxPayloadBytes: config.limits.maxBodyBytes,
         rateLimit,
         allowOrigin: (origin, host) => origins.allows(origin, host),

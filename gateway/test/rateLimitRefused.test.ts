@@ -7,7 +7,7 @@ import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
 import { WsConnections } from '../../test/support/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { redisSlidingWindowLimiter } from '../src/rateLimit/slidingWindowLimiter';
-import { CLOSE_RATE_LIMITED } from '../src/subscriptions/clientWebSockets';
+import { CLOSE_RATE_LIMITED } from '../src/subscriptions/webSocketCloseCodes';
 import { composeFixtures, createTestSigner, startFixtureSubgraph, type FixtureSubgraph, type GraphQLBody, type TestSigner } from './support/fixtureSubgraphs';
 
 const LIMIT = 3;

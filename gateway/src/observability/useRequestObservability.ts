@@ -1,4 +1,4 @@
-import { REQUEST_ID_HEADER, requestIdOf, type Logger } from '@hub/core';
+import { REQUEST_ID_HEADER, requestIdOf, type Logger, type OperationOutcome } from '@hub/core';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gatewayContext';
@@ -17,13 +17,23 @@ export interface RequestObservability {
   plugin: Plugin;
   /** The id this request is logged and answered under (the caller's x-request-id when sane). */
   requestIdOf(request: Request): string;
+  /**
+   * A WebSocket operation started or was refused (its Request is the transport's, one per
+   * operation): the same metrics and log line as an HTTP request, so a refusal counts alike.
+   */
+  webSocketOperation(request: Request, outcome: OperationOutcome): void;
+  /** A WebSocket connection refused at connection_init: its error code counts as an HTTP refusal's does. */
+  webSocketConnectionRefused(code: string): void;
 }
 
 function errorCodesOf(result: unknown): string[] {
+  if (Array.isArray(result) && result.every((item) => item instanceof Error)) return codesOf(result as unknown as ExecutionResult['errors']);
   const results = (Array.isArray(result) ? result : [result]) as ExecutionResult[];
-  return results.flatMap((one) =>
-    (one?.errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN')),
-  );
+  return results.flatMap((one) => codesOf(one?.errors));
+}
+
+function codesOf(errors: ExecutionResult['errors']): string[] {
+  return (errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
 }
 
 /**
@@ -61,20 +71,32 @@ export function createRequestObservability(logger: Logger, metrics: GatewayMetri
       response.headers.set(REQUEST_ID_HEADER, record.requestId);
       const url = new URL(request.url);
       if (url.pathname !== GRAPHQL_PATH && url.pathname !== UPLOAD_PATH) return;
-      const seconds = (performance.now() - record.started) / 1000;
-      metrics.request(record.operationName, seconds, record.errorCodes);
-      logger[lineLevel](
-        {
-          requestId: record.requestId,
-          orgId: record.orgId,
-          operationName: record.operationName,
-          durationMs: Math.round(seconds * 10_000) / 10,
-          status: response.status,
-          errorCodes: record.errorCodes.length > 0 ? record.errorCodes : undefined,
-        },
-        'graphql request',
-      );
+      finish(record, { status: response.status });
     },
   };
-  return { plugin: plugin as Plugin, requestIdOf: (request) => recordOf(request).requestId };
+  const finish = (record: RequestRecord, answer: { status: number } | { transport: 'websocket' }) => {
+    const seconds = (performance.now() - record.started) / 1000;
+    metrics.request(record.operationName, seconds, record.errorCodes);
+    logger[lineLevel](
+      {
+        requestId: record.requestId,
+        orgId: record.orgId,
+        operationName: record.operationName,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        ...answer,
+        errorCodes: record.errorCodes.length > 0 ? record.errorCodes : undefined,
+      },
+      'graphql request',
+    );
+  };
+  return {
+    plugin: plugin as Plugin,
+    requestIdOf: (request) => recordOf(request).requestId,
+    webSocketOperation: (request, outcome) => {
+      const record = recordOf(request);
+      record.errorCodes = errorCodesOf(outcome);
+      finish(record, { transport: 'websocket' });
+    },
+    webSocketConnectionRefused: (code) => metrics.request(null, 0, [code]),
+  };
 }

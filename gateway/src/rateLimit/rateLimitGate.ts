@@ -1,6 +1,7 @@
 import type { ConfigReader, Logger, RateLimiter, RateLimitWindow } from '@hub/core';
 import type { GraphQLError } from 'graphql';
 import type { CallerKey } from '../limits/callerKey';
+import { clientAddressOf, type NodeServerContext } from './clientAddress';
 import { rateLimitedError } from './rateLimitedError';
 import { rateLimitWindowFor } from './rateLimitSettings';
 
@@ -59,6 +60,15 @@ export class RateLimitGate {
 
   forAddress(address: string): Promise<GraphQLError | null> {
     return this.hit(`anon:${address}`, null);
+  }
+
+  /**
+   * One operation refused before it reached execution (a forged or expired token, a document that
+   * does not parse or validate, an unknown persisted operation), over any transport: it has no
+   * tenant, so it counts against the client address; RATE_LIMITED once that window is used up.
+   */
+  forRefusal(client: NodeServerContext | undefined): Promise<GraphQLError | null> {
+    return this.forAddress(clientAddressOf(client));
   }
 
   private async hit(key: string, orgId: string | null): Promise<GraphQLError | null> {

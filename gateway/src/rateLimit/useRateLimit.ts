@@ -19,7 +19,8 @@ type RequestContext = GatewayContext & NodeServerContext & { request: Request };
  * per client address, since it has no tenant; once that window is used up its answer becomes
  * 429 RATE_LIMITED instead, so a flood of garbage meets the same wall as anonymous traffic.
  * A request that admission control already counted (its caller was over the limit moments ago)
- * is not counted twice.
+ * is not counted twice. WebSocket operations pass the same `onSubscribe`/`onExecute` count; their
+ * refusals before execution are charged by the transport through the same `forRefusal`.
  */
 export function useRateLimit(gate: RateLimitGate): Plugin {
   // Operations of a request that were counted before execution (batches have several).
@@ -42,7 +43,7 @@ export function useRateLimit(gate: RateLimitGate): Plugin {
       const operations = Array.isArray(result) ? result.length : 1;
       const uncounted = operations - (counted.get(request) ?? 0) - (gate.countedBeforeParsing(request) ? 1 : 0);
       let limited = null;
-      for (let i = 0; i < uncounted; i += 1) limited = (await gate.forAddress(clientAddressOf(serverContext as NodeServerContext))) ?? limited;
+      for (let i = 0; i < uncounted; i += 1) limited = (await gate.forRefusal(serverContext as NodeServerContext)) ?? limited;
       if (!limited) return;
       const refusal: ExecutionResult = { errors: [limited] };
       // In a batch, operations that ran keep their results; only the failed ones are replaced.

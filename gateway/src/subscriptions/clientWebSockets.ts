@@ -1,22 +1,28 @@
 import type { Server } from 'node:http';
-import { serveGraphQLOverWebSocket, UnauthenticatedError, type Logger, type TokenVerifier } from '@hub/core';
+import { serveGraphQLOverWebSocket, type Logger } from '@hub/core';
 import { GraphQLError } from 'graphql';
-import type { SubscribePayload } from 'graphql-ws';
+import type { Context as WsContext } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
+import type { RequestIdentities } from '../auth/requestIdentities';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
-import type { OperationManifest } from '../persistedOperations/operationManifest';
-import { clientAddressOf, type NodeServerContext } from '../rateLimit/clientAddress';
+import type { RequestObservability } from '../observability/useRequestObservability';
+import type { NodeServerContext } from '../rateLimit/clientAddress';
 import type { RateLimitGate } from '../rateLimit/rateLimitGate';
+import type { OperationParamsStage } from './operationParamsStage';
+import { CLOSE_FORBIDDEN, CLOSE_RATE_LIMITED } from './webSocketCloseCodes';
 
 export interface ClientWebSocketOptions {
   settings: SubscriptionSettings;
-  verifyToken: TokenVerifier;
+  /** The same identities the HTTP path resolves: connection_init is verified there too. */
+  identities: RequestIdentities;
   metrics: GatewayMetrics;
+  /** Each operation (and each refused connection) is recorded as an HTTP request is. */
+  observability: RequestObservability;
   logger: Logger;
-  /** Safelist mode: WebSocket operations are held to the same manifest as HTTP ones. */
-  manifest?: OperationManifest;
+  /** The `onParams` hooks of the gateway's plugin list (safelist, APQ), run for every operation. */
+  paramsStage: OperationParamsStage;
   maxPayloadBytes: number;
   /** Refused tokens and operations count against the client address, as over HTTP. */
   rateLimit: RateLimitGate;
@@ -24,47 +30,37 @@ export interface ClientWebSocketOptions {
   allowOrigin: (origin: string | undefined, host: string | undefined) => boolean;
 }
 
-/**
- * Close code for a client whose refused attempts used up its address's rate limit (graphql-ws
- * already uses 4429 for a repeated connection_init, so the next free one).
- */
-export const CLOSE_RATE_LIMITED = 4430;
-
-/** graphql-ws (`use/ws`) keeps the upgrade request in `extra.request`, yoga's node adapter in `req`. */
-const addressOf = (ctx: { extra: unknown }) =>
-  clientAddressOf({ req: (ctx.extra as { request?: NodeServerContext['req'] }).request });
-
 export interface ClientWebSockets {
   close(): Promise<void>;
 }
 
-function limitError(message: string, code: string): readonly GraphQLError[] {
-  return [new GraphQLError(message, { extensions: { code } })];
+interface ClosableSocket {
+  close(code: number, reason: string): void;
 }
 
-function bearer(connectionParams: Readonly<Record<string, unknown>> | undefined): string | undefined {
-  const value = connectionParams?.authorization ?? connectionParams?.Authorization;
-  if (typeof value !== 'string') return undefined;
-  return value.replace(/^Bearer\s+/i, '');
-}
+/** graphql-ws (`use/ws`) keeps the upgrade request in `extra.request`, yoga's node adapter in `req`. */
+const clientOf = (ctx: WsContext): NodeServerContext => ({ req: (ctx.extra as { request?: NodeServerContext['req'] }).request });
 
-/**
- * Resolves a persisted operation for a WebSocket subscribe message (yoga's persisted-operations
- * plugin only sees HTTP requests). Returns errors, or rewrites `payload.query` from the manifest.
- */
-function applySafelist(manifest: OperationManifest, payload: SubscribePayload): readonly GraphQLError[] | void {
-  const hash = (payload.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
-  if (typeof hash !== 'string') return limitError('Only persisted operations are accepted', 'PERSISTED_QUERY_ONLY');
-  const document = manifest.operations[hash];
-  if (!document) return limitError('Persisted operation not found', 'PERSISTED_QUERY_NOT_FOUND');
-  (payload as { query: string }).query = document;
+const socketOf = (ctx: WsContext) => (ctx.extra as { socket: ClosableSocket }).socket;
+
+/** The error code of a refused token (a GraphQL error); undefined for any other failure. */
+function codeOf(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'GraphQLError') return undefined;
+  const code = (error as GraphQLError).extensions?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /**
- * `graphql-transport-ws` for clients, on the same path as HTTP. The bearer token travels in
- * `connectionParams.authorization` and is verified at `connection_init` (an invalid one closes the
- * socket with 4403, or CLOSE_RATE_LIMITED once the address's rate limit is used up); every
- * operation is then verified again like an HTTP request.
+ * `graphql-transport-ws` for clients, on the same path as HTTP. Only what is particular to the
+ * transport lives here: the upgrade's origin check, connection_init, close codes, the limit of
+ * subscriptions per connection and keep-alive. Every operation otherwise passes the gateway's one
+ * plugin chain, as an HTTP request does: the `onParams` hooks (persisted operations), then the
+ * envelop (operation limits, context with the identity from RequestIdentities, rate limit,
+ * authorization, execution); refusals before execution are charged to the rate limit exactly as
+ * over HTTP (RateLimitGate.forRefusal), and every operation is recorded in the request metrics and
+ * log line as an HTTP request is. The bearer token travels in `connectionParams.authorization`; a
+ * refused one closes the socket at connection_init with 4403 and its error code as the reason
+ * (CLOSE_RATE_LIMITED once the address's rate limit is used up).
  */
 export function serveClientWebSockets(
   server: Server,
@@ -79,36 +75,37 @@ export function serveClientWebSockets(
     maxPayloadBytes: options.maxPayloadBytes,
     allowUpgrade: (request) => options.allowOrigin(request.headers.origin, request.headers.host),
     onConnect: async (ctx) => {
-      const token = bearer(ctx.connectionParams);
-      if (token) {
-        try {
-          await options.verifyToken(token);
-        } catch (error) {
-          if (error instanceof UnauthenticatedError) {
-            const limited = await options.rateLimit.forAddress(addressOf(ctx));
-            if (limited) (ctx.extra as { socket: { close(code: number, reason: string): void } }).socket.close(CLOSE_RATE_LIMITED, limited.message);
-            return false;
-          }
+      try {
+        await options.identities.ofConnection(ctx.connectionParams);
+      } catch (error) {
+        const code = codeOf(error);
+        if (code === undefined) {
           logger.error({ err: error }, 'WebSocket token could not be verified');
           return false;
         }
+        const limited = await options.rateLimit.forRefusal(clientOf(ctx));
+        options.observability.webSocketConnectionRefused(codeOf(limited) ?? code);
+        if (limited) socketOf(ctx).close(CLOSE_RATE_LIMITED, limited.message);
+        else socketOf(ctx).close(CLOSE_FORBIDDEN, code);
+        return false;
       }
       counted.add(ctx);
       metrics.webSocketConnections.inc();
       return true;
     },
-    beforeOperation: (ctx, _id, payload) => {
+    beforeOperation: (ctx) => {
       // graphql-ws has already reserved this operation's id in `subscriptions`.
       const open = Object.keys(ctx.subscriptions).length;
       if (open > settings.maxPerConnection) {
-        return limitError(`At most ${settings.maxPerConnection} subscriptions per connection`, 'SUBSCRIPTION_LIMIT');
+        return [new GraphQLError(`At most ${settings.maxPerConnection} subscriptions per connection`, { extensions: { code: 'SUBSCRIPTION_LIMIT' } })];
       }
-      if (options.manifest) return applySafelist(options.manifest, payload);
     },
+    prepareParams: options.paramsStage,
     onOperationRefused: async (ctx) => {
-      const limited = await options.rateLimit.forAddress(addressOf(ctx));
+      const limited = await options.rateLimit.forRefusal(clientOf(ctx));
       return limited ? [limited] : undefined;
     },
+    onOperationStarted: (request, outcome) => options.observability.webSocketOperation(request, outcome),
     onSocketError: (error) => logger.debug({ err: error }, 'client WebSocket error'),
     onConnectionClose: (ctx) => {
       if (counted.has(ctx)) metrics.webSocketConnections.dec();

@@ -1,23 +1,27 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { REVOCATION_REFUSAL_REASONS, revocationRefusal, type Identity, type Logger, type TokenDenylist } from '@hub/core';
-import { getOperationAST, GraphQLError, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Logger, TokenDenylist } from '@hub/core';
+import { getOperationAST, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import type { SubgraphClients } from '../subgraphs/subgraphClients';
-import type { FederatedExecution } from '../execution/federatedExecution';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
+import type { FederatedExecution } from '../execution/federatedExecution';
 import { positionMarker } from './positionMarker';
 import { clientResumePoint } from './resumePoint';
 import { errorResult, ResultGroup, SharedUpstreamStream, type EndReason, type Subscriber } from './sharedUpstreamStream';
 import { stableStringify } from './stableStringify';
 import { StreamPosition } from './streamPosition';
+import { disconnectSlowConsumer, overWebSocket, socketBackedUp, type SocketContext } from './subscriberSocket';
 import { SubscriberQueue } from './subscriberQueue';
-import { SubscribersByToken } from './subscribersByToken';
 import type { ClientOperation } from './subscriptionEventExecution';
-import { subscriptionPlannerFor, type SubscriptionPlanner } from './subscriptionPlanner';
-import { mayRead, planOnGeneration, replanLive, schemaReloadResult } from './subscriptionReplan';
-import { UpstreamPool, type UpstreamFailure } from './upstreamPool';
+import { subscriptionPlannerFor, type SubscriptionPlan, type SubscriptionPlanner } from './subscriptionPlanner';
+import { schemaReloadResult, SubscriptionReplanning } from './subscriptionReplan';
+import { SubscriptionTokenSweep } from './subscriptionTokenSweep';
+import { ANONYMOUS_TENANT, TenantSubscriptionQuota } from './tenantSubscriptionQuota';
+import { upstreamFailureResult } from './upstreamFailureResult';
+import { UpstreamPool } from './upstreamPool';
+import { upstreamSubscriptionOf, type UpstreamSubscription } from './upstreamSubscription';
 
 export interface FederatedSubscriptionsOptions {
   settings: SubscriptionSettings;
@@ -29,56 +33,38 @@ export interface FederatedSubscriptionsOptions {
   logger: Logger;
 }
 
-/** A WebSocket the subscription arrived on (set by the WebSocket transport in the context). */
-interface SocketContext {
-  socket?: { close(code: number, reason: string): void; readonly bufferedAmount: number };
+/** What a subscription's context holds besides the gateway's own: its params and request (yoga), its socket (WebSocket). */
+interface SubscriptionContext extends GatewayContext, SocketContext {
   params?: { query?: string; extensions?: Record<string, unknown> | null };
   request?: Request;
 }
-
-const TRY_AGAIN_LATER = 1013;
 
 /** Clients with equal keys share one result group: same planner, document and variables. */
 function groupKeyOf(plannerId: number, operation: ClientOperation): string {
   return [plannerId, operation.operationName ?? '', operation.source, stableStringify(operation.variables)].join('\u0000');
 }
 
-function failureResult(subgraph: string, failure: UpstreamFailure): ExecutionResult {
-  if (failure.kind === 'unavailable') {
-    return errorResult(`Subgraph ${subgraph} is unavailable: ${failure.reason}`, 'SUBGRAPH_UNAVAILABLE', { serviceName: subgraph });
-  }
-  // The subgraph refused the operation (graphql-ws `error` message): its messages and codes pass on.
-  return {
-    errors: failure.errors.map((error) => {
-      const code = (error.extensions as { code?: unknown } | undefined)?.code;
-      return new GraphQLError(String(error.message ?? 'Subscription refused'), {
-        extensions: { code: typeof code === 'string' ? code : 'SUBGRAPH_ERROR', serviceName: subgraph },
-      });
-    }),
-  };
-}
-
 /**
  * Federated subscriptions: plans each client subscription with the federation planner, runs the
  * primary as a shared upstream stream on the owning subgraph and resolves the rest of the plan
- * per event. Enforces per-tenant limits, token expiry and revocation, and bounded client queues.
- * Upstream streams track event positions, so a dropped upstream resumes without loss or
- * duplicates, and a client may resume from a position of its own (Last-Event-ID, resumeFrom).
- * Nothing here knows a field or a subgraph by name.
+ * per event. This class keeps the bookkeeping of subscribers, result groups and upstream streams
+ * (who shares what, and what is released when the last one leaves); per-tenant quotas
+ * (TenantSubscriptionQuota), the token sweep (SubscriptionTokenSweep), re-planning on a
+ * supergraph swap (SubscriptionReplanning) and the subscriber's WebSocket (subscriberSocket) are
+ * modules of their own. Upstream streams track event positions, so a dropped upstream resumes
+ * without loss or duplicates, and a client may resume from a position of its own (Last-Event-ID,
+ * resumeFrom). Nothing here knows a field or a subgraph by name.
  */
 export class FederatedSubscriptions {
   private readonly pool: UpstreamPool;
   private readonly streams = new Map<string, SharedUpstreamStream>();
   private readonly subscribers = new Set<Subscriber>();
-  private readonly byToken = new SubscribersByToken();
-  private readonly perTenant = new Map<string, number>();
+  private readonly quota: TenantSubscriptionQuota;
+  private readonly tokenSweep: SubscriptionTokenSweep;
+  private readonly replanning: SubscriptionReplanning;
   private readonly plannerIds = new WeakMap<object, number>();
   private nextPlannerId = 1;
-  /** The generation the last supergraph swap made current (null until one is reported). */
-  private generation: SupergraphGeneration<FederatedExecution> | null = null;
   private nextResumeId = 1;
-  private readonly sweeper: NodeJS.Timeout;
-  private sweeping = false;
   private closing = false;
 
   constructor(private readonly options: FederatedSubscriptionsOptions) {
@@ -89,8 +75,14 @@ export class FederatedSubscriptions {
       metrics: options.metrics,
       logger: options.logger,
     });
-    this.sweeper = setInterval(() => void this.checkTokens(), options.settings.authCheckMs);
-    this.sweeper.unref();
+    this.quota = new TenantSubscriptionQuota(options.settings.maxPerTenant);
+    this.tokenSweep = new SubscriptionTokenSweep({
+      denylist: options.denylist,
+      blindGraceSeconds: options.blindGraceSeconds,
+      intervalMs: options.settings.authCheckMs,
+      logger: options.logger,
+    });
+    this.replanning = new SubscriptionReplanning(options.logger);
   }
 
   /** Counts for tests, benchmarks and /metrics. */
@@ -100,19 +92,18 @@ export class FederatedSubscriptions {
 
   subscribe(generation: SupergraphGeneration<FederatedExecution>, args: ExecutionArgs): ExecutionResult | AsyncIterableIterator<ExecutionResult> {
     if (this.closing) return errorResult('The gateway is shutting down; reconnect', 'GATEWAY_SHUTTING_DOWN');
-    const context = args.contextValue as GatewayContext & SocketContext;
+    const context = args.contextValue as SubscriptionContext;
     const identity = context.identity;
-    const tenant = identity?.orgId ?? 'anonymous';
-    const { maxPerTenant, queueSize, sharing } = this.options.settings;
-    if ((this.perTenant.get(tenant) ?? 0) >= maxPerTenant) {
-      return errorResult(`At most ${maxPerTenant} open subscriptions per organization`, 'SUBSCRIPTION_LIMIT', { limit: maxPerTenant });
-    }
+    const tenant = identity?.orgId ?? ANONYMOUS_TENANT;
+    const { queueSize, sharing } = this.options.settings;
+    const overQuota = this.quota.refusal(tenant);
+    if (overQuota) return overQuota;
     const operation = getOperationAST(args.document, args.operationName);
     if (!operation) return errorResult('Could not determine which operation to run', 'BAD_USER_INPUT');
     const resume = clientResumePoint(context);
     if (!resume.ok) return errorResult(resume.message, 'BAD_USER_INPUT');
 
-    const live = this.liveGeneration(generation, args.document, args.operationName ?? null, identity);
+    const live = this.replanning.liveGeneration(generation, args.document, args.operationName ?? null, identity);
     if (!live) return schemaReloadResult();
     const planner = subscriptionPlannerFor(live);
     let plan;
@@ -123,12 +114,10 @@ export class FederatedSubscriptions {
       return errorResult('Subscription could not be planned', 'INTERNAL');
     }
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
-    const upstreamVariables = Object.fromEntries((plan.primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
-    const scopes = [...(identity?.scopes ?? [])].sort().join(' ');
-    const sharedKey = [plan.primary.serviceName, plan.subgraphUrl, plan.primary.operation, stableStringify(upstreamVariables), tenant, sharing === 'user' ? (identity?.userId ?? '') : '', scopes].join('\u0000');
+    const upstream = upstreamSubscriptionOf(plan, variables, context, tenant, sharing);
     // A resuming client replays from its own point, so it gets a stream of its own: never a live
     // one, and not another resumer's either (that one may already be past the replay).
-    const streamKey = resume.resumeFrom === undefined ? sharedKey : [sharedKey, 'resume', resume.resumeFrom, this.nextResumeId++].join('\u0000');
+    const streamKey = resume.resumeFrom === undefined ? upstream.sharedKey : [upstream.sharedKey, 'resume', resume.resumeFrom, this.nextResumeId++].join('\u0000');
     const clientOperation: ClientOperation = {
       document: args.document,
       operation,
@@ -138,18 +127,7 @@ export class FederatedSubscriptions {
     };
     const groupKey = groupKeyOf(this.plannerId(planner), clientOperation);
 
-    const stream = this.streamFor(
-      streamKey,
-      plan.primary.serviceName,
-      plan.subgraphUrl,
-      {
-        query: plan.primary.operation,
-        operationName: plan.primary.operationName,
-        variables: upstreamVariables,
-        extensions: { headers: { authorization: context.authorization ?? undefined, 'x-request-id': context.requestId } },
-      },
-      resume.resumeFrom,
-    );
+    const stream = this.streamFor(streamKey, upstream, resume.resumeFrom);
     let group = stream.groups.get(groupKey);
     if (!group) {
       group = new ResultGroup(
@@ -175,7 +153,7 @@ export class FederatedSubscriptions {
    */
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.sweeper);
+    this.tokenSweep.stop();
     const result = errorResult('The gateway is shutting down; reconnect', 'GATEWAY_SHUTTING_DOWN');
     for (const subscriber of [...this.subscribers]) subscriber.end('shutdown', result, true);
     for (const stream of this.streams.values()) stream.stop();
@@ -183,56 +161,15 @@ export class FederatedSubscriptions {
     await this.pool.close();
   }
 
-  /**
-   * A supergraph swap was applied: every live result group is re-planned on the new generation.
-   * A group whose document is still valid there and whose primary fetch is unchanged keeps its
-   * members and upstream stream and resolves the next event with the new plan (re-keyed, so new
-   * subscribers of the new generation join it); any other group ends with SUBSCRIPTION_SCHEMA_RELOAD
-   * after the events already received. Runs synchronously within the swap.
-   */
+  /** A supergraph swap was applied: live subscriptions are re-planned on it (SubscriptionReplanning.swapped). */
   supergraphSwapped(generation: SupergraphGeneration<FederatedExecution>): void {
-    this.generation = generation;
-    if (this.closing) return;
-    const { logger } = this.options;
-    let kept = 0;
-    let ended = 0;
-    for (const stream of this.streams.values()) {
-      for (const group of [...stream.groups.values()]) {
-        if (group.isFinishing || group.members.size === 0) continue;
-        const outcome = replanLive(generation, group.operation.document, group.operation.operationName, group.currentPlan);
-        if ('refused' in outcome) {
-          logger.info({ subgraph: stream.subgraph, subscribers: group.members.size, reason: outcome.refused }, 'subscriptions end on the new supergraph');
-          ended += group.members.size;
-          group.finish('schema_reload', schemaReloadResult());
-          continue;
-        }
-        // The new generation's access rules apply to subscriptions already open, too.
-        for (const member of [...group.members]) {
-          if (mayRead(generation, group.operation.document, member.identity)) {
-            kept += 1;
-          } else {
-            ended += 1;
-            member.end('schema_reload', schemaReloadResult());
-          }
-        }
-        const planner = subscriptionPlannerFor(generation);
-        group.switchPlan(planner, outcome.plan, this.servicesOf(planner));
-        this.rekey(stream, group, groupKeyOf(this.plannerId(planner), group.operation));
-      }
-    }
-    if (kept + ended > 0) logger.info({ kept, ended }, 'live subscriptions re-planned on the new supergraph');
+    this.replanning.swapped(generation, this.closing ? [] : this.streams.values(), (stream, group, planner, plan) => this.regroup(stream, group, planner, plan));
   }
 
-  /**
-   * The generation a subscription runs on: the one that validated it, unless a swap has replaced
-   * that since (a request may be validated just before one); then the current one, where it must
-   * validate and be permitted again. Undefined when it cannot run there.
-   */
-  private liveGeneration(requested: SupergraphGeneration<FederatedExecution>, document: DocumentNode, operationName: string | null, identity: Identity | null): SupergraphGeneration<FederatedExecution> | undefined {
-    const current = this.generation;
-    if (!current || current === requested) return requested;
-    if ('refused' in planOnGeneration(current, document, operationName) || !mayRead(current, document, identity)) return undefined;
-    return current;
+  /** A re-planned group resolves the next event with the new plan, keyed so that new subscribers of the new generation join it. */
+  private regroup(stream: SharedUpstreamStream, group: ResultGroup, planner: SubscriptionPlanner, plan: SubscriptionPlan): void {
+    group.switchPlan(planner, plan, this.servicesOf(planner));
+    this.rekey(stream, group, groupKeyOf(this.plannerId(planner), group.operation));
   }
 
   private rekey(stream: SharedUpstreamStream, group: ResultGroup, key: string): void {
@@ -262,7 +199,7 @@ export class FederatedSubscriptions {
     return id;
   }
 
-  private streamFor(key: string, subgraph: string, url: string, payload: Parameters<UpstreamPool['subscribe']>[1], resumeFrom?: string): SharedUpstreamStream {
+  private streamFor(key: string, { subgraph, url, payload }: UpstreamSubscription, resumeFrom?: string): SharedUpstreamStream {
     const existing = this.streams.get(key);
     if (existing && !existing.ended) return existing;
     const position = new StreamPosition(resumeFrom);
@@ -275,22 +212,21 @@ export class FederatedSubscriptions {
     stream.start((sink) =>
       this.pool.subscribe({ name: subgraph, url }, tracked, {
         next: sink.next,
-        error: (failure) => sink.fail(failureResult(subgraph, failure)),
+        error: (failure) => sink.fail(upstreamFailureResult(subgraph, failure)),
         complete: sink.complete,
       }),
     );
     return stream;
   }
 
-  private addSubscriber(stream: SharedUpstreamStream, group: ResultGroup, context: GatewayContext & SocketContext, tenant: string, queueSize: number): Subscriber {
+  private addSubscriber(stream: SharedUpstreamStream, group: ResultGroup, context: SubscriptionContext, tenant: string, queueSize: number): Subscriber {
     const { metrics } = this.options;
     let endReason: EndReason | null = null;
     const queue = new SubscriberQueue<ExecutionResult>(queueSize, () => {
       this.subscribers.delete(subscriber);
-      this.byToken.remove(subscriber);
+      this.tokenSweep.remove(subscriber);
       group.members.delete(subscriber);
-      this.perTenant.set(tenant, (this.perTenant.get(tenant) ?? 1) - 1);
-      if ((this.perTenant.get(tenant) ?? 0) <= 0) this.perTenant.delete(tenant);
+      this.quota.released(tenant);
       metrics.clientSubscriptions.dec();
       if (endReason && endReason !== 'completed') {
         metrics.subscriptionsEnded.inc({ reason: endReason });
@@ -304,24 +240,21 @@ export class FederatedSubscriptions {
       identity: context.identity,
       context,
       queue,
-      receivesPositionMarkers: context.socket === undefined,
-      // Node accepts writes into its own socket buffer without limit; what a slow WebSocket client
-      // has not taken yet is visible only here.
-      isBackedUp: () => (context.socket?.bufferedAmount ?? 0) > maxBufferedBytes,
+      receivesPositionMarkers: !overWebSocket(context),
+      isBackedUp: () => socketBackedUp(context, maxBufferedBytes),
       end: (reason, lastResult, discardBuffered = false) => {
         if (!queue.isOpen) return;
         endReason = reason;
         queue.end(lastResult, discardBuffered);
-        // A slow WebSocket client is disconnected: its socket buffer is what is backing up.
-        if (reason === 'slow_consumer') context.socket?.close(TRY_AGAIN_LATER, 'Subscriber too slow');
+        if (reason === 'slow_consumer') disconnectSlowConsumer(context);
       },
     };
     group.members.add(subscriber);
     // An SSE client learns where it joined at once, so a reconnect before its first event resumes there.
     if (subscriber.receivesPositionMarkers && group.position !== undefined) queue.push(positionMarker(group.position));
     this.subscribers.add(subscriber);
-    this.byToken.add(subscriber);
-    this.perTenant.set(tenant, (this.perTenant.get(tenant) ?? 0) + 1);
+    this.tokenSweep.add(subscriber);
+    this.quota.taken(tenant);
     metrics.clientSubscriptions.inc();
     return subscriber;
   }
@@ -330,35 +263,5 @@ export class FederatedSubscriptions {
     stream.stop();
     if (this.streams.get(stream.key) === stream) this.streams.delete(stream.key);
     this.options.metrics.upstreamStreams.dec({ subgraph: stream.subgraph });
-  }
-
-  /** Ends subscriptions whose token expired or was revoked (checked every `authCheckMs`). */
-  private async checkTokens(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      for (const subscriber of this.byToken.expired(Date.now())) {
-        subscriber.end('expired', errorResult('The access token expired; subscribe again with a fresh token', 'UNAUTHENTICATED', { reason: 'TOKEN_EXPIRED' }), true);
-      }
-      // One bulk lookup: with one command per token, 10,000 subscribers meant a burst of 10,000
-      // Redis writes every 2 s that blocked event delivery for ~100 ms (more on a busy machine).
-      const lookup = await this.options.denylist.lookup(this.byToken.tokenIds());
-      const now = Date.now();
-      for (const token of this.byToken.heldTokens()) {
-        const refusal = revocationRefusal(token, lookup, this.options.blindGraceSeconds, now);
-        if (!refusal) continue;
-        const message =
-          refusal === 'revoked'
-            ? 'The access token was revoked'
-            : 'Token revocation cannot be checked right now; subscribe again with a fresh token';
-        for (const subscriber of this.byToken.subscribersOf(token.tokenId)) {
-          subscriber.end('revoked', errorResult(message, 'UNAUTHENTICATED', { reason: REVOCATION_REFUSAL_REASONS[refusal] }), true);
-        }
-      }
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'subscription token check failed');
-    } finally {
-      this.sweeping = false;
-    }
   }
 }

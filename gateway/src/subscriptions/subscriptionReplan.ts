@@ -4,14 +4,14 @@
  * runs; anything else would silently change what the stream delivers, so the client resubscribes.
  */
 
-import type { Identity } from '@hub/core';
+import type { Identity, Logger } from '@hub/core';
 import { validate, type DocumentNode, type ExecutionResult } from 'graphql';
 import { scopesSatisfy } from '../auth/authorizationRules';
 import { authorizationRulesFor } from '../auth/authorizationRulesPerGeneration';
 import type { FederatedExecution } from '../execution/federatedExecution';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';
-import { errorResult } from './sharedUpstreamStream';
-import { subscriptionPlannerFor, type SubscriptionPlan } from './subscriptionPlanner';
+import { errorResult, type ResultGroup, type SharedUpstreamStream } from './sharedUpstreamStream';
+import { subscriptionPlannerFor, type SubscriptionPlan, type SubscriptionPlanner } from './subscriptionPlanner';
 
 export const SCHEMA_RELOAD_CODE = 'SUBSCRIPTION_SCHEMA_RELOAD';
 
@@ -72,4 +72,66 @@ export function mayRead(generation: SupergraphGeneration, document: DocumentNode
   if (!identity) return false;
   const granted = new Set(identity.scopes);
   return required.every((entry) => scopesSatisfy(entry.requirement, granted));
+}
+
+/** Moves a re-planned group onto its new plan (the bookkeeping of groups is the caller's). */
+export type Regroup = (stream: SharedUpstreamStream, group: ResultGroup, planner: SubscriptionPlanner, plan: SubscriptionPlan) => void;
+
+/**
+ * Live subscriptions follow the supergraph: the generation the last swap made current, and what
+ * a swap does to the subscriptions already open.
+ */
+export class SubscriptionReplanning {
+  /** The generation the last supergraph swap made current (null until one is reported). */
+  private current: SupergraphGeneration<FederatedExecution> | null = null;
+
+  constructor(private readonly logger: Logger) {}
+
+  /**
+   * The generation a subscription runs on: the one that validated it, unless a swap has replaced
+   * that since (a request may be validated just before one); then the current one, where it must
+   * validate and be permitted again. Undefined when it cannot run there.
+   */
+  liveGeneration(requested: SupergraphGeneration<FederatedExecution>, document: DocumentNode, operationName: string | null, identity: Identity | null): SupergraphGeneration<FederatedExecution> | undefined {
+    const current = this.current;
+    if (!current || current === requested) return requested;
+    if ('refused' in planOnGeneration(current, document, operationName) || !mayRead(current, document, identity)) return undefined;
+    return current;
+  }
+
+  /**
+   * A supergraph swap was applied: every live result group is re-planned on the new generation.
+   * A group whose document is still valid there and whose primary fetch is unchanged keeps its
+   * members and upstream stream and resolves the next event with the new plan (`regroup`); any
+   * other group ends with SUBSCRIPTION_SCHEMA_RELOAD after the events already received, and so
+   * does every member the new generation's access rules no longer permit. Runs synchronously
+   * within the swap.
+   */
+  swapped(generation: SupergraphGeneration<FederatedExecution>, streams: Iterable<SharedUpstreamStream>, regroup: Regroup): void {
+    this.current = generation;
+    let kept = 0;
+    let ended = 0;
+    for (const stream of streams) {
+      for (const group of [...stream.groups.values()]) {
+        if (group.isFinishing || group.members.size === 0) continue;
+        const outcome = replanLive(generation, group.operation.document, group.operation.operationName, group.currentPlan);
+        if ('refused' in outcome) {
+          this.logger.info({ subgraph: stream.subgraph, subscribers: group.members.size, reason: outcome.refused }, 'subscriptions end on the new supergraph');
+          ended += group.members.size;
+          group.finish('schema_reload', schemaReloadResult());
+          continue;
+        }
+        for (const member of [...group.members]) {
+          if (mayRead(generation, group.operation.document, member.identity)) {
+            kept += 1;
+          } else {
+            ended += 1;
+            member.end('schema_reload', schemaReloadResult());
+          }
+        }
+        regroup(stream, group, subscriptionPlannerFor(generation), outcome.plan);
+      }
+    }
+    if (kept + ended > 0) this.logger.info({ kept, ended }, 'live subscriptions re-planned on the new supergraph');
+  }
 }

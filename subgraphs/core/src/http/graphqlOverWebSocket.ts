@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -30,10 +30,22 @@ export interface GraphQLOverWebSocketOptions {
   /** Return errors to refuse one operation before it is parsed (e.g. a per-connection limit). */
   beforeOperation?: (ctx: WsContext, id: string, payload: SubscribePayload) => readonly GraphQLError[] | void;
   /**
+   * The parameter stage an HTTP request passes after its body is read (yoga's `onParams`, e.g.
+   * persisted operations): the operation's params to run, or errors refusing it. The context is
+   * the one the operation's envelop then gets.
+   */
+  prepareParams?: (params: SubscribePayload, request: Request, context: OperationServerContext) => Promise<SubscribePayload | readonly GraphQLError[]>;
+  /**
    * An operation failed before execution (parse, validation, token): may answer with other errors
    * instead (the gateway counts such failures against the client address and rate-limits them).
    */
   onOperationRefused?: (ctx: WsContext, errors: readonly GraphQLError[]) => Promise<readonly GraphQLError[] | void>;
+  /**
+   * How each operation started, under the Request it ran with: the errors refusing it (after
+   * `onOperationRefused`), or what execution returned (a stream for a subscription), e.g. to
+   * record it in the same request metrics as an HTTP operation.
+   */
+  onOperationStarted?: (request: Request, outcome: OperationOutcome) => void;
   onOperationEnd?: (ctx: WsContext, id: string) => void;
   onConnectionClose?: (ctx: WsContext) => void;
   /** A socket-level error (protocol violation, oversized frame); ws closes the socket itself. */
@@ -45,6 +57,19 @@ export interface GraphQLWebSocketServer {
   /** Closes every socket with 1001 (Going Away: clients reconnect) and stops accepting. */
   close(): Promise<void>;
 }
+
+/** The server context of one WebSocket operation, as yoga's node adapter gives one of an HTTP request. */
+export interface OperationServerContext {
+  request: Request;
+  connectionParams: WsContext['connectionParams'];
+  /** The client's socket (graphql-ws `extra.socket`). */
+  socket: unknown;
+  /** The upgrade request (as `req` over HTTP), so plugins see the client's address. */
+  req: unknown;
+  params?: SubscribePayload;
+}
+
+export type OperationOutcome = readonly GraphQLError[] | ExecutionResult | AsyncIterable<ExecutionResult>;
 
 interface EnvelopedRoot {
   execute(args: ExecutionArgs): unknown;
@@ -94,16 +119,22 @@ export function serveGraphQLOverWebSocket(
           options.allowUpgrade!(info.req) ? done(true) : done(false, 403, 'Origin not allowed')
       : undefined,
   });
+  const started = (request: Request) => (outcome: OperationOutcome) => {
+    options.onOperationStarted?.(request, outcome);
+    return outcome;
+  };
   /** The operation ready to execute, or why it cannot be. */
-  const prepareOperation = async (ctx: WsContext, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-    const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+  const prepareOperation = async (ctx: WsContext, payload: SubscribePayload, request: Request): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     options.onOperationRequest?.(ctx, request);
-    // `req` as over HTTP (the upgrade request), so plugins see the client's address.
     const { socket, request: req } = ctx.extra as { socket?: unknown; request?: unknown };
-    const enveloped = yoga.getEnveloped({ request, params: payload, connectionParams: ctx.connectionParams, socket, req });
+    const context: OperationServerContext = { request, connectionParams: ctx.connectionParams, socket, req };
+    const params = options.prepareParams ? await options.prepareParams(payload, request, context) : payload;
+    if (isErrorList(params)) return params;
+    context.params = params;
+    const enveloped = yoga.getEnveloped(context);
     let document;
     try {
-      document = enveloped.parse(payload.query);
+      document = enveloped.parse(params.query);
     } catch (error) {
       return [error as GraphQLError];
     }
@@ -119,10 +150,15 @@ export function serveGraphQLOverWebSocket(
     return {
       schema: enveloped.schema,
       document,
-      operationName: payload.operationName,
-      variableValues: payload.variables,
+      operationName: params.operationName,
+      variableValues: params.variables,
       contextValue,
-      rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+      rootValue: options.onOperationStarted
+        ? {
+            execute: (args: ExecutionArgs) => Promise.resolve(enveloped.execute(args)).then(started(request)),
+            subscribe: (args: ExecutionArgs) => Promise.resolve(enveloped.subscribe(args)).then(started(request)),
+          }
+        : { execute: enveloped.execute, subscribe: enveloped.subscribe },
     };
   };
   const disposable = useServer(
@@ -133,9 +169,12 @@ export function serveGraphQLOverWebSocket(
       onSubscribe: async (ctx, id, payload) => {
         const refused = options.beforeOperation?.(ctx, id, payload);
         if (refused && refused.length > 0) return refused;
-        const prepared = await prepareOperation(ctx, payload);
+        const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+        const prepared = await prepareOperation(ctx, payload, request);
         if (!isErrorList(prepared)) return prepared;
-        return (await options.onOperationRefused?.(ctx, prepared)) ?? prepared;
+        const refusal = (await options.onOperationRefused?.(ctx, prepared)) ?? prepared;
+        options.onOperationStarted?.(request, refusal);
+        return refusal;
       },
       onComplete: options.onOperationEnd,
       onClose: options.onConnectionClose,
@@ -155,7 +194,7 @@ export function serveGraphQLOverWebSocket(
   };
 }
 
-function isErrorList(prepared: ExecutionArgs | readonly GraphQLError[]): prepared is readonly GraphQLError[] {
+function isErrorList<T extends object>(prepared: T | readonly GraphQLError[]): prepared is readonly GraphQLError[] {
   return Array.isArray(prepared);
 }
 

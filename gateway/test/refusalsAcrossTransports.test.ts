@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@hub/core';
+import Redis from 'ioredis';
+import { eventually } from '../../test/support/eventually';
+import { SseSubscription } from '../../test/support/sseSubscription';
+import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
+import { WsConnections } from '../../test/support/wsSubscription';
+import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
+import { buildOperationManifest } from '../src/persistedOperations/operationManifest';
+import { redisSlidingWindowLimiter } from '../src/rateLimit/slidingWindowLimiter';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+
+/**
+ * Issue 20: one plugin chain serves every transport, so a refusal over HTTP is the same refusal
+ * (error code and metric) over SSE and WebSocket. Each row is one refusal, run over all three.
+ */
+
+const TYPE_DEFS = /* GraphQL */ `
+  type Query { publicNote: String }
+  type Note { text: String reply: Note }
+  type Profile { name: String }
+  type Subscription {
+    notes: Note
+    profileChanges: Profile @authenticated
+    secrets: String @requiresScopes(scopes: [["secrets.read"]])
+  }
+`;
+
+const NOTES = 'subscription Notes { notes { text } }';
+const PROFILE = 'subscription Profile { profileChanges { name } }';
+const SECRETS = 'subscription Secrets { secrets }';
+/** One level deeper than the default GATEWAY_MAX_DEPTH (12). */
+const TOO_DEEP = `subscription Deep { notes { ${'reply { '.repeat(12)}text${' }'.repeat(12)} } }`;
+const RATE_LIMIT = 2;
+
+type Transport = 'http' | 'sse' | 'websocket';
+const TRANSPORTS: Transport[] = ['http', 'sse', 'websocket'];
+
+interface Operation {
+  query: string;
+  extensions?: Record<string, unknown>;
+}
+
+interface Refusal {
+  name: string;
+  code: string;
+  operation: Operation;
+  token?: (signer: TestSigner) => Promise<string>;
+  /** Safelist mode: only the manifest's operations run. */
+  safelist?: boolean;
+  rateLimit?: number;
+  /** Operations the same caller sends first, over the same transport, and the codes they get. */
+  before?: Array<{ operation: Operation; codes: string[] }>;
+  /** How much `gateway_rate_limited_total` grows (`gateway_request_errors_total` grows by one for the code, always). */
+  rateLimitedDelta: number;
+}
+
+const REFUSALS: Refusal[] = [
+  { name: 'an operation limit (depth)', code: 'MAX_DEPTH_EXCEEDED', operation: { query: TOO_DEEP }, rateLimitedDelta: 0 },
+  { name: 'a raw document in safelist mode', code: 'PERSISTED_QUERY_ONLY', operation: { query: NOTES }, safelist: true, rateLimitedDelta: 0 },
+  {
+    name: 'an unknown hash in safelist mode',
+    code: 'PERSISTED_QUERY_NOT_FOUND',
+    operation: { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: 'f'.repeat(64) } } },
+    safelist: true,
+    rateLimitedDelta: 0,
+  },
+  { name: 'a missing token where a field needs one', code: 'UNAUTHENTICATED', operation: { query: PROFILE }, rateLimitedDelta: 0 },
+  { name: 'a token that does not verify', code: 'UNAUTHENTICATED', operation: { query: PROFILE }, token: async () => 'not-a-jwt', rateLimitedDelta: 0 },
+  {
+    name: 'a missing scope',
+    code: 'FORBIDDEN',
+    operation: { query: SECRETS },
+    token: (signer) => signer.token({ scopes: ['notes.read'] }),
+    rateLimitedDelta: 0,
+  },
+  {
+    name: 'the rate limit',
+    code: 'RATE_LIMITED',
+    operation: { query: NOTES },
+    rateLimit: RATE_LIMIT,
+    before: Array.from({ length: RATE_LIMIT }, () => ({ operation: { query: '{ publicNote }' }, codes: [] })),
+    rateLimitedDelta: 1,
+  },
+  {
+    name: 'the rate limit, used up by refused operations',
+    code: 'RATE_LIMITED',
+    operation: { query: '{ publicNote }' },
+    rateLimit: RATE_LIMIT,
+    before: Array.from({ length: RATE_LIMIT }, () => ({ operation: { query: '{ nope }' }, codes: ['GRAPHQL_VALIDATION_FAILED'] })),
+    rateLimitedDelta: 1,
+  },
+];
+
+/** The error codes one operation is answered with over one transport (a refused WebSocket connection: its close reason). */
+type Send = (url: string, operation: Operation, token?: string) => Promise<string[]>;
+
+const codesOf = (errors: Array<{ extensions?: Record<string, unknown> }> | undefined) => (errors ?? []).map((error) => String(error.extensions?.code));
+
+describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
+  let signer: TestSigner;
+  let subgraph: FixtureSubgraph;
+  let supergraphSdl: string;
+  let manifestPath: string;
+  let gateway: Gateway | undefined;
+  const connections = new WsConnections();
+
+  const send: Record<Transport, Send> = {
+    http: async (url, operation, token) => {
+      const { body } = await post(url, operation, token ? { authorization: `Bearer ${token}` } : {});
+      return codesOf(body.errors);
+    },
+    sse: async (url, operation, token) => {
+      const subscription = await SseSubscription.open<unknown>(url, operation.query, {}, token, { extensions: operation.extensions });
+      try {
+        await subscription.waitFor(1);
+        return codesOf(subscription.results[0]?.errors);
+      } finally {
+        subscription.close();
+      }
+    },
+    websocket: async (url, operation, token) => {
+      const connection = connections.connect(url, token);
+      const subscription = connection.subscribe<unknown>(operation.query, {}, operation.extensions);
+      await subscription.waitFor(1);
+      if (subscription.results.length > 0) return codesOf(subscription.results[0]?.errors);
+      const end = subscription.end;
+      if (end?.kind === 'error' && Array.isArray(end.error)) return codesOf(end.error as Array<{ extensions?: Record<string, unknown> }>);
+      // Refused at connection_init: the close reason carries the code.
+      await eventually(() => connection.closes.length > 0, 5000, 'the socket to close');
+      return [connection.closes[0]!.reason];
+    },
+  };
+
+  beforeAll(async () => {
+    signer = await createTestSigner();
+    subgraph = await startFixtureSubgraph('notes', TYPE_DEFS, { Query: { publicNote: () => 'hello' } });
+    supergraphSdl = composeFixtures([subgraph]);
+    const { manifest } = buildOperationManifest([NOTES]);
+    const dir = await mkdtemp(join(tmpdir(), 'refusals-'));
+    manifestPath = join(dir, 'manifest.json');
+    await writeFile(manifestPath, JSON.stringify(manifest));
+  });
+  afterEach(async () => {
+    await connections.closeAll();
+    await gateway?.stop();
+    gateway = undefined;
+  });
+  afterAll(async () => {
+    await subgraph.stop();
+  });
+
+  /** `name`'s samples summed, those with `code` only when given. */
+  const metricTotal = async (metrics: Gateway['metrics'], name: string, code?: string) => {
+    const metric = metrics.registry.getSingleMetric(name);
+    if (!metric) throw new Error(`no metric ${name}`);
+    const { values } = await metric.get();
+    return values.filter((value) => code === undefined || value.labels.code === code).reduce((sum, value) => sum + value.value, 0);
+  };
+  const counts = async (metrics: Gateway['metrics'], code: string) => ({
+    rateLimited: await metricTotal(metrics, 'gateway_rate_limited_total'),
+    errorsWithCode: await metricTotal(metrics, 'gateway_request_errors_total', code),
+  });
+
+  describe.each(REFUSALS)('$name', (refusal) => {
+    it.each(TRANSPORTS)(`is ${refusal.code} over %s`, async (transport) => {
+      // A gateway of its own: its rate limit counters start empty, whatever ran before.
+      gateway = await createGateway({
+        config: {
+          ...gatewayConfigFrom([]),
+          rateLimit: { limit: refusal.rateLimit ?? 1000, windowSeconds: 60 },
+          ...(refusal.safelist ? { persistedOperationsPath: manifestPath } : {}),
+        },
+        supergraphSdl,
+        verifyToken: signer.verifier,
+        rateLimiter: redisSlidingWindowLimiter(new Redis(TEST_REDIS_URL), `hub:test:refusals:${randomUUID()}:`),
+        logger: createLogger('test'),
+      });
+      const url = `${(await gateway.listen(0)).url}/graphql`;
+      const token = refusal.token ? await refusal.token(signer) : undefined;
+      for (const { operation, codes } of refusal.before ?? []) expect(await send[transport](url, operation, token)).toEqual(codes);
+      const before = await counts(gateway.metrics, refusal.code);
+
+      expect(await send[transport](url, refusal.operation, token)).toEqual([refusal.code]);
+      const after = await counts(gateway.metrics, refusal.code);
+      expect({ rateLimited: after.rateLimited - before.rateLimited, errorsWithCode: after.errorsWithCode - before.errorsWithCode }).toEqual({
+        rateLimited: refusal.rateLimitedDelta,
+        errorsWithCode: 1,
+      });
+    });
+  });
+});
