@@ -1,4 +1,4 @@
-import { identityFromRequest, type Identity, type TokenVerifier } from '@hub/core';
+import { identityFromRequest, type Identity, type TokenVerifier } from '@hub/runtime';
 
 /**
  * The verified identity of a request, worked out once: admission control needs it before the

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
 import { OwnFederatedExecution } from './ownFederatedExecution';

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { injectTraceContext, inSpan, REQUEST_ID_HEADER, tracingStarted } from '@hub/core';
+import { injectTraceContext, inSpan, REQUEST_ID_HEADER, tracingStarted } from '@hub/runtime';
 import { SpanKind } from '@opentelemetry/api';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';

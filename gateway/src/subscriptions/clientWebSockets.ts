@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { serveGraphQLOverWebSocket, UnauthenticatedError, type Logger, type TokenVerifier } from '@hub/core';
+import { serveGraphQLOverWebSocket, UnauthenticatedError, type Logger, type TokenVerifier } from '@hub/runtime';
 import { GraphQLError } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import { REVOCATION_REFUSAL_REASONS, revocationRefusal, type Identity, type Logger, type TokenDenylist } from '@hub/core';
+import { REVOCATION_REFUSAL_REASONS, revocationRefusal, type Identity, type Logger, type TokenDenylist } from '@hub/runtime';
 import { getOperationAST, GraphQLError, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';

@@ -4,7 +4,7 @@
  * runs; anything else would silently change what the stream delivers, so the client resubscribes.
  */
 
-import type { Identity } from '@hub/core';
+import type { Identity } from '@hub/runtime';
 import { validate, type DocumentNode, type ExecutionResult } from 'graphql';
 import { scopesSatisfy } from '../auth/authorizationRules';
 import type { SupergraphGeneration } from '../supergraph/supergraphGeneration';

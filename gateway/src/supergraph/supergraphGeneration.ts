@@ -1,4 +1,4 @@
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import type { GraphQLSchema } from 'graphql';
 import { AuthorizationRules } from '../auth/authorizationRules';
 import { createFederatedExecution, type ExecutorKind, type FederatedExecution, type SubgraphServiceFactory } from '../execution/federatedExecution';

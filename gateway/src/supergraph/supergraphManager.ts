@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import type { GraphQLSchema } from 'graphql';
 import type { ExecutorKind, SubgraphServiceFactory } from '../execution/federatedExecution';
 import type { PlannerKind } from '../execution/queryPlanning';

@@ -1,9 +1,9 @@
 import { Pool } from 'pg';
 import type { Logger } from '../logging/logger';
-import { broadcastChannelFor, type CloudEventEnvelope } from '../outbox/cloudEvent';
+import { broadcastChannelFor, type CloudEventEnvelope } from '../events/cloudEvent';
 import type { EventBus } from '../pubsub/pubsub';
 import type { AppliedConfig, ConfigChangeListener, ConfigReader } from './configReader';
-import { CONFIG_CHANGED_EVENT, CONFIG_SCHEMA, CONFIG_TABLE, type ConfigChangedData } from './configStore';
+import { CONFIG_CHANGED_EVENT, CONFIG_SCHEMA, CONFIG_TABLE, type ConfigChangedData } from './configContract';
 
 export interface ConfigClientOptions {
   /** Connection as the read-only config reader role (configReaderUrlFromEnv()). */
