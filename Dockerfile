@@ -13,10 +13,11 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY packages packages
 COPY subgraphs subgraphs
 COPY gateway gateway
 COPY dashboard dashboard
-RUN find subgraphs gateway dashboard -type f ! -name package.json -delete && find subgraphs gateway dashboard -type d -empty -delete
+RUN find packages subgraphs gateway dashboard -type f ! -name package.json -delete && find packages subgraphs gateway dashboard -type d -empty -delete
 
 # Stage 2: every dependency (TypeScript included), then compile the workspace and what it references.
 FROM ${NODE_IMAGE} AS build
@@ -26,13 +27,15 @@ COPY --from=manifests /app/ ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json supergraph.graphql supergraph.yaml ./
 COPY deploy/docker deploy/docker
+COPY packages packages
 COPY subgraphs subgraphs
 COPY gateway gateway
 COPY dashboard dashboard
 RUN test -n "$WORKSPACE" && test -f "$WORKSPACE/tsconfig.build.json" && npx tsc -b "$WORKSPACE/tsconfig.build.json"
-# What the runtime needs of each compiled workspace (this one and @hub/core): package.json, dist/ and
-# data files (schema, sample data).
-RUN sh deploy/docker/stage-runtime.sh out subgraphs/* gateway dashboard
+# What the runtime needs of each compiled workspace (this one and what it references: @hub/runtime, and
+# @hub/core for a subgraph; the gateway's image has no @hub/core and no TypeORM): package.json, dist/
+# and data files (schema, sample data).
+RUN sh deploy/docker/stage-runtime.sh out packages/* subgraphs/* gateway dashboard
 
 # Stage 3: production dependencies of this workspace only, the compiled code, no TypeScript, no tsx.
 FROM ${NODE_IMAGE} AS runtime

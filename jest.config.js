@@ -30,7 +30,7 @@ const esmTransform = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 
 
 module.exports = {
   testEnvironment: '<rootDir>/test/support/jestEnvironment.ts',
-  roots: ['<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
+  roots: ['<rootDir>/packages', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': swcTransform, '^.+\\.m?js$': esmTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],

@@ -1,4 +1,4 @@
-import { migrateRegistry } from '@hub/gateway';
+import { migrateRegistry } from '@hub/gateway/migrations';
 import { migratePlattform, plattformConfigFromEnv } from '@hub/plattform';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
 

@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { createEventBus, createLogger, envInt, envOptional } from '@hub/core';
 import {
   fetchSubgraphSdl,
-  migrateRegistry,
   readSupergraphConfig,
   registryDatabaseSettings,
   registryPool,
@@ -18,6 +17,7 @@ import {
   type CheckedChange,
   type SchemaCheckReport,
 } from '@hub/gateway';
+import { migrateRegistry } from '@hub/gateway/migrations';
 
 /**
  * `npm run schema:check|schema:publish|schema:rollback|schema:history -- …` (README.md,

@@ -41,7 +41,7 @@ function sourceFiles(dir: string): string[] {
     return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
   });
 }
-const code = ['subgraphs', 'gateway'].flatMap((dir) => sourceFiles(join(ROOT, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
+const code = ['packages', 'subgraphs', 'gateway'].flatMap((dir) => sourceFiles(join(ROOT, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
 
 /** Whether a folder is an npm workspace of the root package.json (exact or `dir/*`). */
 function isWorkspace(path: string): boolean {

@@ -6,13 +6,13 @@ import { createEventBus, createLogger, type EventBus } from '@hub/core';
 import {
   createGateway,
   gatewayConfigFrom,
-  migrateRegistry,
   registryDatabaseSettings,
   registryPool,
   RegistryStore,
   SchemaPublisher,
   type Gateway,
 } from '@hub/gateway';
+import { migrateRegistry } from '@hub/gateway/migrations';
 import { operationHash } from '../gateway/src/persistedOperations/operationManifest';
 import { Client, type Pool } from 'pg';
 import { eventually } from './support/eventually';

@@ -178,7 +178,8 @@ const meanOf = (values: readonly number[]) => values.reduce((sum, value) => sum 
 /** A scratch database with the registry's tables; the usage gateway writes as `schema_registry_app`. */
 async function fieldUsageDatabase(): Promise<{ adminUrl: string; appUrl: string }> {
   process.env.DATABASE_URL = await freshBenchDatabase(PG_SERVER_URL, 'hub_bench_field_usage');
-  const { migrateRegistry, registryDatabaseSettings } = await import('@hub/gateway');
+  const { registryDatabaseSettings } = await import('@hub/gateway');
+  const { migrateRegistry } = await import('@hub/gateway/migrations');
   const settings = registryDatabaseSettings();
   await migrateRegistry(settings);
   return { adminUrl: settings.adminUrl, appUrl: settings.appUrl };

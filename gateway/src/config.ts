@@ -11,7 +11,7 @@ import {
   type BlindDenylistSettings,
   type LoginLimitSettings,
   type TokenSettings,
-} from '@hub/core';
+} from '@hub/runtime';
 import type { ExecutorKind } from './execution/federatedExecution';
 import type { PlannerKind } from './execution/queryPlanning';
 import type { RateLimitMode } from './rateLimit/rateLimitMode';

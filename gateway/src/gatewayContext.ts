@@ -1,4 +1,4 @@
-import type { Identity, Logger } from '@hub/core';
+import type { Identity, Logger } from '@hub/runtime';
 
 /** Per-request gateway context: verified identity plus what is forwarded to subgraphs. */
 export interface GatewayContext {

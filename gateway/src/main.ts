@@ -7,7 +7,7 @@ import {
   envOptional,
   startTracing,
   stopOnSignal,
-} from '@hub/core';
+} from '@hub/runtime';
 import { gatewayConfigFrom } from './config';
 import { createGateway } from './server';
 import { superviseWorkers } from './workers/superviseWorkers';

@@ -23,7 +23,7 @@ import {
   type RunningServer,
   type TokenDenylist,
   type TokenVerifier,
-} from '@hub/core';
+} from '@hub/runtime';
 import Redis from 'ioredis';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { gatewayTokenVerifier } from './auth/gatewayTokenVerifier';

@@ -5,9 +5,9 @@ import { workspaceFolders } from './workspaces';
 
 /**
  * `npm run build:workspaces [-- <workspace>...]` (a step of `npm run build`): compiles each given
- * workspace, by default every npm workspace with a tsconfig.build.json (the services and @hub/core;
+ * workspace, by default every npm workspace with a tsconfig.build.json (the services, @hub/runtime and @hub/core;
  * the dashboard is built by Vite instead), to its own dist/ with one `tsc -b` (project references
- * put @hub/core first). The workspaces are discovered, so a new `subgraphs/<name>/` is built
+ * put @hub/runtime and @hub/core first). The workspaces are discovered, so a new `subgraphs/<name>/` is built
  * without an edit elsewhere.
  */
 const ROOT = resolve(__dirname, '../..');

@@ -1,7 +1,7 @@
 import { listen, portVariableFor, useHealthEndpoints, type RunningServer } from '@hub/core';
 import { gatewayConfigFrom } from '@hub/gateway';
 import { plattformConfigFromEnv } from '@hub/plattform';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createYoga, createSchema } from 'graphql-yoga';
@@ -20,9 +20,9 @@ const [manifests, build, runtime] = dockerfile.stages;
 const supergraph = parse(readFileSync(join(ROOT, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, { routing_url: string }> };
 /** The services (each an image): the gateway and every subgraph of supergraph.yaml. */
 const WORKSPACES = ['gateway', ...Object.keys(supergraph.subgraphs).map((name) => `subgraphs/${name}`)];
-/** Every npm workspace (the services and @hub/core), as npm and `npm run build:workspaces` find them. */
+/** Every npm workspace (the services, @hub/runtime and @hub/core), as npm and `npm run build:workspaces` find them. */
 const PACKAGES = workspaceFolders(ROOT);
-/** The root package.json's workspace globs (`subgraphs/*`, `gateway`) and the folders they start from. */
+/** The root package.json's workspace globs (`packages/*`, `subgraphs/*`, `gateway`) and the folders they start from. */
 const WORKSPACE_GLOBS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
 const WORKSPACE_ROOTS = WORKSPACE_GLOBS.map((glob) => glob.replace(/\/\*$/, ''));
 const instructions = (stage: typeof build, keyword: string) => stage!.instructions.filter((instruction) => instruction.keyword === keyword);
@@ -86,15 +86,26 @@ describe('Dockerfile (one image per WORKSPACE)', () => {
     expect(instructions(runtime, 'WORKDIR').map((instruction) => instruction.args[0])[0]).toBe('/app');
   });
 
-  it('every service and @hub/core: an npm workspace with a build config (what `npm run build:workspaces` compiles) and the hub-dist exports', () => {
-    expect(PACKAGES).toEqual(expect.arrayContaining([...WORKSPACES, 'subgraphs/core']));
-    for (const workspace of [...WORKSPACES, 'subgraphs/core']) {
+  it('every service, @hub/runtime and @hub/core: an npm workspace with a build config (what `npm run build:workspaces` compiles) and the hub-dist exports', () => {
+    expect(PACKAGES).toEqual(expect.arrayContaining([...WORKSPACES, 'packages/runtime', 'subgraphs/core']));
+    for (const workspace of [...WORKSPACES, 'packages/runtime', 'subgraphs/core']) {
       expect([workspace, existsSync(join(ROOT, workspace, 'tsconfig.build.json'))]).toEqual([workspace, true]);
       const manifest = JSON.parse(readFileSync(join(ROOT, workspace, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
       expect([workspace, manifest.exports['.']]).toEqual([workspace, { 'hub-dist': './dist/src/index.js', default: './src/index.ts' }]);
     }
     const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     expect((rootManifest.scripts.build ?? '').split(' && ')).toContain('npm run build:workspaces');
+  });
+
+  it('the gateway image installs @hub/runtime and neither @hub/core nor TypeORM nor reflect-metadata (a subgraph image does)', () => {
+    // What `npm ci --omit=dev --workspace <folder>` installs in the runtime stage.
+    const production = (workspace: string) =>
+      execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable', '--workspace', workspace], { cwd: ROOT, encoding: 'utf8' }).split('\n');
+    const kit = (path: string) => /[\\/]node_modules[\\/](typeorm|reflect-metadata|@hub[\\/]core)$/.test(path);
+    const gateway = production('gateway');
+    expect(gateway.filter((path) => path.endsWith(join('@hub', 'runtime')))).toHaveLength(1);
+    expect(gateway.filter(kit)).toEqual([]);
+    expect(production('subgraphs/plattform').filter(kit).length).toBeGreaterThanOrEqual(3);
   });
 
   it.each(WORKSPACES)('%s: the entry point the CMD runs once compiled and a start:dist script', (workspace) => {

@@ -9,7 +9,8 @@ export interface ResolverCheck {
   authenticated: boolean;
 }
 
-const CORE_IDENTITY = resolve(__dirname, '../../subgraphs/core/src/identity/identity.ts');
+/** requireScope / requireIdentity, which the subgraphs import through the kit's re-export. */
+const RUNTIME_IDENTITY = resolve(__dirname, '../../packages/runtime/src/identity/identity.ts');
 const MAX_DEPTH = 4;
 
 function literalStrings(checker: ts.TypeChecker, node: ts.Expression): string[] | null {
@@ -60,14 +61,14 @@ class CheckCollector {
     if (!declaration) return;
     const file = declaration.getSourceFile().fileName;
     const name = declaration.name && ts.isIdentifier(declaration.name) ? declaration.name.text : '';
-    if (resolve(file) === CORE_IDENTITY && name === 'requireScope') {
+    if (resolve(file) === RUNTIME_IDENTITY && name === 'requireScope') {
       const scopes = call.arguments[1] ? this.scopeValues(call.arguments[1], bound) : null;
       if (!scopes) throw new Error(`requireScope with a scope that is not a known string at ${call.getSourceFile().fileName}:${call.getStart()}`);
       for (const scope of scopes) found.scopes.add(scope);
       found.authenticated = true;
       return;
     }
-    if (resolve(file) === CORE_IDENTITY && name === 'requireIdentity') {
+    if (resolve(file) === RUNTIME_IDENTITY && name === 'requireIdentity') {
       found.authenticated = true;
       return;
     }

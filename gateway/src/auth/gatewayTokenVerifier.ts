@@ -1,4 +1,4 @@
-import { cachedTokenVerifier, createTokenVerifier, withDenylist, type TokenDenylist, type TokenVerifier } from '@hub/core';
+import { cachedTokenVerifier, createTokenVerifier, withDenylist, type TokenDenylist, type TokenVerifier } from '@hub/runtime';
 import type { GatewayConfig } from '../config';
 
 /**

@@ -1,4 +1,4 @@
-import { identityFromRequest, type Identity, type TokenVerifier } from '@hub/core';
+import { identityFromRequest, type Identity, type TokenVerifier } from '@hub/runtime';
 
 /** Where a WebSocket connection's requests are addressed; only their headers matter. */
 const WEBSOCKET_CONNECTION_URL = 'http://websocket.local/graphql';

@@ -1,4 +1,4 @@
-import { toGraphQLError, type Logger } from '@hub/core';
+import { toGraphQLError, type Logger } from '@hub/runtime';
 import { GraphQLError } from 'graphql';
 
 /** Extension keys that may carry internals (stack traces, SQL, exception objects) from anywhere. */

@@ -1,4 +1,4 @@
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import { withoutEnforcedSecurityLinks } from '../supergraph/supergraphGeneration';
 import type { ExecutorKind, FederatedExecution, SubgraphServiceFactory } from './federatedExecution';
 import { OwnFederatedExecution } from './ownFederatedExecution';

@@ -1,5 +1,5 @@
 import type { FetchDataRewrite, FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
-import { inSpan, tracingStarted } from '@hub/core';
+import { inSpan, tracingStarted } from '@hub/runtime';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { flattenAt, flattenAtAll, hydratedPaths, sameFetchAtPaths, type TypeMatcher } from './flattenPaths';
 

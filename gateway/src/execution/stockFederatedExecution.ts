@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
 import type { FederatedExecution, SubgraphServiceFactory } from './federatedExecution';

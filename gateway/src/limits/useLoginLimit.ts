@@ -1,4 +1,4 @@
-import type { LoginAttemptLimit, LoginRefusal } from '@hub/core';
+import type { LoginAttemptLimit, LoginRefusal } from '@hub/runtime';
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { clientAddressOf, type NodeServerContext } from '../rateLimit/clientAddress';

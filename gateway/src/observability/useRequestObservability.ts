@@ -1,4 +1,4 @@
-import { REQUEST_ID_HEADER, requestIdOf, type Logger, type OperationOutcome } from '@hub/core';
+import { REQUEST_ID_HEADER, requestIdOf, type Logger, type OperationOutcome } from '@hub/runtime';
 import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gatewayContext';

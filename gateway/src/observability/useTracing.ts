@@ -1,4 +1,4 @@
-import { inSpan, tracingStarted, useRequestTracing } from '@hub/core';
+import { inSpan, tracingStarted, useRequestTracing } from '@hub/runtime';
 import { trace } from '@opentelemetry/api';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';

@@ -1,4 +1,4 @@
-import type { ConfigReader, Logger, RateLimiter, RateLimitWindow } from '@hub/core';
+import type { ConfigReader, Logger, RateLimiter, RateLimitWindow } from '@hub/runtime';
 import type { GraphQLError } from 'graphql';
 import type { CallerKey } from '../limits/callerKey';
 import { clientAddressOf, type NodeServerContext } from './clientAddress';

@@ -1,4 +1,4 @@
-import { capToCeiling, isRateLimitWindow, RATE_LIMIT_CONFIG, type ConfigReader, type RateLimitWindow } from '@hub/core';
+import { capToCeiling, isRateLimitWindow, RATE_LIMIT_CONFIG, type ConfigReader, type RateLimitWindow } from '@hub/runtime';
 
 /** A config value as a window, or null when unset or unusable (a stored value the schema would refuse). */
 function windowOf(reader: ConfigReader | undefined, key: string, orgId: string | null): RateLimitWindow | null {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { RateLimiter } from '@hub/core';
+import type { RateLimiter } from '@hub/runtime';
 
 /**
  * Sliding log in a sorted set, all in one Lua call so concurrent replicas cannot both take the

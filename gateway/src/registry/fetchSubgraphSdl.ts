@@ -1,4 +1,4 @@
-import { gatewayAssertionHeader, gatewaySigningKeyFromPem, gatewaySigningKeyPemFromEnv } from '@hub/core';
+import { gatewayAssertionHeader, gatewaySigningKeyFromPem, gatewaySigningKeyPemFromEnv } from '@hub/runtime';
 
 /**
  * A running subgraph's schema, asked for with `{ _service { sdl } }`. The one place the registry

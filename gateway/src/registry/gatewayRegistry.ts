@@ -1,4 +1,4 @@
-import { createEventBus, type EventBus, type Logger } from '@hub/core';
+import { createEventBus, type EventBus, type Logger } from '@hub/runtime';
 import type { Plugin } from 'graphql-yoga';
 import type { Pool } from 'pg';
 import type { RegistrySettings } from '../config';

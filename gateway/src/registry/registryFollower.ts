@@ -1,4 +1,4 @@
-import type { EventBus, Logger } from '@hub/core';
+import type { EventBus, Logger } from '@hub/runtime';
 import type { SupergraphManager } from '../supergraph/supergraphManager';
 import { REGISTRY_CHANNEL } from './registryChannel';
 import type { RegistryStore } from './registryStore';

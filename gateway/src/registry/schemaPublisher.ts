@@ -1,4 +1,4 @@
-import type { EventBus, Logger } from '@hub/core';
+import type { EventBus, Logger } from '@hub/runtime';
 import type { ClientUsageSources } from './clientUsage';
 import { REGISTRY_CHANNEL, type RegistryAnnouncement } from './registryChannel';
 import type { RegistryStore, RegistryVersion } from './registryStore';

@@ -8,7 +8,7 @@ import {
   type AssertedRequest,
   type GatewaySigningKey,
   type Logger,
-} from '@hub/core';
+} from '@hub/runtime';
 import type { JSONWebKeySet } from 'jose';
 
 /** Told once per signature: how many requests it covered (the gateway's metrics count both). */

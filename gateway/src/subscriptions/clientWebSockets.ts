@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { serveGraphQLOverWebSocket, type Logger } from '@hub/core';
+import { serveGraphQLOverWebSocket, type Logger } from '@hub/runtime';
 import { GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { Logger, TokenDenylist } from '@hub/core';
+import type { Logger, TokenDenylist } from '@hub/runtime';
 import { getOperationAST, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';

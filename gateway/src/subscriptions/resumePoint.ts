@@ -1,4 +1,4 @@
-import { parseEventPosition } from '@hub/core';
+import { parseEventPosition } from '@hub/runtime';
 
 /** The parts of a subscription's context a resume point can come from. */
 interface ResumeSource {

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { Identity, Logger } from '@hub/core';
+import type { Identity, Logger } from '@hub/runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
 import { positionMarker, positionOf } from './positionMarker';

@@ -1,6 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type FetchAPI, type Plugin } from 'graphql-yoga';
-import { parseEventPosition } from '@hub/core';
+import { parseEventPosition } from '@hub/runtime';
 import { isPositionMarker, positionOf } from './positionMarker';
 
 type ResultProcessEvent = Parameters<NonNullable<Plugin['onResultProcess']>>[0];

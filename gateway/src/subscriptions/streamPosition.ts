@@ -1,4 +1,4 @@
-import { isAfterPosition, parseEventPosition } from '@hub/core';
+import { isAfterPosition, parseEventPosition } from '@hub/runtime';
 import { isPositionMarker, positionOf } from './positionMarker';
 import type { UpstreamEvent } from './subscriptionEventExecution';
 

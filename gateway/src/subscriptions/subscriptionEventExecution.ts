@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { contextOf, inSpan } from '@hub/core';
+import { contextOf, inSpan } from '@hub/runtime';
 import { SpanKind } from '@opentelemetry/api';
 import type { GatewayContext } from '../gatewayContext';
 import { subgraphFetchFor } from '../execution/ownFederatedExecution';

@@ -4,7 +4,7 @@
  * runs; anything else would silently change what the stream delivers, so the client resubscribes.
  */
 
-import type { Identity, Logger } from '@hub/core';
+import type { Identity, Logger } from '@hub/runtime';
 import { validate, type DocumentNode, type ExecutionResult } from 'graphql';
 import { scopesSatisfy } from '../auth/authorizationRules';
 import { authorizationRulesFor } from '../auth/authorizationRulesPerGeneration';

@@ -1,4 +1,4 @@
-import { REVOCATION_REFUSAL_REASONS, revocationRefusal, type Logger, type TokenDenylist } from '@hub/core';
+import { REVOCATION_REFUSAL_REASONS, revocationRefusal, type Logger, type TokenDenylist } from '@hub/runtime';
 import { errorResult, type Subscriber } from './sharedUpstreamStream';
 import { SubscribersByToken } from './subscribersByToken';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import { createClient, type Client, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import type { GraphQLSchema } from 'graphql';
 import { applyRoutingOverrides } from './routingOverrides';
 import { SupergraphGeneration, type GenerationExecution, type SupergraphGenerationPlugin } from './supergraphGeneration';

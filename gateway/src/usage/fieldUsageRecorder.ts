@@ -1,4 +1,4 @@
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import type { Pool } from 'pg';
 
 /** One operation as the usage record knows it; computed once per cached document. */

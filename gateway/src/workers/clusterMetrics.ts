@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 
 /**

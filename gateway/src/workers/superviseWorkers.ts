@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { generateKeyPairSync } from 'node:crypto';
-import type { Logger } from '@hub/core';
+import type { Logger } from '@hub/runtime';
 import { serveClusterMetrics } from './clusterMetrics';
 
 export interface WorkerSupervision {

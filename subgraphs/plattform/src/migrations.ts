@@ -7,6 +7,7 @@ import { ConfigOperators1764100000000 } from '../migrations/1764100000000-Config
 import { OperatorOwnedConfigs1765100000000 } from '../migrations/1765100000000-OperatorOwnedConfigs';
 import { RefreshReuseGrace1765200000000 } from '../migrations/1765200000000-RefreshReuseGrace';
 import { InvitationLifecycle1765300000000 } from '../migrations/1765300000000-InvitationLifecycle';
+import { ServiceConfigsContract1765500000000 } from '../migrations/1765500000000-ServiceConfigsContract';
 
 /** Every migration of this subgraph, in order. */
 export const migrations = [
@@ -20,4 +21,5 @@ export const migrations = [
   RefreshReuseGrace1765200000000,
   InvitationLifecycle1765300000000,
   outboxTraceContextMigration('plattform'),
+  ServiceConfigsContract1765500000000,
 ];

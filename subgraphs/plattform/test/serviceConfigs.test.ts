@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CONFIG_SCHEMA,
+  CONFIG_VIEW,
   ConfigClient,
   configReaderUrlFromEnv,
   createEventBus,
@@ -222,6 +224,28 @@ describe('service configs', () => {
       bus = createEventBus({ redisUrl: TEST_REDIS_URL, logger });
     });
     afterAll(() => bus.close());
+
+    it('the reader role reads the published view, every tenant and only its columns, and nothing of the table', async () => {
+      const service = `contract-${randomUUID().slice(0, 8)}`;
+      await set(tenantA, { service, key: 'k', value: 'a', reason: 'contract' });
+      await set(tenantB, { service, key: 'k', value: 'b', reason: 'contract' });
+      const reader = new Client({ connectionString: configReaderUrlFromEnv() });
+      await reader.connect();
+      try {
+        const view = await reader.query(`SELECT * FROM "${CONFIG_SCHEMA}"."${CONFIG_VIEW}" WHERE service = $1 ORDER BY value`, [service]);
+        expect(view.fields.map((field) => field.name)).toEqual(['org_id', 'service', 'key', 'value', 'version']);
+        expect(view.rows.map((row) => [row.org_id, row.value])).toEqual([
+          [tenantA.orgId, 'a'],
+          [tenantB.orgId, 'b'],
+        ]);
+        await expect(reader.query('SELECT 1 FROM plattform.service_configs LIMIT 1')).rejects.toThrow(/permission denied for table service_configs/);
+        await expect(
+          reader.query(`UPDATE "${CONFIG_SCHEMA}"."${CONFIG_VIEW}" SET value = '"x"' WHERE service = $1`, [service]),
+        ).rejects.toThrow(/permission denied for view/);
+      } finally {
+        await reader.end();
+      }
+    });
 
     it('warm-loads at start and applies changes announced on Redis, exposing the applied versions', async () => {
       const service = `client-${randomUUID().slice(0, 8)}`;

@@ -1,4 +1,4 @@
-import { REQUEST_ID_HEADER } from '@hub/core';
+import { REQUEST_ID_HEADER } from '@hub/runtime';
 import type { GatewayContext } from '../../gatewayContext';
 import type { SubgraphFetchPlugin } from '../subgraphFetchPlugin';
 

@@ -1,4 +1,4 @@
-import { injectTraceContext, inSpan, tracingStarted } from '@hub/core';
+import { injectTraceContext, inSpan, tracingStarted } from '@hub/runtime';
 import { SpanKind } from '@opentelemetry/api';
 import type { SubgraphFetchPlugin } from '../subgraphFetchPlugin';
 

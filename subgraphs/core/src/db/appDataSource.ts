@@ -1,5 +1,5 @@
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
-import type { DatabaseSettings } from './databaseSettings';
+import type { DatabaseSettings } from '@hub/runtime';
 
 export interface AppDataSourceOptions {
   // TypeORM's own type for entity classes

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, type MixedList } from 'typeorm';
-import type { DatabaseSettings } from './databaseSettings';
+import type { DatabaseSettings } from '@hub/runtime';
 
 function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;

@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { appRoleFor } from './databaseSettings';
+import { appRoleFor } from '@hub/runtime';
 
 /**
  * Building blocks for subgraph migrations, so every hub declares tenancy the same way.

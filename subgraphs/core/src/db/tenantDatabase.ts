@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Principal } from '../identity/identity';
-import type { DomainEvent } from '../outbox/cloudEvent';
+import type { DomainEvent, Principal } from '@hub/runtime';
 import type { OutboxWriter } from '../outbox/outboxWriter';
 
 /** On whose behalf a unit of work runs; RLS policies read these as `app.*` settings. */

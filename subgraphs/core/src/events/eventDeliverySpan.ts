@@ -1,6 +1,5 @@
 import { SpanKind, type Link } from '@opentelemetry/api';
-import type { CloudEventEnvelope } from '../outbox/cloudEvent';
-import { inSpan, linkTo, tracingStarted } from '../tracing/tracing';
+import { type CloudEventEnvelope, inSpan, linkTo, tracingStarted } from '@hub/runtime';
 
 type EventOrigin = Pick<CloudEventEnvelope, 'id' | 'type' | 'sequence' | 'traceparent' | 'tracestate'>;
 

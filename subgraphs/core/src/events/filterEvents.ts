@@ -1,4 +1,4 @@
-import type { CloudEventEnvelope } from '../outbox/cloudEvent';
+import type { CloudEventEnvelope } from '@hub/runtime';
 
 /**
  * The events a predicate accepts (e.g. one aggregate's). An explicit iterator rather than an async

@@ -1,9 +1,8 @@
-import { channelFor, type CloudEventEnvelope } from '../outbox/cloudEvent';
+import { channelFor, type CloudEventEnvelope, ResumePointExpiredError } from '@hub/runtime';
 import { envelopeOfRow, OUTBOX_EVENT_COLUMNS, type OutboxEventRow } from '../outbox/outboxRow';
 import { OUTBOX_PRUNED_TABLE, OUTBOX_SEQUENCE } from '../outbox/outboxSequencing';
 import { OUTBOX_TABLE } from '../outbox/outboxTable';
 import type { TenantDatabase } from '../db/tenantDatabase';
-import { ResumePointExpiredError } from '../errors/domainErrors';
 
 /** Which of a subgraph's events one subscriber may see: its organization's, optionally global ones. */
 export interface EventLogFilter {

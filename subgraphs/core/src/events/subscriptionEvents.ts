@@ -1,8 +1,12 @@
-import { BadUserInputError, ResumePointExpiredError } from '../errors/domainErrors';
-import type { CloudEventEnvelope } from '../outbox/cloudEvent';
-import { openBusSubscription } from '../pubsub/busSubscription';
-import type { EventBus } from '../pubsub/pubsub';
-import { formatEventPosition, parseEventPosition } from './eventPosition';
+import {
+  BadUserInputError,
+  type CloudEventEnvelope,
+  type EventBus,
+  formatEventPosition,
+  openBusSubscription,
+  parseEventPosition,
+  ResumePointExpiredError,
+} from '@hub/runtime';
 import { filterEvents } from './filterEvents';
 import { OutboxEventLog, type EventLogFilter } from './outboxEventLog';
 

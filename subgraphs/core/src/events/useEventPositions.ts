@@ -1,7 +1,6 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { activeTraceContext } from '../tracing/tracing';
-import { eventSequenceOf, formatEventPosition, parseEventPosition } from './eventPosition';
+import { activeTraceContext, eventSequenceOf, formatEventPosition, parseEventPosition } from '@hub/runtime';
 import { inEventDeliverySpan } from './eventDeliverySpan';
 import type { SubscriptionEvents } from './subscriptionEvents';
 

@@ -14,8 +14,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { BadUserInputError } from '../errors/domainErrors';
-import { isOpaqueId, isUuid } from './idFormat';
+import { BadUserInputError, isOpaqueId, isUuid } from '@hub/runtime';
 import { unsafeTextReason } from './textSafety';
 
 /** Where a bad value sits in the arguments, e.g. `input.stages[1].name`. */

@@ -1,7 +1,6 @@
 import { Client } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { Logger } from '../logging/logger';
-import { broadcastChannelFor, channelFor, type CloudEventEnvelope } from './cloudEvent';
+import { broadcastChannelFor, channelFor, type CloudEventEnvelope, type Logger } from '@hub/runtime';
 import { envelopeOfRow, OUTBOX_EVENT_COLUMNS, type OutboxEventRow } from './outboxRow';
 import { OUTBOX_SEQUENCE } from './outboxSequencing';
 import { OUTBOX_TABLE, outboxChannel } from './outboxTable';

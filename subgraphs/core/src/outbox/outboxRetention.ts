@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../logging/logger';
+import type { Logger } from '@hub/runtime';
 import { OUTBOX_PRUNED_TABLE } from './outboxSequencing';
 import { OUTBOX_TABLE } from './outboxTable';
 

@@ -1,4 +1,4 @@
-import { toCloudEvent, type CloudEventEnvelope } from './cloudEvent';
+import { toCloudEvent, type CloudEventEnvelope } from '@hub/runtime';
 
 /** The event columns of one `<schema>.outbox` row, as the relay and the event log read them. */
 export interface OutboxEventRow {

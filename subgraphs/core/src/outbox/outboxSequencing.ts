@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { appRoleFor } from '../db/databaseSettings';
+import { appRoleFor } from '@hub/runtime';
 import { CURRENT_ORG_SQL } from '../db/rlsMigrationHelpers';
 import { OUTBOX_TABLE } from './outboxTable';
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { DomainEvent } from './cloudEvent';
+import { activeTraceContext, type DomainEvent } from '@hub/runtime';
 import { OUTBOX_TABLE, outboxChannel } from './outboxTable';
-import { activeTraceContext } from '../tracing/tracing';
 
 /** Writes events into the outbox inside the caller's transaction; NOTIFY fires only on commit. */
 export class OutboxWriter {

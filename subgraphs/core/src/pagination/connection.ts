@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../errors/domainErrors';
+import { BadUserInputError } from '@hub/runtime';
 
 /**
  * A Relay-style page, the one list shape of the graph: `first` + opaque `after` cursor in; `nodes`

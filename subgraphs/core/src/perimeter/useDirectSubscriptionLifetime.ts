@@ -1,8 +1,6 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { Repeater, type Plugin } from 'graphql-yoga';
-import type { Identity } from '../identity/identity';
-import { REVOCATION_REFUSAL_REASONS, revocationRefusal } from '../identity/revocationCheck';
-import type { TokenDenylist } from '../identity/tokenDenylist';
+import { type Identity, REVOCATION_REFUSAL_REASONS, revocationRefusal, type TokenDenylist } from '@hub/runtime';
 import { isGatewaySigned } from './gatewaySignedRequests';
 
 export interface DirectSubscriptionLifetimeOptions {

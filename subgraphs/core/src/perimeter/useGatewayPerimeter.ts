@@ -1,6 +1,11 @@
 import type { Plugin } from 'graphql-yoga';
-import { GATEWAY_ASSERTION_ENTRY_HEADER, GATEWAY_ASSERTION_HEADER } from './gatewayAssertion';
-import { GatewayAssertionError, type AssertionRefusal, type GatewayAssertionCheck } from './gatewayAssertionVerifier';
+import {
+  type AssertionRefusal,
+  GATEWAY_ASSERTION_ENTRY_HEADER,
+  GATEWAY_ASSERTION_HEADER,
+  type GatewayAssertionCheck,
+  GatewayAssertionError,
+} from '@hub/runtime';
 import { markGatewaySigned } from './gatewaySignedRequests';
 
 /** The answer to a request that is not the gateway's: a GraphQL error with a stable code and reason. */

@@ -1,6 +1,5 @@
 import type { Context as WsContext } from 'graphql-ws';
-import { GATEWAY_ASSERTION_PARAM } from './gatewayAssertion';
-import { GatewayAssertionError, type GatewayAssertionCheck } from './gatewayAssertionVerifier';
+import { GATEWAY_ASSERTION_PARAM, type GatewayAssertionCheck, GatewayAssertionError } from '@hub/runtime';
 import { markGatewaySigned } from './gatewaySignedRequests';
 
 /**

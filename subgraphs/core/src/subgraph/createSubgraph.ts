@@ -6,23 +6,29 @@ import type { TenantDatabase } from '../db/tenantDatabase';
 import type { OutboxEventLog } from '../events/outboxEventLog';
 import { eventStreamRequestOf, SubscriptionEvents } from '../events/subscriptionEvents';
 import { useEventPositions } from '../events/useEventPositions';
-import type { EventBus } from '../pubsub/pubsub';
-import { toGraphQLError } from '../errors/toGraphQLError';
+import {
+  type EventBus,
+  type GatewayAssertionCheck,
+  identityFromRequest,
+  listen,
+  type Logger,
+  type ReadinessChecks,
+  requestIdOf,
+  type RunningServer,
+  serveGraphQLOverWebSocket,
+  toGraphQLError,
+  type TokenDenylist,
+  type TokenVerifier,
+  useHealthEndpoints,
+  useHiddenSchemaSuggestions,
+  useIntrospectionGuard,
+  useRequestIdHeader,
+  useRequestTracing,
+  yogaLogger,
+} from '@hub/runtime';
 import { withInputChecks } from '../input/inputChecks';
-import { identityFromRequest } from '../identity/requestIdentity';
-import type { TokenVerifier } from '../identity/tokenVerifier';
-import { useHealthEndpoints, type ReadinessChecks } from '../http/healthEndpoints';
-import { serveGraphQLOverWebSocket } from '../http/graphqlOverWebSocket';
-import { listen, type RunningServer } from '../http/listen';
-import { requestIdOf, useRequestIdHeader } from '../http/requestId';
 import { LoaderRegistry } from '../loaders/loaderRegistry';
-import { yogaLogger, type Logger } from '../logging/logger';
-import { useHiddenSchemaSuggestions } from '../schemaPrivacy/useHiddenSchemaSuggestions';
-import { useIntrospectionGuard } from '../schemaPrivacy/useIntrospectionGuard';
-import { useRequestTracing } from '../tracing/useRequestTracing';
 import type { SubgraphContext } from './subgraphContext';
-import type { TokenDenylist } from '../identity/tokenDenylist';
-import type { GatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
 import { isGatewaySigned } from '../perimeter/gatewaySignedRequests';
 import { useDirectSubscriptionLifetime } from '../perimeter/useDirectSubscriptionLifetime';
 import { useGatewayPerimeter } from '../perimeter/useGatewayPerimeter';

@@ -3,27 +3,43 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
-import { envInt, envOptional, envString } from '../config/env';
+import {
+  type BlindDenylistSettings,
+  blindDenylistSettingsFromEnv,
+  cachedTokenVerifier,
+  createEventBus,
+  createLogger,
+  createTokenDenylist,
+  createTokenVerifier,
+  databaseSettings,
+  type DatabaseSettings,
+  envInt,
+  envOptional,
+  envString,
+  type EventBus,
+  gatewayAssertionCheck,
+  type Logger,
+  type PerimeterSettings,
+  perimeterSettingsFromEnv,
+  remoteRevocationFeed,
+  type RevocationFeed,
+  revocationsUrlFor,
+  type RunningServer,
+  subgraphHostFromEnv,
+  type TokenDenylist,
+  type TokenSettings,
+  type TokenVerifier,
+  withDenylist,
+  withRevocationFeed,
+} from '@hub/runtime';
 import { openAppDataSource } from '../db/appDataSource';
-import { databaseSettings, type DatabaseSettings } from '../db/databaseSettings';
 import { migrateDatabase } from '../db/migrator';
 import { TenantDatabase } from '../db/tenantDatabase';
-import type { RunningServer } from '../http/listen';
-import type { TokenSettings } from '../identity/tokenClaims';
-import { blindDenylistSettingsFromEnv, withDenylist, type BlindDenylistSettings } from '../identity/revocationCheck';
-import { remoteRevocationFeed, revocationsUrlFor, withRevocationFeed, type RevocationFeed } from '../identity/revocationFeed';
-import { createTokenDenylist, type TokenDenylist } from '../identity/tokenDenylist';
-import { cachedTokenVerifier } from '../identity/verifiedTokenCache';
-import { createTokenVerifier, type TokenVerifier } from '../identity/tokenVerifier';
-import { createLogger, type Logger } from '../logging/logger';
 import { OutboxEventLog } from '../events/outboxEventLog';
 import { OutboxRelay, type OutboxDelivery } from '../outbox/outboxRelay';
 import { OutboxRetention } from '../outbox/outboxRetention';
 import { OutboxWriter } from '../outbox/outboxWriter';
-import { createEventBus, type EventBus } from '../pubsub/pubsub';
 import { createSubgraph, type Subgraph } from './createSubgraph';
-import { gatewayAssertionCheck } from '../perimeter/gatewayAssertionVerifier';
-import { perimeterSettingsFromEnv, subgraphHostFromEnv, type PerimeterSettings } from '../perimeter/perimeterSettings';
 import { supergraphPortOf } from './supergraphEntries';
 import type { SubgraphContext } from './subgraphContext';
 

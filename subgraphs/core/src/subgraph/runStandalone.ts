@@ -1,6 +1,4 @@
-import { stopOnSignal } from '../http/stopOnSignal';
-import { createLogger } from '../logging/logger';
-import { startTracing } from '../tracing/tracing';
+import { createLogger, startTracing, stopOnSignal } from '@hub/runtime';
 import type { HubSubgraphModule } from './hubSubgraph';
 
 /** `--migrate-only`: apply the migrations and exit (the deployment's migration Job runs this before a rollout). */

@@ -1,8 +1,7 @@
 import type { SubscriptionEvents } from '../events/subscriptionEvents';
-import type { Identity } from '../identity/identity';
+import type { Identity, Logger } from '@hub/runtime';
 import type { UnitOfWork } from '../db/tenantDatabase';
 import type { LoaderRegistry } from '../loaders/loaderRegistry';
-import type { Logger } from '../logging/logger';
 
 /** Runs a unit of work as the caller: their organization and user pin row-level security. */
 export interface RequestDatabase {

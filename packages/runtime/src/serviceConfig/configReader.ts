@@ -1,5 +1,5 @@
 /**
- * Service configs (plattform's `service_configs`) as the rest of the system reads them. A config is
+ * Service configs (plattform publishes them, configContract.ts) as every process reads them. A config is
  * addressed by service and key, set globally (`orgId: null`) or per tenant; the tenant's value wins.
  */
 export interface AppliedConfig {

@@ -23,7 +23,7 @@ function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** In a fresh Node process (real `require`, unlike jest's registry): start tracing, list the SDK modules loaded. */
 async function sdkModulesLoadedBy(env: NodeJS.ProcessEnv): Promise<{ started: boolean; sdkModules: number }> {
   const script = `
-    const { startTracing } = require('@hub/core');
+    const { startTracing } = require('@hub/runtime');
     const running = startTracing({ serviceName: 'switch-check' });
     const sdkModules = Object.keys(require.cache).filter((path) => /@opentelemetry[\\\\/](sdk-trace|exporter-|instrumentation|resources|context-async-hooks)/.test(path)).length;
     process.stdout.write(JSON.stringify({ started: running !== null, sdkModules }));
@@ -97,7 +97,7 @@ describe('tracing switch', () => {
     // configured only through the environment, as a deployment does.
     it('exports the spans with the service name and the trace context the kit propagates', async () => {
       const script = `
-        const { activeTraceContext, inSpan, startTracing } = require('@hub/core');
+        const { activeTraceContext, inSpan, startTracing } = require('@hub/runtime');
         const running = startTracing({ serviceName: 'ignored-when-OTEL_SERVICE_NAME-is-set' });
         inSpan('checked work', {}, async (span) => ({ traceId: span.spanContext().traceId, traceparent: activeTraceContext().traceparent, spanId: span.spanContext().spanId }))
           .then(async (seen) => { await running.stop(); process.stdout.write(JSON.stringify(seen)); });`;

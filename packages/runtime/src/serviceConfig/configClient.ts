@@ -1,9 +1,9 @@
 import { Pool } from 'pg';
 import type { Logger } from '../logging/logger';
-import { broadcastChannelFor, type CloudEventEnvelope } from '../outbox/cloudEvent';
+import { broadcastChannelFor, type CloudEventEnvelope } from '../events/cloudEvent';
 import type { EventBus } from '../pubsub/pubsub';
 import type { AppliedConfig, ConfigChangeListener, ConfigReader } from './configReader';
-import { CONFIG_CHANGED_EVENT, CONFIG_SCHEMA, CONFIG_TABLE, type ConfigChangedData } from './configStore';
+import { CONFIG_CHANGED_EVENT, CONFIG_SCHEMA, CONFIG_VIEW, type ConfigChangedData } from './configContract';
 
 export interface ConfigClientOptions {
   /** Connection as the read-only config reader role (configReaderUrlFromEnv()). */
@@ -135,7 +135,7 @@ export class ConfigClient implements ConfigReader {
     if (applied && applied.version >= version) return;
     try {
       const { rows } = await this.pool.query<ConfigRow>(
-        `SELECT org_id, service, key, value, version FROM "${CONFIG_SCHEMA}"."${CONFIG_TABLE}"
+        `SELECT org_id, service, key, value, version FROM "${CONFIG_SCHEMA}"."${CONFIG_VIEW}"
           WHERE org_id IS NOT DISTINCT FROM $1 AND service = $2 AND key = $3`,
         [orgId, service, key],
       );
@@ -150,7 +150,7 @@ export class ConfigClient implements ConfigReader {
   private async loadDrifted(): Promise<void> {
     try {
       const { rows: versions } = await this.pool.query<Omit<ConfigRow, 'value'>>(
-        `SELECT org_id, service, key, version FROM "${CONFIG_SCHEMA}"."${CONFIG_TABLE}"
+        `SELECT org_id, service, key, version FROM "${CONFIG_SCHEMA}"."${CONFIG_VIEW}"
           WHERE $1::text[] IS NULL OR service = ANY($1::text[])`,
         [this.options.services ?? null],
       );
@@ -158,7 +158,7 @@ export class ConfigClient implements ConfigReader {
       if (drifted.length > 0) {
         const { rows } = await this.pool.query<ConfigRow>(
           `SELECT c.org_id, c.service, c.key, c.value, c.version
-             FROM "${CONFIG_SCHEMA}"."${CONFIG_TABLE}" c
+             FROM "${CONFIG_SCHEMA}"."${CONFIG_VIEW}" c
              JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS d(org_id, service, key)
                ON c.org_id IS NOT DISTINCT FROM d.org_id AND c.service = d.service AND c.key = d.key`,
           [drifted.map((row) => row.org_id), drifted.map((row) => row.service), drifted.map((row) => row.key)],

@@ -1,4 +1,4 @@
-import type { RateLimitWindow } from '@hub/core';
+import type { RateLimitWindow } from './rateLimitWindow';
 
 export interface RateLimitDecision {
   allowed: boolean;

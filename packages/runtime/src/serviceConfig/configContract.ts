@@ -2,12 +2,16 @@ import { envOptional, envString } from '../config/env';
 import { DEV_APP_PASSWORD } from '../db/databaseSettings';
 
 /**
- * Where service configs live and how they travel (docs/architecture.md, "Service configs"). plattform owns the
- * tables; every other process reads them through a read-only role and follows change events.
+ * The contract plattform publishes for reading service configs (docs/service-configs.md): a view
+ * with exactly the columns readers need, a read-only login role that may SELECT that view and
+ * nothing of plattform's tables, and a change event. Readers (ConfigClient, in every process) live
+ * here; plattform creates the view and role in its migrations, with these names frozen there.
+ * A breaking change to the view is a new version (`service_configs_v2`) next to the old one.
  */
 export const CONFIG_SCHEMA = 'plattform';
-export const CONFIG_TABLE = 'service_configs';
-/** Read-only login role: SELECT on `plattform.service_configs`, every tenant, nothing else. */
+/** Columns org_id, service, key, value, version; every tenant's rows. */
+export const CONFIG_VIEW = 'service_configs_v1';
+/** Read-only login role: SELECT on the contract view, nothing else. */
 export const CONFIG_READER_ROLE = 'plattform_config_reader';
 /** Outbox event type of a config change; its data is `{ service, key, version }`, never the value. */
 export const CONFIG_CHANGED_EVENT = 'plattform.config.changed';
