@@ -20,7 +20,7 @@ import {
 import { migrateRegistry } from '@hub/gateway/migrations';
 
 /**
- * `npm run schema:check|schema:publish|schema:rollback|schema:history -- …` (README.md,
+ * `npm run schema:check|schema:publish|schema:rollback|schema:history -- …` (docs/schema-registry.md,
  * *Schema registry and checks*). Exit codes are part of the contract: CI scripts branch on them.
  */
 const EXIT = {

@@ -23,7 +23,7 @@ export async function startBenchTokenKeys(): Promise<BenchTokenKeys> {
   const server: Server = createServer((request, response) => {
     if (request.url === '/.well-known/jwks.json') response.writeHead(200, { 'content-type': 'application/json' }).end(jwks);
     // As plattform's record of revocations: the bench revokes nothing, and no plattform holds the
-    // Redis denylist's completeness lease, so readers ask here (README: "Token revocation").
+    // Redis denylist's completeness lease, so readers ask here (docs/security.md, "Token revocation").
     else if (request.url === REVOCATIONS_PATH) response.writeHead(200, { 'content-type': 'application/json' }).end('{"revoked":[]}');
     else response.writeHead(404).end();
   });

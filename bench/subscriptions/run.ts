@@ -18,7 +18,7 @@ import { TickPublisher } from './tickPublisher';
  * events travel through real Redis pub/sub. Then the recovery phase: a resumable hub subgraph
  * behind the gateway is killed and restarted mid-run (`recovery: X ms, lost after restart: Y`).
  * The last line is the gateway's `subscribers held: N, p99: X ms, lost: Y`.
- * Sizes and switches: see benchSettings.ts / README.md.
+ * Sizes and switches: see benchSettings.ts / docs/benchmarks.md.
  */
 const GOAL = { held: 10_000, p99Ms: 100 };
 

@@ -66,7 +66,7 @@ export interface HubValues {
   referenceWorker: {
     enabled: boolean;
     replicas: number;
-    /** Client credential of a service account with agent.worker (README: Service accounts). */
+    /** Client credential of a service account with agent.worker (docs/security.md, "Service accounts"). */
     clientId: string;
     clientSecret: string;
     resources: Resources;

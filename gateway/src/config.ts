@@ -18,7 +18,7 @@ import type { RateLimitMode } from './rateLimit/rateLimitMode';
 import { dashboardDevOrigins, normalizeOrigin } from './browser/allowedOrigins';
 import { routingOverridesFromEnv } from './supergraph/routingOverrides';
 
-/** Static operation limits; every request is checked before planning (README.md lists the defaults). */
+/** Static operation limits; every request is checked before planning (docs/configuration.md lists the defaults). */
 export interface OperationLimits {
   maxDepth: number;
   maxAliases: number;
@@ -33,7 +33,7 @@ export interface OperationLimits {
   maxBatchSize: number;
 }
 
-/** The upload route `/graphql/upload` (README.md, *Uploads through the gateway*). */
+/** The upload route `/graphql/upload` (docs/gateway.md, *Uploads through the gateway*). */
 export interface UploadRouteSettings {
   /** Largest file (decoded bytes) the upload route carries. */
   maxFileBytes: number;
@@ -83,7 +83,7 @@ export interface AdmissionSettings {
   maxWaitMs: number;
 }
 
-/** Federated subscriptions (WebSocket and SSE); README.md lists the defaults. */
+/** Federated subscriptions (WebSocket and SSE); docs/configuration.md lists the defaults. */
 export interface SubscriptionSettings {
   /** Open subscriptions one WebSocket connection may hold. */
   maxPerConnection: number;
@@ -108,7 +108,7 @@ export interface SubscriptionSettings {
   keepAliveMs: number;
 }
 
-/** The schema registry (README.md, *Schema registry and checks*). */
+/** The schema registry (docs/schema-registry.md). */
 export interface RegistrySettings {
   /** Restricted `schema_registry_app` connection. */
   databaseUrl: string;
@@ -122,7 +122,7 @@ export interface RegistrySettings {
   usageRetentionDays: number;
 }
 
-/** Sign-in attempts the gateway lets through to the subgraphs (README.md, *Login limit*). */
+/** Sign-in attempts the gateway lets through to the subgraphs (docs/gateway.md, step 5; defaults in docs/configuration.md). */
 export interface LoginLimitConfig {
   limits: LoginLimitSettings;
   /** Root mutation fields that check a password; their `email` argument names the account. */
@@ -167,7 +167,7 @@ export interface GatewayConfig {
    * Outside production, unset means the dashboard's development origins (DASHBOARD_PORT).
    */
   corsOrigins: string[];
-  /** Lifetime of a single-use SSE subscription ticket (plain EventSource, see README). */
+  /** Lifetime of a single-use SSE subscription ticket (plain EventSource, see docs/frontend.md). */
   subscriptionTicketTtlSeconds: number;
   csrfPrevention: boolean;
   admission: AdmissionSettings;
@@ -318,7 +318,7 @@ export function registrySettingsFromEnv(): RegistrySettings | undefined {
   };
 }
 
-/** Gateway settings: command-line flags first, then environment, then defaults (README.md). */
+/** Gateway settings: command-line flags first, then environment, then defaults (docs/configuration.md). */
 export function gatewayConfigFrom(argv: readonly string[] = process.argv.slice(2)): GatewayConfig {
   return {
     port: envInt('PORT', 4000),

@@ -162,7 +162,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.supergraphUrl) supergraph.pollUrl(config.supergraphUrl, config.supergraphPollMs);
 
   const ownDenylist = options.denylist ? null : createTokenDenylist({ redisUrl: config.redisUrl, logger });
-  // While the denylist is blind, plattform's own record of revocations answers (README: "Token revocation").
+  // While the denylist is blind, plattform's own record of revocations answers (docs/security.md, "Token revocation").
   const sharedDenylist = options.denylist ?? ownDenylist!;
   const denylist = config.blindDenylist.plattformFallback
     ? withRevocationFeed(sharedDenylist, remoteRevocationFeed({ url: revocationsUrlFor(config.jwksUrl), logger }))

@@ -13,7 +13,7 @@ import { postGraphQLSigningSubgraphs } from '../../test/support/gatewaySignature
 /**
  * Revocation against a real Redis that the test kills (SIGKILL, losing every key) and starts
  * again on the same port. Checked through the gateway and straight at risk-hub, which verifies
- * tokens too. Figures are printed for the README.
+ * tokens too. Figures are printed for docs/security.md.
  */
 
 const GRACE_SECONDS = 4;

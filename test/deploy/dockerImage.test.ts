@@ -13,7 +13,7 @@ import { ROOT } from '../support/kubernetesManifests';
 
 /**
  * There is no Docker engine on the CI machine: the Dockerfile is read here (the structure every
- * image relies on), and `npm run docker:rehearse` executes its steps for real (README, Deployment).
+ * image relies on), and `npm run docker:rehearse` executes its steps for real (docs/deployment.md).
  */
 const dockerfile = parseDockerfile(join(ROOT, 'Dockerfile'));
 const [manifests, build, runtime] = dockerfile.stages;

@@ -21,7 +21,7 @@ interface SubscribePayload {
   extensions: { resumeFrom?: string };
 }
 
-/** Errors after which subscribing again is the cure (README: *Subscriptions through the gateway*). */
+/** Errors after which subscribing again is the cure (docs/subscriptions.md, *Subscriptions through the gateway*). */
 const RESUBSCRIBE = new Set(['SUBSCRIPTION_SCHEMA_RELOAD', 'SLOW_CONSUMER', 'SUBGRAPH_UNAVAILABLE', 'GATEWAY_SHUTTING_DOWN']);
 const RENEW = new Set(['UNAUTHENTICATED', 'TOKEN_EXPIRED']);
 

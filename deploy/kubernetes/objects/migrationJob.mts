@@ -13,7 +13,7 @@ export function migrationJobName(values: HubValues): string {
  * The release's migrations, one subgraph after the other in supergraph.yaml's order (plattform
  * first), each with its own image and the admin connection: init containers run in sequence, the
  * last subgraph is the Job's container. Named after the release, so every version runs once; it is
- * applied and awaited before the new Deployments (README, Deployment). Concurrent runs are safe:
+ * applied and awaited before the new Deployments (docs/deployment.md). Concurrent runs are safe:
  * the migrator holds an advisory lock.
  */
 export function migrationJob(values: HubValues, catalog: CatalogSubgraph[]): Job {

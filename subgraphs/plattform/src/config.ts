@@ -28,7 +28,7 @@ export interface PlattformConfig extends HubSubgraphSettings {
   provisioner: ProvisionerSettings;
   /**
    * How long plattform's promise "every recorded revocation is on the Redis denylist" lasts
-   * unless renewed; readers stop trusting the denylist when it lapses (README: "Token revocation").
+   * unless renewed; readers stop trusting the denylist when it lapses (docs/security.md, "Token revocation").
    */
   denylistLeaseMs: number;
   /** How long the client that spent a refresh token may present it again and get the same pair. */
@@ -64,7 +64,7 @@ export function staticRateLimitCeiling(): RateLimitWindow | null {
   return gatewayDefault.limit > 0 ? gatewayDefault : null;
 }
 
-/** plattform's settings from the environment (documented in README.md). */
+/** plattform's settings from the environment (documented in docs/configuration.md). */
 export function plattformConfigFromEnv(): PlattformConfig {
   const keyFile = envOptional('JWT_PRIVATE_KEY_FILE');
   const production = envString('NODE_ENV', 'development') === 'production';

@@ -261,7 +261,7 @@ describe('service accounts: creation, client-credentials exchange, grants, isola
     for (const token of [first, second]) {
       expect(await redis.exists(denylistKey(claimsOf(token).jti))).toBe(1);
       // ...one just used may pass while a verifier reuses its "not revoked" answer (at most 2 s,
-      // README, gateway step 4); then the gateway and the subgraphs behind it refuse it.
+      // docs/gateway.md, step 4); then the gateway and the subgraphs behind it refuse it.
       expect(await refusedWithin(() => stack.query(REGISTER, { name: 'doomed' }, token), 3000)).toBe(true);
       expect(errorCodes(await postGraphQLSigningSubgraphs(`${stack.plattformUrl}/graphql`, '{ serviceAccounts { id } }', {}, token))).toEqual(['UNAUTHENTICATED']);
     }

@@ -4,7 +4,7 @@ import type { S3StorageSettings } from './documents/s3DocumentStorage';
 
 export const SUBGRAPH_NAME = 'risk-hub';
 
-/** Defaults documented in README.md. */
+/** Defaults documented in subgraphs/risk-hub/README.md, "Configuration". */
 export const DEFAULT_OVERDUE_CHECK_INTERVAL_MS = 60_000;
 export const DEFAULT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_DOCUMENT_CONTENT_TYPES = [
@@ -35,7 +35,7 @@ function storageKind(value: string): DocumentStorageKind {
   throw new Error(`RISK_HUB_DOCUMENT_STORAGE must be "postgres" or "s3", got "${value}"`);
 }
 
-/** risk-hub's own settings from the environment (documented in README.md). */
+/** risk-hub's own settings from the environment (documented in subgraphs/risk-hub/README.md). */
 export function riskHubSettingsFromEnv(): RiskHubSettings {
   const documentStorage = storageKind(envString('RISK_HUB_DOCUMENT_STORAGE', 'postgres'));
   const contentTypes = envOptional('RISK_HUB_DOCUMENT_CONTENT_TYPES');

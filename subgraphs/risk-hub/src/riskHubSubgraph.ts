@@ -36,7 +36,7 @@ import type { RiskHubContext, RiskHubServices } from './services';
 export const typeDefs = loadSchemaFile(join(workspaceRoot(__dirname), 'schema.graphql'));
 
 export interface RiskHubOptions {
-  /** Defaults to the environment (README.md). */
+  /** Defaults to the environment (subgraphs/risk-hub/README.md, "Configuration"). */
   settings?: RiskHubSettings;
   /**
    * Live service configs of `risk-hub` (`documents.maxBytes`, per tenant or global, overrides the

@@ -15,7 +15,7 @@ function envNumber(name: string, fallback: number): number {
   return value;
 }
 
-/** The paper broker's fees and fill limit from the environment (documented in README.md). */
+/** The paper broker's fees and fill limit from the environment (documented in subgraphs/trading/README.md, "Configuration"). */
 export function paperBrokerSettingsFromEnv(): PaperBrokerSettings {
   return {
     fixedFee: envNumber('TRADING_PAPER_FIXED_FEE', DEFAULT_PAPER_BROKER.fixedFee),

@@ -1,4 +1,4 @@
-/** Typed access to environment variables; every setting has a documented default in README.md. */
+/** Typed access to environment variables; every setting has a documented default in docs/configuration.md. */
 export function envString(name: string, fallback: string): string {
   const value = process.env[name];
   return value === undefined || value === '' ? fallback : value;

@@ -4,7 +4,7 @@ import type { Identity } from './identity';
 import type { DenylistLookup, TokenDenylist } from './tokenDenylist';
 import type { TokenVerifier } from './tokenVerifier';
 
-/** How a reader (gateway, subgraph) treats tokens while the denylist is blind (README: "Token revocation"). */
+/** How a reader (gateway, subgraph) treats tokens while the denylist is blind (docs/security.md, "Token revocation"). */
 export interface BlindDenylistSettings {
   /** Only tokens issued less than this ago are accepted when revocation cannot be checked. */
   graceSeconds: number;

@@ -1,7 +1,7 @@
 import { ConflictError, type DemoTenant } from '@hub/core';
 import type { PlattformServices } from '../services';
 
-/** The demo tenant every fresh dev stack gets; the README shows this login. */
+/** The demo tenant every fresh dev stack gets; README.md shows this login. */
 export const DEMO_ACCOUNT = {
   organizationName: 'ACME Corp',
   email: 'demo@acme.example',

@@ -17,7 +17,7 @@ import { clientFingerprint, openSuccessor, sealSuccessor, type RefreshClient } f
 /** Outbox event of a revoked access token; the relay also puts it on the denylist. */
 export const TOKEN_REVOKED_EVENT = 'plattform.token.revoked';
 
-/** Default of REFRESH_REUSE_GRACE_SECONDS (README: "Sessions"). */
+/** Default of REFRESH_REUSE_GRACE_SECONDS (docs/security.md, "Sessions and tokens"). */
 export const DEFAULT_REFRESH_REUSE_GRACE_SECONDS = 5;
 
 /** Refresh tokens live 90 days and rotate on every use (seed area B). */

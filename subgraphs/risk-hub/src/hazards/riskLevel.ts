@@ -1,6 +1,6 @@
 /**
  * Risk score = likelihood × severity on the usual 5×5 matrix. The bands follow the common
- * traffic-light reading of that matrix; documented in schema.graphql and README.md.
+ * traffic-light reading of that matrix; documented in schema.graphql and subgraphs/risk-hub/README.md.
  */
 export const RISK_LEVEL_BANDS = [
   { level: 'LOW', min: 1, max: 4 },
