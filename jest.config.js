@@ -1,4 +1,12 @@
-/** One jest run covers every workspace; tests share one PostgreSQL and Redis, so they run in band. */
+const { availableParallelism } = require('node:os');
+
+/**
+ * One jest run covers every workspace. Files run in parallel workers, each on a database, Redis and
+ * data directory of its own (test/support/globalSetup.ts). Most files wait on sockets, timers and
+ * child processes more than they compute, so even two cores keep two workers busy; TEST_WORKERS
+ * overrides the count (`--runInBand` runs in one process).
+ */
+const TEST_WORKERS = Number(process.env.TEST_WORKERS ?? Math.max(2, availableParallelism()));
 const swcTransform = [
   '@swc/jest',
   {
@@ -35,6 +43,8 @@ module.exports = {
   transform: { '^.+\\.ts$': swcTransform, '^.+\\.m?js$': esmTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  maxWorkers: TEST_WORKERS,
   setupFiles: ['<rootDir>/test/support/setupEnv.ts'],
   testTimeout: 30000,
 };

@@ -3,8 +3,9 @@ import Redis from 'ioredis';
 import { createLogger, createTokenDenylist, denylistKey, type TokenDenylist } from '../src';
 import { eventually } from '../../../test/support/eventually';
 import { RedisServer } from '../../../test/support/redisServer';
+import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const logger = createLogger('denylist-test');
 
 describe('token denylist', () => {
