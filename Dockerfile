@@ -16,7 +16,8 @@ COPY package.json package-lock.json .npmrc ./
 COPY subgraphs subgraphs
 COPY gateway gateway
 COPY dashboard dashboard
-RUN find subgraphs gateway dashboard -type f ! -name package.json -delete && find subgraphs gateway dashboard -type d -empty -delete
+COPY packages packages
+RUN find subgraphs gateway dashboard packages -type f ! -name package.json -delete && find subgraphs gateway dashboard packages -type d -empty -delete
 
 # Stage 2: every dependency (TypeScript included), then compile the workspace and what it references.
 FROM ${NODE_IMAGE} AS build
@@ -29,10 +30,11 @@ COPY deploy/docker deploy/docker
 COPY subgraphs subgraphs
 COPY gateway gateway
 COPY dashboard dashboard
+COPY packages packages
 RUN test -n "$WORKSPACE" && test -f "$WORKSPACE/tsconfig.build.json" && npx tsc -b "$WORKSPACE/tsconfig.build.json"
 # What the runtime needs of each compiled workspace (this one and @hub/core): package.json, dist/ and
 # data files (schema, sample data).
-RUN sh deploy/docker/stage-runtime.sh out subgraphs/* gateway dashboard
+RUN sh deploy/docker/stage-runtime.sh out subgraphs/* gateway dashboard packages/*
 
 # Stage 3: production dependencies of this workspace only, the compiled code, no TypeScript, no tsx.
 FROM ${NODE_IMAGE} AS runtime

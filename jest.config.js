@@ -2,7 +2,7 @@ const { availableParallelism } = require('node:os');
 
 /**
  * One jest run covers every workspace. Files run in parallel workers, each on a database, Redis and
- * data directory of its own (test/support/globalSetup.ts). Most files wait on sockets, timers and
+ * data directory of its own (packages/testkit/src/globalSetup.ts). Most files wait on sockets, timers and
  * child processes more than they compute, so even two cores keep two workers busy; TEST_WORKERS
  * overrides the count (`--runInBand` runs in one process).
  */
@@ -37,14 +37,14 @@ const ESM_ONLY = [
 const esmTransform = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }];
 
 module.exports = {
-  testEnvironment: '<rootDir>/test/support/jestEnvironment.ts',
+  testEnvironment: '<rootDir>/packages/testkit/src/jestEnvironment.ts',
   roots: ['<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': swcTransform, '^.+\\.m?js$': esmTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
-  globalSetup: '<rootDir>/test/support/globalSetup.ts',
-  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+  globalSetup: '<rootDir>/packages/testkit/src/globalSetup.ts',
+  globalTeardown: '<rootDir>/packages/testkit/src/globalTeardown.ts',
   maxWorkers: TEST_WORKERS,
-  setupFiles: ['<rootDir>/test/support/setupEnv.ts'],
+  setupFiles: ['<rootDir>/packages/testkit/src/setupEnv.ts'],
   testTimeout: 30000,
 };

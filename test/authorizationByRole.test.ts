@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule } from '@hub/risk-hub';
-import type { GraphQLResponse } from './support/graphqlClient';
-import { serviceAccountToken } from './support/serviceAccounts';
-import { addMemberAndLogin, signUpAccount, startTestStack, type TestStack } from './support/testStack';
+import type { GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
+import { addMemberAndLogin, signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
 
 const READ = '{ riskAssessments(first: 1) { nodes { id } } }';
 const CREATE = 'mutation { createRiskAssessment(input: { title: "Role check" }) { id } }';

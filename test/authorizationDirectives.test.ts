@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kind, parse, type ConstDirectiveNode } from 'graphql';
-import { resolverChecks } from './support/resolverScopes';
+import { resolverChecks } from '@hub/testkit/resolverScopes';
 
 /** Every subgraph folder with a contract and resolvers (a new one is covered without an edit here). */
 const SUBGRAPHS = readdirSync(resolve(__dirname, '../subgraphs')).filter((name) =>

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { portVariableFor } from '@hub/core';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
-import { postGraphQL } from './support/graphqlClient';
+import { postGraphQL } from '@hub/testkit/graphqlClient';
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, an empty data directory. */
 const ROOT = resolve(__dirname, '..');

@@ -6,10 +6,10 @@ import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { tradingModule } from '@hub/trading';
 import { parse } from 'graphql';
-import { entityFuzzRequests, fuzzRequests, inBatches, type FuzzRequest } from './support/schemaFuzz';
-import { serviceAccountToken } from './support/serviceAccounts';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { gatewaySignatureHeaders } from './support/gatewaySignature';
+import { entityFuzzRequests, fuzzRequests, inBatches, type FuzzRequest } from '@hub/testkit/schemaFuzz';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { gatewaySignatureHeaders } from '@hub/testkit/gatewaySignature';
 
 /**
  * Hostile text in every String/ID/JSON input of the API, generated from each subgraph's schema,

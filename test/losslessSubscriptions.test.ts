@@ -2,11 +2,11 @@ import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { createLogger, OutboxRetention } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import Redis from 'ioredis';
-import { postGraphQLSigningSubgraphs } from './support/gatewaySignature';
-import { SseSubscription } from './support/sseSubscription';
-import { TEST_REDIS_URL } from './support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { WsConnection, type WsSubscription } from './support/wsSubscription';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { WsConnection, type WsSubscription } from '@hub/testkit/wsSubscription';
 
 /**
  * Lossless subscriptions with the real risk-hub behind the gateway: events are numbered by the

@@ -15,10 +15,10 @@ import {
 } from '@hub/gateway';
 import { operationHash } from '../gateway/src/persistedOperations/operationManifest';
 import { Client, type Pool } from 'pg';
-import { eventually } from './support/eventually';
-import { postGraphQL } from './support/graphqlClient';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './support/testEnvironment';
-import { startTestStack, type TestStack } from './support/testStack';
+import { eventually } from '@hub/testkit/eventually';
+import { postGraphQL } from '@hub/testkit/graphqlClient';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { startTestStack, type TestStack } from '@hub/testkit/testStack';
 
 const ROOT = resolve(__dirname, '..');
 const PLATTFORM_SCHEMA = join(ROOT, 'subgraphs/plattform/schema.graphql');

@@ -4,8 +4,8 @@ import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import type { HubSubgraphModule } from '@hub/core';
 import { migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
-import { errorCodes, postGraphQL } from './support/graphqlClient';
-import { postSignedGraphQL } from './support/gatewaySignature';
+import { errorCodes, postGraphQL } from '@hub/testkit/graphqlClient';
+import { postSignedGraphQL } from '@hub/testkit/gatewaySignature';
 
 interface RunningSubgraph {
   name: string;

@@ -3,10 +3,10 @@ import { ConfigClient, configReaderUrlFromEnv, createEventBus, createLogger, typ
 import Redis from 'ioredis';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { redisSlidingWindowLimiter } from '../src/rateLimit/slidingWindowLimiter';
-import { errorCodes } from '../../test/support/graphqlClient';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestStack } from '../../test/support/testStack';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 describe('per-tenant rate limit (Redis sliding window)', () => {
   let subgraph: FixtureSubgraph;

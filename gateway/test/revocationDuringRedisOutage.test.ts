@@ -3,12 +3,12 @@ import Redis from 'ioredis';
 import { DENYLIST_COMPLETENESS_KEY, type HubSubgraphModule } from '@hub/core';
 import { TOKEN_REVOKED_EVENT } from '@hub/plattform';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
-import { eventually } from '../../test/support/eventually';
-import { type GraphQLResponse } from '../../test/support/graphqlClient';
-import { RedisServer } from '../../test/support/redisServer';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
-import { WsConnections } from '../../test/support/wsSubscription';
-import { postGraphQLSigningSubgraphs } from '../../test/support/gatewaySignature';
+import { eventually } from '@hub/testkit/eventually';
+import { type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { RedisServer } from '@hub/testkit/redisServer';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { WsConnections } from '@hub/testkit/wsSubscription';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 /**
  * Revocation against a real Redis that the test kills (SIGKILL, losing every key) and starts

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from './support/fixtureSubgraphs';
+import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const PRODUCTS = 'type Query { products: [Product!]! } type Product @key(fields: "id") { id: ID! name: String! }';
 const STOCK = 'type Product @key(fields: "id") { id: ID! inStock: Int }';

@@ -5,8 +5,8 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { COMPILED_REPORT, COMPLETE, CREATE_TASK, PROGRESS, claim, dataOf, registerAgent, reportTaskInput } from '../../subgraphs/agent/test/support/agentProtocol';
 import { tradingApi } from '../../subgraphs/trading/test/support/tradingApi';
-import { createServiceAccount, exchangeServiceToken } from '../support/serviceAccounts';
-import { joinByInvitation, signUpAccount, type TestAccount } from '../support/testStack';
+import { createServiceAccount, exchangeServiceToken } from '@hub/testkit/serviceAccounts';
+import { joinByInvitation, signUpAccount, type TestAccount } from '@hub/testkit/testStack';
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
 import { startDashboardStack, type DashboardStack } from './support/dashboardStack';
 

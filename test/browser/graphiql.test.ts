@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GRAPHIQL_TITLE } from '@hub/gateway';
 import type { Browser } from 'playwright-core';
-import { postGraphQL } from '../support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../support/testStack';
+import { postGraphQL } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
 
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;

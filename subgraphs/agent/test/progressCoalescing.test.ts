@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { channelFor, createEventBus, createLogger, SubscriptionEvents, toCloudEvent, type EventBus } from '@hub/core';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { TaskEventFeed } from '../src/progress/taskEventFeed';
 import { TASK_EVENT_TYPES, type TaskEventData, type TaskEventKind } from '../src/tasks/taskEvents';
 

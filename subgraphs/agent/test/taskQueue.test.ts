@@ -1,7 +1,7 @@
 import type { HubSubgraphModule } from '@hub/core';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import type { AgentServices } from '../src/services';
 import {
@@ -18,7 +18,7 @@ import {
   TASK,
 } from './support/agentProtocol';
 import { setAgentConfig } from './support/agentConfig';
-import { serviceAccountToken } from '../../../test/support/serviceAccounts';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
 import { createAssessment, riskHubModule } from './support/subjects';
 
 describe('task queue and worker protocol (through the gateway)', () => {

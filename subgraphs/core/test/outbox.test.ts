@@ -19,8 +19,8 @@ import {
   type CloudEventEnvelope,
   type EventBus,
 } from '../src';
-import { TcpProxy } from '../../../test/support/tcpProxy';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { TcpProxy } from '@hub/testkit/tcpProxy';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 
 const SUBGRAPH = 'core_outbox_test';
 const settings = databaseSettings(SUBGRAPH);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { createLogger, createTokenDenylist, denylistKey, type TokenDenylist } from '../src';
-import { eventually } from '../../../test/support/eventually';
-import { RedisServer } from '../../../test/support/redisServer';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { eventually } from '@hub/testkit/eventually';
+import { RedisServer } from '@hub/testkit/redisServer';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 
 const REDIS_URL = TEST_REDIS_URL;
 const logger = createLogger('denylist-test');

@@ -9,11 +9,11 @@ import {
   type EventBus,
 } from '@hub/core';
 import { Client } from 'pg';
-import { startTsProcess, type TestProcess } from '../../../test/support/childProcess';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { startTsProcess, type TestProcess } from '@hub/testkit/childProcess';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const SET = /* GraphQL */ `
   mutation Set($input: SetConfigInput!) { setConfig(input: $input) { service key value version scope updatedBy { id } } }
@@ -161,7 +161,7 @@ describe('service configs', () => {
     let replicaUrl: string;
 
     beforeAll(async () => {
-      replica = startTsProcess('test/support/processes/plattformReplica.ts', { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent' });
+      replica = startTsProcess('packages/testkit/src/processes/plattformReplica.ts', { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent' });
       replicaUrl = `${(await replica.waitFor(/^listening (\S+)/))[1]}/graphql`;
     });
     afterAll(() => replica.stop());

@@ -1,7 +1,7 @@
 import type { ConfigClient, RunningHubSubgraph } from '@hub/core';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import type { TradingServices } from '../src/services';
 import { tradingModule } from '../src/tradingSubgraph';
 import { dataOf, ORDER_FIELDS, tradingApi } from './support/tradingApi';

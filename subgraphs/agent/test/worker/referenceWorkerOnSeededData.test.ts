@@ -1,14 +1,14 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { riskHubModule } from '@hub/risk-hub';
 import { tradingModule } from '@hub/trading';
-import { TEST_REDIS_URL } from '../../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../../src/agentSubgraph';
 import { GatewayClient } from '../../worker/gatewayClient';
 import { PERFORMERS } from '../../worker/performers';
 import { ReferenceWorker } from '../../worker/referenceWorker';
 import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
-import { createServiceAccount, WORKER_SCOPES } from '../../../../test/support/serviceAccounts';
+import { createServiceAccount, WORKER_SCOPES } from '@hub/testkit/serviceAccounts';
 import { ServiceTokenSource } from '../../worker/serviceTokenSource';
 
 interface Finding {

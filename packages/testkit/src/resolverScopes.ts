@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import ts from 'typescript';
+import { REPOSITORY_ROOT } from './repositoryRoot';
 
 /** What a resolver checks before it answers: the scopes it demands, or only that someone is signed in. */
 export interface ResolverCheck {
@@ -9,7 +10,7 @@ export interface ResolverCheck {
   authenticated: boolean;
 }
 
-const CORE_IDENTITY = resolve(__dirname, '../../subgraphs/core/src/identity/identity.ts');
+const CORE_IDENTITY = resolve(REPOSITORY_ROOT, 'subgraphs/core/src/identity/identity.ts');
 const MAX_DEPTH = 4;
 
 function literalStrings(checker: ts.TypeChecker, node: ts.Expression): string[] | null {

@@ -20,6 +20,7 @@ import {
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
 import { postSignedGraphQL, registerSubgraphUrl } from './gatewaySignature';
+import { REPOSITORY_ROOT } from './repositoryRoot';
 
 export interface TestStack {
   gatewayUrl: string;
@@ -91,7 +92,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     return module;
   };
   const replicas: Array<{ stop(): Promise<void> }> = [];
-  const supergraph = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
+  const supergraph = await readSupergraphConfig(resolve(REPOSITORY_ROOT, 'supergraph.yaml'));
   // Only the subgraphs this stack runs: a registered hub that is not started would leave the
   // gateway pointing at nothing (and not ready).
   const supergraphSdl = await composeSupergraph(

@@ -14,7 +14,7 @@ process.env.LOGIN_LIMIT_PER_ADDRESS ??= '100000';
 process.env.LOGIN_LIMIT_PER_ACCOUNT ??= '100000';
 
 // The gateway signs its calls to subgraphs with its own key; every service under test gets the pair
-// the way a deployment configures it (test/support/gatewaySignature.ts signs direct calls with it).
+// the way a deployment configures it (gatewaySignature.ts signs direct calls with it).
 delete process.env.GATEWAY_SIGNING_KEY;
 delete process.env.GATEWAY_PUBLIC_KEY;
 delete process.env.GATEWAY_JWKS_URL;

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from './repositoryRoot';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = REPOSITORY_ROOT;
 
 export interface TestProcess {
   child: ChildProcessWithoutNullStreams;

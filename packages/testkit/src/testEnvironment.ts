@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export const TEST_WORKER = process.env.JEST_WORKER_ID ?? '1';
 /** Admin connection of the PostgreSQL the tests use (trust auth on 127.0.0.1 by default). */
 export const TEST_PG_SERVER_URL = process.env.TEST_PG_SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432';
-/** The run's name; worker N works in `<name>_w<N>` (test/support/globalSetup.ts creates them afresh). */
+/** The run's name; worker N works in `<name>_w<N>` (globalSetup.ts creates them afresh). */
 export const TEST_DATABASE_PREFIX = process.env.TEST_DATABASE ?? 'hub_test';
 export const workerDatabase = (worker: string | number) => `${TEST_DATABASE_PREFIX}_w${worker}`;
 export const TEST_DATABASE = workerDatabase(TEST_WORKER);
