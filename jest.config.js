@@ -36,15 +36,39 @@ const ESM_ONLY = [
 ];
 const esmTransform = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }];
 
-module.exports = {
+/** What both tiers share: TypeScript through swc, the Node realm with explicit-resource-management symbols. */
+const shared = {
+  rootDir: __dirname,
   testEnvironment: '<rootDir>/packages/testkit/src/jestEnvironment.ts',
   roots: ['<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
-  testMatch: ['**/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': swcTransform, '^.+\\.m?js$': esmTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
-  globalSetup: '<rootDir>/packages/testkit/src/globalSetup.ts',
-  globalTeardown: '<rootDir>/packages/testkit/src/globalTeardown.ts',
-  maxWorkers: TEST_WORKERS,
-  setupFiles: ['<rootDir>/packages/testkit/src/setupEnv.ts'],
   testTimeout: 30000,
+};
+
+/**
+ * Two tiers (docs/testing.md). `unit`: files named `*.unit.test.ts`, pure code in this process, no
+ * database (DATABASE_URL points nowhere), no Redis, no servers; `npm run test:unit`. `integration`:
+ * every other test file, on real PostgreSQL and Redis, most through a running stack. `npm test` runs both.
+ */
+module.exports = {
+  maxWorkers: TEST_WORKERS,
+  testTimeout: 30000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/test/**/*.unit.test.ts'],
+      setupFiles: ['<rootDir>/packages/testkit/src/setupUnitEnv.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['**/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.unit\\.test\\.ts$'],
+      globalSetup: '<rootDir>/packages/testkit/src/globalSetup.ts',
+      globalTeardown: '<rootDir>/packages/testkit/src/globalTeardown.ts',
+      setupFiles: ['<rootDir>/packages/testkit/src/setupEnv.ts'],
+    },
+  ],
 };
