@@ -43,7 +43,6 @@ const shared = {
   roots: ['<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
   transform: { '^.+\\.ts$': swcTransform, '^.+\\.m?js$': esmTransform },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
-  testTimeout: 30000,
 };
 
 /**

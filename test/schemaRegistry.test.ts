@@ -19,6 +19,7 @@ import { eventually } from '@hub/testkit/eventually';
 import { postGraphQL } from '@hub/testkit/graphqlClient';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { startTestStack, type TestStack } from '@hub/testkit/testStack';
+import { machineTime } from '@hub/testkit/machineTime';
 
 const ROOT = resolve(__dirname, '..');
 const PLATTFORM_SCHEMA = join(ROOT, 'subgraphs/plattform/schema.graphql');
@@ -126,7 +127,7 @@ describe('schema registry: checks with client usage, publish, gateways following
     expect(result.report.changes.some((change) => change.level === 'safe' && change.path === 'Viewer.scopes')).toBe(true);
     const reachedAfter = await Promise.all(
       gateways.map(async (url) => {
-        await eventually(() => servesScopes(url), 5000, `${url} to serve Viewer.scopes`);
+        await eventually(() => servesScopes(url), machineTime(5000, 50_000), `${url} to serve Viewer.scopes`);
         return Date.now() - publishedAt;
       }),
     );
@@ -134,7 +135,8 @@ describe('schema registry: checks with client usage, publish, gateways following
     running = false;
     await Promise.all(load);
     console.log(`registry push: new field served after ${reachedAfter.join(' ms, ')} ms; ${answered} queries during the swap, ${failures.length} failed`);
-    for (const elapsed of reachedAfter) expect(elapsed).toBeLessThan(2000);
+    // Polling is 60 s here: well below it, only the push can have brought the version.
+    for (const elapsed of reachedAfter) expect(elapsed).toBeLessThan(machineTime(2000, 30_000));
     expect(answered).toBeGreaterThan(20);
     expect(failures).toEqual([]);
   }, 120_000);
