@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  channelFor,
+  CONFIG_CHANGED_EVENT,
   ConfigClient,
   configReaderUrlFromEnv,
   createEventBus,
@@ -12,6 +14,7 @@ import { Client } from 'pg';
 import { startTsProcess, type TestProcess } from '@hub/testkit/childProcess';
 import { errorCodes } from '@hub/testkit/graphqlClient';
 import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
+import { subscribedOnRedis } from '@hub/testkit/redisSubscribers';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
@@ -168,9 +171,10 @@ describe('service configs', () => {
 
     it('a subscriber on another plattform process receives every change of its tenant, in order, via Redis', async () => {
       const service = `live-${randomUUID().slice(0, 8)}`;
-      const subscription = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token);
+      const subscription = await subscribedOnRedis(TEST_REDIS_URL, channelFor(CONFIG_CHANGED_EVENT, tenantA.orgId), () =>
+        subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token),
+      );
       try {
-        await new Promise((resolve) => setTimeout(resolve, 300));
         for (let index = 1; index <= 10; index += 1) {
           expect((await set(tenantA, { service, key: 'threshold', value: index / 10, reason: `step ${index}` })).errors).toBeUndefined();
         }
@@ -186,10 +190,13 @@ describe('service configs', () => {
 
     it("a member of tenant A never receives tenant B's change", async () => {
       const service = `iso-${randomUUID().slice(0, 8)}`;
-      const subscriberA = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token);
-      const subscriberB = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantB.token);
+      const subscriberA = await subscribedOnRedis(TEST_REDIS_URL, channelFor(CONFIG_CHANGED_EVENT, tenantA.orgId), () =>
+        subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token),
+      );
+      const subscriberB = await subscribedOnRedis(TEST_REDIS_URL, channelFor(CONFIG_CHANGED_EVENT, tenantB.orgId), () =>
+        subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantB.token),
+      );
       try {
-        await new Promise((resolve) => setTimeout(resolve, 300));
         for (let index = 0; index < 5; index += 1) {
           await set(tenantB, { service, key: 'label', value: `b-${index}`, reason: 'tenant b' });
         }
