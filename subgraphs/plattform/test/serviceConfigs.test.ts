@@ -12,6 +12,7 @@ import {
 } from '@hub/core';
 import { Client } from 'pg';
 import { startTsProcess, type TestProcess } from '@hub/testkit/childProcess';
+import { eventually } from '@hub/testkit/eventually';
 import { errorCodes } from '@hub/testkit/graphqlClient';
 import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
 import { subscribedOnRedis } from '@hub/testkit/redisSubscribers';
@@ -34,13 +35,6 @@ interface ChangedData {
 
 const logger = createLogger('config-test');
 
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('service configs', () => {
   let stack: TestStack;
@@ -243,7 +237,7 @@ describe('service configs', () => {
         const applied: AppliedConfig[] = [];
         client.onChange((config) => applied.push(config));
         await set(tenantA, { service, key: 'warm', value: 'hot', reason: 'reload' });
-        await waitUntil(() => client.get(service, 'warm', tenantA.orgId) === 'hot', 5000);
+        await eventually(() => client.get(service, 'warm', tenantA.orgId) === 'hot', 5000, 'the warm value');
         expect(applied.map((config) => config.version)).toEqual([2]);
         expect(client.appliedVersions()).toContainEqual({ orgId: tenantA.orgId, service, key: 'warm', version: 2 });
       } finally {
@@ -265,9 +259,9 @@ describe('service configs', () => {
       await client.start();
       try {
         await set(tenantA, { service, key: 'k', value: 'v1', reason: 'missed' });
-        await waitUntil(() => client.get(service, 'k', tenantA.orgId) === 'v1', 3000);
+        await eventually(() => client.get(service, 'k', tenantA.orgId) === 'v1', 3000, 'v1 applied');
         await set(tenantA, { service, key: 'k', value: 'v2', reason: 'missed again' });
-        await waitUntil(() => client.get(service, 'k', tenantA.orgId) === 'v2', 3000);
+        await eventually(() => client.get(service, 'k', tenantA.orgId) === 'v2', 3000, 'v2 applied');
       } finally {
         await client.stop();
         await deafBus.close();
