@@ -1,4 +1,4 @@
-const { availableParallelism } = require('node:os');
+const { availableParallelism, loadavg } = require('node:os');
 
 /**
  * One jest run covers every workspace. Files run in parallel workers, each on a database, Redis and
@@ -7,6 +7,11 @@ const { availableParallelism } = require('node:os');
  * overrides the count (`--runInBand` runs in one process).
  */
 const TEST_WORKERS = Number(process.env.TEST_WORKERS ?? Math.max(2, availableParallelism()));
+/**
+ * A test's default time limit: 30 s on a quiet machine, stretched by the load average per core when
+ * the machine is busy (as @hub/testkit/machineTime stretches the tests' own bounds).
+ */
+const TEST_TIMEOUT = Math.round(30_000 * Math.max(1, loadavg()[0] / availableParallelism()) * Number(process.env.TEST_TIME_SCALE ?? 1));
 const swcTransform = [
   '@swc/jest',
   {
@@ -52,7 +57,7 @@ const shared = {
  */
 module.exports = {
   maxWorkers: TEST_WORKERS,
-  testTimeout: 30000,
+  testTimeout: TEST_TIMEOUT,
   projects: [
     {
       ...shared,
