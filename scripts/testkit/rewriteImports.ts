@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 
 /**
- * `npx tsx scripts/testkit/rewriteImports.ts`: points every relative import of the old test support
- * folders (`test/support/…`, `gateway/test/support/…`) at the @hub/testkit package, which holds them
- * now (`@hub/testkit/<file>`, `@hub/testkit/gateway/<file>`), and every path string that names a file
- * there from the checkout's root. Idempotent: re-run it after merging a branch that adds tests the
- * old way. Prints the files it changed.
+ * `npx tsx scripts/testkit/rewriteImports.ts`: first moves any file still in the old test support
+ * folders (`test/support/…`, `gateway/test/support/…`, e.g. added by a branch merged later) into
+ * packages/testkit/src (`git mv`, its own relative imports adjusted); then points every relative
+ * import of those folders at the @hub/testkit package (`@hub/testkit/<file>`,
+ * `@hub/testkit/gateway/<file>`), and every path string that names a file there from the checkout's
+ * root. Idempotent. Prints what it moved and the files it changed.
  */
 const ROOT = resolve(__dirname, '../..');
 const MOVED: Array<{ from: string; to: string }> = [
@@ -48,6 +49,40 @@ function rewrite(file: string, text: string): string {
   });
 }
 
+const TESTKIT_SOURCE = 'packages/testkit/src';
+
+/** Where a file of an old support folder lives in the package (null: not in one). */
+function movedPath(file: string): string | null {
+  for (const { from, to } of MOVED) {
+    if (file.startsWith(`${from}/`)) return posix.join(TESTKIT_SOURCE, to.slice('@hub/testkit'.length), file.slice(from.length + 1));
+  }
+  return null;
+}
+
+/** Moves the old folders' files into the package; their relative imports keep pointing where they did. */
+function moveLeftovers(): void {
+  const tracked = execFileSync('git', ['ls-files', '-z', '--', ...MOVED.map(({ from }) => from)], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const file of tracked) {
+    const target = movedPath(file)!;
+    if (existsSync(join(ROOT, target))) {
+      console.error(`not moved: ${file} (${target} exists; merge the two by hand)`);
+      continue;
+    }
+    const text = readFileSync(join(ROOT, file), 'utf8').replace(SPECIFIER, (whole, lead: string, quote: string, specifier: string) => {
+      const pointsAt = relative(ROOT, resolve(ROOT, dirname(file), specifier)).split('\\').join('/');
+      const inPackage = movedPath(pointsAt) ?? pointsAt;
+      let moved = posix.relative(posix.dirname(target), inPackage);
+      if (!moved.startsWith('.')) moved = `./${moved}`;
+      return `${lead}${quote}${moved}${quote}`;
+    });
+    mkdirSync(dirname(join(ROOT, target)), { recursive: true });
+    execFileSync('git', ['mv', file, target], { cwd: ROOT });
+    writeFileSync(join(ROOT, target), text);
+    console.log(`moved ${file} -> ${target}`);
+  }
+}
+
+moveLeftovers();
 const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
   .split('\0')
   .filter((file) => /\.(ts|mts|cts|tmpl)$/.test(file) && !file.startsWith('packages/testkit/') && !file.startsWith('scripts/testkit/'));
