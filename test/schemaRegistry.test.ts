@@ -127,7 +127,7 @@ describe('schema registry: checks with client usage, publish, gateways following
     expect(result.report.changes.some((change) => change.level === 'safe' && change.path === 'Viewer.scopes')).toBe(true);
     const reachedAfter = await Promise.all(
       gateways.map(async (url) => {
-        await eventually(() => servesScopes(url), machineTime(5000, 50_000), `${url} to serve Viewer.scopes`);
+        await eventually(() => servesScopes(url), 5000, `${url} to serve Viewer.scopes`);
         return Date.now() - publishedAt;
       }),
     );

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from './repositoryRoot';
+import { machineTime } from './machineTime';
 
 const ROOT = REPOSITORY_ROOT;
 
@@ -47,7 +48,7 @@ export function startTsProcess(script: string, env: NodeJS.ProcessEnv, args: rea
         const timer = setTimeout(() => {
           cleanup();
           reject(new Error(`${script}: no line matching ${pattern} within ${timeoutMs} ms\n${stderr}`));
-        }, timeoutMs);
+        }, machineTime(timeoutMs));
         const cleanup = () => {
           clearTimeout(timer);
           listeners.delete(check);

@@ -1,7 +1,6 @@
 import type { ConfigClient, RunningHubSubgraph } from '@hub/core';
 import { eventually } from '@hub/testkit/eventually';
 import { errorCodes } from '@hub/testkit/graphqlClient';
-import { machineTime } from '@hub/testkit/machineTime';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import type { TradingServices } from '../src/services';
@@ -28,7 +27,7 @@ describe('orders through the gateway', () => {
     const trading = stack.hubs.trading as RunningHubSubgraph<TradingServices>;
     // On a loaded machine the hop plattform outbox → Redis → ConfigClient can take seconds.
     const applied = () => JSON.stringify(trading.services.config.get('trading', key, owner.orgId)) === JSON.stringify(value);
-    if (await eventually(applied, machineTime(15_000), `trading to apply ${key}`).then(() => true, () => false)) return;
+    if (await eventually(applied, 15_000, `trading to apply ${key}`).then(() => true, () => false)) return;
     // Enough to tell a lost event from an unpublished one when this fails.
     const client = trading.services.config as ConfigClient;
     const outbox = await stack.plattform.dataSource.query(
