@@ -6,6 +6,7 @@ import { migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/p
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
 import { errorCodes, postGraphQL } from '@hub/testkit/graphqlClient';
 import { postSignedGraphQL } from '@hub/testkit/gatewaySignature';
+import { machineTime } from '@hub/testkit/machineTime';
 
 interface RunningSubgraph {
   name: string;
@@ -51,7 +52,7 @@ describe.each([
 
   beforeAll(async () => {
     subgraphs = await startSubgraphs(production);
-  }, 60_000);
+  }, machineTime(60_000));
   afterAll(async () => {
     for (const subgraph of subgraphs.reverse()) await subgraph.stop();
   });

@@ -144,7 +144,7 @@ function outageStack(env: Record<string, string>) {
     state.stack = await startTestStack({ hubs: [riskHub], redisUrl: state.redis.url });
     state.probeRedis = new Redis(state.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
     state.probeRedis.on('error', () => undefined);
-  }, 60_000);
+  }, machineTime(60_000));
   afterAll(async () => {
     state.probeRedis?.disconnect();
     await state.stack?.stop();
@@ -237,7 +237,7 @@ describe('revocation while Redis fails: fail closed past the grace (no plattform
       await sockets.closeAll();
       if (!(await leaseHeld())) await redis.restart().catch(() => undefined);
     }
-  }, 90_000);
+  }, machineTime(90_000));
 });
 
 describe('revocation while Redis fails: plattform answers for the denylist (default)', () => {
@@ -293,5 +293,5 @@ describe('revocation while Redis fails: plattform answers for the denylist (defa
       for (const verdict of Object.values(await probe(stack, token))) expect(verdict).toEqual({ accepted: false, code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
     }
     expect(await probe(stack, old.token)).toEqual({ gateway: { accepted: true }, 'risk-hub': { accepted: true } });
-  }, 90_000);
+  }, machineTime(90_000));
 });
