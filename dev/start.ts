@@ -13,16 +13,9 @@ import {
   startTracing,
   type Logger,
 } from '@hub/core';
-import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
-import {
-  DEMO_ACCOUNT,
-  devKeyPath,
-  JWKS_PATH,
-  migratePlattform,
-  plattformConfigFromEnv,
-  seedDemoTenant,
-  startPlattform,
-} from '@hub/plattform';
+import { gatewayConfigFrom } from '@hub/gateway';
+import { DEMO_ACCOUNT, devKeyPath, JWKS_PATH, plattformConfigFromEnv, seedDemoTenant } from '@hub/plattform';
+import { startGraphStack } from '@hub/stack';
 import { ensureDashboardBuilt } from './dashboard/buildDashboard';
 import { serveDashboard, type RunningDashboard } from './dashboard/serveDashboard';
 import { queueDemoAgentWork } from './demoAgentWork';
@@ -59,50 +52,48 @@ async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
   }
 
   const plattformConfig = plattformConfigFromEnv();
-  await migratePlattform(plattformConfig);
   const eventBus = createEventBus({ redisUrl: plattformConfig.redisUrl, logger });
   lifecycle.started('event bus', () => eventBus.close());
   // One denylist for every in-process service, so a revocation reaches them all even without Redis.
   const denylist = createTokenDenylist({ redisUrl: plattformConfig.redisUrl, logger });
   lifecycle.started('denylist', () => denylist.close());
-  const plattform = await startPlattform(plattformConfig, { eventBus, denylist, logger: createLogger('plattform') });
-  lifecycle.started('plattform', () => plattform.stop());
-  const plattformServer = await lifecycle.listen(portVariableFor('plattform'), plattformConfig.port, () => plattform.listen());
-  const seeded = await seedDemoTenant(plattform.services);
-  log(`demo tenant ${DEMO_ACCOUNT.organizationName}: ${seeded.status}`);
-  // Hub subgraphs verify tokens against plattform's keys wherever it actually listens.
-  process.env.JWKS_URL ??= `${plattformServer.url}${JWKS_PATH}`;
-
-  const routing: Record<string, string> = { plattform: `${plattformServer.url}/graphql` };
-  for (const module of HUB_SUBGRAPHS) {
-    const settings = module.settingsFromEnv();
-    await module.migrate(settings);
-    const running = await module.start(settings, { eventBus, denylist, logger: createLogger(module.name) });
-    lifecycle.started(module.name, () => running.stop());
-    const server = await lifecycle.listen(portVariableFor(module.name), settings.port, () => running.listen());
-    routing[module.name] = `${server.url}/graphql`;
-    if (module.seedDemo) log(`${module.name} demo data: ${await module.seedDemo(running, seeded.tenant)}`);
-  }
-
-  // Route to the ports the subgraphs actually run on.
-  const supergraph = await readSupergraphConfig(resolve(ROOT, 'supergraph.yaml'));
-  const supergraphSdl = await composeSupergraph(supergraph.subgraphs, routing);
-  const configClient = new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: ['gateway'] });
-  await configClient.start();
-  lifecycle.started('config client', () => configClient.stop());
-  const gateway = await createGateway({
-    config: gatewayConfigFrom([]),
-    supergraphSdl,
-    denylist,
-    configReader: configClient,
-    graphiqlDemo: graphiqlDemoLogin(plattform),
-    logger: createLogger('gateway'),
+  const dependencies = (service: string) => ({ eventBus, denylist, logger: createLogger(service) });
+  let seeded: Awaited<ReturnType<typeof seedDemoTenant>> | undefined;
+  const stack = await startGraphStack({
+    plattform: plattformConfig,
+    hubs: HUB_SUBGRAPHS,
+    ports: 'configured',
+    supergraph: 'all',
+    dependencies,
+    started: (name, stop) => lifecycle.started(name, stop),
+    listening: (service, port, listen) => lifecycle.listen(service === 'gateway' ? 'PORT' : portVariableFor(service), port, listen),
+    afterPlattform: async (plattform, server) => {
+      seeded = await seedDemoTenant(plattform.services);
+      log(`demo tenant ${DEMO_ACCOUNT.organizationName}: ${seeded.status}`);
+      // Hub subgraphs verify tokens against plattform's keys wherever it actually listens.
+      process.env.JWKS_URL ??= `${server.url}${JWKS_PATH}`;
+    },
+    hubSettings: () => ({ jwksUrl: process.env.JWKS_URL! }),
+    afterHub: async (module, running) => {
+      if (module.seedDemo) log(`${module.name} demo data: ${await module.seedDemo(running, seeded!.tenant)}`);
+    },
+    gateway: async ({ plattform }) => {
+      const client = new ConfigClient({ databaseUrl: configReaderUrlFromEnv(), eventBus, logger, services: ['gateway'] });
+      await client.start();
+      lifecycle.started('config client', () => client.stop());
+      return {
+        config: gatewayConfigFrom([]),
+        denylist,
+        configReader: client,
+        graphiqlDemo: graphiqlDemoLogin(plattform),
+        logger: createLogger('gateway'),
+      };
+    },
   });
-  lifecycle.started('gateway', () => gateway.stop());
-  const gatewayPort = envInt('PORT', 4000);
-  const gatewayServer = await lifecycle.listen('PORT', gatewayPort, () => gateway.listen(gatewayPort));
+  const { plattform, gatewayServer } = stack;
   // The agent subgraph checks task subjects through the gateway; it reads GATEWAY_URL per lookup.
   process.env.GATEWAY_URL ??= `${gatewayServer.url}/graphql`;
+  const demoTenant = seeded!;
 
   let dashboard: RunningDashboard | null = null;
   try {
@@ -134,10 +125,10 @@ async function main(lifecycle: DevLifecycle, logger: Logger): Promise<void> {
     // The demo without a worker is still a working stack: a failure here is reported, not fatal.
     try {
       const gatewayUrl = `${gatewayServer.url}/graphql`;
-      log(`agent demo work: ${await queueDemoAgentWork(gatewayUrl, seeded.accessToken, logger)}`);
+      log(`agent demo work: ${await queueDemoAgentWork(gatewayUrl, demoTenant.accessToken, logger)}`);
       const started = await startDemoWorker({
         plattform,
-        tenant: seeded.tenant,
+        tenant: demoTenant.tenant,
         gatewayUrl,
         credentialFile: devKeyPath(DEMO_WORKER_CREDENTIAL_FILE),
         stepDelayMs: envInt('AGENT_WORKER_STEP_DELAY_MS', 1500),

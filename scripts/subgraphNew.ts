@@ -15,7 +15,7 @@ const TEMPLATE_SUFFIX = '.tmpl';
 /** Lower-case words joined by dashes: a package name, a compose service, a PostgreSQL schema. */
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Folders under subgraphs/, workspace packages (@hub/<name>) and services that are not subgraphs of their own. */
-const RESERVED = new Set(['core', 'runtime', 'gateway', 'dashboard', 'postgres', 'redis']);
+const RESERVED = new Set(['core', 'runtime', 'stack', 'testkit', 'gateway', 'dashboard', 'postgres', 'redis']);
 /** The gateway's port: never given to a subgraph. */
 const GATEWAY_PORT = 4000;
 

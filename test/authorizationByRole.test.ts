@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule } from '@hub/risk-hub';
-import type { GraphQLResponse } from './support/graphqlClient';
-import { serviceAccountToken } from './support/serviceAccounts';
-import { addMemberAndLogin, signUpAccount, startTestStack, type TestStack } from './support/testStack';
+import type { GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
+import { addMemberAndLogin, signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
+import { machineTime } from '@hub/testkit/machineTime';
 
 const READ = '{ riskAssessments(first: 1) { nodes { id } } }';
 const CREATE = 'mutation { createRiskAssessment(input: { title: "Role check" }) { id } }';
@@ -34,7 +35,7 @@ describe('the gateway refuses per role from the schema directives', () => {
     tokens.member = await addMemberAndLogin(stack, owner, 'MEMBER');
     tokens.viewer = await addMemberAndLogin(stack, owner, 'VIEWER');
     tokens.serviceAccount = await serviceAccountToken(stack, owner, ['risk.assessment.read']);
-  }, 60_000);
+  }, machineTime(60_000));
   afterAll(() => stack?.stop());
 
   it('reads, writes and approvals per role', async () => {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Kind, parse, type ConstDirectiveNode } from 'graphql';
-import { resolverChecks } from './support/resolverScopes';
+import { resolverChecks } from '@hub/testkit/resolverScopes';
+import { machineTime } from '@hub/testkit/machineTime';
 
 /** Every subgraph folder with a contract and resolvers (a new one is covered without an edit here). */
 const SUBGRAPHS = readdirSync(resolve(__dirname, '../subgraphs')).filter((name) =>
@@ -41,7 +42,7 @@ describe('scope checks in resolvers match @requiresScopes in the schema', () => 
 
   beforeAll(() => {
     checks = resolverChecks(dirs);
-  }, 120_000);
+  }, machineTime(120_000));
 
   it('finds the subgraphs and their scope checks', () => {
     expect(SUBGRAPHS).toEqual(expect.arrayContaining(['plattform', 'risk-hub', 'trading', 'agent']));

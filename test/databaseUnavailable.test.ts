@@ -1,10 +1,10 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
-import { eventually } from './support/eventually';
-import { type GraphQLResponse } from './support/graphqlClient';
-import { TcpProxy } from './support/tcpProxy';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { postGraphQLSigningSubgraphs } from './support/gatewaySignature';
+import { eventually } from '@hub/testkit/eventually';
+import { type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { TcpProxy } from '@hub/testkit/tcpProxy';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 /**
  * PostgreSQL going away under a running subgraph (a restart, a failover, a network cut): requests

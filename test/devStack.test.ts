@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { portVariableFor } from '@hub/core';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
-import { postGraphQL } from './support/graphqlClient';
+import { postGraphQL } from '@hub/testkit/graphqlClient';
+import { machineTime } from '@hub/testkit/machineTime';
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, an empty data directory. */
 const ROOT = resolve(__dirname, '..');
@@ -208,7 +209,7 @@ describe('npm start (one-command dev stack)', () => {
     } finally {
       expect(await stopStack(second)).toBe(0);
     }
-  }, 240_000);
+  }, machineTime(240_000));
 
   it('stops everything on SIGTERM sent to npm alone: exit 0, a "stopped" line, no process left, ports free; quiet while idle', async () => {
     const stack = await startStack(env, true);
@@ -239,7 +240,7 @@ describe('npm start (one-command dev stack)', () => {
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     const ports = [env.PORT, env.PLATTFORM_PORT, env.DEV_PG_PORT, ...HUB_SUBGRAPHS.map((hub) => env[portVariableFor(hub.name)])];
     for (const port of ports) expect({ port, taken: await portTaken(port) }).toEqual({ port, taken: false });
-  }, 180_000);
+  }, machineTime(180_000));
 
   it('a port in use is one line naming the port and its variable; what had started is stopped', async () => {
     const blocker = createServer();
@@ -260,5 +261,5 @@ describe('npm start (one-command dev stack)', () => {
     } finally {
       await new Promise<void>((done) => blocker.close(() => done()));
     }
-  }, 180_000);
+  }, machineTime(180_000));
 });

@@ -2,10 +2,10 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule } from '@hub/risk-hub';
 import { importPKCS8, SignJWT } from 'jose';
-import { eventually } from './support/eventually';
-import { TEST_REDIS_URL } from './support/testEnvironment';
-import { SseSubscription } from './support/sseSubscription';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
+import { eventually } from '@hub/testkit/eventually';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const EVENTS = 'subscription { riskAssessmentEvents { id type } }';
 

@@ -4,12 +4,12 @@ import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { tradingModule } from '@hub/trading';
 import Redis from 'ioredis';
 import { claim, COMPLETE, CREATE_TASK, dataOf, PROGRESS, registerAgent } from '../subgraphs/agent/test/support/agentProtocol';
-import { serviceAccountToken, WORKER_SCOPES } from './support/serviceAccounts';
+import { serviceAccountToken, WORKER_SCOPES } from '@hub/testkit/serviceAccounts';
 import { tradingApi } from '../subgraphs/trading/test/support/tradingApi';
-import { SseSubscription } from './support/sseSubscription';
-import { TEST_REDIS_URL } from './support/testEnvironment';
-import { joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { WsConnection, type WsResult } from './support/wsSubscription';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { WsConnection, type WsResult } from '@hub/testkit/wsSubscription';
 
 /**
  * Real hub events reaching subscribers of the GATEWAY: every hub subgraph, plattform and the

@@ -6,10 +6,11 @@ import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { tradingModule } from '@hub/trading';
 import { parse } from 'graphql';
-import { entityFuzzRequests, fuzzRequests, inBatches, type FuzzRequest } from './support/schemaFuzz';
-import { serviceAccountToken } from './support/serviceAccounts';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { gatewaySignatureHeaders } from './support/gatewaySignature';
+import { entityFuzzRequests, fuzzRequests, inBatches, type FuzzRequest } from '@hub/testkit/schemaFuzz';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { gatewaySignatureHeaders } from '@hub/testkit/gatewaySignature';
+import { machineTime } from '@hub/testkit/machineTime';
 
 /**
  * Hostile text in every String/ID/JSON input of the API, generated from each subgraph's schema,
@@ -76,7 +77,7 @@ describe('fuzzed text inputs never yield INTERNAL (gateway and each subgraph)', 
     stack = await startTestStack({ hubs: [riskHub, tradingModule, agentModule as HubSubgraphModule] });
     owner = await signUpAccount(stack, 'Fuzz Tenant');
     worker = await serviceAccountToken(stack, owner);
-  }, 60_000);
+  }, machineTime(60_000));
 
   afterAll(async () => {
     if (previousRateLimit === undefined) delete process.env.GATEWAY_RATE_LIMIT;
@@ -108,5 +109,5 @@ describe('fuzzed text inputs never yield INTERNAL (gateway and each subgraph)', 
       }),
     );
     expect(reports).toEqual(Object.keys(targets).map((target) => ({ target, internal: [], serverErrors: [] })));
-  }, 60_000);
+  }, machineTime(60_000));
 });

@@ -2,10 +2,10 @@ import { request } from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { createLogger, LoginAttemptLimit, sharedTokenBucketLimiter } from '@hub/core';
-import { gatewaySignatureHeaders } from './support/gatewaySignature';
-import { errorCodes, type GraphQLResponse } from './support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { TEST_REDIS_URL } from './support/testEnvironment';
+import { gatewaySignatureHeaders } from '@hub/testkit/gatewaySignature';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
 /** Burst 4, then one attempt a second, per client address. */

@@ -2,11 +2,12 @@ import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { createLogger, OutboxRetention } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import Redis from 'ioredis';
-import { postGraphQLSigningSubgraphs } from './support/gatewaySignature';
-import { SseSubscription } from './support/sseSubscription';
-import { TEST_REDIS_URL } from './support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { WsConnection, type WsSubscription } from './support/wsSubscription';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { WsConnection, type WsSubscription } from '@hub/testkit/wsSubscription';
+import { machineTime } from '@hub/testkit/machineTime';
 
 /**
  * Lossless subscriptions with the real risk-hub behind the gateway: events are numbered by the
@@ -143,7 +144,7 @@ describe('lossless subscriptions through the gateway (risk-hub event log)', () =
     // Nothing more arrives: no late duplicate from the replay or a relay retry.
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const subscriptions of subscribers.values()) for (const subscription of subscriptions) expect(subscription.results).toHaveLength(250);
-  }, 120_000);
+  }, machineTime(120_000));
 
   it('an SSE client away for 2 s during a burst resumes with Last-Event-ID on the other gateway replica: nothing missing, nothing repeated', async () => {
     const replica = await stack.startGatewayReplica();
@@ -172,7 +173,7 @@ describe('lossless subscriptions through the gateway (risk-hub event log)', () =
     expect(resumed.eventIds).toEqual(resumed.results.map((result) => result.extensions?.position));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(resumed.results).toHaveLength(titles.length - seen.length);
-  }, 60_000);
+  }, machineTime(60_000));
 
   it("replays only the subscriber's tenant, exactly as live", async () => {
     const live = connect(stack.gatewayUrl, tenantA.token).subscribe<EventData>(EVENTS, {}, {});
@@ -197,7 +198,7 @@ describe('lossless subscriptions through the gateway (risk-hub event log)', () =
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(replay.results).toHaveLength(10);
     expect(JSON.stringify(replay.results)).not.toContain('B only');
-  }, 60_000);
+  }, machineTime(60_000));
 
   it('a resume point older than retention is refused with RESUME_POINT_EXPIRED (WebSocket and SSE)', async () => {
     const live = connect(stack.gatewayUrl, tenantB.token).subscribe<EventData>(EVENTS);
@@ -230,5 +231,5 @@ describe('lossless subscriptions through the gateway (risk-hub event log)', () =
     // A resume point the log still covers works: the event after the cleanup is replayed.
     const fromLatest = connect(stack.gatewayUrl, tenantB.token).subscribe<EventData>(EVENTS, {}, { resumeFrom: position });
     expect(titlesOf(await fromLatest.waitFor(1, 10_000))).toEqual(['after the cleanup']);
-  }, 60_000);
+  }, machineTime(60_000));
 });

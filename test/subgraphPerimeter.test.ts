@@ -19,9 +19,9 @@ import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { createRiskHubModule } from '@hub/risk-hub';
-import { errorCodes, postGraphQL, type GraphQLResponse } from './support/graphqlClient';
-import { gatewayConnectionParams, gatewaySignatureHeaders, testGatewayKey } from './support/gatewaySignature';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
+import { errorCodes, postGraphQL, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { gatewayConnectionParams, gatewaySignatureHeaders, testGatewayKey } from '@hub/testkit/gatewaySignature';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const LIST = '{ riskAssessments(first: 5) { nodes { id } } }';
 const BODY = JSON.stringify({ query: LIST, variables: {} });

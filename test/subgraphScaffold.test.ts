@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { workspaceFolders } from '../scripts/build/workspaces';
-import { createScratchCheckout, type ScratchCheckout } from './support/scratchCheckout';
-import { TEST_DATABASE } from './support/testEnvironment';
+import { createScratchCheckout, type ScratchCheckout } from '@hub/testkit/scratchCheckout';
+import { TEST_DATABASE } from '@hub/testkit/testEnvironment';
 
 /**
  * A new hub team's first step, in a scratch copy of this checkout: `npm run subgraph:new` makes a

@@ -4,8 +4,9 @@ import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 import type { HubSubgraphModule } from '@hub/core';
 import { migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
-import { errorCodes, postGraphQL } from './support/graphqlClient';
-import { postSignedGraphQL } from './support/gatewaySignature';
+import { errorCodes, postGraphQL } from '@hub/testkit/graphqlClient';
+import { postSignedGraphQL } from '@hub/testkit/gatewaySignature';
+import { machineTime } from '@hub/testkit/machineTime';
 
 interface RunningSubgraph {
   name: string;
@@ -51,7 +52,7 @@ describe.each([
 
   beforeAll(async () => {
     subgraphs = await startSubgraphs(production);
-  }, 60_000);
+  }, machineTime(60_000));
   afterAll(async () => {
     for (const subgraph of subgraphs.reverse()) await subgraph.stop();
   });

@@ -5,10 +5,10 @@ import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import Redis from 'ioredis';
-import { postGraphQL } from './support/graphqlClient';
-import { TEST_REDIS_URL } from './support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from './support/testStack';
-import { WsConnection } from './support/wsSubscription';
+import { postGraphQL } from '@hub/testkit/graphqlClient';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { WsConnection } from '@hub/testkit/wsSubscription';
 
 /**
  * Traces end to end with the real services in this process (gateway, plattform, risk-hub on

@@ -14,10 +14,10 @@ import {
 } from '@hub/core';
 import { createAgentModule, type AgentServices } from '@hub/agent';
 import { runConfigCommand } from '../../subgraphs/plattform/src/operator/configCommand';
-import { subscribeSse } from '../../test/support/sseSubscription';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
+import { subscribeSse } from '@hub/testkit/sseSubscription';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { setAgentConfig } from '../../subgraphs/agent/test/support/agentConfig';
-import { serviceAccountToken } from '../../test/support/serviceAccounts';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
 import { exitAfter, freshBenchDatabase } from '../support/benchDatabase';
 
 /**

@@ -5,9 +5,9 @@ import Redis from 'ioredis';
 import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString } from '@hub/core';
 import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
 import { JWKS_PATH } from '@hub/plattform';
-import { startTsProcess } from '../../test/support/childProcess';
+import { startTsProcess } from '@hub/testkit/childProcess';
 import { startBenchPlattform } from '../support/benchPlattform';
-import { WsConnection } from '../../test/support/wsSubscription';
+import { WsConnection } from '@hub/testkit/wsSubscription';
 
 /**
  * Config hot-reload latency (docs/architecture.md, "Service configs"): from the commit of a setConfig transaction to

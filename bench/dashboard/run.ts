@@ -7,7 +7,7 @@ import { JWKS_PATH } from '@hub/plattform';
 import { ensureDashboardBuilt } from '../../dev/dashboard/buildDashboard';
 import { serveDashboard } from '../../dev/dashboard/serveDashboard';
 import { launchChromium } from '../../test/browser/support/chromium';
-import { WsConnection } from '../../test/support/wsSubscription';
+import { WsConnection } from '@hub/testkit/wsSubscription';
 import { exitAfter } from '../support/benchDatabase';
 import { startBenchPlattform } from '../support/benchPlattform';
 

@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provideGatewayKeyPairForThisRun } from '@hub/core';
-import { migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
+import { plattformConfigFromEnv } from '@hub/plattform';
+import { startSubgraphs } from '@hub/stack';
 import { freshBenchDatabase } from './benchDatabase';
 
 /**
@@ -14,9 +15,6 @@ export async function startBenchPlattform(bench: string, options: { serverUrl: s
   const dataDir = join(tmpdir(), `hub-${bench}-${process.pid}`);
   provideGatewayKeyPairForThisRun();
   Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  const config = plattformConfigFromEnv();
-  await migratePlattform(config);
-  const plattform = await startPlattform(config);
-  const server = await plattform.listen(0);
+  const { plattform, plattformServer: server } = await startSubgraphs({ plattform: plattformConfigFromEnv() });
   return { plattform, server, dataDir };
 }

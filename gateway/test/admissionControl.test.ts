@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { eventually } from '../../test/support/eventually';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { eventually } from '@hub/testkit/eventually';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const SCHEMA = 'type Query { held: String fast: String }';
 

@@ -1,6 +1,6 @@
 import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const TYPE_DEFS = /* GraphQL */ `
   type Query {

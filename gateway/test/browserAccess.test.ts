@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, inProcessTokenBucketLimiter, type TokenDenylist } from '@hub/core';
 import WebSocket from 'ws';
-import { eventually } from '../../test/support/eventually';
-import { SseSubscription } from '../../test/support/sseSubscription';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
+import { eventually } from '@hub/testkit/eventually';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { corsOriginsFromEnv, createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig, type GatewayOptions } from '../src';
-import { journalPosition } from './support/fixtureJournal';
-import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
-import { JOURNAL_SUBSCRIPTION, startSubscriptionFixtures, type JournalData, type SubscriptionFixtures } from './support/subscriptionFixtures';
+import { journalPosition } from '@hub/testkit/gateway/fixtureJournal';
+import { createTestSigner, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { JOURNAL_SUBSCRIPTION, startSubscriptionFixtures, type JournalData, type SubscriptionFixtures } from '@hub/testkit/gateway/subscriptionFixtures';
 
 const DASHBOARD = 'http://localhost:4080';
 const FOREIGN = 'http://evil.example.test';

@@ -12,14 +12,14 @@ import { InFlightSubgraphFetches } from '../src/execution/inFlightSubgraphFetche
 import { subgraphFetchFor } from '../src/execution/ownFederatedExecution';
 import { QueryPlanExecutor } from '../src/execution/queryPlanExecutor';
 import { ResultShaper } from '../src/execution/resultShaper';
-import { FakeSubgraphs, type FaultRates } from './support/differential/fakeSubgraphs';
-import { RandomOperations } from './support/differential/randomOperations';
-import { SeededRandom } from './support/differential/seededRandom';
-import { withEntityPositionsForStock } from './support/differential/stockEntityErrorPaths';
+import { FakeSubgraphs, type FaultRates } from '@hub/testkit/gateway/differential/fakeSubgraphs';
+import { RandomOperations } from '@hub/testkit/gateway/differential/randomOperations';
+import { SeededRandom } from '@hub/testkit/gateway/differential/seededRandom';
+import { withEntityPositionsForStock } from '@hub/testkit/gateway/differential/stockEntityErrorPaths';
 import { withoutEnforcedSecurityLinks } from '../src/supergraph/supergraphGeneration';
 import { createQueryPlanning, type PlannerKind } from '../src/execution/queryPlanning';
-import { FakeWorld } from './support/differential/fakeWorld';
-import { errorsMatchingSpec, executeOnWorld } from './support/differential/worldOracle';
+import { FakeWorld } from '@hub/testkit/gateway/differential/fakeWorld';
+import { errorsMatchingSpec, executeOnWorld } from '@hub/testkit/gateway/differential/worldOracle';
 
 /**
  * Differential run: random valid operations over the benchmark's and the project's supergraph,

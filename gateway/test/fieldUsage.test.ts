@@ -1,8 +1,8 @@
 import { createLogger } from '@hub/core';
 import { buildSchema, parse } from 'graphql';
 import type { Pool } from 'pg';
-import { TcpProxy } from '../../test/support/tcpProxy';
-import { TEST_DATABASE_URL } from '../../test/support/testEnvironment';
+import { TcpProxy } from '@hub/testkit/tcpProxy';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
 import { migrateRegistry } from '../migrations/migrateRegistry';
 import { registryDatabaseSettings, registryPool } from '../src';
 import { FieldUsageRecorder, type OperationUsage } from '../src/usage/fieldUsageRecorder';

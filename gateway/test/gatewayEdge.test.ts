@@ -6,7 +6,7 @@ import { createLogger } from '@hub/core';
 import pino from 'pino';
 import { createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig } from '../src';
 import { buildOperationManifest, operationHash } from '../src/persistedOperations/operationManifest';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph } from './support/fixtureSubgraphs';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const TYPE_DEFS = 'type Query { ping: String boom: String }';
 

@@ -14,7 +14,7 @@ const KIT_MODULES = [/[\\/]node_modules[\\/]typeorm[\\/]/, /[\\/]node_modules[\\
 
 async function modulesLoadedByGateway(): Promise<string[]> {
   const out = join(await mkdtemp(join(tmpdir(), 'gateway-modules-')), 'loaded.json');
-  const child = spawn(process.execPath, ['--require', join(__dirname, 'support/recordLoadedModules.cjs'), '--import', 'tsx', 'gateway/src/main.ts'], {
+  const child = spawn(process.execPath, ['--require', join(ROOT, 'packages/testkit/src/gateway/recordLoadedModules.cjs'), '--import', 'tsx', 'gateway/src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', LOADED_MODULES_FILE: out, CONFIG_DATABASE_URL: '', REGISTRY_DATABASE_URL: '' },
   });

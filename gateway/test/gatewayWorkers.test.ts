@@ -4,12 +4,13 @@ import { get as httpGet, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATEWAY_JWKS_PATH } from '@hub/core';
-import { startTsProcess, type TestProcess } from '../../test/support/childProcess';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnection } from '../../test/support/wsSubscription';
-import { createTestSigner, post, type GraphQLBody, type TestSigner } from './support/fixtureSubgraphs';
-import { serveJwks } from './support/jwksServer';
-import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
+import { startTsProcess, type TestProcess } from '@hub/testkit/childProcess';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnection } from '@hub/testkit/wsSubscription';
+import { createTestSigner, post, type GraphQLBody, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { serveJwks } from '@hub/testkit/gateway/jwksServer';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from '@hub/testkit/gateway/subscriptionFixtures';
+import { machineTime } from '@hub/testkit/machineTime';
 
 interface Answer {
   status: number;
@@ -95,7 +96,7 @@ describe('hub-gateway --workers 2', () => {
       { PORT: '0', JWKS_URL: jwks.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info', GATEWAY_RATE_LIMIT: '6', GATEWAY_RATE_LIMIT_WINDOW_SECONDS: '60' },
       ['--workers', '2', '--supergraph', supergraphPath],
     );
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + machineTime(90_000);
     while (readyWorkers().size < 2) {
       if (Date.now() > deadline || gateway.child.exitCode !== null) throw new Error(`the workers did not start:\n${gateway.lines.join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -104,7 +105,7 @@ describe('hub-gateway --workers 2', () => {
     // Both workers listen on the same port (node:cluster shares the listening socket).
     expect(urls.size).toBe(1);
     url = [...urls][0]!;
-  }, 120_000);
+  }, machineTime(120_000));
 
   afterAll(async () => {
     await Promise.all(connections.map((connection) => connection.close()));
@@ -132,7 +133,7 @@ describe('hub-gateway --workers 2', () => {
         .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
       expect(probes).toBe(4);
     }
-  }, 30_000);
+  }, machineTime(30_000));
 
   it('signs subgraph calls with one key in every worker (one gateway JWKS)', async () => {
     const answers = [];
@@ -140,7 +141,7 @@ describe('hub-gateway --workers 2', () => {
     expect(new Set(answers.map((answer) => answer.worker))).toEqual(new Set(['1', '2']));
     expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
     expect((JSON.parse(answers[0]!.text) as { keys: unknown[] }).keys).toHaveLength(1);
-  }, 30_000);
+  }, machineTime(30_000));
 
   it('holds a tenant to its rate limit across both workers', async () => {
     const token = await signer.token({ orgId: randomUUID() });
@@ -154,7 +155,7 @@ describe('hub-gateway --workers 2', () => {
     // GATEWAY_RATE_LIMIT=6: six in all, not six per worker.
     expect(served).toHaveLength(6);
     expect(limited).toHaveLength(6);
-  }, 30_000);
+  }, machineTime(30_000));
 
   it('delivers a subscription over WebSocket', async () => {
     const orgId = randomUUID();
@@ -167,7 +168,7 @@ describe('hub-gateway --workers 2', () => {
     expect(response.body).toEqual({ data: { emitTick: true } });
     const result = await subscription.next(10_000);
     expect(result.data?.ticks).toEqual({ seq: 7, tenant: orgId, item: { name: 'item w', owner: { name: 'Person owner-of-w' } } });
-  }, 30_000);
+  }, machineTime(30_000));
 
   it('reloads the supergraph in every worker', async () => {
     const appliedReloads = async () => {
@@ -178,19 +179,19 @@ describe('hub-gateway --workers 2', () => {
     expect(await appliedReloads()).toBe(0);
     // Each worker watches the file; a changed source is a new generation in each.
     await appendFile(supergraphPath, '\n# reloaded by gatewayWorkers.test.ts\n');
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + machineTime(20_000);
     while ((await appliedReloads()) < 2) {
       if (Date.now() > deadline) throw new Error(`not every worker reloaded: ${await appliedReloads()} applied`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(await appliedReloads()).toBe(2);
-  }, 30_000);
+  }, machineTime(30_000));
 
   it('replaces a killed worker', async () => {
     const before = readyWorkers();
     const victim = before.get(1)!;
     process.kill(victim.pid, 'SIGKILL');
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + machineTime(60_000);
     while (readyWorkers().size < 3) {
       if (Date.now() > deadline) throw new Error(`no replacement worker:\n${gateway.lines.slice(-10).join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -206,7 +207,7 @@ describe('hub-gateway --workers 2', () => {
       workers.add(answer.worker);
     }
     expect(workers).toEqual(new Set(['2', '3']));
-  }, 90_000);
+  }, machineTime(90_000));
 
   it('stops every worker on SIGTERM and exits 0', async () => {
     const pids = [...readyWorkers().values()].map((worker) => worker.pid).filter(isAlive);
@@ -215,7 +216,7 @@ describe('hub-gateway --workers 2', () => {
     gateway.child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(pids.filter(isAlive)).toEqual([]);
-  }, 60_000);
+  }, machineTime(60_000));
 });
 
 describe('hub-gateway --workers 2 without REDIS_URL', () => {
@@ -227,5 +228,5 @@ describe('hub-gateway --workers 2 without REDIS_URL', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('--workers 2 needs REDIS_URL');
     expect(gateway.lines.some((line) => line.includes('"gateway ready"'))).toBe(false);
-  }, 60_000);
+  }, machineTime(60_000));
 });

@@ -1,5 +1,5 @@
-import { errorCodes } from '../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestStack } from '../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
 
 const LOGIN = /* GraphQL */ `
   mutation Login($email: String!, $password: String!) {

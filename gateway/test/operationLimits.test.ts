@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig } from '../src';
-import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from './support/fixtureSubgraphs';
+import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const TYPE_DEFS = /* GraphQL */ `
   type Query { node: Node  a: Int  b: Int  c: Int }

@@ -3,10 +3,11 @@ import { ConfigClient, configReaderUrlFromEnv, createEventBus, createLogger, typ
 import Redis from 'ioredis';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { redisSlidingWindowLimiter } from '../src/rateLimit/slidingWindowLimiter';
-import { errorCodes } from '../../test/support/graphqlClient';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestStack } from '../../test/support/testStack';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { eventually } from '@hub/testkit/eventually';
 
 describe('per-tenant rate limit (Redis sliding window)', () => {
   let subgraph: FixtureSubgraph;
@@ -82,13 +83,6 @@ describe('rate limit read from plattform service configs', () => {
     await bus.close();
   });
 
-  async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
 
   it('raising the tenant’s limit via setConfig takes effect without restart', async () => {
     const account = await signUpAccount(stack);
@@ -100,7 +94,7 @@ describe('rate limit read from plattform service configs', () => {
       account.token,
     );
     expect(set.errors).toBeUndefined();
-    await until(() => limitOf() === 2);
+    await eventually(() => limitOf() === 2, 10_000, 'the limit of 2 applied');
 
     // setConfig itself counted as one request of this tenant's window.
     const ME = '{ me { user { id } } }';
@@ -124,7 +118,7 @@ describe('rate limit read from plattform service configs', () => {
       account.token,
     );
     expect(raised.errors).toBeUndefined();
-    await until(() => limitOf() === 10);
+    await eventually(() => limitOf() === 10, 10_000, 'the limit of 10 applied');
     const allowed = await stack.query<{ me: { user: { id: string } } }>(ME, {}, account.token);
     expect(allowed.errors).toBeUndefined();
     expect(allowed.data?.me.user.id).toBe(account.userId);

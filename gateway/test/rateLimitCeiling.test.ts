@@ -4,11 +4,11 @@ import { runConfigCommand } from '../../subgraphs/plattform/src/operator/configC
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { redisSlidingWindowLimiter } from '../src/rateLimit/slidingWindowLimiter';
-import { eventually } from '../../test/support/eventually';
-import { errorCodes, type GraphQLResponse } from '../../test/support/graphqlClient';
-import { serviceAccountToken } from '../../test/support/serviceAccounts';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
+import { eventually } from '@hub/testkit/eventually';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 /** The gateway's static default in this file, and so the ceiling where no operator set one. */
 const DEFAULT = { limit: 20, windowSeconds: 60 };

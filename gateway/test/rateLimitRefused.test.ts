@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { createLogger } from '@hub/core';
 import Redis from 'ioredis';
-import { SseSubscription } from '../../test/support/sseSubscription';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnections } from '../../test/support/wsSubscription';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnections } from '@hub/testkit/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { redisSlidingWindowLimiter } from '../src/rateLimit/slidingWindowLimiter';
 import { CLOSE_RATE_LIMITED } from '../src/subscriptions/webSocketCloseCodes';
-import { composeFixtures, createTestSigner, startFixtureSubgraph, type FixtureSubgraph, type GraphQLBody, type TestSigner } from './support/fixtureSubgraphs';
+import { composeFixtures, createTestSigner, startFixtureSubgraph, type FixtureSubgraph, type GraphQLBody, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const LIMIT = 3;
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, inProcessTokenBucketLimiter, redisTokenBucketLimiter, type RateLimiter } from '@hub/core';
 import Redis from 'ioredis';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 /** 5 requests per 10 s: a burst of 5, then one token every 2 s. */
 const WINDOW = { limit: 5, windowSeconds: 10 };

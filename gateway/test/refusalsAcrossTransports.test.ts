@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@hub/core';
 import Redis from 'ioredis';
-import { eventually } from '../../test/support/eventually';
-import { SseSubscription } from '../../test/support/sseSubscription';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnections } from '../../test/support/wsSubscription';
+import { eventually } from '@hub/testkit/eventually';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnections } from '@hub/testkit/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { buildOperationManifest } from '../src/persistedOperations/operationManifest';
 import { redisSlidingWindowLimiter } from '../src/rateLimit/slidingWindowLimiter';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 /**
  * Issue 20: one plugin chain serves every transport, so a refusal over HTTP is the same refusal

@@ -3,12 +3,13 @@ import Redis from 'ioredis';
 import { DENYLIST_COMPLETENESS_KEY, type HubSubgraphModule } from '@hub/core';
 import { TOKEN_REVOKED_EVENT } from '@hub/plattform';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
-import { eventually } from '../../test/support/eventually';
-import { type GraphQLResponse } from '../../test/support/graphqlClient';
-import { RedisServer } from '../../test/support/redisServer';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
-import { WsConnections } from '../../test/support/wsSubscription';
-import { postGraphQLSigningSubgraphs } from '../../test/support/gatewaySignature';
+import { eventually } from '@hub/testkit/eventually';
+import { type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { RedisServer } from '@hub/testkit/redisServer';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { WsConnections } from '@hub/testkit/wsSubscription';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
+import { machineTime } from '@hub/testkit/machineTime';
 
 /**
  * Revocation against a real Redis that the test kills (SIGKILL, losing every key) and starts
@@ -17,8 +18,8 @@ import { postGraphQLSigningSubgraphs } from '../../test/support/gatewaySignature
  */
 
 const GRACE_SECONDS = 4;
-/** Within this of an acknowledged revocation, every service refuses the token (the requirement). */
-const BOUND_MS = 3000;
+/** Within this of an acknowledged revocation, every service refuses the token (the requirement; on a quiet machine 3 s). */
+const BOUND_MS = machineTime(3000);
 const RISKS = '{ riskAssessments(first: 1) { edges { cursor } } }';
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
 const TARGETS = ['gateway', 'risk-hub'] as const;
@@ -143,7 +144,7 @@ function outageStack(env: Record<string, string>) {
     state.stack = await startTestStack({ hubs: [riskHub], redisUrl: state.redis.url });
     state.probeRedis = new Redis(state.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
     state.probeRedis.on('error', () => undefined);
-  }, 60_000);
+  }, machineTime(60_000));
   afterAll(async () => {
     state.probeRedis?.disconnect();
     await state.stack?.stop();
@@ -236,7 +237,7 @@ describe('revocation while Redis fails: fail closed past the grace (no plattform
       await sockets.closeAll();
       if (!(await leaseHeld())) await redis.restart().catch(() => undefined);
     }
-  }, 90_000);
+  }, machineTime(90_000));
 });
 
 describe('revocation while Redis fails: plattform answers for the denylist (default)', () => {
@@ -292,5 +293,5 @@ describe('revocation while Redis fails: plattform answers for the denylist (defa
       for (const verdict of Object.values(await probe(stack, token))) expect(verdict).toEqual({ accepted: false, code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
     }
     expect(await probe(stack, old.token)).toEqual({ gateway: { accepted: true }, 'risk-hub': { accepted: true } });
-  }, 90_000);
+  }, machineTime(90_000));
 });

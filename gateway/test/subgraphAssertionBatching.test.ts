@@ -10,7 +10,7 @@ import {
 import { decodeJwt } from 'jose';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { SubgraphRequestSigner } from '../src/subgraphs/subgraphRequestSigner';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 /** A counter of the gateway's /metrics (0 when not yet reported). */
 async function counter(gatewayUrl: string, name: string): Promise<number> {

@@ -1,7 +1,7 @@
 import { GATEWAY_ASSERTION_HEADER } from '@hub/core';
 import type { Gateway, SubgraphFetchPlugin } from '../src';
-import { fixtureGateway } from './support/fixtureGateway';
-import { createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { fixtureGateway } from '@hub/testkit/gateway/fixtureGateway';
+import { createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const TAG_HEADER = 'x-deployment-tag';
 

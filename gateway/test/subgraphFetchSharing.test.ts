@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gatewayConfigFrom, type Gateway } from '../src';
-import { fixtureGateway } from './support/fixtureGateway';
-import { createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { fixtureGateway } from '@hub/testkit/gateway/fixtureGateway';
+import { createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const HELD_MS = 400;
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, type TokenDenylist } from '@hub/core';
-import { SseSubscription } from '../../test/support/sseSubscription';
-import { eventually } from '../../test/support/eventually';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnections, type WsSubscription } from '../../test/support/wsSubscription';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { eventually } from '@hub/testkit/eventually';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnections, type WsSubscription } from '@hub/testkit/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway, type SubscriptionSettings } from '../src';
-import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
-import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
+import { createTestSigner, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from '@hub/testkit/gateway/subscriptionFixtures';
+import { machineTime } from '@hub/testkit/machineTime';
 
 
 function errorCodes(subscription: WsSubscription<unknown>): unknown[] {
@@ -60,8 +61,9 @@ describe('subscription lifecycle through the gateway', () => {
     await fixtures.waitForListeners(orgId);
     await fixtures.publishTick(orgId, 1);
     expect((await subscription.next()).data?.ticks.seq).toBe(1);
-    await subscription.ended(expiresAt * 1000 + 5000 - Date.now());
-    expect(Date.now()).toBeLessThan(expiresAt * 1000 + 5000);
+    const bound = machineTime(5000);
+    await subscription.ended(expiresAt * 1000 + bound - Date.now());
+    expect(Date.now()).toBeLessThan(expiresAt * 1000 + bound);
     expect(errorCodes(subscription)).toEqual(['UNAUTHENTICATED']);
     expect(subscription.results.at(-1)?.errors?.[0]?.extensions?.reason).toBe('TOKEN_EXPIRED');
   });
@@ -75,8 +77,9 @@ describe('subscription lifecycle through the gateway', () => {
     await fixtures.waitForListeners(orgId);
     const revokedAt = Date.now();
     await denylist.revoke(jti, Math.floor(Date.now() / 1000) + 600);
-    await revoked.ended(5000);
-    expect(Date.now() - revokedAt).toBeLessThan(5000);
+    const bound = machineTime(5000);
+    await revoked.ended(bound);
+    expect(Date.now() - revokedAt).toBeLessThan(bound);
     expect(revoked.results.at(-1)?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
     await fixtures.publishTick(orgId, 2);
     expect((await other.next()).data?.ticks.seq).toBe(2);

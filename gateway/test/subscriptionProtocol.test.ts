@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { buildOperationManifest } from '../src/persistedOperations/operationManifest';
-import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
-import { RawSocket } from './support/rawSocket';
-import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures } from './support/subscriptionFixtures';
+import { createTestSigner, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { RawSocket } from '@hub/testkit/gateway/rawSocket';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures } from '@hub/testkit/gateway/subscriptionFixtures';
 
 describe('graphql-transport-ws protocol errors at the gateway', () => {
   let signer: TestSigner;

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, type TokenDenylist } from '@hub/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type ExecutionResult } from 'graphql';
-import { SseSubscription } from '../../test/support/sseSubscription';
-import { eventually } from '../../test/support/eventually';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnections } from '../../test/support/wsSubscription';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { eventually } from '@hub/testkit/eventually';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnections } from '@hub/testkit/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import type { GatewayContext } from '../src/gatewayContext';
-import { composeFixtures, createTestSigner, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
-import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
+import { composeFixtures, createTestSigner, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from '@hub/testkit/gateway/subscriptionFixtures';
 
 /** A second `people` deployment: it adds a field, and its names show which one resolved an event. */
 const PEOPLE_V2 = 'type Person @key(fields: "id") { id: ID! name: String! nickname: String! }';

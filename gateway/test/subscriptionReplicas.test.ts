@@ -3,12 +3,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTsProcess, type TestProcess } from '../../test/support/childProcess';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnection } from '../../test/support/wsSubscription';
-import { createTestSigner, post, type TestSigner } from './support/fixtureSubgraphs';
-import { serveJwks } from './support/jwksServer';
-import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
+import { startTsProcess, type TestProcess } from '@hub/testkit/childProcess';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnection } from '@hub/testkit/wsSubscription';
+import { createTestSigner, post, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { serveJwks } from '@hub/testkit/gateway/jwksServer';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from '@hub/testkit/gateway/subscriptionFixtures';
 
 describe('subscriptions across gateway replicas', () => {
   let signer: TestSigner;

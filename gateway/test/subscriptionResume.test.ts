@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, type TokenDenylist } from '@hub/core';
-import { eventually } from '../../test/support/eventually';
-import { SseSubscription, type SseResult } from '../../test/support/sseSubscription';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnections, type WsResult, type WsSubscription } from '../../test/support/wsSubscription';
+import { eventually } from '@hub/testkit/eventually';
+import { SseSubscription, type SseResult } from '@hub/testkit/sseSubscription';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnections, type WsResult, type WsSubscription } from '@hub/testkit/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { journalPosition, type JournalEntry } from './support/fixtureJournal';
-import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
-import { JOURNAL_SUBSCRIPTION, startSubscriptionFixtures, type JournalData, type SubscriptionFixtures } from './support/subscriptionFixtures';
+import { journalPosition, type JournalEntry } from '@hub/testkit/gateway/fixtureJournal';
+import { createTestSigner, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { JOURNAL_SUBSCRIPTION, startSubscriptionFixtures, type JournalData, type SubscriptionFixtures } from '@hub/testkit/gateway/subscriptionFixtures';
 
 type Result = WsResult<JournalData> | SseResult<JournalData>;
 

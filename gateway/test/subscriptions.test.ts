@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createTokenDenylist, createLogger, type TokenDenylist } from '@hub/core';
-import { SseSubscription } from '../../test/support/sseSubscription';
-import { eventually } from '../../test/support/eventually';
-import { TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { WsConnections } from '../../test/support/wsSubscription';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { eventually } from '@hub/testkit/eventually';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { WsConnections } from '@hub/testkit/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { createTestSigner, type TestSigner } from './support/fixtureSubgraphs';
-import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from './support/subscriptionFixtures';
+import { createTestSigner, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from '@hub/testkit/gateway/subscriptionFixtures';
 
 
 describe('federated subscriptions through the gateway', () => {

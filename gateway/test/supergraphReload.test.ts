@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from './support/fixtureSubgraphs';
+import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from '@hub/testkit/gateway/fixtureSubgraphs';
 
 const V1 = 'type Query { greeting: String }';
 const V2 = 'type Query { greeting: String farewell: String }';

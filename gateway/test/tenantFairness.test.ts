@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@hub/core';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { eventually } from '../../test/support/eventually';
-import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from './support/fixtureSubgraphs';
+import { eventually } from '@hub/testkit/eventually';
+import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { machineSlowdown } from '@hub/testkit/machineTime';
 
-const SLOW_MS = 1000;
+/**
+ * A slow call: 1 s on a quiet machine, whole seconds more on a busy one. Every bound below is a
+ * multiple of it, so load stretches them all alike (the gateway's deadline included).
+ */
+const SLOW_MS = 1000 * Math.min(3, Math.ceil(machineSlowdown()));
 const SCHEMA = 'type Query { slow: String fast: String }';
 
-/** Per-tenant limits of this test: 8 connections, 2 in flight and 20 waiting per caller, 5 s queue wait. */
+/** Per-tenant limits of this test: 8 connections, 2 in flight and 20 waiting per caller, a queue wait of 5 slow calls. */
 const CONNECTIONS = 8;
 const PER_CALLER = 2;
 const QUEUE = 20;
-const QUEUE_TIMEOUT_MS = 5000;
+const QUEUE_TIMEOUT_MS = 5 * SLOW_MS;
 
 describe('fair queuing in front of a subgraph', () => {
   let subgraph: FixtureSubgraph;
@@ -87,7 +92,7 @@ describe('fair queuing in front of a subgraph', () => {
     // A's flood has taken all it can get: its queue is full, or (without fair queuing) every connection is busy.
     await eventually(
       async () => running === CONNECTIONS || /reason="queue_full"\} [1-9]/.test(await metricsText()),
-      10_000,
+      10 * SLOW_MS,
       "tenant A's flood to take all it can",
     );
 
@@ -121,7 +126,7 @@ describe('fair queuing in front of a subgraph', () => {
     expect(metrics).not.toMatch(/gateway_subgraph_errors_total\{subgraph="slowpoke"/);
     expect(metrics).toMatch(/gateway_subgraph_queue_rejections_total\{subgraph="slowpoke",reason="queue_full"\} [1-9]/);
     expect(metrics).toMatch(/gateway_subgraph_queue_rejections_total\{subgraph="slowpoke",reason="queue_timeout"\} [1-9]/);
-  });
+  }, 30 * SLOW_MS);
 
   it('anonymous callers are limited per client address', async () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => post(url, { query: '{ slow }' })));

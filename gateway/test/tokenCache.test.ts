@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, createTokenVerifier, type TokenDenylist, type TokenVerifier } from '@hub/core';
 import { createLocalJWKSet } from 'jose';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
-import { eventually } from '../../test/support/eventually';
+import { eventually } from '@hub/testkit/eventually';
 import {
   composeFixtures,
   createTestSigner,
@@ -12,7 +12,7 @@ import {
   TEST_ISSUER,
   type FixtureSubgraph,
   type TestSigner,
-} from './support/fixtureSubgraphs';
+} from '@hub/testkit/gateway/fixtureSubgraphs';
 
 describe('verified token cache', () => {
   let subgraph: FixtureSubgraph;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { base64url, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { loadSigningKeys, type SigningKeys } from '@hub/plattform';
-import { errorCodes } from '../../test/support/graphqlClient';
+import { errorCodes } from '@hub/testkit/graphqlClient';
 import { createLogger, createTokenDenylist } from '@hub/core';
-import { TEST_DATA_DIR, TEST_REDIS_URL } from '../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../test/support/testStack';
-import { gatewaySignatureHeaders } from '../../test/support/gatewaySignature';
+import { TEST_DATA_DIR, TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { gatewaySignatureHeaders } from '@hub/testkit/gatewaySignature';
 
 const ME = '{ me { user { id } } }';
 const ISSUER = 'urn:hub:plattform';

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { TEST_REDIS_URL } from '../support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
 import { startPageServer, type PageServer } from './support/pageServer';
 

@@ -5,10 +5,11 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { COMPILED_REPORT, COMPLETE, CREATE_TASK, PROGRESS, claim, dataOf, registerAgent, reportTaskInput } from '../../subgraphs/agent/test/support/agentProtocol';
 import { tradingApi } from '../../subgraphs/trading/test/support/tradingApi';
-import { createServiceAccount, exchangeServiceToken } from '../support/serviceAccounts';
-import { joinByInvitation, signUpAccount, type TestAccount } from '../support/testStack';
+import { createServiceAccount, exchangeServiceToken } from '@hub/testkit/serviceAccounts';
+import { joinByInvitation, signUpAccount, type TestAccount } from '@hub/testkit/testStack';
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
 import { startDashboardStack, type DashboardStack } from './support/dashboardStack';
+import { machineTime } from '@hub/testkit/machineTime';
 
 // Page loads, reconnects and live updates on a loaded machine: more than the default 30 s per test.
 jest.setTimeout(90_000);
@@ -34,7 +35,7 @@ describe('dashboard in the browser', () => {
     browser = await launchChromium();
     account = await signUpAccount(ds.stack, 'Dashboard Tenant', 'Dana Dashboard');
     await mkdir(BROWSER_ARTIFACTS_DIR, { recursive: true });
-  }, 120_000);
+  }, machineTime(120_000));
 
   afterAll(async () => {
     await browser?.close();

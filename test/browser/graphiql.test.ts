@@ -2,9 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GRAPHIQL_TITLE } from '@hub/gateway';
 import type { Browser } from 'playwright-core';
-import { postGraphQL } from '../support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../support/testStack';
+import { postGraphQL } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { BROWSER_ARTIFACTS_DIR, launchChromium } from './support/chromium';
+import { machineTime } from '@hub/testkit/machineTime';
 
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
 
@@ -40,7 +41,7 @@ describe('GraphiQL without internet access', () => {
     demo = { email: account.email, password: account.password };
     browser = await launchChromium();
     await mkdir(BROWSER_ARTIFACTS_DIR, { recursive: true });
-  }, 60_000);
+  }, machineTime(60_000));
 
   afterAll(async () => {
     await browser?.close();
@@ -74,5 +75,5 @@ describe('GraphiQL without internet access', () => {
     } finally {
       await context.close();
     }
-  }, 90_000);
+  }, machineTime(90_000));
 });

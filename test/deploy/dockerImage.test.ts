@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { assignments, parseDockerfile } from '../../deploy/docker/dockerfile';
 import { HUB_SUBGRAPHS } from '../../dev/hubSubgraphs';
 import { workspaceFolders } from '../../scripts/build/workspaces';
-import { ROOT } from '../support/kubernetesManifests';
+import { ROOT } from '@hub/testkit/kubernetesManifests';
 
 /**
  * There is no Docker engine on the CI machine: the Dockerfile is read here (the structure every

@@ -7,8 +7,8 @@ import { JWKS_PATH, plattformConfigFromEnv } from '@hub/plattform';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { envOf, named, REQUIRED_VALUES, renderWith, ROOT, runCli, type K8sObject } from '../support/kubernetesManifests';
-import { startTestStack, type TestStack } from '../support/testStack';
+import { envOf, named, REQUIRED_VALUES, renderWith, ROOT, runCli, type K8sObject } from '@hub/testkit/kubernetesManifests';
+import { startTestStack, type TestStack } from '@hub/testkit/testStack';
 
 const supergraph = parse(readFileSync(join(ROOT, 'supergraph.yaml'), 'utf8')) as { subgraphs: Record<string, { routing_url: string }> };
 const SUBGRAPHS = Object.keys(supergraph.subgraphs);

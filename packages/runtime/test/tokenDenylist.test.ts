@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { createLogger, createTokenDenylist, denylistKey, type TokenDenylist } from '../src';
-import { eventually } from '../../../test/support/eventually';
-import { RedisServer } from '../../../test/support/redisServer';
+import { eventually } from '@hub/testkit/eventually';
+import { RedisServer } from '@hub/testkit/redisServer';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { machineTime } from '@hub/testkit/machineTime';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const logger = createLogger('denylist-test');
 
 describe('token denylist', () => {
@@ -105,7 +107,7 @@ describe('token denylist completeness lease (a private Redis, killed and restart
       const other = randomUUID();
       const started = Date.now();
       expect(await reader.lookup([other])).toEqual({ revoked: new Set(), unknown: new Set([other]) });
-      expect(Date.now() - started).toBeLessThan(1500);
+      expect(Date.now() - started).toBeLessThan(machineTime(1500));
     } finally {
       server.resume();
     }

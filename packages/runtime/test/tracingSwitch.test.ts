@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { trace } from '@opentelemetry/api';
 import { activeTraceContext, inSpan, startTracing, tracesExportersFromEnv, tracesSamplerFromEnv, tracingStarted, useRequestTracing } from '../src';
+import { machineTime } from '@hub/testkit/machineTime';
 
 /**
  * The tracing switch: off by default (no provider, no SDK loaded, inert hooks), on through the
@@ -71,7 +72,7 @@ describe('tracing switch', () => {
     const on = await sdkModulesLoadedBy(environment({ OTEL_TRACES_EXPORTER: 'console' }));
     expect(on.started).toBe(true);
     expect(on.sdkModules).toBeGreaterThan(0);
-  }, 120_000);
+  }, machineTime(120_000));
 
   describe('on: OTEL_TRACES_EXPORTER=otlp sends OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT', () => {
     let receiver: Server;

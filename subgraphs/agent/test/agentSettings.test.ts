@@ -1,6 +1,6 @@
 import type { HubSubgraphModule } from '@hub/core';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import type { AgentServices } from '../src/services';
 import { AgentSettingsSource, DEFAULT_AGENT_SETTINGS } from '../src/settings/agentSettings';

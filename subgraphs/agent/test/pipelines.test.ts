@@ -1,9 +1,9 @@
 import type { HubSubgraphModule } from '@hub/core';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import { claim, COMPLETE, dataOf, FAIL, PROGRESS, registerAgent } from './support/agentProtocol';
-import { serviceAccountToken } from '../../../test/support/serviceAccounts';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
 import { createAssessment, riskHubModule } from './support/subjects';
 
 const START = `mutation($input: StartAgentPipelineInput!) { startAgentPipeline(input: $input) { id status stages { name task { id status } } } }`;

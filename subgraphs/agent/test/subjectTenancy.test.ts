@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { HubSubgraphModule } from '@hub/core';
 import { tradingModule } from '@hub/trading';
 import { Client } from 'pg';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { tradingApi } from '../../trading/test/support/tradingApi';
 import { createAgentModule } from '../src/agentSubgraph';
 import { CREATE_TASK, dataOf } from './support/agentProtocol';
 import { createAssessment, riskHubModule } from './support/subjects';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 /**
  * A task or pipeline may only be about a subject its requester can see: the agent subgraph

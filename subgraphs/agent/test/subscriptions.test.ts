@@ -1,11 +1,11 @@
 import type { HubSubgraphModule, RunningServer } from '@hub/core';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import { claim, COMPLETE, COMPILED_REPORT, CREATE_TASK, dataOf, PROGRESS, registerAgent, reportTaskInput } from './support/agentProtocol';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { setAgentConfig } from './support/agentConfig';
-import { serviceAccountToken } from '../../../test/support/serviceAccounts';
-import { gatewaySignatureHeaders, subscribeSignedSse } from '../../../test/support/gatewaySignature';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
+import { gatewaySignatureHeaders, subscribeSignedSse } from '@hub/testkit/gatewaySignature';
 
 const TASK_PROGRESS = `subscription($taskId: ID!) {
   agentTaskProgress(taskId: $taskId) { type taskId status progress message attempts occurredAt task { id status } }

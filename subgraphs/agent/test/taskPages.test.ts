@@ -1,11 +1,11 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { tradingModule } from '@hub/trading';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import { CREATE_TASK, dataOf, reportTaskInput } from './support/agentProtocol';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 /** The graph's one list shape (nodes, edges with cursors, pageInfo) for agent tasks and portfolios. */
 const TASK_PAGE = `query($first: Int, $after: String, $status: AgentTaskStatus) {

@@ -1,7 +1,8 @@
 import type { HubSubgraphModule } from '@hub/core';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { eventually } from '@hub/testkit/eventually';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../src/agentSubgraph';
 import type { AgentServices } from '../src/services';
 import {
@@ -16,9 +17,10 @@ import {
   registerAgent,
   reportTaskInput,
   TASK,
+  type ClaimedTask,
 } from './support/agentProtocol';
 import { setAgentConfig } from './support/agentConfig';
-import { serviceAccountToken } from '../../../test/support/serviceAccounts';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
 import { createAssessment, riskHubModule } from './support/subjects';
 
 describe('task queue and worker protocol (through the gateway)', () => {
@@ -106,14 +108,15 @@ describe('task queue and worker protocol (through the gateway)', () => {
     try {
       const [taskId] = await createTasks(1);
       const dying = await registerAgent(stack, worker, 'dies-mid-task');
+      const beforeClaim = Date.now();
       const first = (await claim(stack, worker, dying, ['report.compile']))!;
       expect(first.task.id).toBe(taskId);
       dataOf(await stack.query(PROGRESS, { taskId, leaseToken: first.leaseToken, progress: 0.4, message: 'halfway' }, worker));
       // Nothing is swept while the lease is valid.
       expect((await services.leaseSweeper.sweepOnce()).requeuedOrFailed).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, 5300));
-      const swept = await services.leaseSweeper.sweepOnce();
-      expect(swept.requeuedOrFailed).toBe(1);
+      // The sweeper re-queues the task as soon as the 5 s lease has run out, and not before.
+      await eventually(async () => (await services.leaseSweeper.sweepOnce()).requeuedOrFailed === 1, 15_000, 'the expired lease to be swept');
+      expect(Date.now() - beforeClaim).toBeGreaterThanOrEqual(4900);
 
       const requeued = await stack.query<{ agentTask: { status: string; attempts: number; error: string } }>(TASK, { id: taskId }, tenant.token);
       expect(dataOf(requeued).agentTask).toMatchObject({ status: 'QUEUED', attempts: 1 });
@@ -179,8 +182,18 @@ describe('task queue and worker protocol (through the gateway)', () => {
       // Back-off: not claimable before availableAt.
       expect(Date.parse(dataOf(failed).failTask.availableAt)).toBeGreaterThan(Date.now() + 500);
       expect(await claim(stack, worker, agentId, ['report.compile'])).toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      const second = (await claim(stack, worker, agentId, ['report.compile']))!;
+      // Claimable again once the 1 s back-off has passed.
+      const claimed: ClaimedTask[] = [];
+      await eventually(
+        async () => {
+          const lease = await claim(stack, worker, agentId, ['report.compile']);
+          if (lease) claimed.push(lease);
+          return lease !== null;
+        },
+        10_000,
+        'the task back after its back-off',
+      );
+      const second = claimed[0]!;
       expect(second.task).toMatchObject({ id: taskId, attempts: 2 });
       const final = await stack.query<{ failTask: { status: string; attempts: number; error: string } }>(
         FAIL,

@@ -19,7 +19,7 @@ import {
   type CloudEventEnvelope,
   type EventBus,
 } from '../src';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 
 const settings = databaseSettings('core_event_log_test');
 const TYPE = 'test.tick.recorded';

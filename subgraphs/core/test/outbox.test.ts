@@ -19,8 +19,9 @@ import {
   type CloudEventEnvelope,
   type EventBus,
 } from '../src';
-import { TcpProxy } from '../../../test/support/tcpProxy';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { TcpProxy } from '@hub/testkit/tcpProxy';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { eventually } from '@hub/testkit/eventually';
 
 const SUBGRAPH = 'core_outbox_test';
 const settings = databaseSettings(SUBGRAPH);
@@ -38,17 +39,8 @@ class NotesTable1763683200001 implements MigrationInterface {
   async down(): Promise<void> {}
 }
 
-function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
-      setTimeout(check, 20);
-    };
-    check();
-  });
-}
+/** Polls until the condition holds (named in the error by the test's own words). */
+const waitFor = (predicate: () => boolean, timeoutMs: number) => eventually(predicate, timeoutMs, 'the outbox test condition');
 
 describe('transactional outbox → relay → Redis', () => {
   const redisUrl = new URL(TEST_REDIS_URL);

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { databaseSettings } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
-import { serviceAccountToken } from '../../../test/support/serviceAccounts';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { serviceAccountToken } from '@hub/testkit/serviceAccounts';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const INVITATION_FIELDS = 'id email role status expiresAt createdAt invitedBy { id displayName }';
 const INVITE = `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { code invitation { ${INVITATION_FIELDS} } } }`;

@@ -1,8 +1,8 @@
 import { exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { JWKS_PATH } from '@hub/plattform';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestStack } from '../../../test/support/testStack';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 const ME = 'query { me { user { id } } }';
 

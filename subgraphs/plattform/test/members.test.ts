@@ -1,5 +1,5 @@
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const INVITE = 'mutation($email: String!, $role: Role!) { inviteMember(input: { email: $email, role: $role }) { code invitation { id email role expiresAt } } }';
 const ACCEPT = 'mutation($code: String!) { acceptInvitation(code: $code) { accessToken organization { id } user { id } } }';

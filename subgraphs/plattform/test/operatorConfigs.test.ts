@@ -14,11 +14,11 @@ import {
 } from '@hub/core';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { eventually } from '../../../test/support/eventually';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { subscribeSse } from '../../../test/support/sseSubscription';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { eventually } from '@hub/testkit/eventually';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { subscribeSse } from '@hub/testkit/sseSubscription';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { runConfigCommand } from '../src/operator/configCommand';
 
 const ROOT = resolve(__dirname, '../../..');

@@ -1,5 +1,5 @@
-import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
 const FLOOD = 12;

@@ -1,8 +1,8 @@
 import { databaseSettings } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createOrganization, tokenFor } from './support/tenantHelpers';
 
 const SET_QUOTA = 'mutation($i: SetQuotaInput!) { setQuota(input: $i) { id cpu memory storage cpuMillicores memoryBytes storageBytes reason actorId effectiveAt actor { id } organization { id } } }';

@@ -1,8 +1,8 @@
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { eventually } from '../../../test/support/eventually';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestStack } from '../../../test/support/testStack';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { eventually } from '@hub/testkit/eventually';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 const REFRESH = 'mutation($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken } }';
 const ME = '{ me { user { id } } }';

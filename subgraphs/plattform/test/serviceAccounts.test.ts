@@ -3,17 +3,17 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { databaseSettings, denylistKey, type HubSubgraphModule } from '@hub/core';
 import { createAgentModule } from '@hub/agent';
-import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
 import {
   createServiceAccount,
   exchangeServiceToken,
   WORKER_SCOPES,
   type IssuedServiceToken,
   type ServiceCredential,
-} from '../../../test/support/serviceAccounts';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+} from '@hub/testkit/serviceAccounts';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 const REGISTER = `mutation($name: String!) { registerAgent(input: { name: $name, type: "test", capabilities: ["report.compile"] }) { id } }`;
 const CLAIM = `mutation($agentId: ID!) { claimAgentTask(agentId: $agentId, types: ["report.compile"]) { leaseToken task { id } } }`;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
+  channelFor,
+  CONFIG_CHANGED_EVENT,
   CONFIG_SCHEMA,
   CONFIG_VIEW,
   ConfigClient,
@@ -11,11 +13,13 @@ import {
   type EventBus,
 } from '@hub/core';
 import { Client } from 'pg';
-import { startTsProcess, type TestProcess } from '../../../test/support/childProcess';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { startTsProcess, type TestProcess } from '@hub/testkit/childProcess';
+import { eventually } from '@hub/testkit/eventually';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
+import { subscribedOnRedis } from '@hub/testkit/redisSubscribers';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const SET = /* GraphQL */ `
   mutation Set($input: SetConfigInput!) { setConfig(input: $input) { service key value version scope updatedBy { id } } }
@@ -33,13 +37,6 @@ interface ChangedData {
 
 const logger = createLogger('config-test');
 
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('service configs', () => {
   let stack: TestStack;
@@ -163,16 +160,17 @@ describe('service configs', () => {
     let replicaUrl: string;
 
     beforeAll(async () => {
-      replica = startTsProcess('test/support/processes/plattformReplica.ts', { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent' });
+      replica = startTsProcess('packages/testkit/src/processes/plattformReplica.ts', { REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent' });
       replicaUrl = `${(await replica.waitFor(/^listening (\S+)/))[1]}/graphql`;
     });
     afterAll(() => replica.stop());
 
     it('a subscriber on another plattform process receives every change of its tenant, in order, via Redis', async () => {
       const service = `live-${randomUUID().slice(0, 8)}`;
-      const subscription = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token);
+      const subscription = await subscribedOnRedis(TEST_REDIS_URL, channelFor(CONFIG_CHANGED_EVENT, tenantA.orgId), () =>
+        subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token),
+      );
       try {
-        await new Promise((resolve) => setTimeout(resolve, 300));
         for (let index = 1; index <= 10; index += 1) {
           expect((await set(tenantA, { service, key: 'threshold', value: index / 10, reason: `step ${index}` })).errors).toBeUndefined();
         }
@@ -188,10 +186,13 @@ describe('service configs', () => {
 
     it("a member of tenant A never receives tenant B's change", async () => {
       const service = `iso-${randomUUID().slice(0, 8)}`;
-      const subscriberA = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token);
-      const subscriberB = await subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantB.token);
+      const subscriberA = await subscribedOnRedis(TEST_REDIS_URL, channelFor(CONFIG_CHANGED_EVENT, tenantA.orgId), () =>
+        subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantA.token),
+      );
+      const subscriberB = await subscribedOnRedis(TEST_REDIS_URL, channelFor(CONFIG_CHANGED_EVENT, tenantB.orgId), () =>
+        subscribeSignedSse<ChangedData>('plattform', replicaUrl, CHANGED, { service }, tenantB.token),
+      );
       try {
-        await new Promise((resolve) => setTimeout(resolve, 300));
         for (let index = 0; index < 5; index += 1) {
           await set(tenantB, { service, key: 'label', value: `b-${index}`, reason: 'tenant b' });
         }
@@ -260,7 +261,7 @@ describe('service configs', () => {
         const applied: AppliedConfig[] = [];
         client.onChange((config) => applied.push(config));
         await set(tenantA, { service, key: 'warm', value: 'hot', reason: 'reload' });
-        await waitUntil(() => client.get(service, 'warm', tenantA.orgId) === 'hot', 5000);
+        await eventually(() => client.get(service, 'warm', tenantA.orgId) === 'hot', 5000, 'the warm value');
         expect(applied.map((config) => config.version)).toEqual([2]);
         expect(client.appliedVersions()).toContainEqual({ orgId: tenantA.orgId, service, key: 'warm', version: 2 });
       } finally {
@@ -282,9 +283,9 @@ describe('service configs', () => {
       await client.start();
       try {
         await set(tenantA, { service, key: 'k', value: 'v1', reason: 'missed' });
-        await waitUntil(() => client.get(service, 'k', tenantA.orgId) === 'v1', 3000);
+        await eventually(() => client.get(service, 'k', tenantA.orgId) === 'v1', 3000, 'v1 applied');
         await set(tenantA, { service, key: 'k', value: 'v2', reason: 'missed again' });
-        await waitUntil(() => client.get(service, 'k', tenantA.orgId) === 'v2', 3000);
+        await eventually(() => client.get(service, 'k', tenantA.orgId) === 'v2', 3000, 'v2 applied');
       } finally {
         await client.stop();
         await deafBus.close();

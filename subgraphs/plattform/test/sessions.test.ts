@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { databaseSettings, denylistKey } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { addMemberAndLogin, joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 const REFRESH = /* GraphQL */ `
   mutation Refresh($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken organization { id } } }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { eventually } from '../../../test/support/eventually';
-import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestStack } from '../../../test/support/testStack';
+import { eventually } from '@hub/testkit/eventually';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestStack } from '@hub/testkit/testStack';
 import { PasswordHasher } from '../src/identity/passwordHasher';
 import { FakeKubernetesApi, writeFakeKubeconfig } from './support/fakeKubernetesApi';
 import { createOrganization } from './support/tenantHelpers';

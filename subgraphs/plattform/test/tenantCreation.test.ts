@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { databaseSettings } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createOrganization, ORGANIZATION_FIELDS, tokenFor } from './support/tenantHelpers';
 
 async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {

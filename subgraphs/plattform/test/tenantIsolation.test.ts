@@ -1,8 +1,8 @@
 import { databaseSettings } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 describe('tenant isolation', () => {
   let stack: TestStack;

@@ -1,9 +1,9 @@
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount } from '../../../test/support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount } from '@hub/testkit/testStack';
 import { APPROVE, CREATE, REJECT, SUBMIT } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
-import { SseSubscription } from '../../../test/support/sseSubscription';
-import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
 
 const EVENTS = /* GraphQL */ `
   subscription($assessmentId: ID) {

@@ -1,5 +1,5 @@
 import { personScope } from '@hub/core';
-import { errorCodes } from '../../../test/support/graphqlClient';
+import { errorCodes } from '@hub/testkit/graphqlClient';
 import { daysFromToday } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
 

@@ -1,4 +1,4 @@
-import { errorCodes } from '../../../test/support/graphqlClient';
+import { errorCodes } from '@hub/testkit/graphqlClient';
 import {
   ADD_HAZARD,
   ADD_MEASURE,

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { databaseSettings } from '@hub/core';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
 import { ADD_HAZARD, ADD_MEASURE, APPROVE, CREATE, daysFromToday, SUBMIT, UPDATE } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
 

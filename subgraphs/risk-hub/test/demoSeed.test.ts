@@ -1,5 +1,5 @@
 import { seedRiskHubDemo } from '../src';
-import { signUpAccount } from '../../../test/support/testStack';
+import { signUpAccount } from '@hub/testkit/testStack';
 import { expectData, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
 
 describe('risk-hub demo seed', () => {

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
-import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
-import { signUpAccount } from '../../../test/support/testStack';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { signUpAccount } from '@hub/testkit/testStack';
 import { CREATE } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 const UPLOAD = /* GraphQL */ `
   mutation Upload($input: UploadAssessmentDocumentInput!) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../../test/support/testEnvironment';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { APPROVE, ARCHIVE, CREATE, SUBMIT } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
 

@@ -1,11 +1,11 @@
 import { Client } from 'pg';
-import { errorCodes, type GraphQLResponse } from '../../../test/support/graphqlClient';
-import { createServiceAccount, exchangeServiceToken, type ServiceCredential } from '../../../test/support/serviceAccounts';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { addMemberAndLogin, signUpAccount, type TestAccount } from '../../../test/support/testStack';
+import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { createServiceAccount, exchangeServiceToken, type ServiceCredential } from '@hub/testkit/serviceAccounts';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { addMemberAndLogin, signUpAccount, type TestAccount } from '@hub/testkit/testStack';
 import { ADD_HAZARD, ADD_MEASURE, APPROVE, CREATE, daysFromToday, GET, REJECT, SUBMIT, type AssessmentView } from './support/operations';
 import { expectData, postGraphQL, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 /** The person or service account behind an Actor, as the gateway resolves it through plattform. */
 const ACTOR_FIELDS = /* GraphQL */ `

@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { TEST_DATABASE_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, type TestAccount } from '../../../test/support/testStack';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, type TestAccount } from '@hub/testkit/testStack';
 import { ADD_HAZARD, ADD_MEASURE, CREATE, daysFromToday } from './support/operations';
 import { expectData, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
-import { SseSubscription } from '../../../test/support/sseSubscription';
-import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
+import { SseSubscription } from '@hub/testkit/sseSubscription';
+import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
 
 const OVERDUE_EVENTS = 'subscription { riskAssessmentEvents { type measureId assessmentId data } }';
 

@@ -2,6 +2,7 @@ import { personScope } from '@hub/core';
 import { QueryCounter } from './support/queryCounter';
 import { daysFromToday } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
+import { machineTime } from '@hub/testkit/machineTime';
 
 const PAGE = /* GraphQL */ `
   query($first: Int!) {
@@ -46,7 +47,7 @@ describe('a page of assessments costs a constant number of SQL queries (dataload
     });
     riskHubQueries = new QueryCounter(hub.hub.dataSource);
     plattformQueries = new QueryCounter(hub.stack.plattform.dataSource);
-  }, 60_000);
+  }, machineTime(60_000));
   afterAll(() => hub.stop());
 
   async function countFor(first: number) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { errorCodes } from '../../../test/support/graphqlClient';
+import { errorCodes } from '@hub/testkit/graphqlClient';
 import { riskHubSettingsFromEnv } from '../src';
 import { S3DocumentStorage } from '../src/documents/s3DocumentStorage';
 import { CREATE } from './support/operations';

@@ -1,10 +1,10 @@
 import { Client } from 'pg';
 import { databaseSettings } from '@hub/core';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, type TestAccount } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, type TestAccount } from '@hub/testkit/testStack';
 import { ADD_HAZARD, ADD_MEASURE, CREATE, daysFromToday, GET, SUBMIT } from './support/operations';
 import { expectData, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
-import { postGraphQLSigningSubgraphs } from '../../../test/support/gatewaySignature';
+import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
 describe('risk-hub tenant isolation', () => {
   let hub: RiskHubStack;

@@ -1,6 +1,6 @@
 import { channelFor, type CloudEventEnvelope } from '@hub/core';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { macd } from '../src/analyses/indicators/macd';
 import { rsi } from '../src/analyses/indicators/rsi';
 import { sma } from '../src/analyses/indicators/sma';

@@ -1,5 +1,5 @@
 import { riskHubModule } from '@hub/risk-hub';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { tradingModule } from '../src/tradingSubgraph';
 import { dataOf, tradingApi } from './support/tradingApi';
 

@@ -1,7 +1,8 @@
 import type { ConfigClient, RunningHubSubgraph } from '@hub/core';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { eventually } from '@hub/testkit/eventually';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import type { TradingServices } from '../src/services';
 import { tradingModule } from '../src/tradingSubgraph';
 import { dataOf, ORDER_FIELDS, tradingApi } from './support/tradingApi';
@@ -24,11 +25,9 @@ describe('orders through the gateway', () => {
     );
     dataOf(response, 'setConfig');
     const trading = stack.hubs.trading as RunningHubSubgraph<TradingServices>;
-    // Generous: on a loaded machine the hop plattform outbox → Redis → ConfigClient can take seconds.
-    for (let attempt = 0; attempt < 300; attempt += 1) {
-      if (JSON.stringify(trading.services.config.get('trading', key, owner.orgId)) === JSON.stringify(value)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // On a loaded machine the hop plattform outbox → Redis → ConfigClient can take seconds.
+    const applied = () => JSON.stringify(trading.services.config.get('trading', key, owner.orgId)) === JSON.stringify(value);
+    if (await eventually(applied, 15_000, `trading to apply ${key}`).then(() => true, () => false)) return;
     // Enough to tell a lost event from an unpublished one when this fails.
     const client = trading.services.config as ConfigClient;
     const outbox = await stack.plattform.dataSource.query(

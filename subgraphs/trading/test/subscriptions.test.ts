@@ -1,11 +1,11 @@
 import type { RunningServer } from '@hub/core';
 import Redis from 'ioredis';
-import { TEST_REDIS_URL } from '../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { tradingModule } from '../src/tradingSubgraph';
-import type { SseSubscription } from '../../../test/support/sseSubscription';
+import type { SseSubscription } from '@hub/testkit/sseSubscription';
 import { tradingApi } from './support/tradingApi';
-import { subscribeSignedSse } from '../../../test/support/gatewaySignature';
+import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
 
 const ORDER_UPDATES = `subscription($id: ID!) {
   orderUpdates(portfolioId: $id) { order { id status filledQuantity } execution { quantity price fees } }

@@ -1,10 +1,10 @@
 import { databaseSettings, type RunningServer } from '@hub/core';
 import { Client } from 'pg';
-import { errorCodes } from '../../../test/support/graphqlClient';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../test/support/testStack';
+import { errorCodes } from '@hub/testkit/graphqlClient';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { tradingModule } from '../src/tradingSubgraph';
 import { tradingApi } from './support/tradingApi';
-import { postGraphQLSigningSubgraphs, registerSubgraphUrl } from '../../../test/support/gatewaySignature';
+import { postGraphQLSigningSubgraphs, registerSubgraphUrl } from '@hub/testkit/gatewaySignature';
 
 describe('trading tenant isolation', () => {
   let stack: TestStack;

@@ -4,9 +4,9 @@ import { createTradingModule } from '@hub/trading';
 import { riskHubModule } from '../../../subgraphs/agent/test/support/subjects';
 import { ensureDashboardBuilt } from '../../../dev/dashboard/buildDashboard';
 import { serveDashboard, type RunningDashboard } from '../../../dev/dashboard/serveDashboard';
-import { TcpProxy } from '../../support/tcpProxy';
-import { TEST_REDIS_URL } from '../../support/testEnvironment';
-import { startTestStack, type TestStack } from '../../support/testStack';
+import { TcpProxy } from '@hub/testkit/tcpProxy';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { startTestStack, type TestStack } from '@hub/testkit/testStack';
 
 export interface DashboardStack {
   stack: TestStack;

@@ -1,4 +1,4 @@
-import type { TestAccount, TestStack } from '../../../../test/support/testStack';
+import type { TestAccount, TestStack } from '@hub/testkit/testStack';
 import type { AgentServices } from '../../src/services';
 
 const SET_CONFIG = `mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }`;

@@ -1,5 +1,5 @@
-import type { GraphQLResponse } from '../../../../test/support/graphqlClient';
-import type { TestStack } from '../../../../test/support/testStack';
+import type { GraphQLResponse } from '@hub/testkit/graphqlClient';
+import type { TestStack } from '@hub/testkit/testStack';
 
 /** The worker protocol as the tests speak it through the gateway. */
 export const REGISTER = `mutation($input: RegisterAgentInput!) { registerAgent(input: $input) { id name status } }`;

@@ -1,6 +1,6 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { createRiskHubModule, riskHubSettingsFromEnv } from '@hub/risk-hub';
-import type { TestStack } from '../../../../test/support/testStack';
+import type { TestStack } from '@hub/testkit/testStack';
 import { dataOf } from './agentProtocol';
 
 /**

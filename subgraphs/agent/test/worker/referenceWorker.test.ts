@@ -1,6 +1,6 @@
 import type { HubSubgraphModule } from '@hub/core';
-import { TEST_REDIS_URL } from '../../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../../src/agentSubgraph';
 import { GatewayClient } from '../../worker/gatewayClient';
 import { PERFORMERS, type Performer } from '../../worker/performers';
@@ -8,7 +8,7 @@ import { ReferenceWorker } from '../../worker/referenceWorker';
 import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
 import { setAgentConfig } from '../support/agentConfig';
 import { createAssessment, riskHubModule } from '../support/subjects';
-import { createServiceAccount, type ServiceCredential } from '../../../../test/support/serviceAccounts';
+import { createServiceAccount, type ServiceCredential } from '@hub/testkit/serviceAccounts';
 import { GraphQLRequestError } from '../../worker/gatewayClient';
 import { ServiceTokenSource } from '../../worker/serviceTokenSource';
 

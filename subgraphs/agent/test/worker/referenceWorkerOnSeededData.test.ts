@@ -1,15 +1,16 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { riskHubModule } from '@hub/risk-hub';
 import { tradingModule } from '@hub/trading';
-import { TEST_REDIS_URL } from '../../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
+import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../../src/agentSubgraph';
 import { GatewayClient } from '../../worker/gatewayClient';
 import { PERFORMERS } from '../../worker/performers';
 import { ReferenceWorker } from '../../worker/referenceWorker';
 import { CREATE_TASK, dataOf, TASK } from '../support/agentProtocol';
-import { createServiceAccount, WORKER_SCOPES } from '../../../../test/support/serviceAccounts';
+import { createServiceAccount, WORKER_SCOPES } from '@hub/testkit/serviceAccounts';
 import { ServiceTokenSource } from '../../worker/serviceTokenSource';
+import { machineTime } from '@hub/testkit/machineTime';
 
 interface Finding {
   kind: string;
@@ -39,7 +40,7 @@ describe('reference worker on seeded risk-hub and trading data', () => {
     const credential = await createServiceAccount(stack, tenant.token, WORKER_SCOPES);
     const gateway = new GatewayClient(stack.gatewayUrl, new ServiceTokenSource(stack.gatewayUrl, credential));
     worker = new ReferenceWorker({ gateway, name: 'seeded-reference', performers: PERFORMERS });
-  }, 120_000);
+  }, machineTime(120_000));
   afterAll(() => stack.stop());
 
   async function perform(input: Record<string, unknown>): Promise<Record<string, unknown>> {

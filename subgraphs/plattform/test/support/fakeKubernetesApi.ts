@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { TEST_DATA_DIR } from '../../../../test/support/testEnvironment';
+import { TEST_DATA_DIR } from '@hub/testkit/testEnvironment';
 
 /** One request as the fake API server received it. */
 export interface RecordedRequest {

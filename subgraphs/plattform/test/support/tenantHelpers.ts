@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLResponse } from '../../../../test/support/graphqlClient';
-import type { TestAccount, TestStack } from '../../../../test/support/testStack';
+import type { GraphQLResponse } from '@hub/testkit/graphqlClient';
+import type { TestAccount, TestStack } from '@hub/testkit/testStack';
 
 export interface CreatedOrganization {
   id: string;

@@ -2,10 +2,10 @@ import { Client } from 'pg';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import type { GatewayConfig } from '@hub/gateway';
 import { createRiskHubModule, riskHubSettingsFromEnv, type RiskHubServices, type RiskHubSettings } from '../../src';
-import { postGraphQL, type GraphQLResponse } from '../../../../test/support/graphqlClient';
-import { TEST_DATABASE_URL } from '../../../../test/support/testEnvironment';
-import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '../../../../test/support/testStack';
-import { registerSubgraphUrl } from '../../../../test/support/gatewaySignature';
+import { postGraphQL, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
+import { registerSubgraphUrl } from '@hub/testkit/gatewaySignature';
 
 export interface RiskHubStack {
   stack: TestStack;

@@ -1,4 +1,4 @@
-import type { GraphQLResponse } from '../../../../test/support/graphqlClient';
+import type { GraphQLResponse } from '@hub/testkit/graphqlClient';
 
 /** Sends one operation somewhere (the gateway or the subgraph) as a user. */
 export type Send = <T = Record<string, unknown>>(

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
+import { REPOSITORY_ROOT } from './repositoryRoot';
 
-export const ROOT = resolve(__dirname, '../..');
+export const ROOT = REPOSITORY_ROOT;
 
 /** A rendered object as the YAML carries it (only what the tests read is typed). */
 export interface K8sObject {

@@ -2,7 +2,7 @@ import { parse, print } from 'graphql';
 import type { GatewayContext } from '../src/gatewayContext';
 import { OwnFederatedExecution } from '../src/execution/ownFederatedExecution';
 import type { PlannerKind } from '../src/execution/queryPlanning';
-import { behaviourFederation, type BehaviourSupergraph } from './support/federationBehaviours/behaviourSubgraphs';
+import { behaviourFederation, type BehaviourSupergraph } from '@hub/testkit/gateway/federationBehaviours/behaviourSubgraphs';
 
 /**
  * Federation behaviours written from the federation spec, run by our executor with each planner

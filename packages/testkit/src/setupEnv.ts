@@ -14,10 +14,16 @@ process.env.LOGIN_LIMIT_PER_ADDRESS ??= '100000';
 process.env.LOGIN_LIMIT_PER_ACCOUNT ??= '100000';
 
 // The gateway signs its calls to subgraphs with its own key; every service under test gets the pair
-// the way a deployment configures it (test/support/gatewaySignature.ts signs direct calls with it).
+// the way a deployment configures it (gatewaySignature.ts signs direct calls with it).
 delete process.env.GATEWAY_SIGNING_KEY;
 delete process.env.GATEWAY_PUBLIC_KEY;
 delete process.env.GATEWAY_JWKS_URL;
 delete process.env.SUBGRAPH_ALLOW_UNSIGNED;
 delete process.env.HOST;
 provideGatewayKeyPairForThisRun();
+
+// Deadlines that protect production from overload are not what most tests check, and on a machine
+// busy with other work they fire in tests that merely sign up a few accounts at once: a subgraph
+// call's (10 s) and the wait for a password hashing slot (3 s). Tests of them set their own.
+process.env.SUBGRAPH_TIMEOUT_MS ??= '60000';
+process.env.PASSWORD_HASH_WAIT_MS ??= '60000';

@@ -1,5 +1,5 @@
 import { createLogger } from '@hub/core';
-import { createGateway, gatewayConfigFrom, type Gateway, type GatewayOptions } from '../../src';
+import { createGateway, gatewayConfigFrom, type Gateway, type GatewayOptions } from '@hub/gateway';
 import { composeFixtures, type FixtureSubgraph } from './fixtureSubgraphs';
 
 /** A gateway over fixture subgraphs (rate limit off) on a free loopback port, and its GraphQL URL. */

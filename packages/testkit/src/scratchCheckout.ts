@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { REPOSITORY_ROOT } from './repositoryRoot';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = REPOSITORY_ROOT;
 
 export interface ScratchCheckout {
   root: string;

@@ -12,8 +12,8 @@ import type { PlannerKind } from '../src/execution/queryPlanning';
 import { ResultShaper } from '../src/execution/resultShaper';
 import { SubscriptionPlanner } from '../src/subscriptions/subscriptionPlanner';
 import { withoutEnforcedSecurityLinks } from '../src/supergraph/supergraphGeneration';
-import { federationOf } from './support/federationBehaviours/behaviourSubgraphs';
-import { PLAN_SHAPE_SUBGRAPHS } from './support/hivePlanShapes/shapeSubgraphs';
+import { federationOf } from '@hub/testkit/gateway/federationBehaviours/behaviourSubgraphs';
+import { PLAN_SHAPE_SUBGRAPHS } from '@hub/testkit/gateway/hivePlanShapes/shapeSubgraphs';
 
 /**
  * Plan shapes of Hive's planner that its conversion (hivePlanConversion.ts) covers, and operations

@@ -1,3 +1,4 @@
+import { machineTime } from './machineTime';
 /** One `next` payload of a GraphQL-over-SSE stream. */
 export interface SseResult<TData> {
   data?: TData;
@@ -125,7 +126,8 @@ export class SseSubscription<TData> {
 
   /** Resolves once `count` results arrived (or the stream ended); rejects after `timeoutMs`. */
   async waitFor(count: number, timeoutMs = 5000): Promise<Array<SseResult<TData>>> {
-    const deadline = Date.now() + timeoutMs;
+    // A quiet machine's figure, stretched on a busy one (machineTime).
+    const deadline = Date.now() + machineTime(timeoutMs);
     while (this.results.length < count && !this.completed) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error(`expected ${count} subscription results, got ${JSON.stringify(this.results)}`);

@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { machineTime } from './machineTime';
 
 /** One `next` payload of a GraphQL-over-WebSocket subscription. */
 export interface WsResult<TData> {
@@ -97,8 +98,9 @@ export class WsSubscription<TData> {
     this.dispose();
   }
 
+  /** `timeoutMs` of a quiet machine, stretched on a busy one (machineTime). */
   private async until(done: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + machineTime(timeoutMs);
     while (!done()) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new Error(describe());

@@ -17,6 +17,7 @@ import Redis from 'ioredis';
 import { FixtureJournal, type JournalEntry } from './fixtureJournal';
 import { composeFixtures, FEDERATION_LINK } from './fixtureSubgraphs';
 import { usePositionedEvents, type PositionedEvent } from './positionedEvents';
+import { machineTime } from '../machineTime';
 
 /**
  * Three real subgraphs for subscription tests: `events` owns `Subscription.ticks` (fed by Redis
@@ -218,7 +219,7 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
   let eventsRunning = true;
 
   const waitForListeners = async (channel: string, count: number, timeoutMs: number, started: () => boolean = () => true): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + machineTime(timeoutMs);
     for (;;) {
       const [, listeners] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
       if (Number(listeners) === count && started()) return;

@@ -1,22 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import {
-  composeSupergraph,
-  createGateway,
-  gatewayConfigFrom,
-  readSupergraphConfig,
-  type Gateway,
-  type GatewayConfig,
-  type GatewayOptions,
-} from '@hub/gateway';
-import {
-  JWKS_PATH,
-  migratePlattform,
-  plattformConfigFromEnv,
-  startPlattform,
-  type PlattformConfig,
-  type RunningPlattform,
-} from '@hub/plattform';
+import { createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig, type GatewayOptions } from '@hub/gateway';
+import { plattformConfigFromEnv, type PlattformConfig, type RunningPlattform } from '@hub/plattform';
+import { startGraphStack } from '@hub/stack';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
 import { postSignedGraphQL, registerSubgraphUrl } from './gatewaySignature';
@@ -69,21 +54,18 @@ export interface TestStackOptions {
 
 /** plattform, the chosen hubs and the gateway on free ports, wired as in production (remote JWKS, HTTP). */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
-  const config: PlattformConfig = { ...plattformConfigFromEnv(), redisUrl: options.redisUrl, ...options.plattform };
-  await migratePlattform(config);
-  const plattform = await startPlattform(config);
-  const plattformServer = await plattform.listen(0);
-  const routing: Record<string, string> = { plattform: `${plattformServer.url}/graphql` };
-  const hubs: Record<string, RunningHubSubgraph<unknown>> = {};
   const modules = new Map((options.hubs ?? []).map((module) => [module.name, module]));
-  const hubSettings = (module: HubSubgraphModule) => ({ ...module.settingsFromEnv(), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl });
-  for (const module of modules.values()) {
-    const settings = hubSettings(module);
-    await module.migrate(settings);
-    const running = await module.start(settings);
-    hubs[module.name] = running;
-    routing[module.name] = `${(await running.listen(0)).url}/graphql`;
-  }
+  let gatewayConfig: GatewayConfig | undefined;
+  const stack = await startGraphStack({
+    plattform: { ...plattformConfigFromEnv(), redisUrl: options.redisUrl, ...options.plattform },
+    hubs: [...modules.values()],
+    hubSettings: () => ({ redisUrl: options.redisUrl }),
+    gateway: ({ jwksUrl }) => {
+      gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl, redisUrl: options.redisUrl, ...options.gatewayConfig };
+      return { ...options.gateway, config: gatewayConfig };
+    },
+  });
+  const { routing, hubs, hubSettings, plattform, plattformServer, gateway, supergraphSdl } = stack;
   for (const [name, url] of Object.entries(routing)) registerSubgraphUrl(name, url);
   const moduleNamed = (name: string) => {
     const module = modules.get(name);
@@ -91,17 +73,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     return module;
   };
   const replicas: Array<{ stop(): Promise<void> }> = [];
-  const supergraph = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
-  // Only the subgraphs this stack runs: a registered hub that is not started would leave the
-  // gateway pointing at nothing (and not ready).
-  const supergraphSdl = await composeSupergraph(
-    supergraph.subgraphs.filter((subgraph) => subgraph.name in routing),
-    routing,
-  );
-  const gatewayConfig = { ...gatewayConfigFrom([]), jwksUrl: `${plattformServer.url}${JWKS_PATH}`, redisUrl: options.redisUrl, ...options.gatewayConfig };
-  const gateway = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
-  const gatewayServer = await gateway.listen(0);
-  const gatewayUrl = `${gatewayServer.url}/graphql`;
+  const gatewayUrl = `${stack.gatewayServer.url}/graphql`;
   // Subgraphs that ask the graph on a caller's behalf (agent: task subjects) find it as in production.
   const previousGatewayUrl = process.env.GATEWAY_URL;
   process.env.GATEWAY_URL = gatewayUrl;
@@ -128,7 +100,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       return { hub, url };
     },
     startGatewayReplica: async () => {
-      const replica = await createGateway({ ...options.gateway, config: gatewayConfig, supergraphSdl });
+      const replica = await createGateway({ ...options.gateway, config: gatewayConfig!, supergraphSdl });
       replicas.push(replica);
       return { gateway: replica, url: `${(await replica.listen(0)).url}/graphql` };
     },
@@ -142,6 +114,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     stop: async () => {
       for (const replica of replicas.reverse()) await replica.stop();
       await gateway.stop();
+      // A hub the test stopped (stopHub) and did not start again is already gone; a restarted one is the new instance.
       for (const [name, hub] of Object.entries(hubs).reverse()) if (!stopped.has(name)) await hub.stop();
       await plattform.stop();
       if (previousGatewayUrl === undefined) delete process.env.GATEWAY_URL;

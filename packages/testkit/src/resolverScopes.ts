@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import ts from 'typescript';
+import { REPOSITORY_ROOT } from './repositoryRoot';
 
 /** What a resolver checks before it answers: the scopes it demands, or only that someone is signed in. */
 export interface ResolverCheck {
@@ -10,7 +11,7 @@ export interface ResolverCheck {
 }
 
 /** requireScope / requireIdentity, which the subgraphs import through the kit's re-export. */
-const RUNTIME_IDENTITY = resolve(__dirname, '../../packages/runtime/src/identity/identity.ts');
+const RUNTIME_IDENTITY = resolve(REPOSITORY_ROOT, 'packages/runtime/src/identity/identity.ts');
 const MAX_DEPTH = 4;
 
 function literalStrings(checker: ts.TypeChecker, node: ts.Expression): string[] | null {

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from './repositoryRoot';
+import { machineTime } from './machineTime';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = REPOSITORY_ROOT;
 
 export interface TestProcess {
   child: ChildProcessWithoutNullStreams;
@@ -46,7 +48,7 @@ export function startTsProcess(script: string, env: NodeJS.ProcessEnv, args: rea
         const timer = setTimeout(() => {
           cleanup();
           reject(new Error(`${script}: no line matching ${pattern} within ${timeoutMs} ms\n${stderr}`));
-        }, timeoutMs);
+        }, machineTime(timeoutMs));
         const cleanup = () => {
           clearTimeout(timer);
           listeners.delete(check);

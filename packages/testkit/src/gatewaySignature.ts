@@ -13,7 +13,7 @@ let key: Promise<GatewaySigningKey> | undefined;
 /** The gateway's key of this test process (setupEnv.ts puts it in GATEWAY_SIGNING_KEY). */
 export function testGatewayKey(): Promise<GatewaySigningKey> {
   const pem = process.env.GATEWAY_SIGNING_KEY;
-  if (!pem) throw new Error('GATEWAY_SIGNING_KEY is not set (test/support/setupEnv.ts sets it)');
+  if (!pem) throw new Error('GATEWAY_SIGNING_KEY is not set (@hub/testkit/setupEnv sets it)');
   key ??= gatewaySigningKeyFromPem(pem);
   return key;
 }
