@@ -57,10 +57,12 @@ describe('service accounts: creation, client-credentials exchange, grants, isola
     admin = new Client({ connectionString: databaseSettings('plattform').adminUrl });
     await admin.connect();
   });
+  // Each resource is released only if beforeAll got as far as creating it, so a failed start
+  // reports its own error instead of a TypeError from here.
   afterAll(async () => {
-    redis.disconnect();
-    await admin.end();
-    await stack.stop();
+    redis?.disconnect();
+    await admin?.end();
+    await stack?.stop();
   });
 
   async function exchanged(credential: ServiceCredential, scopes?: string[]): Promise<IssuedServiceToken> {
