@@ -89,6 +89,9 @@ describe('lossless subscriptions: event positions, resume, markers', () => {
     const sse = await openSse(url, token);
     await eventually(() => gateway.subscriptions.stats().subscribers === 4, 5000, 'four subscribers');
     await eventually(() => sse.lastEventId !== null, 5000, 'the head marker');
+    // The marker covers only the stream SSE shares; the narrow selection's stream must have taken
+    // its head too, or entries recorded now come before its start (not a loss, a later subscriber).
+    await eventually(() => fixtures.journal.openStreams(orgId) === 2, 5000, 'both upstream streams open at the subgraph');
     // The subgraph replays a little before the resume point: the gateway must drop the repeats.
     fixtures.journal.replayOverlap = 2;
 
