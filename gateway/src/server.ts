@@ -41,6 +41,7 @@ import { useFederatedExecution } from './execution/useFederatedExecution';
 import type { GatewayContext } from './gatewayContext';
 import { graphiqlPage, type DemoLogin } from './graphiql/graphiqlPage';
 import { FairQueue } from './limits/fairQueue';
+import { CallerAdmission } from './limits/callerAdmission';
 import { useAdmissionControl } from './limits/useAdmissionControl';
 import { useLoginLimit } from './limits/useLoginLimit';
 import { useOperationLimits } from './limits/useOperationLimits';
@@ -179,6 +180,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     onLimited: () => metrics.rateLimited.inc(),
   });
+  // One admission for HTTP, SSE and WebSocket operations: a caller's slots are the same whichever it uses.
+  const callerAdmission = new CallerAdmission({
+    slots: admission,
+    identities,
+    rateLimit,
+    onRefused: (reason) => metrics.admissionRefused.inc({ reason }),
+  });
   const loginLimit = new LoginAttemptLimit({
     limiter: sharedTokenBucketLimiter({ redisUrl: config.redisUrl, keyPrefix: 'hub:gateway:login:', logger }),
     settings: config.logins.limits,
@@ -215,13 +223,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     useJsonRoute(GATEWAY_JWKS_PATH, () => signer.jwks),
     useRequestBodyLimit((url) => (isUploadRoute(url) ? uploadBodyBytes(config.uploads, config.limits.maxBodyBytes) : config.limits.maxBodyBytes)),
     // Before the body is read: a refused operation is never parsed, planned or executed.
-    useAdmissionControl({
-      slots: admission,
-      identities,
-      isOperationRoute,
-      rateLimit,
-      onRefused: (reason) => metrics.admissionRefused.inc({ reason }),
-    }),
+    useAdmissionControl({ admission: callerAdmission, isOperationRoute }),
     useUploadRoute(config.uploads) as Plugin,
   ];
   if (config.csrfPrevention) plugins.push(useCsrfPrevention(ticketRequests));
@@ -282,6 +284,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         observability,
         logger,
         paramsStage: operationParamsStage(plugins, yoga.fetchAPI),
+        admission: callerAdmission,
         maxPayloadBytes: config.limits.maxBodyBytes,
         rateLimit,
         allowOrigin: (origin, host) => origins.allows(origin, host),

@@ -19,7 +19,7 @@ import { composeFixtures, createTestSigner, post, startFixtureSubgraph, type Fix
  */
 
 const TYPE_DEFS = /* GraphQL */ `
-  type Query { publicNote: String }
+  type Query { publicNote: String slowNote: String }
   type Note { text: String reply: Note }
   type Profile { name: String }
   type Subscription {
@@ -52,6 +52,10 @@ interface Refusal {
   /** Safelist mode: only the manifest's operations run. */
   safelist?: boolean;
   rateLimit?: number;
+  /** Admission control with one slot per caller and no queue. */
+  admission?: boolean;
+  /** An operation the same caller sends first, over the same transport, and leaves running (it holds a slot). */
+  hold?: Operation;
   /** Operations the same caller sends first, over the same transport, and the codes they get. */
   before?: Array<{ operation: Operation; codes: string[] }>;
   /** How much `gateway_rate_limited_total` grows (`gateway_request_errors_total` grows by one for the code, always). */
@@ -93,6 +97,14 @@ const REFUSALS: Refusal[] = [
     before: Array.from({ length: RATE_LIMIT }, () => ({ operation: { query: '{ nope }' }, codes: ['GRAPHQL_VALIDATION_FAILED'] })),
     rateLimitedDelta: 1,
   },
+  {
+    name: "admission control (the caller's one slot is taken)",
+    code: 'OVERLOADED',
+    operation: { query: '{ publicNote }' },
+    admission: true,
+    hold: { query: '{ slowNote }' },
+    rateLimitedDelta: 0,
+  },
 ];
 
 /** The error codes one operation is answered with over one transport (a refused WebSocket connection: its close reason). */
@@ -115,6 +127,7 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
     },
     sse: async (url, operation, token) => {
       const subscription = await SseSubscription.open<unknown>(url, operation.query, {}, token, { extensions: operation.extensions });
+      if (subscription.refused) return codesOf(subscription.refused.body?.errors);
       try {
         await subscription.waitFor(1);
         return codesOf(subscription.results[0]?.errors);
@@ -135,9 +148,23 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
     },
   };
 
+  /** `slowNote` answers once the test opens the gate; `slowCalls` counts how many reached the subgraph. */
+  let slowCalls = 0;
+  let openGate = () => {};
+  let gate = Promise.resolve();
+
   beforeAll(async () => {
     signer = await createTestSigner();
-    subgraph = await startFixtureSubgraph('notes', TYPE_DEFS, { Query: { publicNote: () => 'hello' } });
+    subgraph = await startFixtureSubgraph('notes', TYPE_DEFS, {
+      Query: {
+        publicNote: () => 'hello',
+        slowNote: async () => {
+          slowCalls += 1;
+          await gate;
+          return 'finally';
+        },
+      },
+    });
     supergraphSdl = composeFixtures([subgraph]);
     const { manifest } = buildOperationManifest([NOTES]);
     const dir = await mkdtemp(join(tmpdir(), 'refusals-'));
@@ -145,6 +172,8 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
     await writeFile(manifestPath, JSON.stringify(manifest));
   });
   afterEach(async () => {
+    // A failed row must not leave its held operation waiting on the subgraph.
+    openGate();
     await connections.closeAll();
     await gateway?.stop();
     gateway = undefined;
@@ -173,6 +202,7 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
           ...gatewayConfigFrom([]),
           rateLimit: { limit: refusal.rateLimit ?? 1000, windowSeconds: 60 },
           ...(refusal.safelist ? { persistedOperationsPath: manifestPath } : {}),
+          ...(refusal.admission ? { admission: { ...gatewayConfigFrom([]).admission, perCaller: 1, queuePerCaller: 0 } } : {}),
         },
         supergraphSdl,
         verifyToken: signer.verifier,
@@ -182,6 +212,13 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
       const url = `${(await gateway.listen(0)).url}/graphql`;
       const token = refusal.token ? await refusal.token(signer) : undefined;
       for (const { operation, codes } of refusal.before ?? []) expect(await send[transport](url, operation, token)).toEqual(codes);
+      let held: Promise<string[]> | undefined;
+      if (refusal.hold) {
+        gate = new Promise((resolve) => (openGate = resolve));
+        const calls = slowCalls;
+        held = send[transport](url, refusal.hold, token);
+        await eventually(() => slowCalls === calls + 1, 5000, 'the held operation at the subgraph');
+      }
       const before = await counts(gateway.metrics, refusal.code);
 
       expect(await send[transport](url, refusal.operation, token)).toEqual([refusal.code]);
@@ -190,6 +227,13 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
         rateLimited: refusal.rateLimitedDelta,
         errorsWithCode: 1,
       });
+      if (held) {
+        // The slot's holder was never disturbed: it completes once the subgraph answers.
+        openGate();
+        expect(await held).toEqual([]);
+        // And its slot was given back: the same operation is admitted now.
+        expect(await send[transport](url, refusal.operation, token)).toEqual([]);
+      }
     });
   });
 });

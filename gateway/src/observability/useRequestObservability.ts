@@ -32,6 +32,13 @@ function errorCodesOf(result: unknown): string[] {
   return results.flatMap((one) => codesOf(one?.errors));
 }
 
+/** The error codes of a JSON error response, read from a copy (the client still gets the body). */
+async function errorCodesOfBody(response: Response): Promise<string[]> {
+  if (!response.headers.get('content-type')?.includes('json')) return [];
+  const body = (await response.clone().json().catch(() => null)) as { errors?: ExecutionResult['errors'] } | null;
+  return codesOf(body?.errors);
+}
+
 function codesOf(errors: ExecutionResult['errors']): string[] {
   return (errors ?? []).map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
 }
@@ -65,12 +72,15 @@ export function createRequestObservability(logger: Logger, metrics: GatewayMetri
     onResultProcess({ request, result }) {
       recordOf(request).errorCodes = errorCodesOf(result);
     },
-    onResponse({ request, response }) {
+    async onResponse({ request, response }) {
       const record = records.get(request);
       if (!record) return;
       response.headers.set(REQUEST_ID_HEADER, record.requestId);
       const url = new URL(request.url);
       if (url.pathname !== GRAPHQL_PATH && url.pathname !== UPLOAD_PATH) return;
+      // A plugin that refused the request before execution (admission, body limit) answered with
+      // its own response, which no result processing saw: its codes are in that response's body.
+      if (record.errorCodes.length === 0 && response.status >= 400) record.errorCodes = await errorCodesOfBody(response);
       finish(record, { status: response.status });
     },
   };

@@ -4,6 +4,8 @@ import { GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import type { RequestIdentities } from '../auth/requestIdentities';
+import type { CallerAdmission } from '../limits/callerAdmission';
+import type { ReleaseSlot } from '../limits/fairQueue';
 import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
@@ -23,6 +25,8 @@ export interface ClientWebSocketOptions {
   logger: Logger;
   /** The `onParams` hooks of the gateway's plugin list (safelist, APQ), run for every operation. */
   paramsStage: OperationParamsStage;
+  /** The caller's slots, shared with HTTP: admitted before the params stage, given back once started. */
+  admission: CallerAdmission;
   maxPayloadBytes: number;
   /** Refused tokens and operations count against the client address, as over HTTP. */
   rateLimit: RateLimitGate;
@@ -54,7 +58,8 @@ function codeOf(error: unknown): string | undefined {
  * `graphql-transport-ws` for clients, on the same path as HTTP. Only what is particular to the
  * transport lives here: the upgrade's origin check, connection_init, close codes, the limit of
  * subscriptions per connection and keep-alive. Every operation otherwise passes the gateway's one
- * plugin chain, as an HTTP request does: the `onParams` hooks (persisted operations), then the
+ * plugin chain, as an HTTP request does: admission control (the caller's places, shared with HTTP),
+ * the `onParams` hooks (persisted operations), then the
  * envelop (operation limits, context with the identity from RequestIdentities, rate limit,
  * authorization, execution); refusals before execution are charged to the rate limit exactly as
  * over HTTP (RateLimitGate.forRefusal), and every operation is recorded in the request metrics and
@@ -69,6 +74,16 @@ export function serveClientWebSockets(
 ): ClientWebSockets {
   const { settings, metrics, logger } = options;
   const counted = new WeakSet<object>();
+  /** Slots of operations admitted and not yet started, by their Request and by connection. */
+  const slotsByRequest = new WeakMap<Request, ReleaseSlot>();
+  const slotsByConnection = new WeakMap<WsContext, Set<ReleaseSlot>>();
+  /** Admission refusals are charged to the caller's own limit there, not again to the address. */
+  const admissionRefusals = new WeakSet<GraphQLError>();
+  const connectionsByRequest = new WeakMap<Request, WsContext>();
+  const releaseSlot = (request: Request) => {
+    slotsByRequest.get(request)?.();
+    slotsByRequest.delete(request);
+  };
   const transport = serveGraphQLOverWebSocket(server, yoga, {
     operationHeaders: false,
     keepAliveMs: settings.keepAliveMs,
@@ -100,15 +115,42 @@ export function serveClientWebSockets(
         return [new GraphQLError(`At most ${settings.maxPerConnection} subscriptions per connection`, { extensions: { code: 'SUBSCRIPTION_LIMIT' } })];
       }
     },
-    prepareParams: options.paramsStage,
-    onOperationRefused: async (ctx) => {
+    onOperationRequest: (ctx, request) => {
+      // Found again by the Request in prepareParams, which does not get the connection itself.
+      connectionsByRequest.set(request, ctx);
+    },
+    prepareParams: async (params, request, context) => {
+      const admitted = await options.admission.admit(request, context as NodeServerContext);
+      if ('refusal' in admitted) {
+        admissionRefusals.add(admitted.refusal);
+        return [admitted.refusal];
+      }
+      // Released when the operation has started (or was refused later), else when its connection closes.
+      const ctx = connectionsByRequest.get(request);
+      const pending = ctx ? (slotsByConnection.get(ctx) ?? new Set<ReleaseSlot>()) : new Set<ReleaseSlot>();
+      if (ctx) slotsByConnection.set(ctx, pending);
+      const release: ReleaseSlot = () => {
+        pending.delete(release);
+        admitted.release();
+      };
+      pending.add(release);
+      slotsByRequest.set(request, release);
+      return options.paramsStage(params, request, context);
+    },
+    onOperationRefused: async (ctx, errors) => {
+      if (errors.length === 1 && admissionRefusals.has(errors[0]!)) return undefined;
       const limited = await options.rateLimit.forRefusal(clientOf(ctx));
       return limited ? [limited] : undefined;
     },
-    onOperationStarted: (request, outcome) => options.observability.webSocketOperation(request, outcome),
+    onOperationStarted: (request, outcome) => {
+      releaseSlot(request);
+      options.observability.webSocketOperation(request, outcome);
+    },
     onSocketError: (error) => logger.debug({ err: error }, 'client WebSocket error'),
     onConnectionClose: (ctx) => {
       if (counted.has(ctx)) metrics.webSocketConnections.dec();
+      for (const release of slotsByConnection.get(ctx) ?? []) release();
+      slotsByConnection.delete(ctx);
     },
   });
   return { close: () => transport.close() };

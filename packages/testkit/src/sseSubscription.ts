@@ -17,6 +17,8 @@ export class SseSubscription<TData> {
   /** As EventSource keeps it: set by `id:` lines, also by messages without data (markers). */
   lastEventId: string | null = null;
   completed = false;
+  /** A refusal before any stream (e.g. HTTP 429 from admission control): its status and JSON body. */
+  refused: { status: number; body: SseResult<TData> | null } | null = null;
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
   private taken = 0;
@@ -51,6 +53,11 @@ export class SseSubscription<TData> {
     });
     if (!response.body || (options.requireOk && !response.ok)) {
       throw new Error(`subscription refused: HTTP ${response.status} ${await response.text()}`);
+    }
+    if (!response.ok && !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      subscription.refused = { status: response.status, body: (await response.json().catch(() => null)) as SseResult<TData> | null };
+      subscription.completed = true;
+      return subscription;
     }
     void subscription.read(response.body);
     return subscription;
