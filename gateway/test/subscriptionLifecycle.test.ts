@@ -103,14 +103,24 @@ describe('subscription lifecycle through the gateway', () => {
     sse.close();
   });
 
+  /** `gateway_request_errors_total{code="SUBSCRIPTION_LIMIT"}` of one gateway. */
+  const limitErrors = async (target: Gateway) => {
+    const metric = target.metrics.registry.getSingleMetric('gateway_request_errors_total');
+    const { values } = (await metric?.get()) ?? { values: [] };
+    return values.filter((value) => value.labels.code === 'SUBSCRIPTION_LIMIT').reduce((sum, value) => sum + value.value, 0);
+  };
+
   it('limits subscriptions per connection and per tenant', async () => {
     const orgId = randomUUID();
     const connection = connect(await signer.token({ orgId }));
     const accepted = Array.from({ length: 3 }, () => connection.subscribe<TickData>(TICKS_SUBSCRIPTION));
     await eventually(() => gateway.subscriptions.stats().subscribers >= 3, 5000, 'three subscribers');
+    const limitErrorsBefore = await limitErrors(gateway);
     const refused = connection.subscribe<TickData>(TICKS_SUBSCRIPTION);
     const end = await refused.ended();
     expect(end).toEqual({ kind: 'error', error: [expect.objectContaining({ extensions: { code: 'SUBSCRIPTION_LIMIT' } })] });
+    // Counted as every refusal is, though no HTTP request carried it.
+    expect((await limitErrors(gateway)) - limitErrorsBefore).toBe(1);
     expect(accepted.every((subscription) => subscription.end === null)).toBe(true);
 
     const small = await startGateway({ maxPerTenant: 2 });
@@ -119,8 +129,10 @@ describe('subscription lifecycle through the gateway', () => {
     const second = connect(tenantToken, small.url).subscribe<TickData>(TICKS_SUBSCRIPTION);
     await eventually(() => small.gateway.subscriptions.stats().subscribers === 2, 5000, 'two subscribers');
     const third = connect(tenantToken, small.url).subscribe<TickData>(TICKS_SUBSCRIPTION);
+    const tenantLimitErrorsBefore = await limitErrors(small.gateway);
     await third.ended();
     expect(errorCodes(third)).toEqual(['SUBSCRIPTION_LIMIT']);
+    expect((await limitErrors(small.gateway)) - tenantLimitErrorsBefore).toBe(1);
     expect([first.end, second.end]).toEqual([null, null]);
   });
 

@@ -27,7 +27,7 @@ export interface GraphQLOverWebSocketOptions {
   allowUpgrade?: (request: IncomingMessage) => boolean;
   /** Return false to refuse `connection_init` (the socket closes with 4403 Forbidden). */
   onConnect?: (ctx: WsContext) => Promise<boolean | void> | boolean | void;
-  /** Return errors to refuse one operation before it is parsed (e.g. a per-connection limit). */
+  /** Return errors to refuse one operation before it is parsed (e.g. a per-connection limit); reported to `onOperationStarted`. */
   beforeOperation?: (ctx: WsContext, id: string, payload: SubscribePayload) => readonly GraphQLError[] | void;
   /**
    * The parameter stage an HTTP request passes after its body is read (yoga's `onParams`, e.g.
@@ -167,9 +167,12 @@ export function serveGraphQLOverWebSocket(
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args) as never,
       onConnect: options.onConnect,
       onSubscribe: async (ctx, id, payload) => {
-        const refused = options.beforeOperation?.(ctx, id, payload);
-        if (refused && refused.length > 0) return refused;
         const request = operationRequest(ctx, payload, options.operationHeaders ?? false);
+        const refused = options.beforeOperation?.(ctx, id, payload);
+        if (refused && refused.length > 0) {
+          options.onOperationStarted?.(request, refused);
+          return refused;
+        }
         const prepared = await prepareOperation(ctx, payload, request);
         if (!isErrorList(prepared)) return prepared;
         const refusal = (await options.onOperationRefused?.(ctx, prepared)) ?? prepared;
