@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { RequestIdentities } from '../auth/requestIdentities';
-import type { NodeServerContext } from '../rateLimit/clientAddress';
+import type { NodeServerContext } from '../callers/clientAddress';
 import type { RateLimitGate } from '../rateLimit/rateLimitGate';
-import { callerKey } from './callerKey';
+import { callerKey } from '../callers/callerKey';
 import { QueueRejectedError, type FairQueue, type QueueRejectionReason, type ReleaseSlot } from './fairQueue';
 
 export interface CallerAdmissionOptions {

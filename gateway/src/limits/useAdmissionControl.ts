@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
-import type { NodeServerContext } from '../rateLimit/clientAddress';
+import type { NodeServerContext } from '../callers/clientAddress';
 import type { CallerAdmission } from './callerAdmission';
 import type { ReleaseSlot } from './fairQueue';
 

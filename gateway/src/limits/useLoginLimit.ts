@@ -1,7 +1,7 @@
 import type { LoginAttemptLimit, LoginRefusal } from '@hub/runtime';
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { clientAddressOf, type NodeServerContext } from '../rateLimit/clientAddress';
+import { clientAddressOf, type NodeServerContext } from '../callers/clientAddress';
 import { rateLimitedError } from '../rateLimit/rateLimitedError';
 import { loginAttemptsOf } from './loginAttempts';
 

@@ -1,7 +1,7 @@
 import type { ConfigReader, Logger, RateLimiter, RateLimitWindow } from '@hub/runtime';
 import type { GraphQLError } from 'graphql';
-import type { CallerKey } from '../limits/callerKey';
-import { clientAddressOf, type NodeServerContext } from './clientAddress';
+import type { CallerKey } from '../callers/callerKey';
+import { clientAddressOf, type NodeServerContext } from '../callers/clientAddress';
 import { rateLimitedError } from './rateLimitedError';
 import { rateLimitWindowFor } from './rateLimitSettings';
 

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../gatewayContext';
-import { clientAddressOf, type NodeServerContext } from './clientAddress';
+import { clientAddressOf, type NodeServerContext } from '../callers/clientAddress';
 import type { RateLimitGate } from './rateLimitGate';
 
 interface LimitedOperation {

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
-import { callerKey } from '../limits/callerKey';
+import { callerKey } from '../callers/callerKey';
 import { FairQueue, QueueRejectedError, type ReleaseSlot } from '../limits/fairQueue';
 import { JsonPostError, postJson, type JsonAnswer } from './jsonPost';
 import {

@@ -10,7 +10,7 @@ import type { SubscriptionSettings } from '../config';
 import type { GatewayContext } from '../gatewayContext';
 import type { GatewayMetrics } from '../observability/gatewayMetrics';
 import type { RequestObservability } from '../observability/useRequestObservability';
-import type { NodeServerContext } from '../rateLimit/clientAddress';
+import type { NodeServerContext } from '../callers/clientAddress';
 import type { RateLimitGate } from '../rateLimit/rateLimitGate';
 import type { OperationParamsStage } from './operationParamsStage';
 import { CLOSE_FORBIDDEN, CLOSE_RATE_LIMITED } from './webSocketCloseCodes';

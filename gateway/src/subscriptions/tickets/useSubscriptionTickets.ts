@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestIdentities } from '../../auth/requestIdentities';
-import { clientAddressOf, type NodeServerContext } from '../../rateLimit/clientAddress';
+import { clientAddressOf, type NodeServerContext } from '../../callers/clientAddress';
 import type { RateLimitGate } from '../../rateLimit/rateLimitGate';
 import { isOperationRoute } from '../../uploads/uploadRoute';
 import type { SubscriptionTicketStore } from './subscriptionTicketStore';

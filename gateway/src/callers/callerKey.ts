@@ -1,5 +1,5 @@
 import type { GatewayContext } from '../gatewayContext';
-import { clientAddressOf, type NodeServerContext } from '../rateLimit/clientAddress';
+import { clientAddressOf, type NodeServerContext } from './clientAddress';
 
 export interface CallerKey {
   /** `org:<organization id>` for a verified token, else `anon:<client address>`. */
