@@ -162,7 +162,7 @@ function patchLoadedModules(instrumentation: { getModuleDefinitions(): Array<{ n
   }
 }
 
-const TRACER_NAME = '@hub/core';
+const TRACER_NAME = '@hub/runtime';
 
 /**
  * Runs `work` inside a new span (ended when it settles; a throw marks it failed). Off: just `work`,
