@@ -62,9 +62,11 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
       const lease = (await claim(stack, worker, agentId, ['report.compile']))!;
       expect(lease.task.id).toBe(taskId);
       const reported = Array.from({ length: 30 }, (_, i) => Math.round(((i + 1) / 30) * 0.95 * 1000) / 1000);
+      const reportingStarted = performance.now();
       for (const progress of reported) {
         dataOf(await stack.query(PROGRESS, { taskId, leaseToken: lease.leaseToken, progress, message: `step ${progress}` }, worker));
       }
+      const reportingMs = performance.now() - reportingStarted;
       dataOf(await stack.query(COMPLETE, { taskId, leaseToken: lease.leaseToken, result: COMPILED_REPORT }, worker));
 
       const events: EventView[] = [first.data!.agentTaskProgress];
@@ -80,8 +82,9 @@ describe('task subscriptions (SSE on the agent subgraph)', () => {
       const progress = events.map((event) => event.progress);
       expect([...progress].sort((a, b) => a - b)).toEqual(progress);
       const progressEvents = events.filter((event) => event.type === 'PROGRESS');
-      // Coalesced (30 reports, 10/s at most) but the last report is never lost.
-      expect(progressEvents.length).toBeLessThan(reported.length);
+      // Coalesced to 10/s at most (the first at once, one per 100 ms window while reports came in,
+      // the trailing one), whatever pace a busy machine allowed; the last report is never lost.
+      expect(progressEvents.length).toBeLessThanOrEqual(Math.ceil(reportingMs / 100) + 2);
       expect(progressEvents.at(-1)).toMatchObject({ progress: 0.95, message: 'step 0.95' });
       expect(events.at(-1)!.progress).toBe(1);
       // `task` is read per event (a subscription's loaders live as long as it does, so a cached
