@@ -20,6 +20,7 @@ import {
   type EventBus,
 } from '../src';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { eventually } from '@hub/testkit/eventually';
 
 const settings = databaseSettings('core_event_log_test');
 const TYPE = 'test.tick.recorded';
@@ -91,13 +92,11 @@ describe('outbox as an event log: sequence, replay, retention', () => {
 
   async function settled(): Promise<void> {
     for (const each of relays) await each.flush();
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${settings.schema}.outbox WHERE published_at IS NULL`);
-      if (rows[0].n === 0) return;
-      if (Date.now() > deadline) throw new Error('outbox not drained');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      async () => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${settings.schema}.outbox WHERE published_at IS NULL`)).rows[0]!.n === 0,
+      5_000,
+      'outbox drained',
+    );
   }
 
   beforeAll(async () => {

@@ -21,7 +21,7 @@ import {
 } from '../src';
 import { TcpProxy } from '@hub/testkit/tcpProxy';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
-import { eventually } from '@hub/testkit/eventually';
+import { eventually, readUntil } from '@hub/testkit/eventually';
 
 const SUBGRAPH = 'core_outbox_test';
 const settings = databaseSettings(SUBGRAPH);
@@ -55,14 +55,8 @@ describe('transactional outbox → relay → Redis', () => {
   let closeDataSource: () => Promise<void>;
 
   /** The relay marks rows published in the transaction that publishes them: wait for its commit. */
-  async function settledUnpublishedCount(): Promise<number> {
-    const deadline = Date.now() + 5000;
-    let count = await unpublishedCount();
-    while (count > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      count = await unpublishedCount();
-    }
-    return count;
+  function settledUnpublishedCount(): Promise<number> {
+    return readUntil(unpublishedCount, (count) => count === 0, 5000);
   }
 
   async function unpublishedCount(): Promise<number> {
