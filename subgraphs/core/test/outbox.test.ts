@@ -55,7 +55,7 @@ describe('transactional outbox → relay → Redis', () => {
   let closeDataSource: () => Promise<void>;
 
   /** The relay marks rows published in the transaction that publishes them: wait for its commit. */
-  function settledUnpublishedCount(): Promise<number> {
+  function unpublishedCountOnceCommitted(): Promise<number> {
     return readUntil(unpublishedCount, (count) => count === 0, 5000);
   }
 
@@ -126,7 +126,7 @@ describe('transactional outbox → relay → Redis', () => {
       data: { body: 'committed' },
     });
     expect(new Date(event.time).getTime()).not.toBeNaN();
-    expect(await settledUnpublishedCount()).toBe(0);
+    expect(await unpublishedCountOnceCommitted()).toBe(0);
   });
 
   it('never publishes an event whose transaction rolled back', async () => {
@@ -163,6 +163,6 @@ describe('transactional outbox → relay → Redis', () => {
     expect(sequences.every((sequence) => Number.isInteger(sequence))).toBe(true);
     expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
     expect(new Set(sequences).size).toBe(3);
-    expect(await settledUnpublishedCount()).toBe(0);
+    expect(await unpublishedCountOnceCommitted()).toBe(0);
   });
 });
