@@ -8,6 +8,8 @@ import { serviceAccountToken, WORKER_SCOPES } from '@hub/testkit/serviceAccounts
 import { tradingApi } from '../subgraphs/trading/test/support/tradingApi';
 import { SseSubscription } from '@hub/testkit/sseSubscription';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { eventually } from '@hub/testkit/eventually';
+import { untilSubscribedOnRedis } from '@hub/testkit/redisSubscribers';
 import { joinByInvitation, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { WsConnection, type WsResult } from '@hub/testkit/wsSubscription';
 
@@ -138,22 +140,12 @@ describe('hub events through the gateway (outbox → Redis → subgraph → gate
    * holds its Redis subscription is (correctly) never delivered. So the test waits until Redis
    * reports a subscriber on the tenant's channel before it causes the event.
    */
-  async function untilSubscribed(channel: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(count) > 0) return;
-      if (Date.now() > deadline) throw new Error(`nobody subscribed to ${channel} within 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  const untilSubscribed = (channel: string) => untilSubscribedOnRedis(redis, channel);
 
   async function untilGatewaySubscribers(count: number): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (stack.gateway.subscriptions.stats().subscribers !== count) {
-      if (Date.now() > deadline) throw new Error(`gateway has ${stack.gateway.subscriptions.stats().subscribers} subscribers, expected ${count}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await eventually(() => stack.gateway.subscriptions.stats().subscribers === count, 10_000, `${count} gateway subscribers`).catch((error: Error) => {
+      throw new Error(`${error.message} (it has ${stack.gateway.subscriptions.stats().subscribers})`);
+    });
   }
 
   /** A fresh user invited into the owner's organization with a role, accepted and logged in there. */
@@ -350,9 +342,14 @@ describe('hub events through the gateway (outbox → Redis → subgraph → gate
       version: 1,
       updatedBy: { id: tenantB.userId, displayName: 'Radia Perlman' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(subscriberA.results).toHaveLength(1);
-    expect(subscriberB.results).toHaveLength(1);
+    // Markers: one more change of each tenant. Whatever was wrongly sent to either subscriber before
+    // it (the other tenant's change, a repeat) came first.
+    dataOf(await stack.query(SET_CONFIG, { input: { service, key: 'threshold', value: { limit: 8 }, reason: 'tenant a marker' } }, tenantA.token));
+    dataOf(await stack.query(SET_CONFIG, { input: { service, key: 'threshold', value: { limit: 100 }, reason: 'tenant b marker' } }, tenantB.token));
+    expect((await subscriberA.next(10_000)).data?.configChanged).toMatchObject({ value: { limit: 8 }, version: 2 });
+    expect((await subscriberB.next(10_000)).data?.configChanged).toMatchObject({ value: { limit: 100 }, version: 2 });
+    expect(subscriberA.results).toHaveLength(2);
+    expect(subscriberB.results).toHaveLength(2);
     expect(JSON.stringify(subscriberB.results)).not.toContain(tenantA.userId);
   });
 });

@@ -9,6 +9,8 @@ import { postGraphQL } from '@hub/testkit/graphqlClient';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { WsConnection } from '@hub/testkit/wsSubscription';
+import { readUntil } from '@hub/testkit/eventually';
+import { untilSubscribedOnRedis } from '@hub/testkit/redisSubscribers';
 
 /**
  * Traces end to end with the real services in this process (gateway, plattform, risk-hub on
@@ -79,35 +81,25 @@ describe('OpenTelemetry traces (gateway → subgraph → SQL, and across the out
     await tracing?.stop();
   });
 
-  async function spansOfTrace(traceId: string, until: (spans: ReadableSpan[]) => boolean): Promise<ReadableSpan[]> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
+  function spansOfTrace(traceId: string, until: (spans: ReadableSpan[]) => boolean): Promise<ReadableSpan[]> {
+    const read = async () => {
       await tracing.flush();
-      const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-      if (until(spans) || Date.now() > deadline) return spans;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+    };
+    return readUntil(read, until, 10_000);
   }
 
-  async function untilSubscribed(channel: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]) === 0) {
-      if (Date.now() > deadline) throw new Error(`nobody subscribed to ${channel}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  const untilSubscribed = (channel: string) => untilSubscribedOnRedis(redis, channel);
 
   /** The delivery span of an event of `type` that links to a span of `traceId`. */
-  async function deliveryLinkedTo(type: string, traceId: string): Promise<ReadableSpan | undefined> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
+  function deliveryLinkedTo(type: string, traceId: string): Promise<ReadableSpan | undefined> {
+    const read = async () => {
       await tracing.flush();
-      const found = exporter
+      return exporter
         .getFinishedSpans()
         .find((span) => span.name === `subscription event ${type}` && span.links.some((link) => link.context.traceId === traceId));
-      if (found || Date.now() > deadline) return found;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    };
+    return readUntil(read, (found) => found !== undefined, 10_000);
   }
 
   it('a query through the gateway is ONE trace: client span → gateway request → operation → plan fetch → subgraph call → subgraph request → SQL', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, inProcessTokenBucketLimiter, type TokenDenylist } from '@hub/core';
 import WebSocket from 'ws';
 import { eventually } from '@hub/testkit/eventually';
+import { timePasses } from '@hub/testkit/deliberateWait';
 import { SseSubscription } from '@hub/testkit/sseSubscription';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { corsOriginsFromEnv, createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig, type GatewayOptions } from '../src';
@@ -193,7 +194,10 @@ describe('browser access: origins, CSRF, WebSocket upgrade and SSE subscription 
     it('an expired ticket is refused', async () => {
       const shortLived = await gatewayWith({ subscriptionTicketTtlSeconds: 1 });
       const ticket = await ticketFor(shortLived, await signer.token());
-      await new Promise((resolve) => setTimeout(resolve, 1300));
+      // The TTL is configured in whole seconds (1 s is the shortest) and runs in Redis's clock (PX,
+      // set before the answer came back); a try before it expires would spend the single-use ticket,
+      // so time has to pass rather than a condition be polled.
+      await timePasses(1100, 'the 1 s ticket TTL in Redis');
       const opened = await openStream(shortLived, ticket);
       expect(opened.status).toBe(401);
       expect(opened.body).toMatchObject({ errors: [{ extensions: { reason: 'TICKET_INVALID' } }] });

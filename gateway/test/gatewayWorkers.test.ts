@@ -11,6 +11,7 @@ import { createTestSigner, post, type GraphQLBody, type TestSigner } from '@hub/
 import { serveJwks } from '@hub/testkit/gateway/jwksServer';
 import { startSubscriptionFixtures, TICKS_SUBSCRIPTION, type SubscriptionFixtures, type TickData } from '@hub/testkit/gateway/subscriptionFixtures';
 import { machineTime } from '@hub/testkit/machineTime';
+import { eventually } from '@hub/testkit/eventually';
 
 interface Answer {
   status: number;
@@ -96,11 +97,16 @@ describe('hub-gateway --workers 2', () => {
       { PORT: '0', JWKS_URL: jwks.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'info', GATEWAY_RATE_LIMIT: '6', GATEWAY_RATE_LIMIT_WINDOW_SECONDS: '60' },
       ['--workers', '2', '--supergraph', supergraphPath],
     );
-    const deadline = Date.now() + machineTime(90_000);
-    while (readyWorkers().size < 2) {
-      if (Date.now() > deadline || gateway.child.exitCode !== null) throw new Error(`the workers did not start:\n${gateway.lines.join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(
+      () => {
+        if (gateway.child.exitCode !== null) throw new Error('the gateway exited');
+        return readyWorkers().size >= 2;
+      },
+      90_000,
+      'two ready workers',
+    ).catch((error: Error) => {
+      throw new Error(`the workers did not start (${error.message}):\n${gateway.lines.join('\n')}`);
+    });
     const urls = new Set([...readyWorkers().values()].map((worker) => worker.url));
     // Both workers listen on the same port (node:cluster shares the listening socket).
     expect(urls.size).toBe(1);
@@ -179,11 +185,7 @@ describe('hub-gateway --workers 2', () => {
     expect(await appliedReloads()).toBe(0);
     // Each worker watches the file; a changed source is a new generation in each.
     await appendFile(supergraphPath, '\n# reloaded by gatewayWorkers.test.ts\n');
-    const deadline = Date.now() + machineTime(20_000);
-    while ((await appliedReloads()) < 2) {
-      if (Date.now() > deadline) throw new Error(`not every worker reloaded: ${await appliedReloads()} applied`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    await eventually(async () => (await appliedReloads()) >= 2, 20_000, 'a reload applied in every worker');
     expect(await appliedReloads()).toBe(2);
   }, machineTime(30_000));
 
@@ -191,11 +193,9 @@ describe('hub-gateway --workers 2', () => {
     const before = readyWorkers();
     const victim = before.get(1)!;
     process.kill(victim.pid, 'SIGKILL');
-    const deadline = Date.now() + machineTime(60_000);
-    while (readyWorkers().size < 3) {
-      if (Date.now() > deadline) throw new Error(`no replacement worker:\n${gateway.lines.slice(-10).join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually(() => readyWorkers().size >= 3, 60_000, 'a replacement worker').catch((error: Error) => {
+      throw new Error(`${error.message}:\n${gateway.lines.slice(-10).join('\n')}`);
+    });
     const replacement = readyWorkers().get(3)!;
     expect(replacement.url).toBe(url);
     expect(replacement.pid).not.toBe(victim.pid);

@@ -3,6 +3,10 @@ import { gatewayConfigFrom, type Gateway } from '../src';
 import { fixtureGateway } from '@hub/testkit/gateway/fixtureGateway';
 import { createTestSigner, post, startFixtureSubgraph, type FixtureSubgraph, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 
+/**
+ * How long the subgraph holds `held` in flight: all three operations must reach the gateway while
+ * the first fetch is still out, the overlap sharing is about. A shape of the scenario, not a wait.
+ */
 const HELD_MS = 400;
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, createTokenDenylist, type TokenDenylist } from '@hub/core';
 import { SseSubscription } from '@hub/testkit/sseSubscription';
 import { eventually } from '@hub/testkit/eventually';
+import { timePasses } from '@hub/testkit/deliberateWait';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { WsConnections, type WsSubscription } from '@hub/testkit/wsSubscription';
 import { createGateway, gatewayConfigFrom, type Gateway, type SubscriptionSettings } from '../src';
@@ -145,7 +146,10 @@ describe('subscription lifecycle through the gateway', () => {
 
     await fixtures.stopEvents();
     await fixtures.waitForListeners(orgId, 0);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The gateway has seen its upstream connection drop...
+    await eventually(() => (gateway.subscriptions.stats().upstreamConnections.events ?? 0) === 0, 5000, 'the upstream connection seen dropped');
+    // ...and its first reconnection attempts (back-off 50-100 ms, then 100-200 ms) fail on a closed port.
+    await timePasses(300, 'the first reconnection back-offs of the upstream client, on real sockets');
     await fixtures.startEvents();
     // The gateway re-subscribes on its own; the subgraph is listening again once it has.
     await fixtures.waitForListeners(orgId, 1, 10_000);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTsProcess, type TestProcess } from '@hub/testkit/childProcess';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { eventually } from '@hub/testkit/eventually';
 import { WsConnection } from '@hub/testkit/wsSubscription';
 import { createTestSigner, post, type TestSigner } from '@hub/testkit/gateway/fixtureSubgraphs';
 import { serveJwks } from '@hub/testkit/gateway/jwksServer';
@@ -57,11 +58,7 @@ describe('subscriptions across gateway replicas', () => {
       return connection.subscribe<TickData>(TICKS_SUBSCRIPTION);
     });
     // Each replica holds its own upstream stream; the subgraph process listens once on Redis.
-    const deadline = Date.now() + 15_000;
-    while (fixtures.eventsSubscribeCount() < subscribedBefore + 2) {
-      if (Date.now() > deadline) throw new Error('the replicas did not both subscribe upstream');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(() => fixtures.eventsSubscribeCount() >= subscribedBefore + 2, 15_000, 'both replicas subscribed upstream');
     await fixtures.waitForListeners(orgId);
 
     const response = await post(urls[0]!, { query: 'mutation { emitTick(seq: 42, itemId: "x") }' }, { authorization: `Bearer ${token}` });

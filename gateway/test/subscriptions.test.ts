@@ -83,9 +83,11 @@ describe('federated subscriptions through the gateway', () => {
       expect(results.map((result) => result.data?.ticks.seq)).toEqual(Array.from({ length: 1000 }, (_, seq) => seq));
       expect(results.every((result) => result.data?.ticks.tenant === orgId)).toBe(true);
     }
-    // Nothing more arrives later either.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(subscriptions.map((subscription) => subscription.results.length)).toEqual([1000, 1000]);
+    // Nothing more arrives later either: a marker tick per tenant comes after anything wrongly sent
+    // (a repeat, the other tenant's tick).
+    await Promise.all(tenants.map((orgId) => fixtures.publishTick(orgId, 1000)));
+    for (const subscription of subscriptions) expect((await subscription.waitFor(1001, 10_000)).at(-1)?.data?.ticks.seq).toBe(1000);
+    expect(subscriptions.map((subscription) => subscription.results.length)).toEqual([1001, 1001]);
   });
 
   it('ends the live subscriptions of a revoked token with TOKEN_REVOKED and keeps the others', async () => {

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createGateway, gatewayConfigFrom, type Gateway } from '../src';
 import { composeFixtures, post, startFixtureSubgraph, type FixtureSubgraph } from '@hub/testkit/gateway/fixtureSubgraphs';
+import { eventually } from '@hub/testkit/eventually';
 
 const V1 = 'type Query { greeting: String }';
 const V2 = 'type Query { greeting: String farewell: String }';
@@ -52,18 +53,10 @@ describe('hot-reloaded supergraph under load', () => {
     expect((await farewell()).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     await writeFile(path, composeFixtures([{ name: 'greeter', url: v2.url, typeDefs: V2 }]));
-    const deadline = Date.now() + 10_000;
-    while ((await farewell()).body.data?.farewell !== 'bye') {
-      if (Date.now() > deadline) throw new Error('new supergraph was not applied');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(async () => (await farewell()).body.data?.farewell === 'bye', 10_000, 'the new supergraph applied');
 
     await writeFile(path, 'schema @link(url: "https://specs.apollo.dev/link/v1.0") { query: Query } type Query {');
-    const rejectDeadline = Date.now() + 10_000;
-    while (!logLines.some((line) => line.includes('supergraph rejected'))) {
-      if (Date.now() > rejectDeadline) throw new Error('broken supergraph was not reported');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(() => logLines.some((line) => line.includes('supergraph rejected')), 10_000, 'the broken supergraph reported');
     // The previous (valid) supergraph keeps serving, new field included.
     expect((await farewell()).body).toEqual({ data: { farewell: 'bye' } });
 

@@ -41,14 +41,39 @@ describe('browser: a page on another origin logs in and subscribes; a foreign or
   }
 
   /** A config change by another client (the test process), seen by the page's subscription. */
-  async function setConfig(service: string, value: unknown): Promise<void> {
-    const response = await stack.query(SET_CONFIG, { input: { service, key: 'colour', value, reason: 'browser test' } }, account.token);
+  async function setConfig(service: string, value: unknown, key = 'colour'): Promise<void> {
+    const response = await stack.query(SET_CONFIG, { input: { service, key, value, reason: 'browser test' } }, account.token);
     expect(response.errors).toBeUndefined();
   }
 
+  /** The `colour` values (and errors) the page received, once there are `count`; `attached`'s probes are another key. */
   async function receivedValues(page: Page, count: number): Promise<unknown[]> {
-    await page.waitForFunction((expected) => hubOf().state.events.length >= expected, count, { timeout: 15_000 });
-    return page.evaluate(() => hubOf().state.events.map((event) => event.data?.configChanged?.value));
+    await page.waitForFunction(
+      (expected) => hubOf().state.events.filter((event) => event.errors || event.data?.configChanged?.key === 'colour').length >= expected,
+      count,
+      { timeout: 15_000 },
+    );
+    return page.evaluate(() =>
+      hubOf().state.events.filter((event) => event.errors || event.data?.configChanged?.key === 'colour').map((event) => event.data?.configChanged?.value),
+    );
+  }
+
+  /**
+   * Resolves once the page's (new) subscription is live end to end: changes a `probe` key until the
+   * page receives one more probe. A change made before plattform listens is (correctly) never
+   * delivered, so the test makes its own only after this.
+   */
+  async function attached(page: Page, service: string): Promise<void> {
+    const probes = () => page.evaluate(() => hubOf().state.events.filter((event) => event.data?.configChanged?.key === 'probe').length);
+    const before = await probes();
+    for (let probe = 1; (await probes()) === before; probe += 1) {
+      if (probe > 40) throw new Error('no probe change reached the page');
+      await setConfig(service, `probe ${probe}`, 'probe');
+      // Returns as soon as the probe arrives; after 250 ms the next probe is sent.
+      await page
+        .waitForFunction((seen) => hubOf().state.events.filter((event) => event.data?.configChanged?.key === 'probe').length > seen, before, { timeout: 250 })
+        .catch(() => undefined);
+    }
   }
 
   beforeAll(async () => {
@@ -73,7 +98,7 @@ describe('browser: a page on another origin logs in and subscribes; a foreign or
     await page.evaluate(([query, name]) => hubOf().subscribeOverWebSocket(query!, { service: name }), [CONFIG_CHANGED, service]);
     await page.waitForFunction(() => hubOf().state.tokensSent.length === 1);
     // The subscription is registered before the first change (nothing to resume from here).
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await attached(page, service);
     await setConfig(service, 'red');
     expect(await receivedValues(page, 1)).toEqual(['red']);
 
@@ -82,7 +107,7 @@ describe('browser: a page on another origin logs in and subscribes; a foreign or
       hubOf().dropWebSocket();
     });
     await page.waitForFunction(() => hubOf().state.tokensSent.length === 2, undefined, { timeout: 10_000 });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await attached(page, service);
     await setConfig(service, 'green');
     expect(await receivedValues(page, 2)).toEqual(['red', 'green']);
     const state = await page.evaluate(() => hubOf().state);
@@ -97,7 +122,7 @@ describe('browser: a page on another origin logs in and subscribes; a foreign or
     const service = `sse-${randomUUID().slice(0, 8)}`;
     await page.evaluate(([email, password]) => hubOf().login(email!, password!), [account.email, account.password]);
     await page.evaluate(([query, name]) => hubOf().subscribeOverSse(query!, { service: name }), [CONFIG_CHANGED, service]);
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await attached(page, service);
     await setConfig(service, 'blue');
     expect(await receivedValues(page, 1)).toEqual(['blue']);
     expect(await page.evaluate(() => hubOf().state.errors)).toEqual([]);
@@ -109,7 +134,7 @@ describe('browser: a page on another origin logs in and subscribes; a foreign or
     const service = `es-${randomUUID().slice(0, 8)}`;
     await page.evaluate(([email, password]) => hubOf().login(email!, password!), [account.email, account.password]);
     await page.evaluate(([query, name]) => hubOf().subscribeWithEventSource(query!, { service: name }), [CONFIG_CHANGED, service]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await attached(page, service);
     await setConfig(service, 'amber');
     await setConfig(service, 'violet');
     expect(await receivedValues(page, 2)).toEqual(['amber', 'violet']);
@@ -122,8 +147,10 @@ describe('browser: a page on another origin logs in and subscribes; a foreign or
     await setConfig(service, 'olive');
     await page.evaluate(([query, name, from]) => hubOf().subscribeWithEventSource(query!, { service: name }, from!), [CONFIG_CHANGED, service, lastEventId]);
     expect(await receivedValues(page, 4)).toEqual(['amber', 'violet', 'teal', 'olive']);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await page.evaluate(() => hubOf().state.events.length)).toBe(4);
+    // Marker: one more change. A repeat of a resumed event, sent wrongly, would have come first.
+    await setConfig(service, 'marker');
+    expect(await receivedValues(page, 5)).toEqual(['amber', 'violet', 'teal', 'olive', 'marker']);
+    expect(await page.evaluate(() => hubOf().state.events.filter((event) => event.data?.configChanged?.key === 'colour').length)).toBe(5);
     expect(await page.evaluate(() => hubOf().state.errors)).toEqual([]);
     await page.close();
   });

@@ -10,3 +10,15 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Reads `read` until `done` holds of the value and returns it. After `timeoutMs` of a quiet machine
+ * it returns the last value read instead of throwing, so that the test's own assertions on the value
+ * say what is wrong.
+ */
+export async function readUntil<T>(read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  let value = await read();
+  if (done(value)) return value;
+  await eventually(async () => done((value = await read())), timeoutMs, 'a reading').catch(() => undefined);
+  return value;
+}

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, Socket, type AddressInfo } from 'node:net';
+import { eventually } from './eventually';
 
 /** A loopback port nobody listens on right now. */
 async function freePort(): Promise<number> {
@@ -54,11 +55,11 @@ export class RedisServer {
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     child.once('exit', () => process.off('exit', killOnExit));
-    const deadline = Date.now() + 10_000;
-    while (!(await answersPing(this.port))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const answering = async () => {
+      if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}) on port ${this.port}`);
+      return answersPing(this.port);
+    };
+    await eventually(answering, 10_000, `redis-server answering on port ${this.port}`);
   }
 
   /** Freezes it (SIGSTOP): connections stay open and nothing answers, as a hung server does. */

@@ -2,16 +2,25 @@ import Redis from 'ioredis';
 import { eventually } from './eventually';
 
 /**
+ * Resolves once the Redis channel has a subscriber (asked over `redis`, a client of the test's own).
+ * Buses subscribe lazily, and an event published before anyone listens is (correctly) never
+ * delivered: a test causes its event only after this. (A process subscribes to a channel once for
+ * all its listeners, so the count tells "someone there listens", not how many.)
+ */
+export async function untilSubscribedOnRedis(redis: Redis, channel: string, timeoutMs = 10_000): Promise<void> {
+  await eventually(async () => Number(((await redis.pubsub('NUMSUB', channel)) as [string, number | string])[1]) > 0, timeoutMs, `a subscriber on ${channel}`);
+}
+
+/**
  * Runs `subscribe`, then waits until the Redis channel has a subscriber: a subscription made in
  * another process (a replica) is live once that process listens there. Where a test used to sleep
- * "long enough for the subscription to attach". (A process subscribes to a channel once for all
- * its listeners, so the count tells "someone there listens", not how many.)
+ * "long enough for the subscription to attach".
  */
 export async function subscribedOnRedis<T>(redisUrl: string, channel: string, subscribe: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
   const redis = new Redis(redisUrl);
   try {
     const subscription = await subscribe();
-    await eventually(async () => Number(((await redis.pubsub('NUMSUB', channel)) as [string, number | string])[1]) > 0, timeoutMs, `a subscriber on ${channel}`);
+    await untilSubscribedOnRedis(redis, channel, timeoutMs);
     return subscription;
   } finally {
     redis.disconnect();

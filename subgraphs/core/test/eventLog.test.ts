@@ -20,6 +20,7 @@ import {
   type EventBus,
 } from '../src';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { eventually } from '@hub/testkit/eventually';
 
 const settings = databaseSettings('core_event_log_test');
 const TYPE = 'test.tick.recorded';
@@ -89,15 +90,13 @@ describe('outbox as an event log: sequence, replay, retention', () => {
     return new SubscriptionEvents(bus, log, request);
   }
 
-  async function settled(): Promise<void> {
+  async function outboxDrained(): Promise<void> {
     for (const each of relays) await each.flush();
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${settings.schema}.outbox WHERE published_at IS NULL`);
-      if (rows[0].n === 0) return;
-      if (Date.now() > deadline) throw new Error('outbox not drained');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually(
+      async () => (await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${settings.schema}.outbox WHERE published_at IS NULL`)).rows[0]!.n === 0,
+      5_000,
+      'outbox drained',
+    );
   }
 
   beforeAll(async () => {
@@ -133,7 +132,7 @@ describe('outbox as an event log: sequence, replay, retention', () => {
       throw new Error(`${error.message}; the tenant's outbox rows: ${rows[0].total}, unpublished: ${rows[0].unpublished}`);
     });
     await first.return?.();
-    await settled();
+    await outboxDrained();
     // Early in a fresh log: the replay crosses from one-digit to two-digit sequences, which a
     // text ordering would get wrong.
     const resumeFrom = `${settings.schema}:${seen[4]!.sequence}`;
@@ -175,7 +174,7 @@ describe('outbox as an event log: sequence, replay, retention', () => {
   it('a fresh stream that asks for positions starts at the published head and misses nothing after it', async () => {
     const orgId = randomUUID();
     for (let n = 1; n <= 5; n += 1) await record(orgId, n);
-    await settled();
+    await outboxDrained();
     const request = events({ positionsRequested: true });
     const stream = await request.open({ types: [TYPE], orgId });
     const head = Number(request.startPosition!.split(':')[1]);
@@ -196,7 +195,7 @@ describe('outbox as an event log: sequence, replay, retention', () => {
       await record(theirs, 1000 + n);
       if (n % 5 === 0) await record(null, 9000 + n);
     }
-    await settled();
+    await outboxDrained();
     const replay = await events({ positionsRequested: true, resumeFrom: start.startPosition }).open({
       types: [TYPE, GLOBAL_TYPE],
       orgId: mine,
@@ -234,7 +233,7 @@ describe('outbox as an event log: sequence, replay, retention', () => {
     const start = events({ positionsRequested: true });
     await (await start.open({ types: [TYPE], orgId })).return?.();
     for (let n = 1; n <= 5; n += 1) await record(orgId, n);
-    await settled();
+    await outboxDrained();
     const head = events({ positionsRequested: true });
     await (await head.open({ types: [TYPE], orgId })).return?.();
 
@@ -246,7 +245,7 @@ describe('outbox as an event log: sequence, replay, retention', () => {
     const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${settings.schema}.outbox WHERE org_id = $1`, [orgId]);
     expect(rows[0].n).toBe(1);
     for (const each of relays) await each.start();
-    await settled();
+    await outboxDrained();
 
     const tooOld = events({ positionsRequested: true, resumeFrom: start.startPosition }).open({ types: [TYPE], orgId });
     await expect(tooOld).rejects.toMatchObject({ code: 'RESUME_POINT_EXPIRED', details: { reason: 'EXPIRED' } });

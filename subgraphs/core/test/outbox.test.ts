@@ -21,7 +21,7 @@ import {
 } from '../src';
 import { TcpProxy } from '@hub/testkit/tcpProxy';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
-import { eventually } from '@hub/testkit/eventually';
+import { eventually, readUntil } from '@hub/testkit/eventually';
 
 const SUBGRAPH = 'core_outbox_test';
 const settings = databaseSettings(SUBGRAPH);
@@ -55,14 +55,8 @@ describe('transactional outbox → relay → Redis', () => {
   let closeDataSource: () => Promise<void>;
 
   /** The relay marks rows published in the transaction that publishes them: wait for its commit. */
-  async function settledUnpublishedCount(): Promise<number> {
-    const deadline = Date.now() + 5000;
-    let count = await unpublishedCount();
-    while (count > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      count = await unpublishedCount();
-    }
-    return count;
+  function unpublishedCountOnceCommitted(): Promise<number> {
+    return readUntil(unpublishedCount, (count) => count === 0, 5000);
   }
 
   async function unpublishedCount(): Promise<number> {
@@ -132,7 +126,7 @@ describe('transactional outbox → relay → Redis', () => {
       data: { body: 'committed' },
     });
     expect(new Date(event.time).getTime()).not.toBeNaN();
-    expect(await settledUnpublishedCount()).toBe(0);
+    expect(await unpublishedCountOnceCommitted()).toBe(0);
   });
 
   it('never publishes an event whose transaction rolled back', async () => {
@@ -169,6 +163,6 @@ describe('transactional outbox → relay → Redis', () => {
     expect(sequences.every((sequence) => Number.isInteger(sequence))).toBe(true);
     expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
     expect(new Set(sequences).size).toBe(3);
-    expect(await settledUnpublishedCount()).toBe(0);
+    expect(await unpublishedCountOnceCommitted()).toBe(0);
   });
 });

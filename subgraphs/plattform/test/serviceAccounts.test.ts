@@ -12,6 +12,7 @@ import {
   type ServiceCredential,
 } from '@hub/testkit/serviceAccounts';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { readUntil } from '@hub/testkit/eventually';
 import { addMemberAndLogin, signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { postGraphQLSigningSubgraphs } from '@hub/testkit/gatewaySignature';
 
@@ -228,13 +229,9 @@ describe('service accounts: creation, client-credentials exchange, grants, isola
     }
   });
 
-  async function refusedWithin(request: () => Promise<GraphQLResponse<unknown>>, ms: number): Promise<boolean> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (errorCodes(await request()).includes('UNAUTHENTICATED')) return true;
-      if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  /** Whether `request` is refused within `ms` of a quiet machine (stretched on a busy one). */
+  function refusedWithin(request: () => Promise<GraphQLResponse<unknown>>, ms: number): Promise<boolean> {
+    return readUntil(async () => errorCodes(await request()).includes('UNAUTHENTICATED'), (refused) => refused, ms);
   }
 
   async function drain(token: string, agentId: string): Promise<void> {

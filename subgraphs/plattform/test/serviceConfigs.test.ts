@@ -131,17 +131,17 @@ describe('service configs', () => {
     const key = `audit${randomUUID().slice(0, 8)}`;
     const before = new Date();
     await set(tenantA, { service: 'audit-demo', key, value: 1, reason: 'one' });
-    const middle = new Date();
-    await new Promise((resolve) => setTimeout(resolve, 20));
     await set(tenantA, { service: 'audit-demo', key, value: 2, reason: 'two' });
-    const query = 'query($f: ConfigHistoryFilter) { configHistory(filter: $f) { version reason actor { id } } }';
-    const all = await stack.query<{ configHistory: Array<{ version: number; actor: { id: string } }> }>(
+    const query = 'query($f: ConfigHistoryFilter) { configHistory(filter: $f) { version reason changedAt actor { id } } }';
+    const all = await stack.query<{ configHistory: Array<{ version: number; changedAt: string; actor: { id: string } }> }>(
       query,
       { f: { service: 'audit-demo', from: before.toISOString() } },
       tenantA.token,
     );
     expect(all.data!.configHistory.map((row) => row.version)).toEqual([2, 1]);
     expect(all.data!.configHistory[0]!.actor.id).toBe(tenantA.userId);
+    // The second change's own time as the (exclusive) upper bound: the range holds the first alone.
+    const middle = new Date(all.data!.configHistory[0]!.changedAt);
     const early = await stack.query<{ configHistory: Array<{ version: number }> }>(
       query,
       { f: { service: 'audit-demo', from: before.toISOString(), to: middle.toISOString() } },
@@ -202,7 +202,12 @@ describe('service configs', () => {
         const ofB: unknown[] = [];
         for (let index = 0; index < 5; index += 1) ofB.push((await subscriberB.next()).data?.configChanged.value);
         expect(ofB).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Markers: one more change of each tenant. Whatever was wrongly sent to either subscriber
+        // before it (the other tenant's change, a repeat) would come first.
+        await set(tenantB, { service, key: 'label', value: 'b-marker', reason: 'tenant b' });
+        await set(tenantA, { service, key: 'label', value: 'a-marker', reason: 'tenant a' });
+        expect((await subscriberA.next()).data?.configChanged.value).toBe('a-marker');
+        expect((await subscriberB.next()).data?.configChanged.value).toBe('b-marker');
         expect(subscriberA.pending()).toBe(0);
         expect(subscriberB.pending()).toBe(0);
       } finally {

@@ -3,17 +3,10 @@ import { databaseSettings } from '@hub/core';
 import { Client } from 'pg';
 import { errorCodes } from '@hub/testkit/graphqlClient';
 import { TEST_DATABASE_URL } from '@hub/testkit/testEnvironment';
+import { readUntil } from '@hub/testkit/eventually';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createOrganization, ORGANIZATION_FIELDS, tokenFor } from './support/tenantHelpers';
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('createOrganization (saga with the default `none` provisioner)', () => {
   let stack: TestStack;
@@ -58,7 +51,7 @@ describe('createOrganization (saga with the default `none` provisioner)', () => 
 
   it('publishes each status change through the outbox', async () => {
     const org = (await createOrganization(stack, alice.token, 'Saga Events')).data!.createOrganization;
-    const rows = await waitFor(
+    const rows = await readUntil(
       async () =>
         (
           await admin.query<{ type: string; data: { status?: string }; published: boolean }>(
@@ -67,6 +60,7 @@ describe('createOrganization (saga with the default `none` provisioner)', () => 
           )
         ).rows,
       (found) => found.length > 0 && found.every((row) => row.published),
+      5000,
     );
     expect(rows.map((row) => [row.type, row.data.status ?? null])).toEqual([
       ['plattform.organization.status_changed', 'PENDING'],

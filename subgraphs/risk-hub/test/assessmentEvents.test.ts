@@ -1,9 +1,10 @@
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
 import { signUpAccount } from '@hub/testkit/testStack';
-import { APPROVE, CREATE, REJECT, SUBMIT } from './support/operations';
+import { APPROVE, CREATE, REJECT, REVISE, SUBMIT } from './support/operations';
 import { createTeam, expectData, startRiskHubStack, type RiskHubStack, type TestTeam } from './support/riskHubStack';
 import { SseSubscription } from '@hub/testkit/sseSubscription';
 import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
+import { eventually } from '@hub/testkit/eventually';
 
 const EVENTS = /* GraphQL */ `
   subscription($assessmentId: ID) {
@@ -76,11 +77,23 @@ describe('risk assessment events: outbox → Redis → subscription over SSE (di
     // they are legitimately delivered, so the assertions look at the events caused afterwards.
     const later = (subscription: SseSubscription<EventView>) =>
       subscription.results.filter((result) => result.errors || result.data!.riskAssessmentEvents.type !== 'risk.assessment.created');
-    for (let waited = 0; later(filtered).length < 2 && waited < 5000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const results = later(filtered);
+    // Each event reads the assessment as it is when delivered: the marker below changes `first`
+    // only after the two events under test have arrived.
+    await eventually(() => later(filtered).length >= 2, 5000, 'two events on the filtered subscription');
+    // Marker: `first` revised and submitted again, a later event on both subscriptions. Whatever
+    // was wrongly sent to either before it (the other assessment's events, a repeat) came first.
+    await expectData(hub.query(REVISE, { id: first }, team.admin.token));
+    await expectData(hub.query(SUBMIT, { id: first }, team.member.token));
+    const beforeMarker = (subscription: SseSubscription<EventView>) => {
+      const events = later(subscription);
+      const submissionsOfFirst = events.flatMap((result, index) => {
+        const event = result.data?.riskAssessmentEvents;
+        return event?.type === 'risk.assessment.submitted' && event.assessmentId === first ? [index] : [];
+      });
+      return submissionsOfFirst.length >= 2 ? events.slice(0, submissionsOfFirst[1]) : null;
+    };
+    await eventually(() => beforeMarker(filtered) !== null && beforeMarker(everything) !== null, 5000, 'the marker on both subscriptions');
+    const results = beforeMarker(filtered)!;
     expect(results).toHaveLength(2);
     expect(results.map((result) => result.errors)).toEqual([undefined, undefined]);
     expect(filtered.results.every((result) => result.data!.riskAssessmentEvents.assessmentId === first)).toBe(true);
@@ -97,11 +110,8 @@ describe('risk assessment events: outbox → Redis → subscription over SSE (di
     expect(new Set(events.map((event) => event.id)).size).toBe(2);
     expect(Date.parse(events[1]!.time)).not.toBeNaN();
 
-    for (let waited = 0; later(everything).length < 4 && waited < 5000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
     expect(everything.results[0]!.data!.riskAssessmentEvents.type).toBe('risk.assessment.created');
-    const types = later(everything).map((result) => result.data!.riskAssessmentEvents);
+    const types = beforeMarker(everything)!.map((result) => result.data!.riskAssessmentEvents);
     expect(types.map((event) => [event.type, event.assessmentId])).toEqual([
       ['risk.assessment.submitted', other],
       ['risk.assessment.submitted', first],
@@ -119,7 +129,9 @@ describe('risk assessment events: outbox → Redis → subscription over SSE (di
     const strangerAssessment = await create('Stranger secret', stranger.token);
     await theirs.waitFor(1);
     expect(theirs.results.map((result) => result.data!.riskAssessmentEvents.assessmentId)).toEqual([strangerAssessment]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Marker: a later event of my tenant. Had the stranger's event been sent to me, it came first.
+    const marker = await create('warm-up marker');
+    await eventually(() => JSON.stringify(mine.results).includes(marker), 5000, 'the marker event of my tenant');
     expect(JSON.stringify(mine.results)).not.toContain(strangerAssessment);
     expect(mine.results.every((result) => String(result.data!.riskAssessmentEvents.data.title).startsWith('warm-up'))).toBe(true);
   });

@@ -5,6 +5,7 @@ import { ADD_HAZARD, ADD_MEASURE, CREATE, daysFromToday } from './support/operat
 import { expectData, startRiskHubStack, type RiskHubStack } from './support/riskHubStack';
 import { SseSubscription } from '@hub/testkit/sseSubscription';
 import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
+import { eventually } from '@hub/testkit/eventually';
 
 const OVERDUE_EVENTS = 'subscription { riskAssessmentEvents { type measureId assessmentId data } }';
 
@@ -22,6 +23,7 @@ describe('scheduled overdue check', () => {
   let eventsB: SseSubscription<OverdueEvent>;
   const overdue: Record<string, string[]> = {};
   const notOverdue: string[] = [];
+  const hazards: Record<string, string> = {};
 
   async function measure(account: TestAccount, hazardId: string, dueInDays: number): Promise<string> {
     const data = await expectData(hub.query<{ addMeasure: { id: string } }>(
@@ -35,12 +37,27 @@ describe('scheduled overdue check', () => {
       ADD_HAZARD, { a: id, input: { description: 'Slips', category: 'Mechanical', likelihood: 3, severity: 2 } }, account.token))).addHazard.id;
   }
 
-  async function overdueEvents(subscription: SseSubscription<OverdueEvent>) {
+  function overdueEvents(subscription: SseSubscription<OverdueEvent>) {
     return subscription.results.map((result) => result.data!.riskAssessmentEvents).filter((event) => event.type === 'risk.measure.overdue');
   }
 
-  async function settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 8));
+  function reportsOf(subscription: SseSubscription<OverdueEvent>, measureId: string) {
+    return overdueEvents(subscription).filter((event) => event.measureId === measureId);
+  }
+
+  /**
+   * Adds a measure overdue since yesterday for each tenant and waits for its report on the tenant's
+   * stream: a run that began after it was added reported it, and runs never overlap, so every run
+   * before — and whatever those reported again — came first on the same stream. Each marker is an
+   * overdue measure like the others (kept in `overdue`).
+   */
+  async function markerRun(...accounts: TestAccount[]): Promise<void> {
+    const markers = await Promise.all(accounts.map(async (account) => [account, await measure(account, hazards[account.orgId]!, -1)] as const));
+    for (const [account, marker] of markers) {
+      overdue[account.orgId]!.push(marker);
+      const events = account === tenantA ? eventsA : eventsB;
+      await eventually(() => reportsOf(events, marker).length > 0, 10_000, `the overdue report of marker ${marker}`);
+    }
   }
 
   beforeAll(async () => {
@@ -52,6 +69,7 @@ describe('scheduled overdue check', () => {
     // The first `created` event on each stream shows the subscription is attached.
     for (const [account, events] of [[tenantA, eventsA], [tenantB, eventsB]] as const) {
       const hazard = await plan(account);
+      hazards[account.orgId] = hazard;
       await events.waitFor(1);
       overdue[account.orgId] = [await measure(account, hazard, -1), await measure(account, hazard, -30)];
       notOverdue.push(await measure(account, hazard, 0), await measure(account, hazard, 7));
@@ -72,10 +90,16 @@ describe('scheduled overdue check', () => {
   });
 
   it('emits risk.measure.overdue once per overdue measure, for every tenant, over many check intervals', async () => {
-    await settle();
-    await settle();
-    const a = await overdueEvents(eventsA);
-    const b = await overdueEvents(eventsB);
+    const first = { [tenantA.orgId]: [...overdue[tenantA.orgId]!], [tenantB.orgId]: [...overdue[tenantB.orgId]!] };
+    await eventually(
+      () => first[tenantA.orgId]!.every((id) => reportsOf(eventsA, id).length > 0) && first[tenantB.orgId]!.every((id) => reportsOf(eventsB, id).length > 0),
+      10_000,
+      'the first overdue reports',
+    );
+    // Several more scheduled runs after those: none reports a measure again.
+    for (let round = 0; round < 3; round += 1) await markerRun(tenantA, tenantB);
+    const a = overdueEvents(eventsA);
+    const b = overdueEvents(eventsB);
     expect(a.map((event) => event.measureId).sort()).toEqual([...overdue[tenantA.orgId]!].sort());
     expect(b.map((event) => event.measureId).sort()).toEqual([...overdue[tenantB.orgId]!].sort());
     expect(a[0]!.data).toMatchObject({ ownerId: tenantA.userId, status: 'OPEN' });
@@ -105,19 +129,22 @@ describe('scheduled overdue check', () => {
 
   it('concurrent runs (scheduler plus manual runs) still report a new overdue measure exactly once', async () => {
     const late = await measure(tenantB, await plan(tenantB), -2);
+    overdue[tenantB.orgId]!.push(late);
     const manual = await Promise.all([1, 2, 3].map(() => hub.hub.services.overdue.runOnce()));
-    await settle();
+    await eventually(() => reportsOf(eventsB, late).length > 0, 10_000, 'the report of the late measure');
+    await markerRun(tenantB);
     const reportedByManualRuns = manual.flat().filter((id) => id === late).length;
     expect(reportedByManualRuns).toBeLessThanOrEqual(1);
-    const events = (await overdueEvents(eventsB)).filter((event) => event.measureId === late);
+    const events = reportsOf(eventsB, late);
     expect(events).toHaveLength(1);
   });
 
   it('a new due date is a new deadline: reported again once when that one passes', async () => {
     const [measureId] = overdue[tenantA.orgId]!;
     await expectData(hub.query('mutation($id: ID!, $d: Date!) { updateMeasure(id: $id, input: { dueDate: $d }) { id } }', { id: measureId, d: daysFromToday(-3) }, tenantA.token));
-    await settle();
-    const events = (await overdueEvents(eventsA)).filter((event) => event.measureId === measureId);
+    await eventually(() => reportsOf(eventsA, measureId!).length >= 2, 10_000, 'the report of the new deadline');
+    await markerRun(tenantA);
+    const events = reportsOf(eventsA, measureId!);
     expect(events).toHaveLength(2);
   });
 });

@@ -6,6 +6,7 @@ import { tradingModule } from '../src/tradingSubgraph';
 import type { SseSubscription } from '@hub/testkit/sseSubscription';
 import { tradingApi } from './support/tradingApi';
 import { subscribeSignedSse } from '@hub/testkit/gatewaySignature';
+import { untilSubscribedOnRedis } from '@hub/testkit/redisSubscribers';
 
 const ORDER_UPDATES = `subscription($id: ID!) {
   orderUpdates(portfolioId: $id) { order { id status filledQuantity } execution { quantity price fees } }
@@ -51,14 +52,7 @@ describe('trading subscriptions over SSE', () => {
   }
 
   /** The bus subscribes lazily; wait until Redis has a subscriber on the tenant's channel. */
-  async function untilSubscribed(channel: string): Promise<void> {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      const [, count] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(count) > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`nobody subscribed to ${channel}`);
-  }
+  const untilSubscribed = (channel: string) => untilSubscribedOnRedis(redis, channel, 5000);
 
   it('the stack really runs on Redis', () => {
     expect(stack.hubs.trading!.eventBus.kind).toBe('redis');

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { eventually } from '../eventually';
 
 /** A raw graphql-transport-ws socket: sends exactly what a test says, records what comes back. */
 export class RawSocket {
@@ -28,13 +29,11 @@ export class RawSocket {
   }
 
   async waitFor(match: (message: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(this.messages)}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    let found: Record<string, unknown> | undefined;
+    await eventually(() => (found = this.messages.find(match)) !== undefined, timeoutMs, 'a matching message').catch(() => {
+      throw new Error(`no matching message; got ${JSON.stringify(this.messages)}`);
+    });
+    return found!;
   }
 
   close(): void {

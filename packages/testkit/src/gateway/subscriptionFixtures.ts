@@ -17,7 +17,7 @@ import Redis from 'ioredis';
 import { FixtureJournal, type JournalEntry } from './fixtureJournal';
 import { composeFixtures, FEDERATION_LINK } from './fixtureSubgraphs';
 import { usePositionedEvents, type PositionedEvent } from './positionedEvents';
-import { machineTime } from '../machineTime';
+import { eventually } from '../eventually';
 
 /**
  * Three real subgraphs for subscription tests: `events` owns `Subscription.ticks` (fed by Redis
@@ -219,13 +219,14 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
   let eventsRunning = true;
 
   const waitForListeners = async (channel: string, count: number, timeoutMs: number, started: () => boolean = () => true): Promise<void> => {
-    const deadline = Date.now() + machineTime(timeoutMs);
-    for (;;) {
-      const [, listeners] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(listeners) === count && started()) return;
-      if (Date.now() > deadline) throw new Error(`no ${count} listeners on ${channel} within ${timeoutMs} ms (have ${listeners})`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    let listeners = 0;
+    const reached = async () => {
+      listeners = Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+      return listeners === count && started();
+    };
+    await eventually(reached, timeoutMs, `${count} listeners on ${channel}`).catch(() => {
+      throw new Error(`no ${count} listeners on ${channel} within ${timeoutMs} ms (have ${listeners})`);
+    });
   };
 
   return {

@@ -1,15 +1,12 @@
+import { readUntil } from '@hub/testkit/eventually';
 import type { TestAccount, TestStack } from '@hub/testkit/testStack';
 import type { AgentServices } from '../../src/services';
 
 const SET_CONFIG = `mutation($input: SetConfigInput!) { setConfig(input: $input) { version } }`;
 
-async function appliedWithin(read: () => unknown, expected: unknown, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (JSON.stringify(read()) !== JSON.stringify(expected)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
+/** Whether `read` gives `expected` within `ms` of a quiet machine (stretched on a busy one). */
+function appliedWithin(read: () => unknown, expected: unknown, ms: number): Promise<boolean> {
+  return readUntil(() => JSON.stringify(read()) === JSON.stringify(expected), (applied) => applied, ms);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { HubSubgraphModule } from '@hub/core';
 import { TEST_REDIS_URL } from '@hub/testkit/testEnvironment';
+import { readUntil } from '@hub/testkit/eventually';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 import { createAgentModule } from '../../src/agentSubgraph';
 import { GatewayClient } from '../../worker/gatewayClient';
@@ -76,17 +77,30 @@ describe('reference worker over the gateway', () => {
     try {
       const taskId = await create({ type: 'report.compile', input: { title: 'Slow', findings: [] } });
       let steps = 0;
+      // The task runs two steps, then waits for the test to cancel it, then goes on step by step:
+      // the worker has to notice the cancellation on its own (heartbeat or progress report).
+      let reachedSecondStep!: () => void;
+      const atSecondStep = new Promise<void>((resolve) => (reachedSecondStep = resolve));
+      let cancelled!: () => void;
+      const afterCancel = new Promise<void>((resolve) => (cancelled = resolve));
       const slowCompile: Performer = async (_task, { progress }) => {
         for (steps = 1; steps <= 20; steps += 1) {
           await progress(steps / 20, `step ${steps}`);
-          await new Promise((resolve) => setTimeout(resolve, 200));
+          if (steps === 2) {
+            reachedSecondStep();
+            await afterCancel;
+          }
         }
         return { markdown: '', counts: { info: 0, warning: 0, critical: 0 } };
       };
       const worker = new ReferenceWorker({ gateway, name: 'reference-3', performers: { 'report.compile': slowCompile } });
       const running = worker.runOnce();
-      while (steps < 2) await new Promise((resolve) => setTimeout(resolve, 50));
-      dataOf(await stack.query('mutation($id: ID!) { cancelAgentTask(id: $id) { id } }', { id: taskId }, tenant.token));
+      await atSecondStep;
+      try {
+        dataOf(await stack.query('mutation($id: ID!) { cancelAgentTask(id: $id) { id } }', { id: taskId }, tenant.token));
+      } finally {
+        cancelled();
+      }
       expect(await running).toEqual({ taskId, outcome: 'stopped' });
       expect(steps).toBeLessThan(20);
       expect((await read(taskId)).status).toBe('CANCELLED');
@@ -102,13 +116,11 @@ describe('reference worker over the gateway', () => {
     const worker = new ReferenceWorker({ gateway, name: 'reference-loop', performers: PERFORMERS, idlePollMs: 100 });
     worker.start();
     try {
-      const deadline = Date.now() + 10_000;
-      let statuses: string[] = [];
-      while (Date.now() < deadline) {
-        statuses = await Promise.all(ids.map(async (id) => (await read(id)).status));
-        if (statuses.every((status) => status === 'SUCCEEDED')) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const statuses = await readUntil(
+        () => Promise.all(ids.map(async (id) => (await read(id)).status)),
+        (now) => now.every((status) => status === 'SUCCEEDED'),
+        10_000,
+      );
       expect(statuses).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
     } finally {
       await worker.stop();
@@ -146,11 +158,11 @@ describe('reference worker over the gateway', () => {
       await stack.query('mutation($id: ID!) { revokeServiceAccount(id: $id, reason: "test") { status } }', { id: own.clientId }, tenant.token),
     );
     // (Its current token was just used; verifiers may reuse a "not revoked" answer for up to 2 s.)
-    let refusal: unknown = null;
-    for (const deadline = Date.now() + 3000; !refusal && Date.now() < deadline; ) {
-      refusal = await ownWorker.register().then(() => null, (error: unknown) => error);
-      if (!refusal) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const refusal = await readUntil(
+      () => ownWorker.register().then(() => null, (error: unknown) => error),
+      (error) => error !== null,
+      3000,
+    );
     expect(refusal).toBeInstanceOf(GraphQLRequestError);
     expect((refusal as GraphQLRequestError).codes).toEqual(['UNAUTHENTICATED']);
   });
