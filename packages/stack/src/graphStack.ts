@@ -46,15 +46,44 @@ export interface RunningSubgraphs {
   stop(): Promise<void>;
 }
 
+/**
+ * Which supergraph.yaml entries a gateway serves: `running` (default) only those it is given URLs
+ * for (an entry left out would leave the gateway pointing at nothing); `all` every entry, those it
+ * has URLs for routed there (npm start: an entry elsewhere keeps its routing_url).
+ */
+type SupergraphEntries = 'running' | 'all';
+
+export interface GatewayStartOptions extends GatewayOptionsOfStack {
+  /**
+   * Where our subgraphs answer (`…/graphql`), by supergraph.yaml name: the gateway serves their
+   * supergraph, composed here. Without it the gateway reads `config.supergraphPath`, as
+   * `gateway/src/main.ts` does (benches whose subgraphs are not ours compose their own).
+   */
+  routing?: Record<string, string>;
+  supergraph?: SupergraphEntries;
+  /** `free` (default) lets the system pick the port; `configured` takes `config.port`. */
+  ports?: Ports;
+  /** Called once the gateway exists, before it listens, with how to stop it (as in SubgraphsOptions). */
+  started?: SubgraphsOptions['started'];
+  /** Wraps the listen, as in SubgraphsOptions. */
+  listening?: SubgraphsOptions['listening'];
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  gatewayServer: RunningServer;
+  /** Where it answers GraphQL (`…/graphql`). */
+  url: string;
+  /** The supergraph it was given (composed from `routing`); null when it reads `config.supergraphPath`. */
+  supergraphSdl: string | null;
+  stop(): Promise<void>;
+}
+
 export interface GraphStackOptions extends SubgraphsOptions {
   /** The gateway's options; the stack supplies the supergraph of the subgraphs it runs. */
   gateway: (subgraphs: RunningSubgraphs) => GatewayOptionsOfStack | Promise<GatewayOptionsOfStack>;
-  /**
-   * Which supergraph.yaml entries the gateway serves: `running` (default) only those this stack
-   * runs (an entry left out would leave the gateway pointing at nothing); `all` every entry, those
-   * it runs routed to where they listen (npm start: an entry elsewhere keeps its routing_url).
-   */
-  supergraph?: 'running' | 'all';
+  /** Which supergraph.yaml entries the gateway serves (default `running`: those this stack runs). */
+  supergraph?: SupergraphEntries;
 }
 
 export interface GraphStack extends RunningSubgraphs {
@@ -109,25 +138,52 @@ export async function startSubgraphs(options: SubgraphsOptions): Promise<Running
   };
 }
 
+/**
+ * Our gateway alone, in this process, listening: against subgraphs started elsewhere (`routing`:
+ * another process, another stack) or, without `routing`, the supergraph at `config.supergraphPath`.
+ */
+export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
+  const { routing, supergraph, ports, started, listening, ...gatewayOptions } = options;
+  const supergraphSdl = routing ? await composeStackSupergraph(routing, supergraph ?? 'running') : null;
+  const gateway = await createGateway(supergraphSdl === null ? gatewayOptions : { ...gatewayOptions, supergraphSdl });
+  started?.('gateway', () => gateway.stop());
+  try {
+    const port = (ports ?? 'free') === 'free' ? 0 : gatewayOptions.config.port;
+    const gatewayServer = await (listening ?? listenAsIs)('gateway', port, () => gateway.listen(port));
+    return { gateway, gatewayServer, url: `${gatewayServer.url}/graphql`, supergraphSdl, stop: () => gateway.stop() };
+  } catch (error) {
+    // As startGraphStack: a caller that tracks what started stops it itself.
+    if (!started) await gateway.stop();
+    throw error;
+  }
+}
+
+/** The supergraph.yaml entries chosen by `entries`, those in `routing` routed to where they listen. */
+async function composeStackSupergraph(routing: Record<string, string>, entries: SupergraphEntries): Promise<string> {
+  const supergraph = await readSupergraphConfig(SUPERGRAPH_YAML);
+  const served = entries === 'all' ? supergraph.subgraphs : supergraph.subgraphs.filter((subgraph) => subgraph.name in routing);
+  return composeSupergraph(served, routing);
+}
+
 /** The subgraphs, then a gateway over the supergraph of exactly those (routed to where they listen). */
 export async function startGraphStack(options: GraphStackOptions): Promise<GraphStack> {
   const subgraphs = await startSubgraphs(options);
   try {
-    const supergraph = await readSupergraphConfig(SUPERGRAPH_YAML);
-    const served = options.supergraph === 'all' ? supergraph.subgraphs : supergraph.subgraphs.filter((subgraph) => subgraph.name in subgraphs.routing);
-    const supergraphSdl = await composeSupergraph(served, subgraphs.routing);
-    const gatewayOptions = await options.gateway(subgraphs);
-    const gateway = await createGateway({ ...gatewayOptions, supergraphSdl });
-    options.started?.('gateway', () => gateway.stop());
-    const port = (options.ports ?? 'free') === 'free' ? 0 : gatewayOptions.config.port;
-    const gatewayServer = await (options.listening ?? listenAsIs)('gateway', port, () => gateway.listen(port));
+    const running = await startGateway({
+      ...(await options.gateway(subgraphs)),
+      routing: subgraphs.routing,
+      supergraph: options.supergraph,
+      ports: options.ports,
+      started: options.started,
+      listening: options.listening,
+    });
     return {
       ...subgraphs,
-      gateway,
-      gatewayServer,
-      supergraphSdl,
+      gateway: running.gateway,
+      gatewayServer: running.gatewayServer,
+      supergraphSdl: running.supergraphSdl!,
       stop: async () => {
-        await gateway.stop();
+        await running.stop();
         await subgraphs.stop();
       },
     };

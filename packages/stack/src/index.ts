@@ -1,1 +1,11 @@
-export { startGraphStack, startSubgraphs, type GraphStack, type GraphStackOptions, type RunningSubgraphs, type SubgraphsOptions } from './graphStack';
+export {
+  startGateway,
+  startGraphStack,
+  startSubgraphs,
+  type GatewayStartOptions,
+  type GraphStack,
+  type GraphStackOptions,
+  type RunningGateway,
+  type RunningSubgraphs,
+  type SubgraphsOptions,
+} from './graphStack';
