@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createLogger } from '@hub/core';
 import { gatewayConfigFrom } from '@hub/gateway';
-import { startGateway } from '@hub/stack';
+import { startGateway } from '@hub/stack/gateway';
 
 /** What the gateway process did between "measure-start" and "measure-end". */
 export interface GatewayUsage {

@@ -1,6 +1,6 @@
 import { createLogger } from '@hub/core';
 import { gatewayConfigFrom } from '@hub/gateway';
-import { startGateway } from '@hub/stack';
+import { startGateway } from '@hub/stack/gateway';
 
 /**
  * Child-process entry: our gateway (@hub/stack's startGateway) on the bench supergraph, which is

@@ -1,6 +1,6 @@
 import { createLogger } from '@hub/core';
 import { gatewayConfigFrom } from '@hub/gateway';
-import { startGateway } from '@hub/stack';
+import { startGateway } from '@hub/stack/gateway';
 import { collectedMemory } from './childDiagnostics';
 import { serveOrchestrator } from './childIpc';
 

@@ -1,16 +1,7 @@
-import { resolve } from 'node:path';
 import type { HubSubgraphDependencies, HubSubgraphModule, HubSubgraphSettings, RunningHubSubgraph, RunningServer } from '@hub/core';
-import { composeSupergraph, createGateway, readSupergraphConfig, type Gateway, type GatewayOptions } from '@hub/gateway';
 import { JWKS_PATH, migratePlattform, startPlattform, type PlattformConfig, type RunningPlattform } from '@hub/plattform';
-
-const SUPERGRAPH_YAML = resolve(__dirname, '../../../supergraph.yaml');
-
-type GatewayOptionsOfStack = Omit<GatewayOptions, 'supergraphSdl'>;
-
-const listenAsIs = (_service: string, _port: number, listen: () => Promise<RunningServer>) => listen();
-
-/** Ports: `free` lets the system pick (tests, benches), `configured` takes each service's own setting (npm start). */
-type Ports = 'free' | 'configured';
+import type { Gateway } from '@hub/gateway';
+import { listenAsIs, startGateway, type GatewayOptionsOfStack, type Listening, type Ports, type Started, type SupergraphEntries } from './gateway';
 
 export interface SubgraphsOptions {
   plattform: PlattformConfig;
@@ -22,9 +13,9 @@ export interface SubgraphsOptions {
   /** What the services share (one bus and denylist in one process); the logger per service. */
   dependencies?: (service: string) => HubSubgraphDependencies;
   /** Called for each thing that has started, with how to stop it (npm start stops them on Ctrl-C). */
-  started?: (name: string, stop: () => Promise<void>) => void;
+  started?: Started;
   /** Wraps each listen (npm start turns "address in use" into the variable that chooses the port). */
-  listening?: (service: string, port: number, listen: () => Promise<RunningServer>) => Promise<RunningServer>;
+  listening?: Listening;
   /** After plattform listens, before the hubs start (npm start seeds the demo tenant here). */
   afterPlattform?: (plattform: RunningPlattform, server: RunningServer) => Promise<void>;
   /** After a hub listens (npm start seeds its demo data). */
@@ -43,39 +34,6 @@ export interface RunningSubgraphs {
   /** Where each subgraph answers (`…/graphql`), by name. */
   routing: Record<string, string>;
   /** Stops the hubs (last first), then plattform. */
-  stop(): Promise<void>;
-}
-
-/**
- * Which supergraph.yaml entries a gateway serves: `running` (default) only those it is given URLs
- * for (an entry left out would leave the gateway pointing at nothing); `all` every entry, those it
- * has URLs for routed there (npm start: an entry elsewhere keeps its routing_url).
- */
-type SupergraphEntries = 'running' | 'all';
-
-export interface GatewayStartOptions extends GatewayOptionsOfStack {
-  /**
-   * Where our subgraphs answer (`…/graphql`), by supergraph.yaml name: the gateway serves their
-   * supergraph, composed here. Without it the gateway reads `config.supergraphPath`, as
-   * `gateway/src/main.ts` does (benches whose subgraphs are not ours compose their own).
-   */
-  routing?: Record<string, string>;
-  supergraph?: SupergraphEntries;
-  /** `free` (default) lets the system pick the port; `configured` takes `config.port`. */
-  ports?: Ports;
-  /** Called once the gateway exists, before it listens, with how to stop it (as in SubgraphsOptions). */
-  started?: SubgraphsOptions['started'];
-  /** Wraps the listen, as in SubgraphsOptions. */
-  listening?: SubgraphsOptions['listening'];
-}
-
-export interface RunningGateway {
-  gateway: Gateway;
-  gatewayServer: RunningServer;
-  /** Where it answers GraphQL (`…/graphql`). */
-  url: string;
-  /** The supergraph it was given (composed from `routing`); null when it reads `config.supergraphPath`. */
-  supergraphSdl: string | null;
   stop(): Promise<void>;
 }
 
@@ -136,33 +94,6 @@ export async function startSubgraphs(options: SubgraphsOptions): Promise<Running
       for (const stop of stops.reverse()) await stop();
     },
   };
-}
-
-/**
- * Our gateway alone, in this process, listening: against subgraphs started elsewhere (`routing`:
- * another process, another stack) or, without `routing`, the supergraph at `config.supergraphPath`.
- */
-export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
-  const { routing, supergraph, ports, started, listening, ...gatewayOptions } = options;
-  const supergraphSdl = routing ? await composeStackSupergraph(routing, supergraph ?? 'running') : null;
-  const gateway = await createGateway(supergraphSdl === null ? gatewayOptions : { ...gatewayOptions, supergraphSdl });
-  started?.('gateway', () => gateway.stop());
-  try {
-    const port = (ports ?? 'free') === 'free' ? 0 : gatewayOptions.config.port;
-    const gatewayServer = await (listening ?? listenAsIs)('gateway', port, () => gateway.listen(port));
-    return { gateway, gatewayServer, url: `${gatewayServer.url}/graphql`, supergraphSdl, stop: () => gateway.stop() };
-  } catch (error) {
-    // As startGraphStack: a caller that tracks what started stops it itself.
-    if (!started) await gateway.stop();
-    throw error;
-  }
-}
-
-/** The supergraph.yaml entries chosen by `entries`, those in `routing` routed to where they listen. */
-async function composeStackSupergraph(routing: Record<string, string>, entries: SupergraphEntries): Promise<string> {
-  const supergraph = await readSupergraphConfig(SUPERGRAPH_YAML);
-  const served = entries === 'all' ? supergraph.subgraphs : supergraph.subgraphs.filter((subgraph) => subgraph.name in routing);
-  return composeSupergraph(served, routing);
 }
 
 /** The subgraphs, then a gateway over the supergraph of exactly those (routed to where they listen). */

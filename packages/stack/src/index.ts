@@ -1,11 +1,2 @@
-export {
-  startGateway,
-  startGraphStack,
-  startSubgraphs,
-  type GatewayStartOptions,
-  type GraphStack,
-  type GraphStackOptions,
-  type RunningGateway,
-  type RunningSubgraphs,
-  type SubgraphsOptions,
-} from './graphStack';
+export { startGraphStack, startSubgraphs, type GraphStack, type GraphStackOptions, type RunningSubgraphs, type SubgraphsOptions } from './graphStack';
+export { startGateway, type GatewayStartOptions, type RunningGateway } from './gateway';
