@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { channelFor, CONFIG_CHANGED_EVENT, createLogger, envInt, envString } from '@hub/core';
-import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
-import { JWKS_PATH } from '@hub/plattform';
+import { gatewayConfigFrom } from '@hub/gateway';
+import { startGateway } from '@hub/stack';
 import { startTsProcess } from '@hub/testkit/childProcess';
 import { startBenchPlattform } from '../support/benchPlattform';
 import { WsConnection } from '@hub/testkit/wsSubscription';
@@ -37,7 +36,7 @@ function summary(name: string, samples: number[]): { p50: number; p99: number } 
 }
 
 async function main(): Promise<void> {
-  const { plattform, server, dataDir } = await startBenchPlattform('bench-config', { serverUrl: SERVER, database: DATABASE, redisUrl: REDIS_URL });
+  const { plattform, routing, jwksUrl, dataDir } = await startBenchPlattform('bench-config', { serverUrl: SERVER, database: DATABASE, redisUrl: REDIS_URL });
   const service = `bench-${randomUUID().slice(0, 8)}`;
   const account = await plattform.services.signUps.signUp({
     email: `bench-${randomUUID()}@example.test`,
@@ -50,19 +49,12 @@ async function main(): Promise<void> {
 
   // A gateway in this process serving a supergraph of plattform alone, as production wires it:
   // tokens verified against plattform's published JWKS, events on Redis.
-  const supergraphConfig = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
-  const plattformUrl = `${server.url}/graphql`;
-  const supergraphSdl = await composeSupergraph(
-    supergraphConfig.subgraphs.filter((subgraph) => subgraph.name === 'plattform'),
-    { plattform: plattformUrl },
-  );
-  const gateway = await createGateway({
-    config: { ...gatewayConfigFrom([]), jwksUrl: `${server.url}${JWKS_PATH}`, redisUrl: REDIS_URL },
-    supergraphSdl,
+  const gateway = await startGateway({
+    config: { ...gatewayConfigFrom([]), jwksUrl, redisUrl: REDIS_URL },
+    routing,
     logger: createLogger('bench-gateway'),
   });
-  const gatewayServer = await gateway.listen(0);
-  const connection = new WsConnection(`${gatewayServer.url}/graphql`, account.session.access.token);
+  const connection = new WsConnection(gateway.url, account.session.access.token);
   const subscriber = connection.subscribe<{ configChanged: { version: number } }>(
     'subscription($s: String) { configChanged(service: $s) { version value } }',
     { s: service },

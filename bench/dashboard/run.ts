@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { createLogger, envInt, envString } from '@hub/core';
-import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
-import { JWKS_PATH } from '@hub/plattform';
+import { gatewayConfigFrom } from '@hub/gateway';
+import { startGateway } from '@hub/stack';
 import { ensureDashboardBuilt } from '../../dev/dashboard/buildDashboard';
 import { serveDashboard } from '../../dev/dashboard/serveDashboard';
 import { launchChromium } from '../../test/browser/support/chromium';
@@ -74,7 +73,7 @@ function watchSocketMessages(): void {
 
 async function main(): Promise<void> {
   exitAfter('bench:dashboard', 5 * 60_000);
-  const { plattform, server, dataDir } = await startBenchPlattform('bench-dashboard', { serverUrl: SERVER, database: DATABASE, redisUrl: REDIS_URL });
+  const { plattform, routing, jwksUrl, dataDir } = await startBenchPlattform('bench-dashboard', { serverUrl: SERVER, database: DATABASE, redisUrl: REDIS_URL });
   const password = 'benchmark password 1';
   const account = await plattform.services.signUps.signUp({
     email: `bench-${randomUUID()}@example.test`,
@@ -88,23 +87,17 @@ async function main(): Promise<void> {
   const dashboard = await serveDashboard({ graphqlUrl: () => graphqlUrl, port: 0 });
   const dashboardPort = new URL(dashboard.url).port;
 
-  const supergraphConfig = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
-  const supergraphSdl = await composeSupergraph(
-    supergraphConfig.subgraphs.filter((subgraph) => subgraph.name === 'plattform'),
-    { plattform: `${server.url}/graphql` },
-  );
-  const gateway = await createGateway({
+  const { gateway, url } = await startGateway({
     config: {
       ...gatewayConfigFrom([]),
-      jwksUrl: `${server.url}${JWKS_PATH}`,
+      jwksUrl,
       redisUrl: REDIS_URL,
       corsOrigins: [`http://localhost:${dashboardPort}`, `http://127.0.0.1:${dashboardPort}`],
     },
-    supergraphSdl,
+    routing,
     logger: createLogger('bench-gateway'),
   });
-  const gatewayServer = await gateway.listen(0);
-  graphqlUrl = `${gatewayServer.url}/graphql`;
+  graphqlUrl = url;
 
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

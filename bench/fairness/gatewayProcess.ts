@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
 import { createLogger } from '@hub/core';
-import { composeSupergraph, createGateway, gatewayConfigFrom, readSupergraphConfig } from '@hub/gateway';
+import { gatewayConfigFrom } from '@hub/gateway';
+import { startGateway } from '@hub/stack/gateway';
 
 /** What the gateway process did between "measure-start" and "measure-end". */
 export interface GatewayUsage {
@@ -13,24 +13,18 @@ export interface GatewayUsage {
 }
 
 /**
- * Child-process entry: the gateway alone in its process, as deployed, configured from the
- * environment (GATEWAY_*, SUBGRAPH_*) plus BENCH_ROUTING (JSON: subgraph URLs) and BENCH_JWKS_URL.
+ * Child-process entry: the gateway alone in its process, as deployed (@hub/stack's startGateway),
+ * configured from the environment (GATEWAY_*, SUBGRAPH_*) plus BENCH_ROUTING (JSON: subgraph URLs)
+ * and BENCH_JWKS_URL.
  * Sends `{ url }` when listening; answers "measure-start" / "measure-end" with its CPU and
  * event-loop figures; stops on "stop".
  */
 async function main(): Promise<void> {
-  const routing = JSON.parse(process.env.BENCH_ROUTING ?? '{}') as Record<string, string>;
-  const supergraph = await readSupergraphConfig(resolve(__dirname, '../../supergraph.yaml'));
-  const supergraphSdl = await composeSupergraph(
-    supergraph.subgraphs.filter((subgraph) => subgraph.name in routing),
-    routing,
-  );
-  const gateway = await createGateway({
+  const { gateway, url } = await startGateway({
     config: { ...gatewayConfigFrom([]), jwksUrl: process.env.BENCH_JWKS_URL ?? '' },
-    supergraphSdl,
+    routing: JSON.parse(process.env.BENCH_ROUTING ?? '{}') as Record<string, string>,
     logger: createLogger('bench-gateway'),
   });
-  const url = `${(await gateway.listen(0)).url}/graphql`;
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   let cpuBefore = process.cpuUsage();

@@ -40,7 +40,8 @@ const RATE_WINDOW_S = envString('GATEWAY_RATE_LIMIT_WINDOW_SECONDS', '1');
 const RATE_MODE = envString('GATEWAY_RATE_LIMIT_MODE', 'tokenBucket');
 const TIME_LIMIT_MS = envInt('BENCH_FAIRNESS_TIME_LIMIT_MS', 300_000);
 const SERVER = envString('BENCH_PG_SERVER_URL', 'postgres://postgres@127.0.0.1:5432');
-const DATABASE = 'hub_bench_fairness';
+/** The scratch database the run drops and creates (another name for concurrent runs). */
+const DATABASE = envString('BENCH_FAIRNESS_DATABASE', 'hub_bench_fairness');
 /** 1: A's loops wait `retryAfter` when refused (OVERLOADED, UNAVAILABLE), as clients are told to; 0: they never wait. */
 const BACKOFF = envInt('BENCH_FAIRNESS_BACKOFF', 1);
 /** Requests sent to a gateway that refuses every operation, to measure what a refusal costs it. */

@@ -1,5 +1,6 @@
-import { createRiskHubModule } from '@hub/risk-hub';
-import { JWKS_PATH, migratePlattform, plattformConfigFromEnv, startPlattform } from '@hub/plattform';
+import { plattformConfigFromEnv } from '@hub/plattform';
+import { hubModule as riskHubModule } from '@hub/risk-hub';
+import { startSubgraphs } from '@hub/stack';
 
 export interface BenchSubgraphs {
   /** Routing URLs (`…/graphql`) by subgraph name, and where plattform publishes its keys. */
@@ -8,33 +9,17 @@ export interface BenchSubgraphs {
 }
 
 /**
- * Child-process entry: plattform and risk-hub, migrated and listening on free loopback ports, as
- * their own processes would run them (DATABASE_URL, PASSWORD_HASH_* from the environment).
- * Sends the URLs over IPC; stops on "stop".
+ * Child-process entry: plattform and risk-hub through @hub/stack, migrated and listening on free
+ * ports, as their own processes would run them (DATABASE_URL, PASSWORD_HASH_* from the
+ * environment). Sends the URLs over IPC; stops on "stop".
  */
 async function main(): Promise<void> {
-  const config = plattformConfigFromEnv();
-  await migratePlattform(config);
-  const plattform = await startPlattform(config);
-  const plattformServer = await plattform.listen(0);
-  const jwksUrl = `${plattformServer.url}${JWKS_PATH}`;
-  const riskHubModule = createRiskHubModule();
-  const settings = { ...riskHubModule.settingsFromEnv(), jwksUrl };
-  await riskHubModule.migrate(settings);
-  const riskHub = await riskHubModule.start(settings);
-  const riskHubServer = await riskHub.listen(0);
-  const info: BenchSubgraphs = {
-    routing: { plattform: `${plattformServer.url}/graphql`, 'risk-hub': `${riskHubServer.url}/graphql` },
-    jwksUrl,
-  };
+  const subgraphs = await startSubgraphs({ plattform: plattformConfigFromEnv(), hubs: [riskHubModule] });
   process.on('message', (message) => {
     if (message !== 'stop') return;
-    void (async () => {
-      await riskHub.stop();
-      await plattform.stop();
-      process.exit(0);
-    })();
+    void subgraphs.stop().then(() => process.exit(0));
   });
+  const info: BenchSubgraphs = { routing: subgraphs.routing, jwksUrl: subgraphs.jwksUrl };
   process.send!(info);
 }
 

@@ -1,10 +1,14 @@
 import { createLogger } from '@hub/core';
-import { createGateway, gatewayConfigFrom } from '@hub/gateway';
+import { gatewayConfigFrom } from '@hub/gateway';
+import { startGateway } from '@hub/stack/gateway';
 
-/** Child-process entry: our gateway on the bench supergraph, verifying every token against the JWKS. */
+/**
+ * Child-process entry: our gateway (@hub/stack's startGateway) on the bench supergraph, which is
+ * not ours (BENCH_SUPERGRAPH), verifying every token against the JWKS.
+ */
 async function main(): Promise<void> {
   const base = gatewayConfigFrom([]);
-  const gateway = await createGateway({
+  const { url } = await startGateway({
     config: {
       ...base,
       supergraphPath: process.env.BENCH_SUPERGRAPH!,
@@ -14,8 +18,7 @@ async function main(): Promise<void> {
     },
     logger: createLogger('bench-gateway'),
   });
-  const server = await gateway.listen(0);
-  process.stdout.write(`READY ${JSON.stringify({ url: `http://127.0.0.1:${server.port}/graphql` })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ url })}\n`);
 }
 
 // A clean exit on SIGTERM, so --cpu-prof (BENCH_CPU_PROF) writes its profile.

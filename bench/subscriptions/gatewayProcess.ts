@@ -1,5 +1,6 @@
 import { createLogger } from '@hub/core';
-import { createGateway, gatewayConfigFrom } from '@hub/gateway';
+import { gatewayConfigFrom } from '@hub/gateway';
+import { startGateway } from '@hub/stack/gateway';
 import { collectedMemory } from './childDiagnostics';
 import { serveOrchestrator } from './childIpc';
 
@@ -14,12 +15,12 @@ export interface GatewayStats {
 
 /**
  * Child-process entry: the gateway exactly as `gateway/src/main.ts` builds it from the environment
- * (SUPERGRAPH_PATH, PORT, REDIS_URL, JWKS_URL, GATEWAY_*), plus IPC for the bench's figures.
+ * (SUPERGRAPH_PATH, PORT, REDIS_URL, JWKS_URL, GATEWAY_*), started by @hub/stack's startGateway on
+ * the configured PORT, plus IPC for the bench's figures.
  */
 async function main(): Promise<void> {
-  const gateway = await createGateway({ config: gatewayConfigFrom([]), logger: createLogger('gateway') });
-  const server = await gateway.listen();
-  const info: GatewayInfo = { url: `http://127.0.0.1:${server.port}/graphql` };
+  const { gateway, url } = await startGateway({ config: gatewayConfigFrom([]), ports: 'configured', logger: createLogger('gateway') });
+  const info: GatewayInfo = { url };
   serveOrchestrator(
     {
       stats: (): GatewayStats => ({ memory: collectedMemory(), subscriptions: gateway.subscriptions.stats() }),

@@ -1,16 +1,7 @@
-import { resolve } from 'node:path';
 import type { HubSubgraphDependencies, HubSubgraphModule, HubSubgraphSettings, RunningHubSubgraph, RunningServer } from '@hub/core';
-import { composeSupergraph, createGateway, readSupergraphConfig, type Gateway, type GatewayOptions } from '@hub/gateway';
 import { JWKS_PATH, migratePlattform, startPlattform, type PlattformConfig, type RunningPlattform } from '@hub/plattform';
-
-const SUPERGRAPH_YAML = resolve(__dirname, '../../../supergraph.yaml');
-
-type GatewayOptionsOfStack = Omit<GatewayOptions, 'supergraphSdl'>;
-
-const listenAsIs = (_service: string, _port: number, listen: () => Promise<RunningServer>) => listen();
-
-/** Ports: `free` lets the system pick (tests, benches), `configured` takes each service's own setting (npm start). */
-type Ports = 'free' | 'configured';
+import type { Gateway } from '@hub/gateway';
+import { listenAsIs, startGateway, type GatewayOptionsOfStack, type Listening, type Ports, type Started, type SupergraphEntries } from './gateway';
 
 export interface SubgraphsOptions {
   plattform: PlattformConfig;
@@ -22,9 +13,9 @@ export interface SubgraphsOptions {
   /** What the services share (one bus and denylist in one process); the logger per service. */
   dependencies?: (service: string) => HubSubgraphDependencies;
   /** Called for each thing that has started, with how to stop it (npm start stops them on Ctrl-C). */
-  started?: (name: string, stop: () => Promise<void>) => void;
+  started?: Started;
   /** Wraps each listen (npm start turns "address in use" into the variable that chooses the port). */
-  listening?: (service: string, port: number, listen: () => Promise<RunningServer>) => Promise<RunningServer>;
+  listening?: Listening;
   /** After plattform listens, before the hubs start (npm start seeds the demo tenant here). */
   afterPlattform?: (plattform: RunningPlattform, server: RunningServer) => Promise<void>;
   /** After a hub listens (npm start seeds its demo data). */
@@ -49,12 +40,8 @@ export interface RunningSubgraphs {
 export interface GraphStackOptions extends SubgraphsOptions {
   /** The gateway's options; the stack supplies the supergraph of the subgraphs it runs. */
   gateway: (subgraphs: RunningSubgraphs) => GatewayOptionsOfStack | Promise<GatewayOptionsOfStack>;
-  /**
-   * Which supergraph.yaml entries the gateway serves: `running` (default) only those this stack
-   * runs (an entry left out would leave the gateway pointing at nothing); `all` every entry, those
-   * it runs routed to where they listen (npm start: an entry elsewhere keeps its routing_url).
-   */
-  supergraph?: 'running' | 'all';
+  /** Which supergraph.yaml entries the gateway serves (default `running`: those this stack runs). */
+  supergraph?: SupergraphEntries;
 }
 
 export interface GraphStack extends RunningSubgraphs {
@@ -113,21 +100,21 @@ export async function startSubgraphs(options: SubgraphsOptions): Promise<Running
 export async function startGraphStack(options: GraphStackOptions): Promise<GraphStack> {
   const subgraphs = await startSubgraphs(options);
   try {
-    const supergraph = await readSupergraphConfig(SUPERGRAPH_YAML);
-    const served = options.supergraph === 'all' ? supergraph.subgraphs : supergraph.subgraphs.filter((subgraph) => subgraph.name in subgraphs.routing);
-    const supergraphSdl = await composeSupergraph(served, subgraphs.routing);
-    const gatewayOptions = await options.gateway(subgraphs);
-    const gateway = await createGateway({ ...gatewayOptions, supergraphSdl });
-    options.started?.('gateway', () => gateway.stop());
-    const port = (options.ports ?? 'free') === 'free' ? 0 : gatewayOptions.config.port;
-    const gatewayServer = await (options.listening ?? listenAsIs)('gateway', port, () => gateway.listen(port));
+    const running = await startGateway({
+      ...(await options.gateway(subgraphs)),
+      routing: subgraphs.routing,
+      supergraph: options.supergraph,
+      ports: options.ports,
+      started: options.started,
+      listening: options.listening,
+    });
     return {
       ...subgraphs,
-      gateway,
-      gatewayServer,
-      supergraphSdl,
+      gateway: running.gateway,
+      gatewayServer: running.gatewayServer,
+      supergraphSdl: running.supergraphSdl!,
       stop: async () => {
-        await gateway.stop();
+        await running.stop();
         await subgraphs.stop();
       },
     };
