@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,8 @@ export async function startBenchSubgraphs(jwks: { keys: JWK[] }): Promise<BenchS
   );
   if (composed.errors) throw new Error(composed.errors.map((error) => error.message).join('\n'));
   const dir = await mkdtemp(join(tmpdir(), 'bench-federation-'));
+  // Gone when the bench ends, however it ends (its gateways read the file only while it runs).
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const supergraphPath = join(dir, 'supergraph.graphql');
   await writeFile(supergraphPath, composed.supergraphSdl);
   return {
