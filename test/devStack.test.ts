@@ -145,7 +145,7 @@ describe('npm start (one-command dev stack)', () => {
   });
   afterAll(async () => {
     // A shared stack whose stopping test did not get to stop it.
-    if (second) await stopStack(second);
+    if (second && second.child.exitCode === null && second.child.signalCode === null) await stopStack(second);
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -238,8 +238,9 @@ describe('npm start (one-command dev stack)', () => {
       // Only npm's own pid, not its group: as a process manager or `kill <pid>` would do.
       process.kill(stack.child.pid!, 'SIGTERM');
     }
-    expect(await secondExit).toBe(0);
+    const code = await secondExit;
     second = undefined;
+    expect(code).toBe(0);
     expect(idleOutput).toBe('');
     const lines = stack.output().trim().split('\n');
     expect(lines.at(-1)).toMatch(/"msg":"stopped"/);

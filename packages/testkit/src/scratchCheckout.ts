@@ -36,6 +36,13 @@ export function createScratchCheckout(): ScratchCheckout {
   for (const dir of installed.filter((candidate) => existsSync(join(ROOT, candidate)))) {
     execFileSync('cp', ['-al', join(ROOT, dir), join(root, dir)]);
   }
+  // Build outputs (`npm run build` leaves dist/ and tsc's build info in each workspace), copied for
+  // real: a built checkout has them, and `tsc -b` then skips workspaces whose sources match their
+  // build info instead of compiling @hub/core again. It writes into them, so no hard links.
+  const workspaces = ['gateway', 'dashboard', ...['packages', 'subgraphs'].flatMap((group) => readdirSync(join(ROOT, group)).map((name) => `${group}/${name}`))];
+  for (const dist of workspaces.map((workspace) => `${workspace}/dist`).filter((candidate) => existsSync(join(ROOT, candidate)))) {
+    execFileSync('cp', ['-a', join(ROOT, dist), join(root, dist)]);
+  }
   const treeRecord = join('node_modules', '.package-lock.json');
   if (existsSync(join(ROOT, treeRecord))) {
     rmSync(join(root, treeRecord));
