@@ -81,7 +81,7 @@ describe('npm run subgraph:new', () => {
       const include = [`${FOLDER}/**/*.ts`, 'dev/**/*.ts', 'codegen.ts', 'scripts/**/*.ts'].map((pattern) => join(scratch.root, pattern));
       const typeRoots = [join(scratch.root, 'node_modules/@types')];
       writeFileSync(config, JSON.stringify({ extends: join(scratch.root, 'tsconfig.json'), compilerOptions: { typeRoots }, include }));
-      // The three only read the checkout: side by side, while the type-check waits on the disk the checks compute.
+      // The three only read the checkout, so they run side by side.
       await Promise.all([
         inScratch('npm', ['run', 'codegen:check']),
         inScratch('npm', ['run', 'compose:check']),

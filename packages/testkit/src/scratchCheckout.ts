@@ -18,9 +18,10 @@ function git(cwd: string, args: string[]): string {
 }
 
 /**
- * A copy of this checkout (tracked and unignored files, as they are now) in a temporary directory,
- * committed in a git repository of its own, so a command's changes show in `git status`. The
- * workspace links in node_modules are relative, so in the copy they point at the copy's folders.
+ * A copy of this checkout (tracked and unignored files, as they are now, plus installed packages and
+ * the workspaces' build outputs where present, both ignored) in a temporary directory, committed in
+ * a git repository of its own, so a command's changes show in `git status`. The workspace links in
+ * node_modules are relative, so in the copy they point at the copy's folders.
  */
 export function createScratchCheckout(): ScratchCheckout {
   const root = mkdtempSync(join(tmpdir(), 'hub-scratch-'));
