@@ -115,6 +115,10 @@ describe('npm start (one-command dev stack)', () => {
   let env: NodeJS.ProcessEnv;
   let gatewayUrl: string;
   let dashboardPort: number;
+  // The second start, `npm start` itself, shared by two tests: a start is the costly part, and the
+  // first of them only reads. Set while it runs.
+  let second: RunningStack | undefined;
+  let secondExit: Promise<number | null>;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hub-dev-stack-'));
@@ -139,9 +143,13 @@ describe('npm start (one-command dev stack)', () => {
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
   });
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    // A shared stack whose stopping test did not get to stop it.
+    if (second && second.child.exitCode === null && second.child.signalCode === null) await stopStack(second);
+    await rm(dataDir, { recursive: true, force: true });
+  });
 
-  it('starts from an empty data directory, answers the demo login, runs the worker, stops cleanly on Ctrl-C, and reuses the data', async () => {
+  it('starts from an empty data directory, answers the demo login, runs the worker, and stops cleanly on Ctrl-C', async () => {
     const first = await startStack(env);
     try {
       expect(first.output()).toContain(gatewayUrl);
@@ -194,33 +202,32 @@ describe('npm start (one-command dev stack)', () => {
     // Stopped in order: no service saw the database go away under it.
     expect(first.output()).not.toMatch(/"level":50/);
     expect(first.output()).not.toContain('shutting down');
+  }, machineTime(180_000));
 
-    const second = await startStack(env);
-    try {
-      expect(second.output()).toContain('demo tenant ACME Corp: existing');
-      expect(second.output()).toContain('trading demo data: existing');
-      expect(second.output()).not.toContain('initialising embedded PostgreSQL');
-      // The kept credential still works: no new secret, no new demo work.
-      await outputContains(second, 'reference worker started');
-      expect(second.output()).toMatch(/"status":"existing","msg":"demo worker service account ready"/);
-      expect(second.output()).toContain('agent demo work: existing');
-      const login = await postGraphQL(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
-      expect(login.errors).toBeUndefined();
-    } finally {
-      expect(await stopStack(second)).toBe(0);
-    }
-  }, machineTime(240_000));
-
-  it('stops everything on SIGTERM sent to npm alone: exit 0, a "stopped" line, no process left, ports free; quiet while idle', async () => {
-    const stack = await startStack(env, true);
-    const exited = new Promise<number | null>((done) => {
+  it('started again (npm start), reuses the data: same demo tenant, database and worker credential', async () => {
+    second = await startStack(env, true);
+    const stack = second;
+    secondExit = new Promise<number | null>((done) => {
       stack.child.removeAllListeners('exit');
       stack.child.once('exit', (code) => done(code));
     });
+    expect(stack.output()).toContain('demo tenant ACME Corp: existing');
+    expect(stack.output()).toContain('trading demo data: existing');
+    expect(stack.output()).not.toContain('initialising embedded PostgreSQL');
+    // The kept credential still works: no new secret, no new demo work.
+    await outputContains(stack, 'reference worker started');
+    expect(stack.output()).toMatch(/"status":"existing","msg":"demo worker service account ready"/);
+    expect(stack.output()).toContain('agent demo work: existing');
+    const login = await postGraphQL(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
+    expect(login.errors).toBeUndefined();
+  }, machineTime(180_000));
+
+  it('stops everything on SIGTERM sent to npm alone: exit 0, a "stopped" line, no process left, ports free; quiet while idle', async () => {
+    if (!second) throw new Error('the stack of the previous test did not start');
+    const stack = second;
     let idleOutput: string;
     try {
       // The reference worker polls every second while idle; that is not logged line by line.
-      await outputContains(stack, 'reference worker started');
       const login = await postGraphQL<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
       await settledTasks(gatewayUrl, login.data!.login.accessToken);
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -231,7 +238,9 @@ describe('npm start (one-command dev stack)', () => {
       // Only npm's own pid, not its group: as a process manager or `kill <pid>` would do.
       process.kill(stack.child.pid!, 'SIGTERM');
     }
-    expect(await exited).toBe(0);
+    const code = await secondExit;
+    second = undefined;
+    expect(code).toBe(0);
     expect(idleOutput).toBe('');
     const lines = stack.output().trim().split('\n');
     expect(lines.at(-1)).toMatch(/"msg":"stopped"/);
@@ -240,7 +249,7 @@ describe('npm start (one-command dev stack)', () => {
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     const ports = [env.PORT, env.PLATTFORM_PORT, env.DEV_PG_PORT, ...HUB_SUBGRAPHS.map((hub) => env[portVariableFor(hub.name)])];
     for (const port of ports) expect({ port, taken: await portTaken(port) }).toEqual({ port, taken: false });
-  }, machineTime(180_000));
+  }, machineTime(120_000));
 
   it('a port in use is one line naming the port and its variable; what had started is stopped', async () => {
     const blocker = createServer();

@@ -18,9 +18,10 @@ function git(cwd: string, args: string[]): string {
 }
 
 /**
- * A copy of this checkout (tracked and unignored files, as they are now) in a temporary directory,
- * committed in a git repository of its own, so a command's changes show in `git status`. The
- * workspace links in node_modules are relative, so in the copy they point at the copy's folders.
+ * A copy of this checkout (tracked and unignored files, as they are now, plus installed packages and
+ * the workspaces' build outputs where present, both ignored) in a temporary directory, committed in
+ * a git repository of its own, so a command's changes show in `git status`. The workspace links in
+ * node_modules are relative, so in the copy they point at the copy's folders.
  */
 export function createScratchCheckout(): ScratchCheckout {
   const root = mkdtempSync(join(tmpdir(), 'hub-scratch-'));
@@ -35,6 +36,13 @@ export function createScratchCheckout(): ScratchCheckout {
   const installed = ['node_modules', 'gateway/node_modules', ...readdirSync(join(ROOT, 'subgraphs')).map((name) => `subgraphs/${name}/node_modules`)];
   for (const dir of installed.filter((candidate) => existsSync(join(ROOT, candidate)))) {
     execFileSync('cp', ['-al', join(ROOT, dir), join(root, dir)]);
+  }
+  // Build outputs (`npm run build` leaves dist/ and tsc's build info in each workspace), copied for
+  // real: a built checkout has them, and `tsc -b` then skips workspaces whose sources match their
+  // build info instead of compiling @hub/core again. It writes into them, so no hard links.
+  const workspaces = ['gateway', 'dashboard', ...['packages', 'subgraphs'].flatMap((group) => readdirSync(join(ROOT, group)).map((name) => `${group}/${name}`))];
+  for (const dist of workspaces.map((workspace) => `${workspace}/dist`).filter((candidate) => existsSync(join(ROOT, candidate)))) {
+    execFileSync('cp', ['-a', join(ROOT, dist), join(root, dist)]);
   }
   const treeRecord = join('node_modules', '.package-lock.json');
   if (existsSync(join(ROOT, treeRecord))) {

@@ -40,7 +40,7 @@ import { OutboxRelay, type OutboxDelivery } from '../outbox/outboxRelay';
 import { OutboxRetention } from '../outbox/outboxRetention';
 import { OutboxWriter } from '../outbox/outboxWriter';
 import { createSubgraph, type Subgraph } from './createSubgraph';
-import { supergraphPortOf } from './supergraphEntries';
+import { portVariableFor, supergraphPortOf } from './supergraphEntries';
 import type { SubgraphContext } from './subgraphContext';
 
 /** Where plattform publishes its signing keys when nothing else is configured (dev default). */
@@ -66,11 +66,6 @@ export interface HubSubgraphSettings {
   host?: string;
   /** Who may call the GraphQL endpoint (default: only the gateway, see perimeterSettingsFromEnv). */
   perimeter?: PerimeterSettings;
-}
-
-/** `risk-hub` → `RISK_HUB_PORT`. */
-export function portVariableFor(name: string): string {
-  return `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
 }
 
 /**

@@ -12,6 +12,11 @@ export const SUPERGRAPH_CONFIG_FILE = 'supergraph.yaml';
 /** The subgraph that issues tokens (and the JWKS); every other subgraph depends on it. */
 export const IDENTITY_SUBGRAPH = 'plattform';
 
+/** `risk-hub` → `RISK_HUB_PORT`. */
+export function portVariableFor(name: string): string {
+  return `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PORT`;
+}
+
 export interface SupergraphEntry {
   name: string;
   routingUrl: string;
