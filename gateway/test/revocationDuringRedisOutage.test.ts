@@ -174,10 +174,9 @@ describe('revocation while Redis fails: fail closed past the grace (no plattform
 
   it('while Redis is down refuses tokens older than the grace, accepts younger ones, keeps revocations, and recovers', async () => {
     const { stack, redis } = state;
-    // The old token first: it ages past the grace while the other account signs up and logs out.
-    const old = await signUpAccount(stack);
     const revokedBefore = await signUpAccount(stack);
     await logout(stack, revokedBefore.token);
+    const old = await signUpAccount(stack);
     const sockets = new WsConnections();
     try {
       await olderThanGrace(old.token);
@@ -246,10 +245,9 @@ describe('revocation while Redis fails: plattform answers for the denylist (defa
 
   it('enforces a logout made during the outage within 3 s, keeps old tokens working, and recovers', async () => {
     const { stack, redis } = state;
-    // The old token first, as above.
-    const old = await signUpAccount(stack);
     const revokedBefore = await signUpAccount(stack);
     await logout(stack, revokedBefore.token);
+    const old = await signUpAccount(stack);
     await olderThanGrace(old.token);
 
     await redis.kill('SIGKILL');
