@@ -16,7 +16,7 @@ import {
   composeSupergraph,
   type CheckedChange,
   type SchemaCheckReport,
-} from '@hub/gateway';
+} from '@hub/gateway/registry';
 import { migrateRegistry } from '@hub/gateway/migrations';
 
 /**

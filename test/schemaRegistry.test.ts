@@ -166,35 +166,41 @@ describe('schema registry: checks with client usage, publish, gateways following
   it('schema:check passes with a warning when the removed field was not used', async () => {
     const withoutRoles = fullSchema.replace(ROLES_FIELD, '\n');
     expect(withoutRoles).not.toBe(fullSchema);
-    const check = await schemaCli(['check', 'plattform', '--schema', await schemaFile('no-roles.graphql', withoutRoles)]);
-    expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/BREAKING +Field 'roles' was removed from object type 'Viewer'/);
-    expect(check.stdout).toMatch(/warning: breaking, but no client used it/);
-
+    const noRoles = await schemaFile('no-roles.graphql', withoutRoles);
     // A persisted operation counts as use, recorded or not.
     const body = 'query MyRoles { me { roles } }';
     const manifest = await schemaFile('manifest.json', JSON.stringify({ format: 1, operations: { [operationHash(body)]: body } }));
-    const withManifest = await schemaCli(['check', 'plattform', '--schema', join(dir, 'no-roles.graphql'), '--manifest', manifest]);
+    // Checks change nothing: both run at once.
+    const [check, withManifest] = await Promise.all([
+      schemaCli(['check', 'plattform', '--schema', noRoles]),
+      schemaCli(['check', 'plattform', '--schema', noRoles, '--manifest', manifest]),
+    ]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/BREAKING +Field 'roles' was removed from object type 'Viewer'/);
+    expect(check.stdout).toMatch(/warning: breaking, but no client used it/);
     expect(withManifest.code).toBe(4);
     expect(withManifest.stdout).toMatch(/used by operation MyRoles, client manifest:manifest\.json/);
   }, machineTime(120_000));
 
   it('a composition error fails the check, and a failing publish changes nothing', async () => {
     const broken = await schemaFile('broken.graphql', `${fullSchema}\ntype Broken { thing: NoSuchType }\n`);
-    const check = await schemaCli(['check', 'plattform', '--schema', broken]);
+    const noScopes = await schemaFile('no-scopes-2.graphql', withoutScopes());
+    const before = await store.history();
+    const servedBefore = [stack.gateway.supergraph.current.sdl, replica.gateway.supergraph.current.sdl];
+    // None of these may change anything, so they run at once: any of them storing a version shows below.
+    const [check, refusedComposition, refusedUsage, forceWithoutReason] = await Promise.all([
+      schemaCli(['check', 'plattform', '--schema', broken]),
+      schemaCli(['publish', 'plattform', '--url', plattformUrl, '--schema', broken]),
+      schemaCli(['publish', 'plattform', '--url', plattformUrl, '--schema', noScopes]),
+      schemaCli(['publish', 'plattform', '--url', plattformUrl, '--force', '--schema', noScopes]),
+    ]);
     expect(check.code).toBe(3);
     expect(check.stdout).toMatch(/composition: FAILED/);
     expect(check.stdout).toMatch(/NoSuchType/);
-
-    const before = await store.history();
-    const servedBefore = [stack.gateway.supergraph.current.sdl, replica.gateway.supergraph.current.sdl];
-    const refusedComposition = await schemaCli(['publish', 'plattform', '--url', plattformUrl, '--schema', broken]);
     expect(refusedComposition.code).toBe(3);
     expect(refusedComposition.stdout).toMatch(/publish REFUSED/);
-    const refusedUsage = await schemaCli(['publish', 'plattform', '--url', plattformUrl, '--schema', await schemaFile('no-scopes-2.graphql', withoutScopes())]);
     expect(refusedUsage.code).toBe(4);
     expect(refusedUsage.stdout).toMatch(/used by operation ViewerScopes/);
-    const forceWithoutReason = await schemaCli(['publish', 'plattform', '--url', plattformUrl, '--force', '--schema', join(dir, 'no-scopes-2.graphql')]);
     expect(forceWithoutReason.code).toBe(2);
     // Long enough for a push to have arrived, had there been one.
     await new Promise((wait) => setTimeout(wait, 1000));
@@ -226,13 +232,17 @@ describe('schema registry: checks with client usage, publish, gateways following
     expect(await servesScopes(stack.gatewayUrl)).toBe(true);
     expect(await servesScopes(replica.url)).toBe(true);
 
-    const history = await schemaCli(['history']);
+    // Reading history, a refused rollback and a check change nothing: they run at once.
+    const [history, unknownRollback, introspected] = await Promise.all([
+      schemaCli(['history']),
+      schemaCli(['rollback', '99']),
+      // The running subgraph's own schema (asked with _service) is what version 4 holds: nothing changes.
+      schemaCli(['check', 'plattform', '--introspect', '--url', plattformUrl]),
+    ]);
     expect(history.code).toBe(0);
     expect(history.stdout.trim().split('\n').map((line) => line.trim().split(/\s+/)[0])).toEqual(['4', '3', '2', '1']);
     expect(history.stdout).toMatch(/FORCED: web 1\.4\.2 is retired/);
-    expect((await schemaCli(['rollback', '99'])).code).toBe(2);
-    // The running subgraph's own schema (asked with _service) is what version 4 holds: nothing changes.
-    const introspected = await schemaCli(['check', 'plattform', '--introspect', '--url', plattformUrl]);
+    expect(unknownRollback.code).toBe(2);
     expect(introspected.code).toBe(0);
     expect(introspected.stdout).toMatch(/checked against registry version 4\ncomposition: ok\nchanges: 0 breaking, 0 dangerous, 0 safe/);
     await expect(pool.query('UPDATE schema_registry.versions SET author = $1 WHERE version = 1', ['someone else'])).rejects.toThrow(/permission denied/);

@@ -1,17 +1,8 @@
 export * from './config';
 export * from './server';
-export * from './supergraph/supergraphConfig';
-export * from './supergraph/composeSupergraph';
+export * from './registry';
 export type { GatewayContext } from './gatewayContext';
 export { SubgraphTransportError, type SubgraphCall, type SubgraphFetch, type SubgraphFetchPlugin, type SubgraphTarget } from './subgraphs/subgraphFetchPlugin';
 export { UPLOAD_PATH } from './uploads/uploadRoute';
-export * from './registry/registryDatabase';
-export * from './registry/registryStore';
-export * from './registry/registryChannel';
-export * from './registry/schemaCheck';
-export * from './registry/schemaChanges';
-export * from './registry/schemaPublisher';
-export * from './registry/fetchSubgraphSdl';
-export type { ClientUsageSources } from './registry/clientUsage';
 export { apiSchemaSdl } from './supergraph/apiSchema';
 export { GRAPHIQL_TITLE, type DemoLogin } from './graphiql/graphiqlPage';

@@ -4,7 +4,7 @@ import { composeServices } from '@apollo/composition';
 import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
-import { getOperationAST, parse, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { SUBGRAPHS } from '../../bench/federation/benchSubgraphs';
 import type { GatewayContext } from '../src/gatewayContext';
@@ -106,21 +106,81 @@ function compareWithStock(ours: { data: unknown; errors: GraphQLError[] }, compl
   return problems;
 }
 
+/** An operation generated for a target, with what every mode needs of it: its stock plan, shaper and variables. */
+interface PreparedOperation {
+  readonly seed: number;
+  readonly source: string;
+  readonly document: DocumentNode;
+  readonly operation: OperationDefinitionNode;
+  readonly plan: QueryPlan;
+  readonly shaper: ResultShaper;
+  readonly operationContext: ReturnType<typeof buildOperationContext>;
+  readonly variables: Record<string, unknown>;
+}
+
+/**
+ * What the modes of one target share: its schemas, stock planner, our executor and the operations.
+ * Every mode draws the same operations from SEED (the hive mode more of them), so each is generated
+ * and planned by stock once, not once per mode.
+ */
+class TargetRun {
+  readonly supergraph: Supergraph;
+  readonly apiSchema: ReturnType<Supergraph['apiSchema']>;
+  readonly api: GraphQLSchema;
+  readonly supergraphSchema: GraphQLSchema;
+  readonly executor: QueryPlanExecutor;
+  private readonly planner: QueryPlanner;
+  private readonly generator: RandomOperations;
+  private readonly random = new SeededRandom(SEED);
+  /** Attempt i: its operation seed and what it generated (null when the generator produced nothing). */
+  private readonly attempts: Array<PreparedOperation | { readonly seed: number; readonly source: null }> = [];
+
+  constructor(readonly sdl: string) {
+    this.supergraph = Supergraph.build(sdl);
+    this.apiSchema = this.supergraph.apiSchema();
+    this.api = this.apiSchema.toGraphQLJSSchema();
+    this.supergraphSchema = this.supergraph.schema.toGraphQLJSSchema();
+    this.planner = new QueryPlanner(this.supergraph);
+    this.executor = new QueryPlanExecutor(this.supergraphSchema);
+    this.generator = new RandomOperations(this.api);
+  }
+
+  /** The result of attempt `index` (`count` operations take up to 4 x `count` attempts). */
+  attempt(index: number): PreparedOperation | { readonly seed: number; readonly source: null } {
+    while (this.attempts.length <= index) {
+      const seed = this.random.int(2 ** 31);
+      const generated = this.generator.generate(new SeededRandom(seed));
+      if (!generated) {
+        this.attempts.push({ seed, source: null });
+        continue;
+      }
+      const document = parse(generated.source);
+      const operation = getOperationAST(document)!;
+      this.attempts.push({
+        seed,
+        source: generated.source,
+        document,
+        operation,
+        plan: this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document)),
+        shaper: new ResultShaper(this.api, document, operation),
+        operationContext: buildOperationContext({ schema: this.api, operationDocument: document }),
+        variables: getVariableValues(this.api, operation.variableDefinitions ?? [], generated.variables).coerced!,
+      });
+    }
+    return this.attempts[index]!;
+  }
+}
+
+const RUNS = new Map(TARGETS.map((target) => [target.name, new TargetRun(target.sdl)]));
 const CASES = TARGETS.flatMap((target) => MODES.map((mode) => ({ ...target, ...mode })));
 
-describe.each(CASES)('differential execution against stock executeQueryPlan: $name, $mode', ({ sdl, batching, faults, planner: plannerKind, operations: operationCount }) => {
-  const supergraph = Supergraph.build(sdl);
-  const apiSchema = supergraph.apiSchema();
-  const api: GraphQLSchema = apiSchema.toGraphQLJSSchema();
-  const supergraphSchema = supergraph.schema.toGraphQLJSSchema();
-  const planner = new QueryPlanner(supergraph);
-  const executor = new QueryPlanExecutor(supergraphSchema);
-  const generator = new RandomOperations(api);
+describe.each(CASES)('differential execution against stock executeQueryPlan: $name, $mode', ({ name, sdl, batching, faults, planner: plannerKind, operations: operationCount }) => {
+  const target = RUNS.get(name)!;
+  const { apiSchema, api, supergraphSchema, executor } = target;
   // Ours plans with the gateway's planning of GATEWAY_PLANNER=hive; stock always with @apollo/query-planner.
-  const ourPlanning = plannerKind === 'hive' ? createQueryPlanning('hive', supergraph, apiSchema, sdl) : null;
+  const ourPlanning = plannerKind === 'hive' ? createQueryPlanning('hive', target.supergraph, apiSchema, sdl) : null;
 
   it(`agrees on data and error paths for ${operationCount} operations x ${RUNS_PER_OPERATION} fault seeds`, async () => {
-    const random = new SeededRandom(SEED);
     const disagreements: string[] = [];
     let cases = 0;
     let withErrors = 0;
@@ -131,23 +191,17 @@ describe.each(CASES)('differential execution against stock executeQueryPlan: $na
     let unplanned = 0;
     let stockDeviations = 0;
     for (let attempt = 0; generated < operationCount && attempt < operationCount * 4; attempt += 1) {
-      const operationSeed = random.int(2 ** 31);
-      const generatedOperation = generator.generate(new SeededRandom(operationSeed));
-      if (!generatedOperation) continue;
+      const prepared = target.attempt(attempt);
+      if (prepared.source === null) continue;
       generated += 1;
-      const document = parse(generatedOperation.source);
-      const operation = getOperationAST(document)!;
-      const plan: QueryPlan = planner.buildQueryPlan(operationFromDocument(apiSchema, document));
-      const shaper = new ResultShaper(api, document, operation);
-      const operationContext = buildOperationContext({ schema: api, operationDocument: document });
-      const variables = getVariableValues(api, operation.variableDefinitions ?? [], generatedOperation.variables).coerced!;
+      const { seed: operationSeed, source, document, operation, plan, shaper, operationContext, variables } = prepared;
       let ourNode = plan.node;
       if (ourPlanning) {
         try {
-          ourNode = ourPlanning.plan(document, null, generatedOperation.source);
+          ourNode = ourPlanning.plan(document, null, source);
         } catch (error) {
           unplanned += 1;
-          disagreements.push(`operation seed ${operationSeed}: Hive's planner did not plan it (${String(error)})\n${generatedOperation.source}`);
+          disagreements.push(`operation seed ${operationSeed}: Hive's planner did not plan it (${String(error)})\n${source}`);
           continue;
         }
       }
@@ -174,7 +228,7 @@ describe.each(CASES)('differential execution against stock executeQueryPlan: $na
         const stock = await executeQueryPlan(
           plan,
           serviceMap,
-          { request: { query: generatedOperation.source, variables }, context: CONTEXT, metrics: {}, logger: undefined, document, operation } as never,
+          { request: { query: source, variables }, context: CONTEXT, metrics: {}, logger: undefined, document, operation } as never,
           operationContext,
           supergraphSchema,
           apiSchema,
@@ -196,13 +250,13 @@ describe.each(CASES)('differential execution against stock executeQueryPlan: $na
           if (errorDifferences.length > 0) problems.push(`errors: ${errorDifferences.join(', ')}\n  ours:  ${errorKeys(ours.errors).join(', ')}\n  spec:  ${expected.join(', ')}\n  stock: ${errorKeys(stock.errors).join(', ')}`);
           if (problems.length === 0 && stockDiffers.length > 0) {
             stockDeviations += 1;
-            if (stockDeviations <= 3) process.stdout.write(`stock (apollo plan) deviates from the spec, ours agrees: ${generatedOperation.source}\nvariables ${JSON.stringify(variables)}\n${stockDiffers.join('\n')}\n`);
+            if (stockDeviations <= 3) process.stdout.write(`stock (apollo plan) deviates from the spec, ours agrees: ${source}\nvariables ${JSON.stringify(variables)}\n${stockDiffers.join('\n')}\n`);
           }
         } else {
           problems.push(...stockDiffers);
         }
         if (problems.length > 0 && disagreements.length < 5) {
-          disagreements.push(`operation seed ${operationSeed}, case seed ${caseSeed}\n${generatedOperation.source}\nvariables ${JSON.stringify(variables)}\n${problems.join('\n')}`);
+          disagreements.push(`operation seed ${operationSeed}, case seed ${caseSeed}\n${source}\nvariables ${JSON.stringify(variables)}\n${problems.join('\n')}`);
         } else if (problems.length > 0) {
           disagreements.push('(more)');
         }

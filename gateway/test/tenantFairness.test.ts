@@ -12,11 +12,15 @@ import { machineSlowdown } from '@hub/testkit/machineTime';
 const SLOW_MS = 1000 * Math.min(3, Math.ceil(machineSlowdown()));
 const SCHEMA = 'type Query { slow: String fast: String }';
 
-/** Per-tenant limits of this test: 8 connections, 2 in flight and 20 waiting per caller, a queue wait of 5 slow calls. */
+/**
+ * Per-tenant limits of this test: 8 connections, 2 in flight and 20 waiting per caller, a queue wait
+ * of 2 slow calls: long enough for tenant B's few fast calls (each well under one slow call) to be
+ * answered while A's queue still waits, and short enough that A's queued calls time out soon.
+ */
 const CONNECTIONS = 8;
 const PER_CALLER = 2;
 const QUEUE = 20;
-const QUEUE_TIMEOUT_MS = 5 * SLOW_MS;
+const QUEUE_TIMEOUT_MS = 2 * SLOW_MS;
 
 describe('fair queuing in front of a subgraph', () => {
   let subgraph: FixtureSubgraph;

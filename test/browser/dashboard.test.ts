@@ -225,10 +225,12 @@ describe('dashboard in the browser', () => {
     await expectText(page.getByRole('status'), 'reconnected 1×');
 
     await expectCount(feedEntries(service, 'step'), 10);
-    // Nothing arrives twice later either (a replay overlapping live events would).
-    await page.waitForTimeout(1_000);
+    // Nothing arrives twice later either (a replay overlapping live events would): a change made
+    // now arrives after anything still on its way, and it is then the only new entry.
+    await setConfig(service, 'step', { version: 11 });
+    await expectText(feedEntries(service, 'step').first(), `${service}.step v11`);
     const names = await feedEntries(service, 'step').locator('.name').allTextContents();
-    expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `${service}.step v${10 - i}`));
+    expect(names).toEqual(Array.from({ length: 11 }, (_, i) => `${service}.step v${11 - i}`));
     await page.screenshot({ path: join(BROWSER_ARTIFACTS_DIR, 'dashboard-after-reconnect.png') });
     // Every panel holds data by now (earlier tests made it): the whole page, wide and at phone width.
     expect(await accessibilityViolations()).toEqual([]);
@@ -251,9 +253,11 @@ describe('dashboard in the browser', () => {
     await page.locator('[role=status][data-state=connected]').waitFor({ timeout: 20_000 });
 
     await expectCount(feedEntries(service, 'step'), 8);
-    await page.waitForTimeout(1_000);
+    // A later change as the marker that nothing more of the replay is on its way (see above).
+    await setConfig(service, 'step', { version: 9 });
+    await expectText(feedEntries(service, 'step').first(), `${service}.step v9`);
     const names = await feedEntries(service, 'step').locator('.name').allTextContents();
-    expect(names).toEqual(Array.from({ length: 8 }, (_, i) => `${service}.step v${8 - i}`));
+    expect(names).toEqual(Array.from({ length: 9 }, (_, i) => `${service}.step v${9 - i}`));
   });
 });
 

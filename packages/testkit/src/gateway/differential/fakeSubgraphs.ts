@@ -42,6 +42,34 @@ function sameInAnyBatch(text: string): string {
 }
 type ProcessResult = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
+/** What answering a request needs of its text, the same for every case: worked out once per text. */
+interface ParsedRequest {
+  readonly operation: OperationDefinitionNode;
+  /** The text as seeds see it (without batch prefixes). */
+  readonly seedText: string;
+  /** Per root field selection: its text as seeds see it and the variables it uses, in document order. */
+  readonly fields: ReadonlyMap<FieldNode, { readonly text: string; readonly variables: readonly string[] }>;
+}
+
+const requests = new Map<string, ParsedRequest>();
+
+function parsedRequest(query: string): ParsedRequest {
+  let parsed = requests.get(query);
+  if (!parsed) {
+    const operation = parse(query).definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
+    const fields = new Map<FieldNode, { text: string; variables: string[] }>();
+    for (const selection of operation.selectionSet.selections) {
+      if (selection.kind !== Kind.FIELD) continue;
+      const variables: string[] = [];
+      visit(selection, { Variable: (node) => void variables.push(node.name.value) });
+      fields.set(selection, { text: sameInAnyBatch(print({ ...selection, alias: undefined })), variables });
+    }
+    parsed = { operation, seedText: sameInAnyBatch(query), fields };
+    requests.set(query, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Stand-ins for test subgraphs (not this project's services): each answers any subgraph operation
  * with data generated from its selection set and the supergraph's types, deterministically from
@@ -49,7 +77,6 @@ type ProcessResult = Awaited<ReturnType<GraphQLDataSource['process']>>;
  * that send the same logical requests get the same answers. Faults are injected at the given rates.
  */
 export class FakeSubgraphs {
-  private readonly documents = new Map<string, OperationDefinitionNode>();
   calls = 0;
 
   constructor(
@@ -65,12 +92,12 @@ export class FakeSubgraphs {
   private async answer(service: string, query: string, variables: Json): Promise<ProcessResult> {
     this.calls += 1;
     const { representations, ...rest } = variables;
-    const callRandom = new SeededRandom(hashString(`${service}\n${sameInAnyBatch(query)}\n${JSON.stringify(rest)}`, this.caseSeed));
+    const { operation, seedText, fields } = parsedRequest(query);
+    const callRandom = new SeededRandom(hashString(`${service}\n${seedText}\n${JSON.stringify(rest)}`, this.caseSeed));
     if (callRandom.chance(this.faults.callFails)) {
       throw new GraphQLError(`Subgraph "${service}" did not answer (unreachable)`, { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } });
     }
     if (callRandom.chance(this.faults.callErrors)) return { data: null, errors: [{ message: 'the subgraph failed', extensions: { code: 'UNAVAILABLE' } }] } as ProcessResult;
-    const operation = this.operationOf(query);
     const errors: Array<{ message: string; path: Array<string | number>; extensions: Json }> = [];
     const data: Json = {};
     const root = this.supergraphSchema.getRootType(operation.operation)!;
@@ -79,7 +106,7 @@ export class FakeSubgraphs {
       const responseName = selection.alias?.value ?? selection.name.value;
       // Seeds per root field, not per request: the same field asked alone or merged with others
       // (our executor merges fetches under `b<N>_` prefixes) gets the same answer.
-      const fieldText = sameInAnyBatch(print({ ...selection, alias: undefined }));
+      const { text: fieldText, variables: usedVariables } = fields.get(selection)!;
       if (selection.name.value === '_entities') {
         const argument = selection.arguments?.find((candidate) => candidate.name.value === 'representations')?.value;
         const list = (argument?.kind === Kind.VARIABLE ? variables[argument.name.value] : representations) as Json[];
@@ -101,21 +128,11 @@ export class FakeSubgraphs {
         continue;
       }
       const field = root.getFields()[selection.name.value]!;
-      const used: unknown[] = [];
-      visit(selection, { Variable: (node) => void used.push(variables[node.name.value]) });
+      const used = usedVariables.map((name) => variables[name]);
       const fieldRandom = new SeededRandom(hashString(`${service}\n${fieldText}\n${JSON.stringify(used)}`, this.caseSeed));
       data[responseName] = this.value(field.type, selection, fieldRandom, [responseName], errors);
     }
     return (errors.length > 0 ? { data, errors } : { data }) as ProcessResult;
-  }
-
-  private operationOf(query: string): OperationDefinitionNode {
-    let operation = this.documents.get(query);
-    if (!operation) {
-      operation = parse(query).definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
-      this.documents.set(query, operation);
-    }
-    return operation;
   }
 
   private fill(target: Json, selectionSet: SelectionSetNode, type: GraphQLObjectType, random: SeededRandom, path: Array<string | number>, errors: Array<{ message: string; path: Array<string | number>; extensions: Json }>): void {

@@ -72,6 +72,52 @@ export function fieldIdentity(parentIdentity: string, fieldName: string, argumen
   return `${parentIdentity}/${fieldName}${Object.keys(argumentValues).length > 0 ? canonical(argumentValues) : ''}`;
 }
 
+/** What the world takes from the supergraph's SDL: entity keys and @requires'd fields (see FakeWorld). */
+interface WorldShape {
+  /** Per entity type (and interface with keys): its key selections. */
+  readonly keys: ReadonlyMap<string, SelectionSetNode[]>;
+  /** `Type.field` of fields some subgraph @requires: planners fetch them for others, never faulted. */
+  readonly required: ReadonlySet<string>;
+}
+
+/** Subgraph requests parsed once per text: each case's world sees the same few requests again. */
+const documents = new Map<string, ParsedOperation>();
+
+/** Per SDL text: a run builds a world per case over the same few supergraphs, parsed once. */
+const shapes = new Map<string, WorldShape>();
+
+function shapeOf(supergraphSdl: string): WorldShape {
+  const cached = shapes.get(supergraphSdl);
+  if (cached) return cached;
+  const keys = new Map<string, SelectionSetNode[]>();
+  const required = new Set<string>();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (!('directives' in definition) || !('name' in definition) || !definition.name) continue;
+    const typeName = definition.name.value;
+    for (const field of 'fields' in definition ? (definition.fields ?? []) : []) {
+      for (const directive of field.directives ?? []) {
+        const requires = directive.name.value === 'join__field' ? directive.arguments?.find((argument) => argument.name.value === 'requires')?.value : undefined;
+        if (requires?.kind !== Kind.STRING) continue;
+        for (const selection of (parse(`{ ${requires.value} }`).definitions[0] as OperationDefinitionNode).selectionSet.selections) {
+          if (selection.kind === Kind.FIELD) required.add(`${typeName}.${selection.name.value}`);
+        }
+      }
+    }
+    for (const directive of definition.directives ?? []) {
+      if (directive.name.value !== 'join__type') continue;
+      const key = directive.arguments?.find((argument) => argument.name.value === 'key')?.value;
+      if (key?.kind !== Kind.STRING) continue;
+      const selection = (parse(`{ ${key.value} }`).definitions[0] as OperationDefinitionNode).selectionSet;
+      const known = keys.get(definition.name.value) ?? [];
+      if (!known.some((existing) => canonical(existing.selections.map((field) => (field as FieldNode).name.value)) === canonical(selection.selections.map((field) => (field as FieldNode).name.value)))) known.push(selection);
+      keys.set(definition.name.value, known);
+    }
+  }
+  const shape = { keys, required };
+  shapes.set(supergraphSdl, shape);
+  return shape;
+}
+
 /**
  * One generated world behind every subgraph (test stand-ins, not this project's services), for
  * comparing executions of different plans (Hive's planner against @apollo/query-planner): every
@@ -84,13 +130,10 @@ export function fieldIdentity(parentIdentity: string, fieldName: string, argumen
  * groups requests and are left out.
  */
 export class FakeWorld {
-  private readonly documents = new Map<string, ParsedOperation>();
   /** `Type\nkey values` → identity of the entity. */
   private readonly entities = new Map<string, string>();
-  /** Per entity type (and interface with keys): its key selections. */
-  private readonly keys = new Map<string, SelectionSetNode[]>();
-  /** `Type.field` of fields some subgraph @requires: planners fetch them for others, never faulted. */
-  private readonly required = new Set<string>();
+  private readonly keys: WorldShape['keys'];
+  private readonly required: WorldShape['required'];
   /** Representations that found no entity (the world did not generate it): should stay 0. */
   unknownRepresentations = 0;
 
@@ -100,28 +143,7 @@ export class FakeWorld {
     private readonly caseSeed: number,
     private readonly fieldNull: number,
   ) {
-    for (const definition of parse(supergraphSdl).definitions) {
-      if (!('directives' in definition) || !('name' in definition) || !definition.name) continue;
-      const typeName = definition.name.value;
-      for (const field of 'fields' in definition ? (definition.fields ?? []) : []) {
-        for (const directive of field.directives ?? []) {
-          const requires = directive.name.value === 'join__field' ? directive.arguments?.find((argument) => argument.name.value === 'requires')?.value : undefined;
-          if (requires?.kind !== Kind.STRING) continue;
-          for (const selection of (parse(`{ ${requires.value} }`).definitions[0] as OperationDefinitionNode).selectionSet.selections) {
-            if (selection.kind === Kind.FIELD) this.required.add(`${typeName}.${selection.name.value}`);
-          }
-        }
-      }
-      for (const directive of definition.directives ?? []) {
-        if (directive.name.value !== 'join__type') continue;
-        const key = directive.arguments?.find((argument) => argument.name.value === 'key')?.value;
-        if (key?.kind !== Kind.STRING) continue;
-        const selection = (parse(`{ ${key.value} }`).definitions[0] as OperationDefinitionNode).selectionSet;
-        const known = this.keys.get(definition.name.value) ?? [];
-        if (!known.some((existing) => canonical(existing.selections.map((field) => (field as FieldNode).name.value)) === canonical(selection.selections.map((field) => (field as FieldNode).name.value)))) known.push(selection);
-        this.keys.set(definition.name.value, known);
-      }
-    }
+    ({ keys: this.keys, required: this.required } = shapeOf(supergraphSdl));
   }
 
   /** A data source for one subgraph; `calls` counts requests into the given counter. */
@@ -163,13 +185,13 @@ export class FakeWorld {
   }
 
   private parsed(query: string): ParsedOperation {
-    let parsed = this.documents.get(query);
+    let parsed = documents.get(query);
     if (!parsed) {
       const document = parse(query);
       const operation = document.definitions.find((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)!;
       const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
       parsed = { operation, fragments };
-      this.documents.set(query, parsed);
+      documents.set(query, parsed);
     }
     return parsed;
   }
