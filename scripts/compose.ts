@@ -1,11 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-// Single files, not the @hub/core and @hub/gateway barrels: those load the whole kit and gateway,
+// Narrow entries, not the @hub/core and @hub/gateway barrels: those load the whole kit and gateway,
 // seconds of CPU on every compose and compose:check (npm run build, npm run subgraph:new).
-import { apiSchemaSdl } from '../gateway/src/supergraph/apiSchema';
-import { composeSupergraph, CompositionError } from '../gateway/src/supergraph/composeSupergraph';
-import { readSupergraphConfig } from '../gateway/src/supergraph/supergraphConfig';
-import { readLocalSubgraphEntries } from '../subgraphs/core/src/subgraph/supergraphEntries';
+import { apiSchemaSdl, composeSupergraph, CompositionError, readSupergraphConfig } from '@hub/gateway/composition';
+import { readLocalSubgraphEntries } from '@hub/core/supergraphEntries';
 import { COMPOSE_FILE, renderComposeFile } from './dockerCompose/composeFile';
 
 /**

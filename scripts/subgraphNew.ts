@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-// A single file, not the @hub/core barrel, which loads the whole kit (seconds of CPU).
-import { readSupergraphEntries, SUPERGRAPH_CONFIG_FILE } from '../subgraphs/core/src/subgraph/supergraphEntries';
+// A narrow entry, not the @hub/core barrel, which loads the whole kit (seconds of CPU).
+import { readSupergraphEntries, SUPERGRAPH_CONFIG_FILE } from '@hub/core/supergraphEntries';
 
 /**
  * `npm run subgraph:new -- <name>`: a working subgraph on the core kit in `subgraphs/<name>/`

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// Single files, not the @hub/core barrel (see scripts/compose.ts).
-import { appRoleFor, schemaNameFor } from '../../packages/runtime/src/db/databaseSettings';
-import { IDENTITY_SUBGRAPH, type SupergraphEntry } from '../../subgraphs/core/src/subgraph/supergraphEntries';
+// Narrow entries, not the @hub/runtime and @hub/core barrels (see scripts/compose.ts).
+import { appRoleFor, schemaNameFor } from '@hub/runtime/databaseSettings';
+import { IDENTITY_SUBGRAPH, type SupergraphEntry } from '@hub/core/supergraphEntries';
 import { isMap, isSeq, parseDocument, Scalar, YAMLMap, type Document, type Pair } from 'yaml';
 import { composeUrlOf, routingVariableFor, subgraphService } from './subgraphService';
 

@@ -1,5 +1,5 @@
-// A single file, not the @hub/core barrel (see scripts/compose.ts).
-import { IDENTITY_SUBGRAPH, portVariableFor, type SupergraphEntry } from '../../subgraphs/core/src/subgraph/supergraphEntries';
+// A narrow entry, not the @hub/core barrel (see scripts/compose.ts).
+import { IDENTITY_SUBGRAPH, portVariableFor, type SupergraphEntry } from '@hub/core/supergraphEntries';
 
 /** The one image every service is built from (helper ops19's root Dockerfile), by workspace. */
 export function buildOf(workspace: string): { context: string; dockerfile: string; args: { WORKSPACE: string } } {

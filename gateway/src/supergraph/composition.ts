@@ -1,0 +1,8 @@
+/**
+ * Composition alone (`@hub/gateway/composition`): read supergraph.yaml, compose, print the API
+ * schema. The compose scripts run on every build and scaffold; this entry keeps them from loading
+ * the gateway's server, executor and subscriptions.
+ */
+export { apiSchemaSdl } from './apiSchema';
+export { composeSupergraph, CompositionError } from './composeSupergraph';
+export { readSupergraphConfig } from './supergraphConfig';
