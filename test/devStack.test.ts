@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { portVariableFor } from '@hub/core';
 import { HUB_SUBGRAPHS } from '../dev/hubSubgraphs';
+import { timePasses } from '@hub/testkit/deliberateWait';
+import { readUntil } from '@hub/testkit/eventually';
 import { postGraphQL } from '@hub/testkit/graphqlClient';
 import { machineTime } from '@hub/testkit/machineTime';
 
@@ -82,11 +84,8 @@ async function stopStack(stack: RunningStack): Promise<number | null> {
 }
 
 async function outputContains(stack: RunningStack, text: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!stack.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`"${text}" did not appear:\n${stack.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const output = await readUntil(() => stack.output(), (seen) => seen.includes(text), 30_000);
+  if (!output.includes(text)) throw new Error(`"${text}" did not appear:\n${output}`);
 }
 
 interface DemoTask {
@@ -230,9 +229,9 @@ describe('npm start (one-command dev stack)', () => {
       // The reference worker polls every second while idle; that is not logged line by line.
       const login = await postGraphQL<{ login: { accessToken: string } }>(gatewayUrl, LOGIN, { e: 'demo@acme.example', p: 'acme-demo-password' });
       await settledTasks(gatewayUrl, login.data!.login.accessToken);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await timePasses(1000, 'the lines of the last finished task reach the output');
       const idleFrom = stack.output().length;
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await timePasses(3000, 'an idle stack (the worker polls every second) writes nothing in 3 s');
       idleOutput = stack.output().slice(idleFrom);
     } finally {
       // Only npm's own pid, not its group: as a process manager or `kill <pid>` would do.
