@@ -194,6 +194,23 @@ describe('every refusal is the same over HTTP, SSE and WebSocket', () => {
     errorsWithCode: await metricTotal(metrics, 'gateway_request_errors_total', code),
   });
 
+  it('a WebSocket operation refused after admission (no operation to pick) gives its slot back', async () => {
+    gateway = await createGateway({
+      config: { ...gatewayConfigFrom([]), admission: { ...gatewayConfigFrom([]).admission, perCaller: 1, queuePerCaller: 0 } },
+      supergraphSdl,
+      verifyToken: signer.verifier,
+      logger: createLogger('test'),
+    });
+    const url = `${(await gateway.listen(0)).url}/graphql`;
+    // graphql-ws would answer this one itself without executing it; yoga's chain refuses it first.
+    const ambiguous = { query: 'query A { publicNote } query B { publicNote }' };
+    const overHttp = await send.http(url, ambiguous);
+    expect(overHttp).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+    for (let attempt = 0; attempt < 3; attempt += 1) expect(await send.websocket(url, ambiguous)).toEqual(overHttp);
+    // With one place per caller, a slot kept by any of them would refuse this one.
+    expect(await send.websocket(url, { query: '{ publicNote }' })).toEqual([]);
+  });
+
   describe.each(REFUSALS)('$name', (refusal) => {
     it.each(TRANSPORTS)(`is ${refusal.code} over %s`, async (transport) => {
       // A gateway of its own: its rate limit counters start empty, whatever ran before.
