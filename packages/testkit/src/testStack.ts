@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createGateway, gatewayConfigFrom, type Gateway, type GatewayConfig, type GatewayOptions } from '@hub/gateway';
+import { gatewayConfigFrom, type Gateway, type GatewayConfig, type GatewayOptions } from '@hub/gateway';
 import { plattformConfigFromEnv, type PlattformConfig, type RunningPlattform } from '@hub/plattform';
-import { startGraphStack } from '@hub/stack';
+import { startGateway, startGraphStack } from '@hub/stack';
 import type { HubSubgraphModule, RunningHubSubgraph } from '@hub/core';
 import { postGraphQL, type GraphQLResponse } from './graphqlClient';
 import { postSignedGraphQL, registerSubgraphUrl } from './gatewaySignature';
@@ -65,7 +65,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       return { ...options.gateway, config: gatewayConfig };
     },
   });
-  const { routing, hubs, hubSettings, plattform, plattformServer, gateway, supergraphSdl } = stack;
+  const { routing, hubs, hubSettings, plattform, plattformServer, gateway } = stack;
   for (const [name, url] of Object.entries(routing)) registerSubgraphUrl(name, url);
   const moduleNamed = (name: string) => {
     const module = modules.get(name);
@@ -100,9 +100,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       return { hub, url };
     },
     startGatewayReplica: async () => {
-      const replica = await createGateway({ ...options.gateway, config: gatewayConfig!, supergraphSdl });
+      // Built as the first one is (@hub/stack), on the same subgraphs and settings.
+      const replica = await startGateway({ ...options.gateway, config: gatewayConfig!, routing });
       replicas.push(replica);
-      return { gateway: replica, url: `${(await replica.listen(0)).url}/graphql` };
+      return { gateway: replica.gateway, url: replica.url };
     },
     gatewayUrl,
     plattformUrl: plattformServer.url,
