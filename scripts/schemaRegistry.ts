@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEventBus, createLogger, envInt, envOptional } from '@hub/core';
+import { createEventBus, createLogger, envInt, envOptional } from '@hub/runtime';
 import {
   fetchSubgraphSdl,
   readSupergraphConfig,

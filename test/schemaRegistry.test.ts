@@ -35,7 +35,8 @@ interface CliResult {
 /** Runs `npm run schema:<command>` as CI would (its own process, exit code and output). */
 function schemaCli(args: string[]): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/schemaRegistry.ts', ...args], {
+    // As package.json's schema:* scripts run it: one node process with tsx's loader.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/schemaRegistry.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, SCHEMA_AUTHOR: 'registry-test' },
     });

@@ -7,10 +7,14 @@ import { join, resolve } from 'node:path';
 /**
  * The gateway runs on @hub/runtime only: its real entry point (src/main.ts), started in a fresh Node
  * process and asked one query, loads neither TypeORM nor reflect-metadata nor the subgraph kit
- * (@hub/core). Jest's module registry would hide this, hence the child process (real `require`).
+ * (@hub/core), and with its own executor (the default) not @apollo/gateway either: that tree is
+ * about a quarter of a cold start's modules. Jest's module registry would hide this, hence the
+ * child process (real `require`).
  */
 const ROOT = resolve(__dirname, '../..');
 const KIT_MODULES = [/[\\/]node_modules[\\/]typeorm[\\/]/, /[\\/]node_modules[\\/]reflect-metadata[\\/]/, /[\\/]subgraphs[\\/]core[\\/]/];
+/** Loaded only for GATEWAY_EXECUTOR=stock (the reference executor). */
+const STOCK_GATEWAY = /[\\/]node_modules[\\/]@apollo[\\/]gateway[\\/]/;
 
 async function modulesLoadedByGateway(): Promise<string[]> {
   const out = join(await mkdtemp(join(tmpdir(), 'gateway-modules-')), 'loaded.json');
@@ -42,11 +46,20 @@ async function modulesLoadedByGateway(): Promise<string[]> {
 }
 
 describe('the gateway process', () => {
-  it('loads @hub/runtime and no TypeORM, reflect-metadata or @hub/core', async () => {
-    const loaded = await modulesLoadedByGateway();
+  let loaded: string[];
+  beforeAll(async () => {
+    loaded = await modulesLoadedByGateway();
+  }, 90_000);
+
+  it('loads @hub/runtime and no TypeORM, reflect-metadata or @hub/core', () => {
     // The recording worked: the gateway's own modules and the runtime package are in the list.
     expect(loaded.some((path) => path.endsWith(join('gateway', 'src', 'server.ts')))).toBe(true);
     expect(loaded.some((path) => path.includes(join('packages', 'runtime', 'src')))).toBe(true);
     expect(loaded.filter((path) => KIT_MODULES.some((pattern) => pattern.test(path)))).toEqual([]);
-  }, 90_000);
+  });
+
+  it('with its own executor, loads the planner but not @apollo/gateway', () => {
+    expect(loaded.some((path) => /[\\/]node_modules[\\/]@apollo[\\/]federation-internals[\\/]/.test(path))).toBe(true);
+    expect(loaded.filter((path) => STOCK_GATEWAY.test(path))).toEqual([]);
+  });
 });

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import type { GraphQLDataSource } from '@apollo/gateway';
 import type { DocumentNode, ExecutionResult, GraphQLError, OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { contextOf, inSpan } from '@hub/runtime';
@@ -8,8 +7,8 @@ import type { GatewayContext } from '../gatewayContext';
 import { subgraphFetchFor } from '../execution/ownFederatedExecution';
 import { QueryPlanExecutor, type SubgraphResponse } from '../execution/queryPlanExecutor';
 import { ResultShaper } from '../execution/resultShaper';
-import type { SubscriptionPlan } from './subscriptionPlanner';
-import type { SubscriptionPlanner } from './subscriptionPlanner';
+import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner';
+import type * as StockEvent from './stockSubscriptionEvent';
 
 /** One event as the owning subgraph sent it (a `next` payload). */
 export interface UpstreamEvent {
@@ -24,26 +23,6 @@ export interface ClientOperation {
   operationName: string | null;
   source: string;
   variables: Record<string, unknown>;
-}
-
-type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-
-const NO_CACHE_POLICY = { restrict: () => undefined, replace: () => undefined, policyIfCacheable: () => null };
-
-/**
- * Stands in for the primary's subgraph during one event: the primary fetch "returns" the event
- * (a deep copy: the executor merges into it), any other call to that subgraph goes out for real.
- */
-function eventSource(plan: SubscriptionPlan, event: UpstreamEvent, real: GraphQLDataSource<GatewayContext> | undefined): GraphQLDataSource<GatewayContext> {
-  return {
-    async process(options) {
-      if (options.request.query === plan.primary.operation) {
-        return structuredClone({ data: event.data ?? null, errors: event.errors }) as GatewayResponse;
-      }
-      if (!real) throw new Error(`No data source for subgraph ${plan.primary.serviceName}`);
-      return real.process(options);
-    },
-  };
 }
 
 const EXECUTORS = new WeakMap<SubscriptionPlanner, QueryPlanExecutor>();
@@ -123,36 +102,8 @@ async function executeEventPlan(
   services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
 ): Promise<ExecutionResult> {
   if (planner.executor === 'own') return executeWithOwnExecutor(planner, plan, operation, event, context, services);
-  const serviceMap = new Proxy({} as ServiceMap, {
-    get: (_target, name) => {
-      if (typeof name !== 'string') return undefined;
-      return name === plan.primary.serviceName ? eventSource(plan, event, services(name)) : services(name);
-    },
-  });
-  const node = plan.rest ? { kind: 'Sequence' as const, nodes: [plan.primary, plan.rest] } : plan.primary;
-  const result = await executeQueryPlan(
-    { kind: 'QueryPlan', node },
-    serviceMap,
-    {
-      request: { query: operation.source, operationName: operation.operationName ?? undefined, variables: operation.variables },
-      document: operation.document,
-      source: operation.source,
-      queryHash: createHash('sha256').update(operation.source).digest('hex'),
-      operationName: operation.operationName,
-      operation: operation.operation,
-      schema: planner.supergraphSchema,
-      schemaHash: '' as never,
-      context,
-      logger: context.logger as never,
-      cache: undefined as never,
-      // A fresh metrics object per execution: a shared one grows without bound.
-      metrics: {},
-      overallCachePolicy: NO_CACHE_POLICY,
-      requestIsBatched: false,
-    } as never,
-    plan.operationContext,
-    planner.supergraphSchema,
-    planner.apiSchema,
-  );
-  return { data: result.data, errors: result.errors, ...(event.extensions ? { extensions: event.extensions } : {}) } as ExecutionResult;
+  // Loaded only for GATEWAY_EXECUTOR=stock: @apollo/gateway's module tree is not needed by ours.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { executeEventWithStock } = require('./stockSubscriptionEvent') as typeof StockEvent;
+  return executeEventWithStock(planner, plan, operation, event, context, services);
 }

@@ -1,4 +1,3 @@
-import { buildOperationContext } from '@apollo/gateway';
 import { Supergraph, type Schema } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import { print, type DocumentNode, type GraphQLSchema } from 'graphql';
@@ -7,15 +6,12 @@ import { InFlightSubgraphFetches } from '../execution/inFlightSubgraphFetches';
 import { createQueryPlanning, type PlannerKind, type QueryPlanning } from '../execution/queryPlanning';
 import { withoutEnforcedSecurityLinks, type SupergraphGeneration } from '../supergraph/supergraphGeneration';
 
-type OperationContext = ReturnType<typeof buildOperationContext>;
-
 /** How one client subscription runs: the primary stream on its owning subgraph, then the rest per event. */
 export interface SubscriptionPlan {
   /** A subscription operation for one subgraph; it also selects the keys the rest needs. */
   readonly primary: FetchNode;
   /** Entity fetches to other subgraphs, run for every event like a query plan. */
   readonly rest?: PlanNode;
-  readonly operationContext: OperationContext;
   /** The primary's routing URL (after routing overrides). */
   readonly subgraphUrl: string;
 }
@@ -67,7 +63,6 @@ export class SubscriptionPlanner {
     const plan: SubscriptionPlan = {
       primary: node.primary,
       rest: node.rest,
-      operationContext: buildOperationContext({ schema: this.clientSchema, operationDocument: document, operationName: operationName ?? undefined }),
       subgraphUrl,
     };
     if (this.cache.size >= MAX_CACHED_PLANS) this.cache.delete(this.cache.keys().next().value as string);
