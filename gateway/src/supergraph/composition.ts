@@ -4,5 +4,6 @@
  * the gateway's server, executor and subscriptions.
  */
 export { apiSchemaSdl } from './apiSchema';
-export { composeSupergraph, CompositionError } from './composeSupergraph';
-export { readSupergraphConfig } from './supergraphConfig';
+export { composeSubgraphSchemas, composeSupergraph, CompositionError, type SubgraphSchema } from './composeSupergraph';
+export { applyRoutingOverrides, routingOverridesFor } from './routingOverrides';
+export { readSupergraphConfig, type SubgraphSource } from './supergraphConfig';

@@ -14,6 +14,11 @@ function envKey(subgraph: string): string {
   return subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
+/** The overrides that route subgraphs (by supergraph.yaml name) to the given URLs. */
+export function routingOverridesFor(urlsBySubgraph: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(urlsBySubgraph).map(([subgraph, url]) => [envKey(subgraph), url]));
+}
+
 export function applyRoutingOverrides(supergraphSdl: string, overrides: Record<string, string>): string {
   if (Object.keys(overrides).length === 0) return supergraphSdl;
   return supergraphSdl.replace(/@join__graph\(name: "([^"]+)", url: "([^"]*)"\)/g, (whole, name: string) => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { RunningServer } from '@hub/core';
-import { composeSupergraph, createGateway, readSupergraphConfig, type Gateway, type GatewayOptions } from '@hub/gateway';
+import { createGateway, readSupergraphConfig, type Gateway, type GatewayOptions } from '@hub/gateway';
+import { composedSupergraph } from './composedSupergraph';
 
 /*
  * Our gateway alone. Its own module (`@hub/stack/gateway`) so that a process running only the
@@ -78,5 +79,5 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
 async function composeStackSupergraph(routing: Record<string, string>, entries: SupergraphEntries): Promise<string> {
   const supergraph = await readSupergraphConfig(SUPERGRAPH_YAML);
   const served = entries === 'all' ? supergraph.subgraphs : supergraph.subgraphs.filter((subgraph) => subgraph.name in routing);
-  return composeSupergraph(served, routing);
+  return composedSupergraph(served, routing);
 }
