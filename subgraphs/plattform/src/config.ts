@@ -13,6 +13,7 @@ import {
   type RateLimitWindow,
 } from '@hub/core';
 import type { HashingSlotsSettings } from './identity/hashingSlots';
+import { DEFAULT_SCRYPT_COST, scryptCostFromEnv, type ScryptCost } from './identity/passwordHasher';
 import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from './sessions/sessionService';
 import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
@@ -40,6 +41,8 @@ export interface PlattformConfig extends HubSubgraphSettings {
   rateLimitCeilingDefault: RateLimitWindow | null;
   /** Bound on password hashing (login, signUp): hashes at once, waiting, longest wait. */
   passwordHashing: HashingSlotsSettings;
+  /** scrypt cost of new password hashes (PASSWORD_SCRYPT_N); stored hashes keep their own. */
+  passwordHashCost: ScryptCost;
   /**
    * Sign-in attempts per account (LOGIN_LIMIT_PER_ACCOUNT…), also when called straight, not
    * through the gateway. Not per address: behind the gateway every caller has the gateway's.
@@ -87,5 +90,6 @@ export function plattformConfigFromEnv(): PlattformConfig {
       queue: envInt('PASSWORD_HASH_QUEUE', 64),
       maxWaitMs: envInt('PASSWORD_HASH_WAIT_MS', 3000),
     },
+    passwordHashCost: scryptCostFromEnv(envInt('PASSWORD_SCRYPT_N', DEFAULT_SCRYPT_COST.N), production),
   };
 }

@@ -94,7 +94,7 @@ export async function startPlattform(
       const quotas = new QuotaService(database, provisioner);
       const issuer = new AccessTokenIssuer(keys, config.tokens);
       const sessions = new SessionService(database, issuer, denylist, logger, config.refreshReuseGraceSeconds);
-      const hasher = new PasswordHasher({ slots: new HashingSlots(config.passwordHashing) });
+      const hasher = new PasswordHasher({ cost: config.passwordHashCost, slots: new HashingSlots(config.passwordHashing) });
       const tenants = new TenantService(database, provisioner, quotas, logger);
       return {
         accounts: new AccountService(database, hasher, sessions, loginAttempts),

@@ -1,4 +1,4 @@
-import { PasswordHasher } from '../src/identity/passwordHasher';
+import { DEFAULT_SCRYPT_COST, PasswordHasher, scryptCostFromEnv } from '../src/identity/passwordHasher';
 import { slugify } from '../src/organizations/slug';
 
 describe('PasswordHasher', () => {
@@ -21,6 +21,26 @@ describe('PasswordHasher', () => {
   it('refuses when there is no stored hash (unknown user) and on a malformed hash', async () => {
     await expect(hasher.verify('anything at all', null)).resolves.toBe(false);
     await expect(hasher.verify('anything at all', 'plain-text')).resolves.toBe(false);
+  });
+});
+
+describe('scrypt cost (PASSWORD_SCRYPT_N)', () => {
+  it('hashes at N=16384, r=8, p=1 unless configured', async () => {
+    expect(DEFAULT_SCRYPT_COST).toEqual({ N: 16384, r: 8, p: 1 });
+    expect(await new PasswordHasher().hash('correct horse battery staple')).toMatch(/^scrypt\$16384\$8\$1\$/);
+  });
+
+  it('takes a power of two, and refuses a cheaper one than the default in production', () => {
+    expect(scryptCostFromEnv(1024, false)).toEqual({ N: 1024, r: 8, p: 1 });
+    expect(scryptCostFromEnv(32768, true)).toEqual({ N: 32768, r: 8, p: 1 });
+    expect(() => scryptCostFromEnv(1024, true)).toThrow(/refused with NODE_ENV=production/);
+    expect(() => scryptCostFromEnv(1000, false)).toThrow(/power of two/);
+    expect(() => scryptCostFromEnv(2 ** 21, false)).toThrow(/power of two/);
+  });
+
+  it('verifies a hash made at another cost with the cost stored in it', async () => {
+    const stored = await new PasswordHasher({ cost: { N: 2048, r: 8, p: 1 } }).hash('correct horse battery staple');
+    await expect(new PasswordHasher({ cost: DEFAULT_SCRYPT_COST }).verify('correct horse battery staple', stored)).resolves.toBe(true);
   });
 });
 

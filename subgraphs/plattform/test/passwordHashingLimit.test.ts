@@ -1,4 +1,5 @@
 import { errorCodes, type GraphQLResponse } from '@hub/testkit/graphqlClient';
+import { DEFAULT_SCRYPT_COST } from '../src/identity/passwordHasher';
 import { signUpAccount, startTestStack, type TestAccount, type TestStack } from '@hub/testkit/testStack';
 
 const LOGIN = 'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }';
@@ -16,8 +17,8 @@ describe('password hashing is bounded (a login flood cannot take all of plattfor
   let account: TestAccount;
 
   beforeAll(async () => {
-    // One hash at a time, two waiting: the flood overruns the bound by far.
-    stack = await startTestStack({ plattform: { passwordHashing: { concurrency: 1, queue: 2, maxWaitMs: 10_000 } } });
+    // One hash at a time, two waiting, each at production cost: the flood overruns the bound by far.
+    stack = await startTestStack({ plattform: { passwordHashing: { concurrency: 1, queue: 2, maxWaitMs: 10_000 }, passwordHashCost: DEFAULT_SCRYPT_COST } });
     account = await signUpAccount(stack);
   });
   afterAll(async () => {

@@ -9,9 +9,34 @@ function scrypt(password: string, salt: Buffer, keyLength: number, options: Scry
 
 const KEY_LENGTH = 32;
 
+/** scrypt's cost parameters (N: CPU and memory, a power of two; r: block size; p: parallelism). */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** The cost of new hashes unless configured otherwise: about 60 ms of one core and 16 MiB per hash. */
+export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 16384, r: 8, p: 1 };
+
+/**
+ * The cost of new hashes from PASSWORD_SCRYPT_N (docs/configuration.md). A cheaper N is refused in
+ * production: it would weaken every password set from then on. Tests lower it, as they check
+ * what happens around a hash, not its strength.
+ */
+export function scryptCostFromEnv(n: number, production: boolean): ScryptCost {
+  if (!Number.isInteger(n) || n < 2 || (n & (n - 1)) !== 0 || n > 2 ** 20) {
+    throw new Error(`PASSWORD_SCRYPT_N must be a power of two up to 1048576, got ${n}`);
+  }
+  if (production && n < DEFAULT_SCRYPT_COST.N) {
+    throw new Error(`PASSWORD_SCRYPT_N below ${DEFAULT_SCRYPT_COST.N} is refused with NODE_ENV=production, got ${n}`);
+  }
+  return { ...DEFAULT_SCRYPT_COST, N: n };
+}
+
 export interface PasswordHasherOptions {
-  /** scrypt cost of new hashes. */
-  cost?: { N: number; r: number; p: number };
+  /** scrypt cost of new hashes (default DEFAULT_SCRYPT_COST). */
+  cost?: ScryptCost;
   /** Bounds how many hashes run at once (plattform); absent → unbounded. */
   slots?: HashingSlots;
 }
@@ -22,10 +47,10 @@ export interface PasswordHasherOptions {
  */
 export class PasswordHasher {
   private readonly dummyHash: Promise<string>;
-  private readonly cost: { N: number; r: number; p: number };
+  private readonly cost: ScryptCost;
 
   constructor(private readonly options: PasswordHasherOptions = {}) {
-    this.cost = options.cost ?? { N: 16384, r: 8, p: 1 };
+    this.cost = options.cost ?? DEFAULT_SCRYPT_COST;
     // Verifying unknown emails against a real hash keeps login timing the same for both cases.
     this.dummyHash = this.hash(randomBytes(16).toString('hex'));
   }
