@@ -68,6 +68,31 @@ describe('federated subscriptions through the gateway', () => {
     }
   });
 
+  it('with the stock executor (GATEWAY_EXECUTOR=stock, loaded only then) delivers the same complete events', async () => {
+    const config = gatewayConfigFrom([]);
+    const stock = await createGateway({
+      config: { ...config, executor: 'stock', redisUrl: TEST_REDIS_URL },
+      supergraphSdl: fixtures.supergraphSdl,
+      verifyToken: signer.verifier,
+      denylist,
+    });
+    try {
+      const stockUrl = `${(await stock.listen(0)).url}/graphql`;
+      const orgId = randomUUID();
+      const token = await signer.token({ orgId });
+      const ws = connections.connect(stockUrl, token).subscribe<TickData>(TICKS_SUBSCRIPTION);
+      await eventually(() => stock.subscriptions.stats().subscribers === 1, 5000, 'one subscriber');
+      await fixtures.waitForListeners(orgId);
+      for (let seq = 0; seq < 5; seq += 1) await fixtures.publishTick(orgId, seq);
+      expect((await ws.waitFor(5)).map((result) => result.data)).toEqual(
+        Array.from({ length: 5 }, (_, seq) => ({ ticks: { seq, tenant: orgId, item: { name: `item i${seq}`, owner: { name: `Person owner-of-i${seq}` } } } })),
+      );
+    } finally {
+      await connections.closeAll();
+      await stock.stop();
+    }
+  });
+
   it('keeps tenants apart: two tenants, 1,000 interleaved events each, each subscriber gets exactly its own', async () => {
     const tenants = [randomUUID(), randomUUID()];
     const subscriptions = await Promise.all(
