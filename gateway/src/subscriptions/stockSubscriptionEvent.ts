@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../gatewayContext';
-import type { ClientOperation, UpstreamEvent } from './subscriptionEventExecution';
-import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner';
+import type { ClientOperation, EventExecution, UpstreamEvent } from './subscriptionEventExecution';
+import { eventPlanNode, type SubscriptionPlan, type SubscriptionPlanner } from './subscriptionPlanner';
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -40,23 +40,15 @@ function operationContextOf(planner: SubscriptionPlanner, plan: SubscriptionPlan
  * One event run by @apollo/gateway's executor (GATEWAY_EXECUTOR=stock, the reference): the primary
  * fetch answers with the event, the rest of the plan goes out through the gateway's data sources.
  */
-export async function executeEventWithStock(
-  planner: SubscriptionPlanner,
-  plan: SubscriptionPlan,
-  operation: ClientOperation,
-  event: UpstreamEvent,
-  context: GatewayContext,
-  services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
-): Promise<ExecutionResult> {
+export const executeEventWithStock: EventExecution = async (planner, plan, operation, event, context, services) => {
   const serviceMap = new Proxy({} as ServiceMap, {
     get: (_target, name) => {
       if (typeof name !== 'string') return undefined;
       return name === plan.primary.serviceName ? eventSource(plan, event, services(name)) : services(name);
     },
   });
-  const node = plan.rest ? { kind: 'Sequence' as const, nodes: [plan.primary, plan.rest] } : plan.primary;
   const result = await executeQueryPlan(
-    { kind: 'QueryPlan', node },
+    { kind: 'QueryPlan', node: eventPlanNode(plan) },
     serviceMap,
     {
       request: { query: operation.source, operationName: operation.operationName ?? undefined, variables: operation.variables },
@@ -80,4 +72,4 @@ export async function executeEventWithStock(
     planner.apiSchema,
   );
   return { data: result.data, errors: result.errors, ...(event.extensions ? { extensions: event.extensions } : {}) } as ExecutionResult;
-}
+};

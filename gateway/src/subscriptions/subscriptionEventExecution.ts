@@ -7,7 +7,7 @@ import type { GatewayContext } from '../gatewayContext';
 import { subgraphFetchFor } from '../execution/ownFederatedExecution';
 import { QueryPlanExecutor, type SubgraphResponse } from '../execution/queryPlanExecutor';
 import { ResultShaper } from '../execution/resultShaper';
-import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner';
+import { eventPlanNode, type SubscriptionPlan, type SubscriptionPlanner } from './subscriptionPlanner';
 import type * as StockEvent from './stockSubscriptionEvent';
 
 /** One event as the owning subgraph sent it (a `next` payload). */
@@ -25,18 +25,21 @@ export interface ClientOperation {
   variables: Record<string, unknown>;
 }
 
-const EXECUTORS = new WeakMap<SubscriptionPlanner, QueryPlanExecutor>();
-const SHAPERS = new WeakMap<SubscriptionPlan, ResultShaper>();
-
-/** Our executor: the primary fetch answers with the event, the rest runs and is shaped like a query's plan. */
-async function executeWithOwnExecutor(
+/** Runs one upstream event's plan for one client operation (ours, or stock's in stockSubscriptionEvent.ts). */
+export type EventExecution = (
   planner: SubscriptionPlanner,
   plan: SubscriptionPlan,
   operation: ClientOperation,
   event: UpstreamEvent,
   context: GatewayContext,
   services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
-): Promise<ExecutionResult> {
+) => Promise<ExecutionResult>;
+
+const EXECUTORS = new WeakMap<SubscriptionPlanner, QueryPlanExecutor>();
+const SHAPERS = new WeakMap<SubscriptionPlan, ResultShaper>();
+
+/** Our executor: the primary fetch answers with the event, the rest runs and is shaped like a query's plan. */
+const executeWithOwnExecutor: EventExecution = async (planner, plan, operation, event, context, services) => {
   let executor = EXECUTORS.get(planner);
   if (!executor) {
     executor = new QueryPlanExecutor(planner.supergraphSchema);
@@ -52,7 +55,7 @@ async function executeWithOwnExecutor(
     node === plan.primary
       ? Promise.resolve(structuredClone({ data: event.data ?? null, errors: event.errors }) as SubgraphResponse)
       : realFetch(node, variables);
-  const node = plan.rest ? { kind: 'Sequence' as const, nodes: [plan.primary, plan.rest] } : plan.primary;
+  const node = eventPlanNode(plan);
   const data: Record<string, unknown> = {};
   const errors: GraphQLError[] = [];
   // Conditions (@skip/@include) need the variables with their defaults applied.
@@ -66,7 +69,7 @@ async function executeWithOwnExecutor(
     ...(allErrors.length > 0 ? { errors: allErrors } : {}),
     ...(event.extensions ? { extensions: event.extensions } : {}),
   } as ExecutionResult;
-}
+};
 
 /**
  * Turns one upstream event into the client's result: the rest of the plan runs like a query
@@ -93,17 +96,10 @@ export async function executeSubscriptionEvent(
   );
 }
 
-async function executeEventPlan(
-  planner: SubscriptionPlanner,
-  plan: SubscriptionPlan,
-  operation: ClientOperation,
-  event: UpstreamEvent,
-  context: GatewayContext,
-  services: (name: string) => GraphQLDataSource<GatewayContext> | undefined,
-): Promise<ExecutionResult> {
+const executeEventPlan: EventExecution = (planner, plan, operation, event, context, services) => {
   if (planner.executor === 'own') return executeWithOwnExecutor(planner, plan, operation, event, context, services);
   // Loaded only for GATEWAY_EXECUTOR=stock: @apollo/gateway's module tree is not needed by ours.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { executeEventWithStock } = require('./stockSubscriptionEvent') as typeof StockEvent;
   return executeEventWithStock(planner, plan, operation, event, context, services);
-}
+};

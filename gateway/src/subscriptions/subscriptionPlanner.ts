@@ -16,6 +16,11 @@ export interface SubscriptionPlan {
   readonly subgraphUrl: string;
 }
 
+/** What runs per event: the primary fetch (answered by the event), then the rest, if any. */
+export function eventPlanNode(plan: SubscriptionPlan): PlanNode {
+  return plan.rest ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] } : plan.primary;
+}
+
 const MAX_CACHED_PLANS = 1000;
 
 /**

@@ -30,18 +30,22 @@ export function composeSubgraphSchemas(subgraphs: readonly SubgraphSchema[]): st
   return result.supergraphSdl;
 }
 
-/** Composes subgraph schemas into a supergraph SDL with `@apollo/composition`. */
-export async function composeSupergraph(
-  subgraphs: SubgraphSource[],
-  /** Overrides routing URLs by subgraph name (tests and the dev stack bind to chosen ports). */
-  routingUrls: Record<string, string> = {},
-): Promise<string> {
-  const schemas = await Promise.all(
+/** The schema files of supergraph.yaml entries, each with its routing URL (or the override by subgraph name). */
+export function readSubgraphSchemas(subgraphs: readonly SubgraphSource[], routingUrls: Record<string, string> = {}): Promise<SubgraphSchema[]> {
+  return Promise.all(
     subgraphs.map(async (subgraph) => ({
       name: subgraph.name,
       url: routingUrls[subgraph.name] ?? subgraph.routingUrl,
       sdl: await readFile(subgraph.schemaFile, 'utf8'),
     })),
   );
-  return composeSubgraphSchemas(schemas);
+}
+
+/** Composes subgraph schemas into a supergraph SDL with `@apollo/composition`. */
+export async function composeSupergraph(
+  subgraphs: SubgraphSource[],
+  /** Overrides routing URLs by subgraph name (tests and the dev stack bind to chosen ports). */
+  routingUrls: Record<string, string> = {},
+): Promise<string> {
+  return composeSubgraphSchemas(await readSubgraphSchemas(subgraphs, routingUrls));
 }

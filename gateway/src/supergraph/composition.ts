@@ -4,6 +4,6 @@
  * the gateway's server, executor and subscriptions.
  */
 export { apiSchemaSdl } from './apiSchema';
-export { composeSubgraphSchemas, composeSupergraph, CompositionError, type SubgraphSchema } from './composeSupergraph';
+export { composeSubgraphSchemas, composeSupergraph, CompositionError, readSubgraphSchemas, type SubgraphSchema } from './composeSupergraph';
 export { applyRoutingOverrides, routingOverridesFor } from './routingOverrides';
 export { readSupergraphConfig, type SubgraphSource } from './supergraphConfig';

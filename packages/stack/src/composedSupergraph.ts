@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import {
   applyRoutingOverrides,
   composeSubgraphSchemas,
+  readSubgraphSchemas,
   routingOverridesFor,
   type SubgraphSchema,
   type SubgraphSource,
@@ -56,9 +57,7 @@ export async function composedSupergraph(
   routing: Record<string, string>,
   cacheDir: string = CACHE_DIR,
 ): Promise<string> {
-  const schemas = await Promise.all(
-    subgraphs.map(async (subgraph) => ({ name: subgraph.name, url: subgraph.routingUrl, sdl: await readFile(subgraph.schemaFile, 'utf8') })),
-  );
+  const schemas = await readSubgraphSchemas(subgraphs);
   const file = join(cacheDir, `${cacheKey(schemas)}.graphql`);
   let declared = await readCached(file);
   if (declared === null) {

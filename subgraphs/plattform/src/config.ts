@@ -13,7 +13,7 @@ import {
   type RateLimitWindow,
 } from '@hub/core';
 import type { HashingSlotsSettings } from './identity/hashingSlots';
-import { DEFAULT_SCRYPT_COST, scryptCostFromEnv, type ScryptCost } from './identity/passwordHasher';
+import { DEFAULT_SCRYPT_COST, scryptCostFor, type ScryptCost } from './identity/passwordHasher';
 import { DEFAULT_REFRESH_REUSE_GRACE_SECONDS } from './sessions/sessionService';
 import { provisionerSettingsFromEnv, type ProvisionerSettings } from './provisioning/provisionerSettings';
 
@@ -90,6 +90,6 @@ export function plattformConfigFromEnv(): PlattformConfig {
       queue: envInt('PASSWORD_HASH_QUEUE', 64),
       maxWaitMs: envInt('PASSWORD_HASH_WAIT_MS', 3000),
     },
-    passwordHashCost: scryptCostFromEnv(envInt('PASSWORD_SCRYPT_N', DEFAULT_SCRYPT_COST.N), production),
+    passwordHashCost: scryptCostFor(envInt('PASSWORD_SCRYPT_N', DEFAULT_SCRYPT_COST.N), production),
   };
 }

@@ -20,11 +20,11 @@ export interface ScryptCost {
 export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 16384, r: 8, p: 1 };
 
 /**
- * The cost of new hashes from PASSWORD_SCRYPT_N (docs/configuration.md). A cheaper N is refused in
+ * The cost of new hashes for N (PASSWORD_SCRYPT_N, docs/configuration.md). A cheaper N is refused in
  * production: it would weaken every password set from then on. Tests lower it, as they check
  * what happens around a hash, not its strength.
  */
-export function scryptCostFromEnv(n: number, production: boolean): ScryptCost {
+export function scryptCostFor(n: number, production: boolean): ScryptCost {
   if (!Number.isInteger(n) || n < 2 || (n & (n - 1)) !== 0 || n > 2 ** 20) {
     throw new Error(`PASSWORD_SCRYPT_N must be a power of two up to 1048576, got ${n}`);
   }
