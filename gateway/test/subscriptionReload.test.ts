@@ -49,7 +49,14 @@ describe('federated subscriptions across supergraph reloads', () => {
   async function startGateway(): Promise<{ gateway: Gateway; url: string }> {
     const config = gatewayConfigFrom([]);
     const gateway = await createGateway({
-      config: { ...config, redisUrl: TEST_REDIS_URL, subscriptions: { ...config.subscriptions, maxPerConnection: 10 } },
+      config: {
+        ...config,
+        redisUrl: TEST_REDIS_URL,
+        subscriptions: { ...config.subscriptions, maxPerConnection: 10 },
+        // 100 starts of one tenant at once: on a slow machine more of them wait than the default
+        // queue holds (OVERLOADED is admission's answer, tested elsewhere; this file tests reloads).
+        admission: { ...config.admission, queuePerCaller: 128 },
+      },
       supergraphSdl: fixtures.supergraphSdl,
       verifyToken: signer.verifier,
       denylist,

@@ -29,6 +29,9 @@ describe('federated subscriptions through the gateway', () => {
         ...config,
         redisUrl: TEST_REDIS_URL,
         subscriptions: { ...config.subscriptions, upstreamRestoreMs: 15_000, maxPerConnection: 5, authCheckMs: 500 },
+        // 100 starts of one tenant at once: on a slow machine more of them wait than the default
+        // queue holds (OVERLOADED is admission's answer, tested elsewhere; this file tests sharing).
+        admission: { ...config.admission, queuePerCaller: 128 },
       },
       supergraphSdl: fixtures.supergraphSdl,
       verifyToken: signer.verifier,
