@@ -10,17 +10,10 @@ import { timePasses } from '@hub/testkit/deliberateWait';
 import { readUntil } from '@hub/testkit/eventually';
 import { postGraphQL } from '@hub/testkit/graphqlClient';
 import { machineTime } from '@hub/testkit/machineTime';
+import { unusedPort } from '@hub/testkit/unusedPort';
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, an empty data directory. */
 const ROOT = resolve(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 interface RunningStack {
   child: ChildProcessWithoutNullStreams;
@@ -123,22 +116,22 @@ describe('npm start (one-command dev stack)', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'hub-dev-stack-'));
     // The embedded server runs as the `postgres` OS user when started by root: it must reach the directory.
     await chmod(dataDir, 0o755);
-    const port = await freePort();
+    const port = await unusedPort();
     gatewayUrl = `http://127.0.0.1:${port}/graphql`;
-    dashboardPort = await freePort();
+    dashboardPort = await unusedPort();
     env = {
       ...process.env,
       DATA_DIR: dataDir,
       PORT: String(port),
-      PLATTFORM_PORT: String(await freePort()),
-      DEV_PG_PORT: String(await freePort()),
+      PLATTFORM_PORT: String(await unusedPort()),
+      DEV_PG_PORT: String(await unusedPort()),
       DASHBOARD_PORT: String(dashboardPort),
       LOG_LEVEL: 'info',
       // The demo slows the worker down for people watching; the test need not wait.
       AGENT_WORKER_STEP_DELAY_MS: '20',
     };
     // Every registered hub on a free port too, so the test never collides with a running stack.
-    for (const hub of HUB_SUBGRAPHS) env[portVariableFor(hub.name)] = String(await freePort());
+    for (const hub of HUB_SUBGRAPHS) env[portVariableFor(hub.name)] = String(await unusedPort());
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
   });

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -27,7 +27,13 @@ describe('hot-reloaded supergraph under load', () => {
     v2 = await startFixtureSubgraph('greeter', V2, { Query: { greeting: () => 'hello', farewell: () => 'bye' } });
     const dir = await mkdtemp(join(tmpdir(), 'supergraph-'));
     const path = join(dir, 'supergraph.graphql');
-    await writeFile(path, composeFixtures([{ name: 'greeter', url: v1.url, typeDefs: V1 }]));
+    // As a deploy step replaces the file: written aside, then renamed over it. A write in place can be
+    // read half-done by the watcher (rejected, as it should be), which would count one rejection too many.
+    const publish = async (sdl: string) => {
+      await writeFile(`${path}.next`, sdl);
+      await rename(`${path}.next`, path);
+    };
+    await publish(composeFixtures([{ name: 'greeter', url: v1.url, typeDefs: V1 }]));
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => { logLines.push(String(chunk)); done(); } }));
     gateway = await createGateway({
       config: { ...gatewayConfigFrom([]), supergraphPath: path, supergraphWatchMs: 50 },
@@ -49,16 +55,16 @@ describe('hot-reloaded supergraph under load', () => {
     })();
 
     try {
-    const farewell = () => post(url, { query: '{ farewell }' });
-    expect((await farewell()).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      const farewell = () => post(url, { query: '{ farewell }' });
+      expect((await farewell()).body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
-    await writeFile(path, composeFixtures([{ name: 'greeter', url: v2.url, typeDefs: V2 }]));
-    await eventually(async () => (await farewell()).body.data?.farewell === 'bye', 10_000, 'the new supergraph applied');
+      await publish(composeFixtures([{ name: 'greeter', url: v2.url, typeDefs: V2 }]));
+      await eventually(async () => (await farewell()).body.data?.farewell === 'bye', 10_000, 'the new supergraph applied');
 
-    await writeFile(path, 'schema @link(url: "https://specs.apollo.dev/link/v1.0") { query: Query } type Query {');
-    await eventually(() => logLines.some((line) => line.includes('supergraph rejected')), 10_000, 'the broken supergraph reported');
-    // The previous (valid) supergraph keeps serving, new field included.
-    expect((await farewell()).body).toEqual({ data: { farewell: 'bye' } });
+      await publish('schema @link(url: "https://specs.apollo.dev/link/v1.0") { query: Query } type Query {');
+      await eventually(() => logLines.some((line) => line.includes('supergraph rejected')), 10_000, 'the broken supergraph reported');
+      // The previous (valid) supergraph keeps serving, new field included.
+      expect((await farewell()).body).toEqual({ data: { farewell: 'bye' } });
 
     } finally {
       running = false;

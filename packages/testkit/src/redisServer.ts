@@ -1,15 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, Socket, type AddressInfo } from 'node:net';
+import { Socket } from 'node:net';
 import { eventually } from './eventually';
-
-/** A loopback port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { unusedPort } from './unusedPort';
 
 async function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -35,7 +27,7 @@ export class RedisServer {
   private constructor(readonly port: number) {}
 
   static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(await unusedPort());
     await server.restart();
     return server;
   }
