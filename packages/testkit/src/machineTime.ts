@@ -3,7 +3,7 @@ import { availableParallelism, loadavg } from 'node:os';
 /**
  * How many times slower than a quiet machine this one runs right now: the 1-minute load average per
  * core (1 at the least), times TEST_TIME_SCALE (default 1). A quiet 2-core machine running the
- * suite's three workers is at about 1.5 to 2; four test runs sharing it reach 4 and more.
+ * suite's three workers is at about 1.5 to 2.5; four test runs sharing it reach 4 and more.
  */
 export function machineSlowdown(): number {
   const perCore = loadavg()[0]! / availableParallelism();
