@@ -1,18 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
 /**
  * `npm run test:durations [-- jest arguments]`: runs the tests and records each file's duration in
  * test/durations.json, which orders a fresh checkout's run longest first (the jest sequencer in
- * @hub/testkit). Files the run did not cover keep their recorded duration.
+ * @hub/testkit). Files the run did not cover keep their recorded duration; deleted files are dropped.
  */
 const ROOT = resolve(__dirname, '../..');
 const DURATIONS = join(ROOT, 'test/durations.json');
 
 interface JestReport {
-  success: boolean;
   testResults: Array<{ name: string; startTime: number; endTime: number; status: string }>;
 }
 
@@ -30,7 +29,7 @@ try {
   });
   const results = (JSON.parse(readFileSync(report, 'utf8')) as JestReport).testResults;
   const recorded = JSON.parse(readFileSync(DURATIONS, 'utf8')) as Durations;
-  const files = { ...recorded.files };
+  const files = Object.fromEntries(Object.entries(recorded.files).filter(([file]) => existsSync(join(ROOT, file))));
   for (const result of results) {
     if (result.status !== 'passed') continue;
     files[relative(ROOT, result.name)] = Math.round((result.endTime - result.startTime) / 100) / 10;
