@@ -140,13 +140,55 @@ export interface SubscriptionFixtures {
   waitForJournalListeners(orgId: string, count?: number, timeoutMs?: number): Promise<void>;
   /** Publishes one tick to a tenant's channel, as an outbox relay would. */
   publishTick(orgId: string, seq: number, itemId?: string): Promise<void>;
-  /** Resolves once exactly `count` processes hold a Redis subscription to the tenant's tick channel. */
+  /**
+   * Resolves once exactly `count` processes hold a Redis subscription to the tenant's tick channel
+   * and, when `count` > 0, a tick stream of the tenant is in place in `events` (a tick published from
+   * then on reaches it; Redis lists the subscription a moment before the bus delivers to it).
+   */
   waitForListeners(orgId: string, count?: number, timeoutMs?: number): Promise<void>;
   /** Stops the `events` subgraph (as a crash would, connections cut). */
   stopEvents(): Promise<void>;
   /** Starts `events` again on the same port. */
   startEvents(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The tick streams of each tenant whose bus subscription is in place. Redis counts a SUBSCRIBE as
+ * soon as it has processed it; the bus delivers only once its reply has been read in this process,
+ * and a tick published in between is (rightly) before the stream began.
+ */
+class OpenStreams {
+  private readonly byTenant = new Map<string, number>();
+
+  open(tenant: string): number {
+    return this.byTenant.get(tenant) ?? 0;
+  }
+
+  /** Counts the stream as open until it is returned (the subscription ended or the socket went). */
+  track(tenant: string, stream: AsyncIterableIterator<unknown>): AsyncIterableIterator<unknown> {
+    this.count(tenant, 1);
+    let counted = true;
+    const release = () => {
+      if (counted) this.count(tenant, -1);
+      counted = false;
+    };
+    const tracked: AsyncIterableIterator<unknown> = {
+      next: () => stream.next(),
+      return: async (value?: unknown) => {
+        release();
+        return stream.return ? stream.return(value) : { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => tracked,
+    };
+    return tracked;
+  }
+
+  private count(tenant: string, delta: number): void {
+    const open = this.open(tenant) + delta;
+    if (open > 0) this.byTenant.set(tenant, open);
+    else this.byTenant.delete(tenant);
+  }
 }
 
 export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redisUrl: string): Promise<SubscriptionFixtures> {
@@ -156,6 +198,7 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
   const peopleAuthorization: string[] = [];
   let subscribeCount = 0;
   const journal = new FixtureJournal();
+  const tickStreams = new OpenStreams();
   let journalSubscribes = 0;
 
   const eventsResolvers: GraphQLResolverMap<FixtureContext> = {
@@ -171,7 +214,8 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
         subscribe: async (_parent: unknown, _args: unknown, ctx: FixtureContext) => {
           if (!ctx.identity) throw new GraphQLError('Authentication required', { extensions: { code: 'UNAUTHENTICATED' } });
           subscribeCount += 1;
-          return openBusSubscription(bus, [tickChannel(ctx.identity.orgId)]);
+          const orgId = ctx.identity.orgId;
+          return tickStreams.track(orgId, await openBusSubscription(bus, [tickChannel(orgId)]));
         },
         resolve: (payload: TickPayload) => ({ seq: payload.seq, tenant: payload.tenant, item: { __typename: 'Item', id: payload.itemId } }),
       },
@@ -245,7 +289,8 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
     waitForJournalListeners: (orgId, count = 1, timeoutMs = 10_000) =>
       waitForListeners(journalChannel(orgId), count, timeoutMs, () => count === 0 || journal.openStreams(orgId) > 0),
     publishTick: (orgId, seq, itemId = `i${seq}`) => bus.publish(tickChannel(orgId), { seq, tenant: orgId, itemId }),
-    waitForListeners: (orgId, count = 1, timeoutMs = 10_000) => waitForListeners(tickChannel(orgId), count, timeoutMs),
+    waitForListeners: (orgId, count = 1, timeoutMs = 10_000) =>
+      waitForListeners(tickChannel(orgId), count, timeoutMs, () => count === 0 || tickStreams.open(orgId) > 0),
     stopEvents: async () => {
       eventsRunning = false;
       await events.stop();
