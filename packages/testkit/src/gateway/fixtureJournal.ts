@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { parseEventPosition } from '@hub/core';
+import { OpenStreams } from './openStreams';
 import { PositionedEvent, SourceMarker } from './positionedEvents';
 
 /** The log name in this journal's positions ("fixture:<seq>"). */
@@ -28,7 +29,7 @@ export class FixtureJournal {
   /** Replays repeat this many of the tenant's entries before the resume point (a sloppy seam). */
   replayOverlap = 0;
   /** Open streams by tenant, counted once their head is taken. */
-  private readonly streamsByTenant = new Map<string, number>();
+  private readonly streams = new OpenStreams();
 
   get head(): number {
     return this.last;
@@ -45,13 +46,7 @@ export class FixtureJournal {
    * Before that, an entry counts as before the stream's start even while its bus subscription is live.
    */
   openStreams(tenant: string): number {
-    return this.streamsByTenant.get(tenant) ?? 0;
-  }
-
-  private countStream(tenant: string, delta: number): void {
-    const open = this.openStreams(tenant) + delta;
-    if (open > 0) this.streamsByTenant.set(tenant, open);
-    else this.streamsByTenant.delete(tenant);
+    return this.streams.open(tenant);
   }
 
   /** Retention passes: every entry so far is forgotten. */
@@ -88,21 +83,12 @@ export class FixtureJournal {
       const from = Math.max(0, (firstAfter < 0 ? mine.length : firstAfter) - this.replayOverlap);
       for (const entry of mine.slice(from)) initial.push(new PositionedEvent(journalPosition(entry.seq), entry));
     }
-    this.countStream(tenant, 1);
-    let open = true;
-    const closed = () => {
-      if (open) this.countStream(tenant, -1);
-      open = false;
-    };
     const iterator: AsyncIterableIterator<unknown> = {
       next: async () => {
         if (initial.length > 0) return { value: initial.shift(), done: false };
         for (;;) {
           const next = await live.next();
-          if (next.done) {
-            closed();
-            return next;
-          }
+          if (next.done) return next;
           const entry = next.value as JournalEntry;
           // Published before the stream started: replayed above, or not this stream's business.
           if (entry.seq <= head) continue;
@@ -110,12 +96,11 @@ export class FixtureJournal {
         }
       },
       return: async () => {
-        closed();
         await live.return?.();
         return { value: undefined, done: true };
       },
       [Symbol.asyncIterator]: () => iterator,
     };
-    return iterator;
+    return this.streams.track(tenant, iterator);
   }
 }

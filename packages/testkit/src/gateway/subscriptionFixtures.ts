@@ -14,6 +14,7 @@ import {
 import { GraphQLError, parse } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import Redis from 'ioredis';
+import { OpenStreams } from './openStreams';
 import { FixtureJournal, type JournalEntry } from './fixtureJournal';
 import { composeFixtures, FEDERATION_LINK } from './fixtureSubgraphs';
 import { usePositionedEvents, type PositionedEvent } from './positionedEvents';
@@ -153,44 +154,6 @@ export interface SubscriptionFixtures {
   stop(): Promise<void>;
 }
 
-/**
- * The tick streams of each tenant whose bus subscription is in place. Redis counts a SUBSCRIBE as
- * soon as it has processed it; the bus delivers only once its reply has been read in this process,
- * and a tick published in between is (rightly) before the stream began.
- */
-class OpenStreams {
-  private readonly byTenant = new Map<string, number>();
-
-  open(tenant: string): number {
-    return this.byTenant.get(tenant) ?? 0;
-  }
-
-  /** Counts the stream as open until it is returned (the subscription ended or the socket went). */
-  track(tenant: string, stream: AsyncIterableIterator<unknown>): AsyncIterableIterator<unknown> {
-    this.count(tenant, 1);
-    let counted = true;
-    const release = () => {
-      if (counted) this.count(tenant, -1);
-      counted = false;
-    };
-    const tracked: AsyncIterableIterator<unknown> = {
-      next: () => stream.next(),
-      return: async (value?: unknown) => {
-        release();
-        return stream.return ? stream.return(value) : { value: undefined, done: true };
-      },
-      [Symbol.asyncIterator]: () => tracked,
-    };
-    return tracked;
-  }
-
-  private count(tenant: string, delta: number): void {
-    const open = this.open(tenant) + delta;
-    if (open > 0) this.byTenant.set(tenant, open);
-    else this.byTenant.delete(tenant);
-  }
-}
-
 export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redisUrl: string): Promise<SubscriptionFixtures> {
   const logger = createLogger('fixture-events');
   const bus = createEventBus({ redisUrl, logger });
@@ -198,6 +161,8 @@ export async function startSubscriptionFixtures(verifyToken: TokenVerifier, redi
   const peopleAuthorization: string[] = [];
   let subscribeCount = 0;
   const journal = new FixtureJournal();
+  // Redis counts a SUBSCRIBE once it has processed it; the bus delivers only once this process has
+  // read the reply, and a tick published in between is (rightly) before the stream began.
   const tickStreams = new OpenStreams();
   let journalSubscribes = 0;
 
