@@ -27,7 +27,10 @@ describe('Redis event bus: subscribing right after creation', () => {
         // The publisher connects on its own time; a publish before it is ready fails (no offline queue).
         for (let tries = 0; tries < 100 && !publisherBus.isReady(); tries += 1) await new Promise((ready) => setTimeout(ready, 10));
         await publisherBus.publish(channel, { attempt });
-        const received = await Promise.race([next, new Promise<null>((none) => setTimeout(() => none(null), 2000))]);
+        let timer: NodeJS.Timeout | undefined;
+        const received = await Promise.race([next, new Promise<null>((none) => (timer = setTimeout(() => none(null), 2000)))]);
+        // Not left running: a timer that outlives the file keeps the jest worker alive after it.
+        clearTimeout(timer);
         if (received === null || (received.value as { attempt: number }).attempt !== attempt) missed.push(attempt);
         await events.return?.();
       } finally {
