@@ -10,7 +10,7 @@ import { timePasses } from '@hub/testkit/deliberateWait';
 import { readUntil } from '@hub/testkit/eventually';
 import { postGraphQL } from '@hub/testkit/graphqlClient';
 import { machineTime } from '@hub/testkit/machineTime';
-import { unusedPort } from '@hub/testkit/unusedPort';
+import { portIsFree, unusedPort } from '@hub/testkit/unusedPort';
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no REDIS_URL, an empty data directory. */
 const ROOT = resolve(__dirname, '..');
@@ -21,15 +21,7 @@ interface RunningStack {
 }
 
 /** Whether something listens on the port (127.0.0.1). */
-async function portTaken(port: string | undefined): Promise<boolean> {
-  const server = createServer();
-  const taken = await new Promise<boolean>((done) => {
-    server.once('error', () => done(true));
-    server.listen(Number(port), '127.0.0.1', () => done(false));
-  });
-  if (!taken) await new Promise<void>((done) => server.close(() => done()));
-  return taken;
-}
+const portTaken = async (port: string | undefined): Promise<boolean> => !(await portIsFree(Number(port)));
 
 function isAlive(pid: number): boolean {
   try {

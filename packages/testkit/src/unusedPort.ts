@@ -14,7 +14,8 @@ function ephemeralRange(): [number, number] {
   return DEFAULT_EPHEMERAL;
 }
 
-async function listenable(port: number): Promise<boolean> {
+/** Whether a server could listen on the loopback port right now (nothing else listens there). */
+export async function portIsFree(port: number): Promise<boolean> {
   const server = createServer();
   const ok = await new Promise<boolean>((resolve) => {
     server.once('error', () => resolve(false));
@@ -37,7 +38,7 @@ export async function unusedPort(): Promise<number> {
   const low = Math.max(1024, high - 12_000);
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const port = low + Math.floor(Math.random() * (high - low + 1));
-    if (await listenable(port)) return port;
+    if (await portIsFree(port)) return port;
   }
   throw new Error(`no free loopback port between ${low} and ${high}`);
 }
